@@ -39,7 +39,9 @@ export function parseCatalogue(raw: unknown): Catalogue {
   const parsed = CatalogueSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CatalogueError(describePath(raw, issue.path), issue.message);
+    const value = valueAt(raw, issue.path);
+    const got = value === undefined || typeof value === 'object' ? '' : ` (got ${JSON.stringify(value)})`;
+    throw new CatalogueError(describePath(raw, issue.path), `${issue.message}${got}`);
   }
   const file = parsed.data;
   const zones = uniqueIndex(file.zones, 'zones');
@@ -102,6 +104,12 @@ function uniqueIndex<T extends { id: string }>(items: T[], name: string): Map<st
     index.set(item.id, item);
   });
   return index;
+}
+
+function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let node: unknown = raw;
+  for (const key of path) node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+  return node;
 }
 
 /** `stations[3] (BN-X).parameters[1].unit` from a zod issue path. */

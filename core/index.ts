@@ -8,3 +8,5 @@ export * from './reading.js';
 export * from './topics.js';
 export * from './units.js';
 export * from './live.js';
+export * from './free-port.js';
+export * from './timestamp.js';

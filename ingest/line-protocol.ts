@@ -1,0 +1,21 @@
+import type { Reading } from '../core/index.js';
+
+// Escaping per the InfluxDB line protocol reference: tag keys and values escape comma,
+// equals sign, space and backslash; a newline cannot be escaped, so it becomes a space.
+const NEEDS_ESCAPE = /[,= \\\n\r]/;
+const ESCAPE_ALL = /[,= \\\n\r]/g;
+
+export function escapeTag(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  return s.replace(ESCAPE_ALL, (c) => (c === '\n' || c === '\r' ? '\\ ' : `\\${c}`));
+}
+
+/**
+ * One reading as a line of the `reading` measurement (ARCHITECTURE.md, "Schema"): tags in
+ * key order (InfluxDB sorts them anyway; sorted input saves it the work), ms timestamp.
+ * The point's identity is station + zone + parameter + status + ts, so a replay stores it once.
+ * Integral values carry no `i` suffix, so InfluxDB stores every value as a float.
+ */
+export function encodeReading(r: Reading): string {
+  return `reading,parameter=${escapeTag(r.parameter)},station=${escapeTag(r.station)},status=${escapeTag(r.status)},zone=${escapeTag(r.zone)} value=${r.value} ${r.ts}`;
+}

@@ -1,0 +1,113 @@
+import type { Catalogue, Reading, Rejection, Status } from '../core/index.js';
+import { ERROR_CODES, normaliseUnit } from '../core/index.js';
+import { parseTimestamp } from '../core/index.js';
+
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+export const MAX_READINGS = 1000;
+
+export interface ValidationWindow {
+  /** Oldest accepted measurement time relative to now, ms. */
+  maxAgeMs: number;
+  /** How far ahead of the centre's clock a measurement may be, ms. */
+  maxAheadMs: number;
+}
+
+export interface ValidationResult {
+  stationId: string;
+  seq?: number;
+  accepted: Reading[];
+  rejections: Rejection[];
+  /** True when the whole message was refused (undecodable or mis-addressed). */
+  wholeMessage: boolean;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const STATUSES = new Set<string>(['00', '01', '02']);
+
+/**
+ * Decodes and validates one readings message per PROTOCOL.md, "Acceptance and rejection":
+ * a malformed message is rejected whole; otherwise each reading stands or falls alone.
+ * Never throws: every failure becomes a coded rejection.
+ */
+export function validateMessage(
+  stationId: string,
+  payload: Buffer,
+  receivedAt: number,
+  catalogue: Catalogue,
+  window: ValidationWindow,
+): ValidationResult {
+  const whole = (code: keyof typeof ERROR_CODES, message: string, path = ''): ValidationResult =>
+    ({ stationId, accepted: [], rejections: [{ path, code, message }], wholeMessage: true });
+
+  if (payload.length > MAX_PAYLOAD_BYTES) return whole('too_large', `payload is ${payload.length} bytes, the limit is ${MAX_PAYLOAD_BYTES}`);
+  let text: string;
+  try {
+    text = utf8.decode(payload);
+  } catch {
+    return whole('not_utf8', ERROR_CODES.not_utf8);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    return whole('not_json', `payload is not JSON: ${(err as Error).message}`);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return whole('bad_shape', `a readings message is a JSON object, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`);
+  }
+  const msg = body as Record<string, unknown>;
+  const station = catalogue.station(stationId);
+  if (!station) return whole('unknown_station', `station ${stationId} is not in the catalogue`);
+  if (msg.station === undefined) return whole('missing_field', 'station is required', 'station');
+  if (msg.station !== stationId) return whole('station_mismatch', `payload station ${JSON.stringify(msg.station)} differs from the topic's ${stationId}`, 'station');
+  let seq: number | undefined;
+  if (msg.seq !== undefined) {
+    if (typeof msg.seq !== 'number' || !Number.isSafeInteger(msg.seq) || msg.seq < 0) return whole('wrong_type', 'seq must be a non-negative integer', 'seq');
+    seq = msg.seq;
+  }
+  const readings = msg.readings;
+  if (readings === undefined) return whole('missing_field', 'readings is required', 'readings');
+  if (!Array.isArray(readings)) return whole('wrong_type', 'readings must be an array', 'readings');
+  if (readings.length === 0) return whole('no_readings', ERROR_CODES.no_readings, 'readings');
+  if (readings.length > MAX_READINGS) return whole('too_many_readings', `${readings.length} readings, at most ${MAX_READINGS} per message`, 'readings');
+
+  const zone = catalogue.zoneOf(stationId)!.id;
+  const messageTs = msg.ts === undefined ? undefined : parseTimestamp(msg.ts);
+  const result: ValidationResult = { stationId, seq, accepted: [], rejections: [], wholeMessage: false };
+  const reject = (path: string, code: keyof typeof ERROR_CODES, message: string): void => {
+    result.rejections.push({ path, code, message });
+  };
+
+  readings.forEach((item: unknown, i) => {
+    const at = `readings[${i}]`;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return reject(at, 'wrong_type', 'a reading is a JSON object');
+    const r = item as Record<string, unknown>;
+    if (r.parameter === undefined) return reject(`${at}.parameter`, 'missing_field', 'parameter is required');
+    if (typeof r.parameter !== 'string') return reject(`${at}.parameter`, 'wrong_type', 'parameter must be a string');
+    const def = catalogue.stationParameter(stationId, r.parameter);
+    if (!def) return reject(`${at}.parameter`, 'unknown_parameter', `${JSON.stringify(r.parameter)} is not measured at ${stationId}`);
+    if (r.value === undefined) return reject(`${at}.value`, 'missing_field', 'value is required');
+    if (typeof r.value !== 'number') return reject(`${at}.value`, 'wrong_type', 'value must be a number');
+    if (!Number.isFinite(r.value)) return reject(`${at}.value`, 'not_finite', `value of ${r.parameter} is not finite`);
+    if (r.unit === undefined) return reject(`${at}.unit`, 'missing_field', 'unit is required');
+    if (typeof r.unit !== 'string') return reject(`${at}.unit`, 'wrong_type', 'unit must be a string');
+    if (normaliseUnit(r.unit) !== def.unit) return reject(`${at}.unit`, 'unit_mismatch', `${r.parameter} is measured in ${def.unit}, got ${JSON.stringify(r.unit)}`);
+    const status = r.status ?? '00';
+    if (typeof status !== 'string' || !STATUSES.has(status)) return reject(`${at}.status`, 'bad_status', `status must be "00", "01" or "02", got ${JSON.stringify(status)}`);
+    let ts = messageTs;
+    let tsPath = 'ts';
+    if (r.ts !== undefined) {
+      ts = parseTimestamp(r.ts);
+      tsPath = `${at}.ts`;
+      if (ts === undefined) return reject(tsPath, 'bad_timestamp', ERROR_CODES.bad_timestamp);
+    } else if (msg.ts === undefined) {
+      return reject(`${at}.ts`, 'missing_field', 'ts is required on the message or the reading');
+    } else if (ts === undefined) {
+      return reject('ts', 'bad_timestamp', ERROR_CODES.bad_timestamp);
+    }
+    if (ts! < receivedAt - window.maxAgeMs) return reject(tsPath, 'too_old', `measured at ${new Date(ts!).toISOString()}, older than the accepted window`);
+    if (ts! > receivedAt + window.maxAheadMs) return reject(tsPath, 'in_future', `measured at ${new Date(ts!).toISOString()}, ahead of the centre clock`);
+    result.accepted.push({ station: stationId, zone, parameter: r.parameter, value: r.value, unit: def.unit, status: status as Status, ts: ts!, receivedAt });
+  });
+  return result;
+}

@@ -191,8 +191,9 @@ export class QtStationTable extends LitElement {
       color: #64748b;
     }
     td.value .status {
-      display: inline-block;
-      margin-left: 0.3rem;
+      display: block;
+      width: fit-content;
+      margin-top: 0.1rem;
       padding: 0 0.3rem;
       border-radius: 0.25rem;
       font-size: 0.7rem;

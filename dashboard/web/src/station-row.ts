@@ -35,7 +35,7 @@ function valueCell(stationId: string, p: StationParameter, r: Reading | undefine
     data-level=${level}
     title=${new Date(r.ts).toISOString()}
   ><span class="reading"><span class="number">${formatValue(r.value)}</span> <span class="unit">${r.unit}</span></span>${
-    status === undefined ? nothing : html` <span class="status" title=${`mã trạng thái ${r.status}`}>${status}</span>`
+    status === undefined ? nothing : html`<span class="status" title=${`mã trạng thái ${r.status}`}>${status}</span>`
   }</td>`;
 }
 

@@ -10,3 +10,4 @@ export * from './units.js';
 export * from './live.js';
 export * from './free-port.js';
 export * from './timestamp.js';
+export * from './alert.js';

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/**
+ * The alert model shared by the alerts engine, the dashboard and the MQTT `alerts/...` topic.
+ * One alert exists per (station, parameter, rule), by construction: its id is that triple.
+ */
+export const SeveritySchema = z.enum(['warning', 'critical']);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const AlertRuleSchema = z.enum(['threshold', 'average', 'trend', 'rate', 'stale', 'sensor_fault', 'backlog']);
+export type AlertRule = z.infer<typeof AlertRuleSchema>;
+
+export const AlertStateSchema = z.enum(['pending', 'firing', 'acknowledged', 'resolved']);
+export type AlertState = z.infer<typeof AlertStateSchema>;
+
+export const AlertSchema = z.object({
+  /** `${station}|${parameter}|${rule}`; parameter is `*` for station-wide rules (stale, backlog). */
+  id: z.string(),
+  station: z.string(),
+  zone: z.string(),
+  parameter: z.string(),
+  rule: AlertRuleSchema,
+  severity: SeveritySchema,
+  state: AlertStateSchema,
+  /** Human text, e.g. "COD 162 mg/L above the limit 150 mg/L" or "forecast to exceed at 14:20". */
+  message: z.string(),
+  value: z.number().optional(),
+  limit: z.number().optional(),
+  unit: z.string().optional(),
+  /** Trend rule: when the limit is projected to be reached, epoch ms. */
+  forecastAt: z.number().optional(),
+  /** When the condition began / the alert fired / last changed, epoch ms. */
+  since: z.number(),
+  firedAt: z.number().optional(),
+  updatedAt: z.number(),
+  acknowledgedBy: z.string().optional(),
+  acknowledgedAt: z.number().optional(),
+  note: z.string().optional(),
+  flapping: z.boolean().optional(),
+  silenced: z.boolean().optional(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+export const AlertEventTypeSchema = z.enum(['raised', 'escalated', 'acknowledged', 'resolved', 'silenced', 'flapping', 'reminder']);
+export type AlertEventType = z.infer<typeof AlertEventTypeSchema>;
+
+export const AlertEventSchema = z.object({
+  type: AlertEventTypeSchema,
+  at: z.number(),
+  alert: AlertSchema,
+});
+export type AlertEvent = z.infer<typeof AlertEventSchema>;
+
+/** A maintenance window: no notifications for a station (or one parameter of it) until `until`. */
+export const SilenceSchema = z.object({
+  id: z.string(),
+  station: z.string(),
+  parameter: z.string().optional(),
+  from: z.number(),
+  until: z.number(),
+  by: z.string(),
+  reason: z.string().optional(),
+});
+export type Silence = z.infer<typeof SilenceSchema>;
+
+export interface AlertFilter {
+  station?: string;
+  zone?: string;
+  severity?: Severity;
+  rule?: AlertRule;
+  from?: number;
+  to?: number;
+  limit?: number;
+}
+
+/** What the dashboard (REST and WebSocket) needs of the alerts engine. */
+export interface AlertsApi {
+  open(filter?: AlertFilter): Alert[];
+  history(filter?: AlertFilter): Promise<AlertEvent[]>;
+  acknowledge(id: string, by: string, note?: string): Alert | undefined;
+  silence(input: { station: string; parameter?: string; until: number; by: string; reason?: string }): Silence;
+  silences(): Silence[];
+}
+
+/** Ingest's storage condition, raised as a `backlog` alert and shown on the dashboard. */
+export interface StorageCondition {
+  backlog: boolean;
+  spoolBytes: number;
+  budgetBytes: number;
+  /** Set while admission is being slowed or paused. */
+  backpressure: 'none' | 'slowing' | 'paused';
+  since?: number;
+}

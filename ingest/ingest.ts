@@ -41,6 +41,8 @@ export interface Ingest {
   readonly readings$: Observable<Reading>;
   readonly rejections$: Observable<RejectionEvent>;
   readonly influx: InfluxClient;
+  /** Writes other line protocol (alert events) through the same safe path as readings. */
+  appendLines(lines: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export function createIngest(options: IngestOptions): Ingest {
     readings$: readings$.asObservable(),
     rejections$: rejections$.asObservable(),
     influx: options.influx,
+    appendLines: (lines) => sink.append(lines),
     async admit(message) {
       const receivedAt = clock.now();
       const topic = parseTopic(message.topic);

@@ -15,8 +15,19 @@ export interface DashboardOptions {
   /** The Vite build of dashboard/web. */
   staticDir: string;
   log: Logger;
-  /** Extra routes (metrics, health) answered before the static files; return true when handled. */
-  routes?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** Extra routes (metrics, health, reports, open data) answered before the static files. */
+  routes?: RouteHandler[];
+}
+
+/**
+ * A route module mounted by path prefix. `public` routes need no session (open data,
+ * /healthz, /metrics); the others are answered only for a logged-in user.
+ * `handle` returns true when it answered the request.
+ */
+export interface RouteHandler {
+  prefix: string;
+  public?: boolean;
+  handle(req: IncomingMessage, res: ServerResponse, user?: { name: string; role: string }): Promise<boolean> | boolean;
 }
 
 export interface Dashboard {
@@ -46,7 +57,9 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
-    if (options.routes && (await options.routes(req, res))) return;
+    for (const route of options.routes ?? []) {
+      if (path.startsWith(route.prefix) && (await route.handle(req, res))) return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
     if (path === '/api/stations') return json(res, 200, { stations });
     if (path === '/api/latest') return json(res, 200, { latest: hub.latest() });

@@ -1,9 +1,11 @@
-import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { StationSummary } from '../../../core/index.js';
 import type { StationLatest } from './live-controller.js';
 import { renderStationRow } from './station-row.js';
+import { stationTableStyles } from './station-table-styles.js';
 import type { ZoneGroup } from './stations-controller.js';
 
 type Item =
@@ -13,9 +15,10 @@ type Item =
 const EMPTY: ReadonlyMap<string, StationLatest> = new Map();
 
 /**
- * The stations table, grouped by zone. Built for thousands of rows: rows are keyed, and a
- * row is only re-rendered when its station's entry (replaced by LiveController on change)
- * or its staleness changed.
+ * The stations table, grouped by zone. Built for thousands of rows: rows are keyed, a row is
+ * only re-rendered when its station's entry (replaced by LiveController on change) or its
+ * staleness changed, and the browser skips laying out rows that are off screen (see
+ * station-table-styles.ts).
  */
 export class QtStationTable extends LitElement {
   static override properties = {
@@ -24,6 +27,8 @@ export class QtStationTable extends LitElement {
     version: { type: Number },
     staleBefore: { attribute: false },
   };
+
+  static override styles = stationTableStyles;
 
   declare groups: readonly ZoneGroup[];
   /** Mutated in place by its owner; `version` says when. */
@@ -54,11 +59,10 @@ export class QtStationTable extends LitElement {
   }
 
   #row(item: Item): unknown {
-    const columns = this.#columns;
     if (item.kind === 'zone') {
       const { group } = item;
-      return guard([group, columns], () => html`<tr class="zone">
-        <th scope="colgroup" colspan=${columns + 3}>
+      return guard([group], () => html`<tr class="zone" role="row">
+        <th scope="colgroup" role="rowheader">
           ${group.zoneName}<span class="province">${group.province}</span><span class="count">${group.stations.length} trạm</span>
         </th>
       </tr>`);
@@ -66,158 +70,26 @@ export class QtStationTable extends LitElement {
     const { station } = item;
     const latest = this.latest.get(station.id);
     const stale = (latest?.lastReceivedAt ?? -Infinity) < this.staleBefore;
-    return guard([station, latest, columns, stale], () => renderStationRow(station, latest, columns, stale));
+    return guard([station, latest, stale], () => renderStationRow(station, latest, stale));
   }
 
   protected override render(): TemplateResult {
-    return html`<table>
-      <thead>
-        <tr>
-          <th scope="col">Trạm</th>
-          <th scope="col">Loại</th>
-          <th scope="col" colspan=${this.#columns}>Thông số (giá trị mới nhất)</th>
-          <th scope="col">Cập nhật lúc <small>(UTC+7)</small></th>
+    // Every row is a grid on the same tracks, so columns line up without table layout.
+    const tracks = { '--parameter-columns': String(this.#columns) };
+    return html`<table role="table" style=${styleMap(tracks)}>
+      <thead role="rowgroup">
+        <tr role="row">
+          <th scope="col" role="columnheader">Trạm</th>
+          <th scope="col" role="columnheader">Loại</th>
+          <th scope="col" role="columnheader" class="parameters">Thông số (giá trị mới nhất)</th>
+          <th scope="col" role="columnheader" class="time">Cập nhật lúc <small>(UTC+7)</small></th>
         </tr>
       </thead>
-      <tbody>
+      <tbody role="rowgroup">
         ${repeat(this.#items, (item) => item.key, (item) => this.#row(item))}
       </tbody>
     </table>`;
   }
-
-  static override styles = css`
-    :host {
-      display: block;
-      font-size: 0.875rem;
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      background: #fff;
-    }
-    thead th {
-      position: sticky;
-      top: 0;
-      z-index: 1;
-      background: #e8edf2;
-      color: #334155;
-      text-align: left;
-      font-weight: 600;
-      padding: 0.5rem;
-      border-bottom: 2px solid #cbd5e1;
-      white-space: nowrap;
-    }
-    thead small {
-      font-weight: 400;
-      color: #64748b;
-    }
-    tr.zone th {
-      text-align: left;
-      padding: 0.6rem 0.5rem 0.35rem;
-      background: #f1f5f9;
-      color: #0f3d5e;
-      font-size: 0.95rem;
-      border-top: 1px solid #cbd5e1;
-    }
-    tr.zone .province,
-    tr.zone .count {
-      margin-left: 0.75rem;
-      font-weight: 400;
-      color: #64748b;
-      font-size: 0.85rem;
-    }
-    tr.station > * {
-      padding: 0.3rem 0.45rem;
-      border-bottom: 1px solid #e2e8f0;
-      vertical-align: top;
-    }
-    tr.station:hover > * {
-      background: #f8fafc;
-    }
-    th.name {
-      text-align: left;
-      font-weight: 400;
-      min-width: 10rem;
-      max-width: 16rem;
-    }
-    th.name .id {
-      display: block;
-      font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace;
-      font-size: 0.8rem;
-      color: #475569;
-    }
-    td.kind {
-      white-space: nowrap;
-      color: #475569;
-    }
-    td.kind.stack {
-      color: #6b4f1d;
-    }
-    td.value {
-      white-space: nowrap;
-      min-width: 5.5rem;
-      font-variant-numeric: tabular-nums;
-    }
-    /* The parameter symbol heads each cell; drawn by CSS so the cell's text is "value unit". */
-    td.value::before {
-      content: attr(data-parameter);
-      display: block;
-      font-size: 0.7rem;
-      color: #64748b;
-    }
-    td.value .unit {
-      color: #64748b;
-      font-size: 0.8rem;
-    }
-    td.value.empty {
-      color: #94a3b8;
-    }
-    td.value.near {
-      background: #fff4d6;
-    }
-    td.value.near .number {
-      color: #9a5b00;
-      font-weight: 600;
-    }
-    td.value.breach {
-      background: #fde2e1;
-    }
-    td.value.breach .number {
-      color: #b3261e;
-      font-weight: 700;
-    }
-    td.value.s01 .number,
-    td.value.s02 .number {
-      color: #64748b;
-    }
-    td.value .status {
-      display: block;
-      width: fit-content;
-      margin-top: 0.1rem;
-      padding: 0 0.3rem;
-      border-radius: 0.25rem;
-      font-size: 0.7rem;
-      background: #e0e7ff;
-      color: #3730a3;
-    }
-    td.value.s02 .status {
-      background: #fee2e2;
-      color: #991b1b;
-    }
-    td.time {
-      white-space: nowrap;
-      font-variant-numeric: tabular-nums;
-      font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace;
-    }
-    tr.stale td.time {
-      color: #b45309;
-    }
-    tr.stale th.name .label::after {
-      content: ' · không báo số liệu > 5 phút';
-      color: #b45309;
-      font-size: 0.75rem;
-    }
-  `;
 }
 
 customElements.define('qt-station-table', QtStationTable);

@@ -20,7 +20,7 @@ const STATUS_LABEL: Record<string, string> = {
 
 function valueCell(stationId: string, p: StationParameter, r: Reading | undefined): TemplateResult {
   if (r === undefined) {
-    return html`<td class="value empty" data-station=${stationId} data-parameter=${p.parameter}><span class="reading">— <span class="unit">${p.unit}</span></span></td>`;
+    return html`<td role="cell" class="value empty" data-station=${stationId} data-parameter=${p.parameter}><span class="reading">— <span class="unit">${p.unit}</span></span></td>`;
   }
   const status = STATUS_LABEL[r.status];
   // Limits are stated in the station's unit; a reading in another unit is not compared.
@@ -28,6 +28,7 @@ function valueCell(stationId: string, p: StationParameter, r: Reading | undefine
   // never coloured as breaches.
   const level = status === undefined && r.unit === p.unit ? limitLevel(r.value, p) : 'normal';
   return html`<td
+    role="cell"
     class="value ${level} s${r.status}"
     data-station=${stationId}
     data-parameter=${p.parameter}
@@ -35,30 +36,23 @@ function valueCell(stationId: string, p: StationParameter, r: Reading | undefine
     data-level=${level}
     title=${new Date(r.ts).toISOString()}
   ><span class="reading"><span class="number">${formatValue(r.value)}</span> <span class="unit">${r.unit}</span></span>${
-    status === undefined ? nothing : html`<span class="status" title=${`mã trạng thái ${r.status}`}>${status}</span>`
+    status === undefined ? nothing : html` <span class="status" title=${`mã trạng thái ${r.status}`}>${status}</span>`
   }</td>`;
 }
 
 /**
  * One station's row: id and name, kind, a cell per parameter, the time of its newest reading
- * (UTC+7). `columns` is the widest station's parameter count, so short rows are padded.
+ * (UTC+7). Stations with fewer parameters than the widest leave their last tracks empty.
  */
-export function renderStationRow(
-  station: StationSummary,
-  latest: StationLatest | undefined,
-  columns: number,
-  stale: boolean,
-): TemplateResult {
-  const pad = columns - station.parameters.length;
-  return html`<tr class="station ${stale ? 'stale' : ''}" data-station-row=${station.id}>
-    <th scope="row" class="name">
+export function renderStationRow(station: StationSummary, latest: StationLatest | undefined, stale: boolean): TemplateResult {
+  return html`<tr class="station ${stale ? 'stale' : ''}" role="row" data-station-row=${station.id}>
+    <th scope="row" role="rowheader" class="name">
       <span class="id">${station.id}</span>
       <span class="label">${station.name}</span>
     </th>
-    <td class="kind ${station.kind}">${KIND_LABEL[station.kind] ?? station.kind}</td>
+    <td role="cell" class="kind ${station.kind}">${KIND_LABEL[station.kind] ?? station.kind}</td>
     ${station.parameters.map((p) => valueCell(station.id, p, latest?.readings.get(p.parameter)))}
-    ${pad > 0 ? html`<td class="pad" colspan=${pad}></td>` : nothing}
-    <td class="time" title=${latest ? new Date(latest.lastTs).toISOString() : nothing}>${
+    <td role="cell" class="time" title=${latest ? new Date(latest.lastTs).toISOString() : nothing}>${
       latest ? formatClock(latest.lastTs) : '—'
     }</td>
   </tr>`;

@@ -1,0 +1,133 @@
+/**
+ * The benchmark's load generator, run as a separate process (`node --import tsx bench/load-gen.ts`)
+ * so it does not share the centre's event loop. It opens `connections` gateways, each serving a
+ * slice of the stations, and publishes QoS 1 readings messages (8 readings each) at a stepped
+ * rate. It reports over IPC: per step the messages sent and acknowledged, the readings
+ * acknowledged, and publish-to-PUBACK latencies.
+ *
+ * Every reading's `ts` is its publish time in ms, unique per station (a per-station counter), so
+ * the stored points can be counted exactly and latencies measured against the same clock.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { CatalogueFile, Station } from '../core/index.js';
+
+export interface LoadGenInit {
+  url: string;
+  catalogue: CatalogueFile;
+  connections: number;
+  /** username/password per connection index, when the broker wants them. */
+  credentials?: Array<{ username: string; password: string }>;
+}
+
+export interface StepCommand {
+  type: 'step';
+  readingsPerSecond: number;
+  durationS: number;
+  /** Every Nth message carries one value over its limit (for publish-to-alert latency); 0: none. */
+  exceedEvery?: number;
+}
+
+export interface StepReport {
+  type: 'step-done';
+  readingsPerSecond: number;
+  sentMessages: number;
+  ackedMessages: number;
+  ackedReadings: number;
+  firstTs: number;
+  lastTs: number;
+  ackLatencyMs: number[];
+  /** Acked readings per station, to check storage exactly. */
+  ackedByStation: Record<string, number>;
+  durationMs: number;
+}
+
+const PARAM_VALUE: Record<string, number> = { Flow: 50_000, Temp: 120, P: 101, O2: 9, PM: 60, SO2: 200, NOx: 300, CO: 250 };
+
+async function main(): Promise<void> {
+  const init = await nextMessage<LoadGenInit>();
+  const stations = init.catalogue.stations;
+  const clients: MqttClient[] = [];
+  const slices: Station[][] = Array.from({ length: init.connections }, () => []);
+  stations.forEach((s, i) => slices[i % init.connections]!.push(s));
+  await Promise.all(slices.map(async (_slice, i) => {
+    const creds = init.credentials?.[i];
+    const client = await mqtt.connectAsync(init.url, { clientId: `bench-${i}`, clean: true, keepalive: 60, reconnectPeriod: 0, ...(creds ?? {}) });
+    clients.push(client);
+  }));
+  send({ type: 'ready' });
+  const lastTs = new Map<string, number>();
+  for (;;) {
+    const cmd = await nextMessage<StepCommand | { type: 'stop' }>();
+    if (cmd.type === 'stop') break;
+    send(await runStep(cmd, clients, slices, lastTs));
+  }
+  await Promise.all(clients.map((c) => c.endAsync()));
+  process.exit(0);
+}
+
+async function runStep(cmd: StepCommand, clients: MqttClient[], slices: Station[][], lastTs: Map<string, number>): Promise<StepReport> {
+  const messagesPerSecond = cmd.readingsPerSecond / 8;
+  const start = Date.now();
+  const end = start + cmd.durationS * 1000;
+  const ackLatencyMs: number[] = [];
+  const ackedByStation: Record<string, number> = {};
+  let sent = 0;
+  let acked = 0;
+  let ackedReadings = 0;
+  let firstTs = Infinity;
+  let maxTs = 0;
+  const cursors = slices.map(() => 0);
+  const pending: Array<Promise<void>> = [];
+  // Pace in 10 ms ticks: at each tick, send what the schedule says is due.
+  while (Date.now() < end) {
+    const due = Math.floor(((Date.now() - start) / 1000) * messagesPerSecond);
+    while (sent < due) {
+      const c = sent % clients.length;
+      const slice = slices[c]!;
+      const station = slice[cursors[c]! % slice.length]!;
+      cursors[c]!++;
+      const now = Date.now();
+      const ts = Math.max(now, (lastTs.get(station.id) ?? 0) + 1);
+      lastTs.set(station.id, ts);
+      firstTs = Math.min(firstTs, ts);
+      maxTs = Math.max(maxTs, ts);
+      const exceed = cmd.exceedEvery ? sent % cmd.exceedEvery === 0 : false;
+      const payload = JSON.stringify({
+        station: station.id,
+        ts,
+        seq: ts,
+        readings: station.parameters.map((p, k) => ({ parameter: p.parameter, value: exceed && k === 5 ? 5000 : PARAM_VALUE[p.parameter] ?? 10, unit: p.unit })),
+      });
+      const sentAt = now;
+      sent++;
+      pending.push(clients[c]!.publishAsync(`stations/${station.id}/readings`, payload, { qos: 1 }).then(() => {
+        acked++;
+        ackedReadings += 8;
+        ackedByStation[station.id] = (ackedByStation[station.id] ?? 0) + 8;
+        ackLatencyMs.push(Date.now() - sentAt);
+      }, () => undefined));
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await Promise.all(pending);
+  return { type: 'step-done', readingsPerSecond: cmd.readingsPerSecond, sentMessages: sent, ackedMessages: acked, ackedReadings, firstTs, lastTs: maxTs, ackLatencyMs, ackedByStation, durationMs: Date.now() - start };
+}
+
+function send(message: unknown): void {
+  process.send?.(message);
+}
+
+const inbox: unknown[] = [];
+const waiters: Array<(m: unknown) => void> = [];
+process.on('message', (m) => {
+  const w = waiters.shift();
+  if (w) w(m);
+  else inbox.push(m);
+});
+function nextMessage<T>(): Promise<T> {
+  const m = inbox.shift();
+  if (m !== undefined) return Promise.resolve(m as T);
+  return new Promise((resolve) => waiters.push(resolve as (m: unknown) => void));
+}
+
+void main();

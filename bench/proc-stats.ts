@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+
+const CLK_TCK = 100;
+
+export interface ProcSample {
+  at: number;
+  rssMb: number;
+  /** CPU seconds (user + system) consumed so far. */
+  cpuS: number;
+}
+
+/** RSS and CPU time of a process, from /proc (Linux). */
+export async function sampleProc(pid: number): Promise<ProcSample | undefined> {
+  try {
+    const [stat, status] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8')]);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { at: Date.now(), rssMb: rssKb / 1024, cpuS: (utime + stime) / CLK_TCK };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process every `intervalMs` until stopped; reports peak RSS and mean CPU (% of one core). */
+export function watchProc(pid: number, intervalMs = 500): { stop(): Promise<{ peakRssMb: number; cpuPercent: number; samples: ProcSample[] }> } {
+  const samples: ProcSample[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async (): Promise<void> => {
+    const s = await sampleProc(pid);
+    if (s) samples.push(s);
+    timer = setTimeout(() => void tick(), intervalMs);
+  };
+  void tick();
+  return {
+    async stop() {
+      clearTimeout(timer);
+      const last = await sampleProc(pid);
+      if (last) samples.push(last);
+      const first = samples[0];
+      const end = samples[samples.length - 1];
+      const cpuPercent = first && end && end.at > first.at ? ((end.cpuS - first.cpuS) / ((end.at - first.at) / 1000)) * 100 : 0;
+      return { peakRssMb: Math.max(0, ...samples.map((s) => s.rssMb)), cpuPercent, samples };
+    },
+  };
+}

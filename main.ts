@@ -1,10 +1,15 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { errorsTopic, influxTarget, loadCatalogue, type Catalogue, type Config, type Logger } from './core/index.js';
-import { createBroker, type Broker } from './broker/index.js';
-import { createDirectSink, createInfluxClient, createIngest, startLocalInfluxd, type InfluxClient, type Ingest, type LocalInfluxd } from './ingest/index.js';
+import type { Registry } from 'prom-client';
+import { Subject } from 'rxjs';
+import { errorsTopic, influxTarget, loadCatalogue, type Catalogue, type Config, type Logger, type Presence } from './core/index.js';
+import { createBroker, credentialsFileIn, type Broker } from './broker/index.js';
+import { createInfluxClient, createIngest, createMetricsRegistry, createOpsRoutes, ingestSettings, MAX_PAYLOAD_BYTES, startLocalInfluxd, type InfluxClient, type Ingest, type LocalInfluxd } from './ingest/index.js';
 import { createDashboard, type Dashboard } from './dashboard/index.js';
-import { startSimulator, type Simulator } from './simulators/index.js';
+import { createReports } from './reports/index.js';
+import { loadScenarioFile, scenarioFileOptions, startSimulator, type Simulator } from './simulators/index.js';
+import { createLegacyAdapter, type LegacyAdapter } from './legacy/index.js';
+import { createAlerts, loadAlertSettings, type Alerts } from './alerts/index.js';
 
 export const ROOT = fileURLToPath(new URL('.', import.meta.url));
 export const WEB_DIST = join(ROOT, 'dashboard', 'web', 'dist');
@@ -18,7 +23,15 @@ export interface Centre {
   readonly broker: Broker;
   readonly ingest: Ingest;
   readonly dashboard: Dashboard;
+  /** The alerts engine (alerts/): implements AlertsApi, `events$` for the dashboard. */
+  readonly alerts: Alerts;
+  /** The one prom-client registry: every part registers its metrics here; served at /metrics. */
+  readonly metrics: Registry;
   readonly simulator?: Simulator;
+  /** The legacy text-file adapter, when LEGACY_DROP_DIR is set. */
+  readonly legacy?: LegacyAdapter;
+  /** Demo mode: the dashboard account created for this run (its password is new each start). */
+  readonly demoLogin?: { username: string; password: string };
   /** Shuts down in order: stop accepting, flush what was admitted, close. */
   close(): Promise<void>;
 }
@@ -50,18 +63,51 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
       influxUrl = localInfluxd.url;
     }
     const influx = createInfluxClient(influxTarget(config, influxUrl));
-    await influx.ensureDatabase();
+    // InfluxDB being down must not stop the centre: the spool holds readings until it is back,
+    // and the delivery loop creates the database when a write finds it missing.
+    await influx.ensureDatabase().catch((err: Error) => log.warn({ err: err.message }, 'InfluxDB not reachable at start; readings are spooled until it is'));
 
-    const ingestLog = log.child({ component: 'ingest' });
-    const sink = createDirectSink(influx, { batchLines: config.INGEST_BATCH_LINES, flushMs: config.INGEST_FLUSH_MS, log: ingestLog });
-    const ingest = createIngest({
+    const metrics = createMetricsRegistry();
+    const ingest = await createIngest({
       catalogue,
       influx,
-      sink,
-      log: ingestLog,
+      log: log.child({ component: 'ingest' }),
       window: { maxAgeMs: config.READING_MAX_AGE_DAYS * 86_400_000, maxAheadMs: config.READING_MAX_AHEAD_S * 1000 },
+      dataDir: resolve(config.DATA_DIR),
+      settings: ingestSettings(config),
+      registry: metrics,
     });
     cleanups.push(() => ingest.close());
+    // Alerts (alerts/): rules on readings$, station presence and the storage condition; every
+    // event stored through the spool; open alerts restored from InfluxDB before readings flow.
+    // The broker comes later, so presence and MQTT publishing reach alerts through these two.
+    const presence$ = new Subject<Presence>();
+    let alertsBroker: Broker | undefined;
+    const alerts = await createAlerts({
+      ...(await loadAlertSettings(config, catalogue)),
+      catalogue,
+      readings$: ingest.readings$,
+      presence$: presence$.asObservable(),
+      storage$: ingest.storage$,
+      append: (lines) => ingest.appendLines(lines),
+      query: (q) => influx.query(q),
+      publish: (topic, payload) => alertsBroker?.publish(topic, payload, { qos: 1 }) ?? Promise.resolve(),
+      log: log.child({ component: 'alerts' }),
+    });
+    cleanups.push(() => alerts.close());
+
+    // /metrics and /healthz, public, on the dashboard's server.
+    const opsRoutes = createOpsRoutes({ registry: metrics, health: () => ingest.health() });
+
+    // Compliance reports and open data (reports/): route modules the dashboard mounts.
+    const reports = createReports({
+      query: (q) => influx.query(q),
+      catalogue,
+      log: log.child({ component: 'reports' }),
+      cacheTtlMs: config.REPORT_CACHE_MS,
+      openData: { burstRequests: config.OPEN_DATA_BURST_REQUESTS, requestsPerMin: config.OPEN_DATA_REQUESTS_PER_MIN, trustProxy: config.OPEN_DATA_TRUST_PROXY },
+    });
+    cleanups.push(() => reports.close());
 
     const dashboard = await createDashboard({
       host: config.HTTP_HOST,
@@ -70,19 +116,91 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
       readings$: ingest.readings$,
       staticDir,
       log: log.child({ component: 'dashboard' }),
+      routes: [...opsRoutes, ...reports.routes],
+      // Dashboard (dashboard/, issue 6): users in DATA_DIR/users.json, history from InfluxDB,
+      // alerts (REST and live), presence ("interrupted") and the storage backlog banner.
+      dataDir: resolve(config.DATA_DIR),
+      query: (q) => influx.query(q),
+      alerts,
+      alertEvents$: alerts.events$,
+      presence$: presence$.asObservable(),
+      storage$: ingest.storage$,
+      allowedOrigins: config.DASHBOARD_ORIGINS,
+      trustProxy: config.DASHBOARD_TRUST_PROXY,
+      sessionIdleMs: config.DASHBOARD_SESSION_IDLE_MIN * 60_000,
+      sessionMaxAgeMs: config.DASHBOARD_SESSION_MAX_H * 3_600_000,
+      login: { maxFailures: config.DASHBOARD_LOGIN_MAX_FAILURES, lockMs: config.DASHBOARD_LOGIN_LOCK_S * 1000 },
+      passwordCost: config.DASHBOARD_SCRYPT_COST,
     });
     cleanups.push(() => dashboard.close());
+    // Demo mode: an operator account with a fresh random password, printed once by the CLI
+    // (stdout, never the log).
+    const demoLogin = demo ? { username: 'demo', password: (await dashboard.users.upsert('demo', 'operator')).password } : undefined;
 
-    const broker = await createBroker({ host: config.MQTT_HOST, port: config.MQTT_PORT, admit: (m) => ingest.admit(m), log: log.child({ component: 'broker' }) });
+    const broker = await createBroker({
+      host: config.MQTT_HOST,
+      port: config.MQTT_PORT,
+      tls: config.MQTT_TLS_PORT === undefined ? undefined : { port: config.MQTT_TLS_PORT, certFile: config.MQTT_TLS_CERT!, keyFile: config.MQTT_TLS_KEY! },
+      wsPort: config.MQTT_WS_PORT,
+      admit: (m) => ingest.admit(m),
+      registry: metrics,
+      catalogue,
+      credentialsFile: credentialsFileIn(config.DATA_DIR),
+      auth: { maxFailuresPerMinute: config.MQTT_AUTH_MAX_FAILURES_PER_MIN, blockMs: config.MQTT_AUTH_BLOCK_S * 1000, scryptCost: config.MQTT_AUTH_SCRYPT_COST },
+      limits: {
+        maxPayloadBytes: MAX_PAYLOAD_BYTES,
+        maxClientIdLength: config.MQTT_MAX_CLIENT_ID_LENGTH,
+        maxKeepaliveS: config.MQTT_MAX_KEEPALIVE_S,
+        maxInflight: config.MQTT_MAX_INFLIGHT,
+        maxOutboundBytes: config.MQTT_MAX_OUTBOUND_BYTES,
+        drainTimeoutMs: config.MQTT_DRAIN_TIMEOUT_MS,
+      },
+      log: log.child({ component: 'broker' }),
+    });
     cleanups.push(() => broker.close());
+    alertsBroker = broker;
+    const presenceSub = broker.presence$.subscribe((p) => presence$.next(p));
+    cleanups.push(async () => presenceSub.unsubscribe());
     const noticeSub = ingest.rejections$.subscribe((r) => {
       broker.publish(errorsTopic(r.stationId), JSON.stringify(r.notice)).catch((err: Error) => log.warn({ err }, 'could not publish rejection notice'));
     });
     cleanups.push(async () => noticeSub.unsubscribe());
 
+    // Legacy text files go through the same admit() as MQTT: validation, durability, idempotence.
+    let legacy: LegacyAdapter | undefined;
+    if (config.LEGACY_DROP_DIR !== undefined) {
+      const legacyDir = join(resolve(config.DATA_DIR), 'legacy');
+      legacy = await createLegacyAdapter({
+        dropDir: resolve(config.LEGACY_DROP_DIR),
+        archiveDir: resolve(config.LEGACY_ARCHIVE_DIR ?? join(legacyDir, 'archive')),
+        rejectedDir: resolve(config.LEGACY_REJECTED_DIR ?? join(legacyDir, 'rejected')),
+        catalogue,
+        admit: (m) => ingest.admit(m),
+        rejections$: ingest.rejections$,
+        pollMs: config.LEGACY_POLL_MS,
+        log: log.child({ component: 'legacy' }),
+      });
+      cleanups.push(() => legacy!.close());
+    }
+
     let simulator: Simulator | undefined;
     if (demo) {
-      simulator = startSimulator({ url: broker.address, catalogue, intervalMs: config.DEMO_INTERVAL_MS, log: log.child({ component: 'simulator' }) });
+      // Demo mode provisions the simulated gateways' credentials in memory (never on disk).
+      // The demo plays a scenario file (seeds/scenarios/demo.json) on top of normal data for every station.
+      const script = config.DEMO_SCENARIO_FILE === '' ? undefined : await loadScenarioFile(resolve(config.DEMO_SCENARIO_FILE), catalogue)
+        .catch((err: Error) => { log.warn({ err: err.message }, 'demo scenario file not played; normal data only'); return undefined; });
+      simulator = startSimulator({
+        ...scenarioFileOptions(script),
+        stations: undefined,
+        rate: undefined,
+        durationS: undefined,
+        url: broker.address,
+        catalogue,
+        intervalMs: config.DEMO_INTERVAL_MS,
+        record: false,
+        credentials: (s) => broker.provision({ id: s.id }),
+        log: log.child({ component: 'simulator' }),
+      });
       simulator.done.catch((err: Error) => log.warn({ err }, 'simulator stopped'));
       cleanups.push(() => simulator!.close());
     }
@@ -96,7 +214,11 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
       broker,
       ingest,
       dashboard,
+      alerts,
+      metrics,
       simulator,
+      legacy,
+      demoLogin,
       close: closeAll,
     };
   } catch (err) {

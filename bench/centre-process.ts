@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, type CatalogueFile } from '../core/index.js';
+import { createCredentialStore, credentialsFileIn } from '../broker/index.js';
+import { createUserStore } from '../dashboard/index.js';
 
 const BIN = fileURLToPath(new URL('../bin/quantrac.js', import.meta.url));
 
@@ -9,16 +12,35 @@ export interface CentreProcess {
   pid: number;
   mqttUrl: string;
   dashboardUrl: string;
-  /** Headers a dashboard WebSocket client needs (session cookie, Origin). */
+  /** A dashboard login (viewer) for the WebSocket: cookie and Origin headers. */
   wsHeaders: Record<string, string>;
-  /** Credentials for `connections` load-generator gateways sharing the stations. */
-  gatewayCredentials(catalogue: CatalogueFile, connections: number): Promise<Array<{ username: string; password: string }> | undefined>;
+  /** Credentials of the load generator's gateways, one per connection, each serving a slice of the stations. */
+  gatewayCredentials: Array<{ username: string; password: string }>;
+  /** A subscriber account reading `alerts/#`. */
+  subscriber: { username: string; password: string };
   stop(): Promise<void>;
 }
 
-/** Runs `quantrac start` as a child process on free ports, for benchmarks. */
-export async function startCentreProcess(options: { dir: string; influxUrl: string; cataloguePath: string; db: string; env?: Record<string, string> }): Promise<CentreProcess> {
+/**
+ * Runs `quantrac start` as a child process on free ports, for benchmarks. Accounts are made
+ * first in its DATA_DIR through the same stores the CLI uses: gateway accounts each listing a
+ * slice of the stations (multi-station data loggers, PROTOCOL.md "Identity"), a subscriber, and
+ * a dashboard viewer.
+ */
+export async function startCentreProcess(options: { dir: string; influxUrl: string; cataloguePath: string; catalogue: CatalogueFile; connections: number; db: string; env?: Record<string, string> }): Promise<CentreProcess> {
   await mkdir(options.dir, { recursive: true });
+  const store = createCredentialStore({ file: credentialsFileIn(options.dir), cost: 1024 });
+  const slices: string[][] = Array.from({ length: options.connections }, () => []);
+  options.catalogue.stations.forEach((s, i) => slices[i % options.connections]!.push(s.id));
+  const gatewayCredentials: Array<{ username: string; password: string }> = [];
+  for (const [i, stations] of slices.entries()) {
+    const username = `bench-gw-${String(i).padStart(3, '0')}`;
+    gatewayCredentials.push({ username, password: await store.add({ id: username, role: 'gateway', stations }) });
+  }
+  const subscriber = { username: 'bench-alerts', password: await store.add({ id: 'bench-alerts', role: 'subscriber', stations: [] }) };
+  const users = createUserStore(join(options.dir, 'users.json'), { cost: 1024 });
+  const viewer = await users.add('bench-viewer', 'viewer');
+
   const mqttPort = await freePort();
   const httpPort = await freePort();
   const child = spawn(process.execPath, [BIN, 'start'], {
@@ -34,14 +56,17 @@ export async function startCentreProcess(options: { dir: string; influxUrl: stri
     child.once('exit', (code) => reject(new Error(`centre exited (${code}) before it was ready:\n${out}`)));
   });
   child.stdout!.resume();
+  const dashboardUrl = `http://127.0.0.1:${httpPort}`;
+  const login = await fetch(`${dashboardUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: dashboardUrl }, body: JSON.stringify({ username: 'bench-viewer', password: viewer.password }) });
+  if (!login.ok) throw new Error(`bench login refused: ${login.status}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return {
     pid: child.pid!,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
-    dashboardUrl: `http://127.0.0.1:${httpPort}`,
-    wsHeaders: {},
-    async gatewayCredentials() {
-      return undefined;
-    },
+    dashboardUrl,
+    wsHeaders: { cookie, origin: dashboardUrl },
+    gatewayCredentials,
+    subscriber,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -23,8 +23,8 @@ export interface StepCommand {
   type: 'step';
   readingsPerSecond: number;
   durationS: number;
-  /** Every Nth message carries one value over its limit (for publish-to-alert latency); 0: none. */
-  exceedEvery?: number;
+  /** Stations whose next message carries SO2 far over its limit, once each (publish-to-alert latency). */
+  exceedStations?: string[];
 }
 
 export interface StepReport {
@@ -77,6 +77,7 @@ async function runStep(cmd: StepCommand, clients: MqttClient[], slices: Station[
   let firstTs = Infinity;
   let maxTs = 0;
   const cursors = slices.map(() => 0);
+  const exceedSet = new Set(cmd.exceedStations ?? []);
   let outstanding = 0;
   let allAcked: (() => void) | undefined;
   // Pace in 10 ms ticks: at each tick, send what the schedule says is due.
@@ -92,12 +93,13 @@ async function runStep(cmd: StepCommand, clients: MqttClient[], slices: Station[
       lastTs.set(station.id, ts);
       firstTs = Math.min(firstTs, ts);
       maxTs = Math.max(maxTs, ts);
-      const exceed = cmd.exceedEvery ? sent % cmd.exceedEvery === 0 : false;
+      const exceed = exceedSet.delete(station.id);
+      // Values vary a little, as real ones do (a constant value is a flatline: a sensor fault).
       const payload = JSON.stringify({
         station: station.id,
         ts,
         seq: ts,
-        readings: station.parameters.map((p, k) => ({ parameter: p.parameter, value: exceed && k === 5 ? 5000 : PARAM_VALUE[p.parameter] ?? 10, unit: p.unit })),
+        readings: station.parameters.map((p) => ({ parameter: p.parameter, value: exceed && p.parameter === 'SO2' ? 5000 : Math.round((PARAM_VALUE[p.parameter] ?? 10) * (95 + Math.random() * 10)) / 100, unit: p.unit })),
       });
       const sentAt = now;
       sent++;

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { freePort, type CatalogueFile, type LiveFrame } from '../core/index.js';
+import mqtt from 'mqtt';
+import type { Alert, CatalogueFile, LiveFrame } from '../core/index.js';
 import { createInfluxClient, startLocalInfluxd, type InfluxClient } from '../ingest/index.js';
 import { benchCatalogue } from './bench-catalogue.js';
 import type { LoadGenInit, StepCommand, StepReport } from './load-gen.js';
@@ -36,6 +37,10 @@ interface StepResult {
   storedP99Ms: number;
   dashboardP50Ms: number;
   dashboardP99Ms: number;
+  alertP50Ms: number;
+  alertP99Ms: number;
+  alertsSeen: number;
+  alertsExpected: number;
   peakRssMb: number;
   cpuPercent: number;
 }
@@ -72,13 +77,16 @@ async function main(): Promise<void> {
     const catalogue = benchCatalogue(base, Number(values.stations));
     const cataloguePath = join(dir, 'catalogue.json');
     await writeFile(cataloguePath, JSON.stringify(catalogue));
-    centre = await startCentreProcess({ dir: join(dir, 'centre'), influxUrl: influxd.url, cataloguePath, db: 'bench' });
+    const rulesPath = join(dir, 'rules.json');
+    await writeFile(rulesPath, JSON.stringify(benchRules(JSON.parse(await readFile(join(ROOT, 'seeds', 'rules.json'), 'utf8')) as BenchRules)));
+    const connections = Number(values.connections);
+    centre = await startCentreProcess({ dir: join(dir, 'centre'), influxUrl: influxd.url, cataloguePath, catalogue, connections, db: 'bench', env: { ALERTS_RULES_FILE: rulesPath } });
     const influx = createInfluxClient({ api: 'v1', url: influxd.url, db: 'bench' });
     log(`centre pid ${centre.pid}: ${centre.mqttUrl}, ${centre.dashboardUrl}`);
 
     // 3. Dashboard client measuring publish-to-dashboard latency (reading ts = publish time).
     const dashLatencies: number[] = [];
-    const ws = new WebSocket(`${centre.dashboardUrl.replace('http', 'ws')}/ws`, { headers: centre.wsHeaders });
+    const ws = new WebSocket(`${centre.dashboardUrl.replace('http', 'ws')}/ws?format=readings`, { headers: centre.wsHeaders });
     ws.on('message', (data) => {
       const now = Date.now();
       const frame = JSON.parse(String(data)) as LiveFrame;
@@ -86,24 +94,39 @@ async function main(): Promise<void> {
     });
     await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
 
+    // Publish-to-alert: an operator's MQTT subscriber on alerts/#; the exceeding reading's ts is its publish time.
+    const alertLatencies: number[] = [];
+    const sub = await mqtt.connectAsync(centre.mqttUrl, { ...centre.subscriber, clientId: 'bench-alerts', reconnectPeriod: 0 });
+    await sub.subscribeAsync('alerts/#', { qos: 1 });
+    sub.on('message', (_topic, payload) => {
+      const now = Date.now();
+      const event = JSON.parse(payload.toString()) as { type?: string; alert?: Alert };
+      if (event.type === 'raised' && event.alert?.rule === 'threshold' && event.alert.parameter === 'SO2') alertLatencies.push(now - event.alert.since);
+    });
+
     // 4. The load generator.
     gen = fork(join(ROOT, 'bench', 'load-gen.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const genMessages = messageQueue(gen);
-    const init: LoadGenInit = { url: centre.mqttUrl, catalogue, connections: Number(values.connections), credentials: await centre.gatewayCredentials(catalogue, Number(values.connections)) };
+    const init: LoadGenInit = { url: centre.mqttUrl, catalogue, connections, credentials: centre.gatewayCredentials };
     gen.send(init);
     await genMessages.next('ready');
 
     const results: StepResult[] = [];
-    for (const rate of steps) {
+    const ALERTS_PER_STEP = 50;
+    for (const [k, rate] of steps.entries()) {
       log(`step ${rate} readings/s for ${stepS} s`);
       dashLatencies.length = 0;
+      alertLatencies.length = 0;
       const watch = watchProc(centre.pid);
-      const cmd: StepCommand = { type: 'step', readingsPerSecond: rate, durationS: stepS };
+      // Fresh stations each step, so each exceedance raises a new alert (one per station, parameter, rule).
+      const exceedStations = catalogue.stations.slice(k * ALERTS_PER_STEP, (k + 1) * ALERTS_PER_STEP).map((s) => s.id);
+      const cmd: StepCommand = { type: 'step', readingsPerSecond: rate, durationS: stepS, exceedStations };
       gen.send(cmd);
       const report = await genMessages.next<StepReport>('step-done');
       const drained = await waitStored(influx, report);
       const usage = await watch.stop();
       const dash = dashLatencies.splice(0);
+      const alertsLat = alertLatencies.splice(0);
       results.push({
         offeredReadingsPerS: rate,
         sentReadings: report.sentMessages * 8,
@@ -117,15 +140,27 @@ async function main(): Promise<void> {
         storedP99Ms: drained.lagP99Ms,
         dashboardP50Ms: percentile(dash, 50),
         dashboardP99Ms: percentile(dash, 99),
+        alertP50Ms: percentile(alertsLat, 50),
+        alertP99Ms: percentile(alertsLat, 99),
+        alertsSeen: alertsLat.length,
+        alertsExpected: exceedStations.length,
         peakRssMb: usage.peakRssMb,
         cpuPercent: usage.cpuPercent,
       });
       log(JSON.stringify(results[results.length - 1]));
     }
+
+    // 5. Outage: InfluxDB stopped for a while under steady load, then started again.
+    let outage: OutageResult | undefined;
+    if (!values['no-outage']) {
+      outage = await outageStep({ rate: Number(values['outage-rate']), outageS: Number(values['outage-s']), gen, genMessages, influx, influxd, pid: centre.pid, log });
+      log(JSON.stringify(outage));
+    }
     gen.send({ type: 'stop' });
     ws.terminate();
+    await sub.endAsync();
 
-    const out = { machine: { cpus: cpus().length, model: cpus()[0]?.model }, date: new Date().toISOString(), stations: catalogue.stations.length, stepS, influxCeiling: ceiling, steps: results };
+    const out = { machine: { cpus: cpus().length, model: cpus()[0]?.model }, date: new Date().toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), stations: catalogue.stations.length, stepS, influxCeiling: ceiling, steps: results, outage };
     await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
     await writeFile(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
     await writeFile(join(ROOT, 'bench', 'results', 'latest.md'), markdown(out));
@@ -181,16 +216,92 @@ function messageQueue(child: ChildProcess): { next<T>(type: string): Promise<T> 
   };
 }
 
-function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; steps: StepResult[] }): string {
+interface BenchRules { defaults: { threshold: { forS: number } }; stations?: unknown }
+
+/** The demo's rules without its per-station overrides (they name demo stations), and thresholds that fire at once. */
+function benchRules(rules: BenchRules): BenchRules {
+  const { stations: _demoStations, ...rest } = rules;
+  return { ...rest, defaults: { ...rest.defaults, threshold: { ...rest.defaults.threshold, forS: 0 } } };
+}
+
+interface OutageResult {
+  offeredReadingsPerS: number;
+  outageS: number;
+  ackedReadings: number;
+  storedReadings: number;
+  lossReadings: number;
+  /** Readings waiting in the spool when InfluxDB came back. */
+  backlogAtRestart: number;
+  /** From InfluxDB's restart until the stored count caught up with the offered load. */
+  drainS: number;
+  /** (backlog + what arrived meanwhile) / drain time, and that over the offered rate. */
+  drainReadingsPerS: number;
+  drainRatio: number;
+  peakRssMb: number;
+}
+
+async function outageStep(o: { rate: number; outageS: number; gen: ChildProcess; genMessages: { next<T>(type: string): Promise<T> }; influx: InfluxClient; influxd: { stop(): Promise<void>; start(): Promise<void> }; pid: number; log: (m: string) => void }): Promise<OutageResult> {
+  const leadS = 5;
+  const tailS = 90;
+  o.log(`outage step: ${o.rate} readings/s, InfluxDB stopped for ${o.outageS} s`);
+  const watch = watchProc(o.pid);
+  const stepStart = Date.now();
+  o.gen.send({ type: 'step', readingsPerSecond: o.rate, durationS: leadS + o.outageS + tailS } satisfies StepCommand);
+  const done = o.genMessages.next<StepReport>('step-done');
+  await delay(leadS * 1000);
+  await o.influxd.stop();
+  await delay(o.outageS * 1000);
+  const since = stepStart;
+  const countSince = async (): Promise<number> => {
+    const series = await o.influx.query(`SELECT count("value") FROM "reading" WHERE time >= ${since}ms`).catch(() => []);
+    return (series[0]?.values[0]?.[1] as number | undefined) ?? 0;
+  };
+  await o.influxd.start();
+  const restartAt = Date.now();
+  const storedAtRestart = await countSince();
+  const backlogAtRestart = Math.max(0, Math.round(((restartAt - stepStart) / 1000) * o.rate) - storedAtRestart);
+  let drainS = NaN;
+  while (Date.now() - restartAt < tailS * 1000) {
+    const stored = await countSince();
+    const offeredSoFar = ((Date.now() - stepStart) / 1000) * o.rate;
+    if (stored >= offeredSoFar - o.rate) {
+      drainS = (Date.now() - restartAt) / 1000;
+      break;
+    }
+    await delay(500);
+  }
+  const report = await done;
+  const drained = await waitStored(o.influx, report);
+  const usage = await watch.stop();
+  const drainReadingsPerS = (backlogAtRestart + drainS * o.rate) / drainS;
+  return {
+    offeredReadingsPerS: o.rate,
+    outageS: o.outageS,
+    ackedReadings: report.ackedReadings,
+    storedReadings: drained.stored,
+    lossReadings: report.ackedReadings - drained.stored,
+    backlogAtRestart,
+    drainS,
+    drainReadingsPerS,
+    drainRatio: drainReadingsPerS / o.rate,
+    peakRssMb: usage.peakRssMb,
+  };
+}
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; command: string; steps: StepResult[]; outage?: OutageResult }): string {
   const f = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
-  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.dashboardP50Ms)} / ${f(s.dashboardP99Ms)} | ${f(s.peakRssMb)} | ${f(s.cpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond * 100).toFixed(0)} % |`);
+  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.dashboardP50Ms)} / ${f(s.dashboardP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} | ${f(s.cpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
+  const o = out.outage;
   return [
-    `Benchmark ${out.date}: ${out.stations} stations x 8 parameters, ${out.stepS} s a step; InfluxDB 1.6.7 raw ceiling ${f(out.influxCeiling.pointsPerSecond)} points/s.`,
+    `Benchmark ${out.date} (\`${out.command}\`): ${out.stations} stations x 8 parameters, ${out.stepS} s a step, 2 cores shared by the centre, InfluxDB 1.6.7 and the load generator. InfluxDB's raw ingest ceiling in the same run: ${f(out.influxCeiling.pointsPerSecond)} points/s.`,
     '',
-    '| offered readings/s | stored readings/s | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms | centre peak RSS MB | centre CPU % | of InfluxDB ceiling |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| offered readings/s | stored readings/s | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms | alert p50 / p99 ms (seen/expected) | centre peak RSS MB | centre CPU % (of one core) | stored / InfluxDB ceiling |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...(o ? [`Outage: InfluxDB stopped ${o.outageS} s at ${f(o.offeredReadingsPerS)} readings/s: ${f(o.ackedReadings)} acknowledged, ${f(o.storedReadings)} stored, loss ${f(o.lossReadings)}; backlog at restart ${f(o.backlogAtRestart)} readings, drained in ${o.drainS.toFixed(1)} s at ${f(o.drainReadingsPerS)} readings/s (${o.drainRatio.toFixed(1)}x the offered rate); centre peak RSS ${f(o.peakRssMb)} MB.`, ''] : []),
   ].join('\n');
 }
 

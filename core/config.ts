@@ -11,8 +11,36 @@ const optionalString = z.string().trim().min(1).optional();
 export const ConfigSchema = z.object({
   MQTT_HOST: z.string().default('127.0.0.1'),
   MQTT_PORT: port.default(1883),
+  /** Optional listeners (broker/): MQTT over TLS (PEM cert and key paths) and over WebSocket. */
+  MQTT_TLS_PORT: port.optional(),
+  MQTT_TLS_CERT: optionalString,
+  MQTT_TLS_KEY: optionalString,
+  MQTT_WS_PORT: port.optional(),
+  /** Per-client limits (broker/, issue 3). */
+  MQTT_MAX_CLIENT_ID_LENGTH: z.coerce.number().int().min(23).default(128),
+  MQTT_MAX_KEEPALIVE_S: z.coerce.number().int().positive().max(65535).default(300),
+  MQTT_MAX_INFLIGHT: z.coerce.number().int().positive().default(100),
+  MQTT_MAX_OUTBOUND_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  MQTT_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Login throttling: failed logins per source address per minute, then refused this long. */
+  MQTT_AUTH_MAX_FAILURES_PER_MIN: z.coerce.number().int().positive().default(10),
+  MQTT_AUTH_BLOCK_S: z.coerce.number().int().positive().default(60),
+  /** scrypt cost N (a power of two) for new gateway secret hashes. */
+  MQTT_AUTH_SCRYPT_COST: z.coerce.number().int().min(1024).refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two').default(16384),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
+  /** Dashboard (dashboard/, issue 6): origins allowed besides the page's own (comma-separated; a reverse proxy that rewrites Host). */
+  DASHBOARD_ORIGINS: z.string().default('').transform((s) => s.split(',').map((o) => o.trim()).filter((o) => o !== '')),
+  /** Behind a TLS-terminating reverse proxy: trust X-Forwarded-Proto/-For (Secure cookie, client address for throttling). */
+  DASHBOARD_TRUST_PROXY: z.stringbool().default(false),
+  /** A dashboard session ends after this long without activity (an open live view is activity), or this long in all. */
+  DASHBOARD_SESSION_IDLE_MIN: z.coerce.number().positive().default(720),
+  DASHBOARD_SESSION_MAX_H: z.coerce.number().positive().default(168),
+  /** Login throttling: failed logins per address or user name in 15 minutes, then refused this long. */
+  DASHBOARD_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
+  DASHBOARD_LOGIN_LOCK_S: z.coerce.number().int().positive().default(300),
+  /** scrypt cost N (a power of two) for new dashboard password hashes. */
+  DASHBOARD_SCRYPT_COST: z.coerce.number().int().min(1024).refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two').default(32768),
   DATA_DIR: z.string().default('./data'),
   CATALOGUE: z.string().default('seeds/catalogue.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -30,12 +58,58 @@ export const ConfigSchema = z.object({
   /** Delivery batching: a batch is sent when it has this many lines or is this old. */
   INGEST_BATCH_LINES: z.coerce.number().int().positive().default(5000),
   INGEST_FLUSH_MS: z.coerce.number().int().positive().default(200),
+  INGEST_BATCH_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Cap of the exponential backoff between InfluxDB write retries (retries never stop). */
+  INGEST_RETRY_MAX_MS: z.coerce.number().int().positive().default(30_000),
+  /** The storage backlog condition is raised when undelivered readings are older than this. */
+  INGEST_BACKLOG_ALERT_S: z.coerce.number().positive().default(60),
+  /** Durable spool (ingest/, issue 4): backlog budget on disk, where slowing starts, segment size. */
+  SPOOL_BUDGET_BYTES: z.coerce.number().int().min(64 * 1024).default(1024 ** 3),
+  SPOOL_HIGH_WATER_PERCENT: z.coerce.number().min(1).max(100).default(50),
+  SPOOL_SEGMENT_BYTES: z.coerce.number().int().min(4096).default(16 * 1024 ** 2),
+  SPOOL_MAX_SLOWDOWN_MS: z.coerce.number().int().nonnegative().default(1000),
+  /** Dead-letter store retention: whichever limit is reached first. */
+  DEADLETTER_MAX_AGE_DAYS: z.coerce.number().positive().default(90),
+  DEADLETTER_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(256 * 1024 ** 2),
   /** Accepted window of a reading's timestamp (PROTOCOL.md, "Readings message"). */
   READING_MAX_AGE_DAYS: z.coerce.number().positive().default(30),
   READING_MAX_AHEAD_S: z.coerce.number().nonnegative().default(300),
 
+  /** Alerts (alerts/, issue 5): the rules file, the routing file (unset: DATA_DIR/notify.json if present, else seeds/notify.json). */
+  ALERTS_RULES_FILE: z.string().default('seeds/rules.json'),
+  ALERTS_NOTIFY_FILE: optionalString,
+  /** How often wall-clock rules (transmission interrupted), reminders and silences are checked. */
+  ALERTS_TICK_MS: z.coerce.number().int().positive().default(5000),
+  /** Signs webhook bodies (X-Quantrac-Signature: sha256=HMAC); secrets only from the environment or DATA_DIR. */
+  ALERTS_WEBHOOK_SECRET: optionalString,
+  /** E-mail to on-call people; unset SMTP_HOST: e-mail off. */
+  SMTP_HOST: optionalString,
+  SMTP_PORT: port.default(587),
+  SMTP_SECURE: z.stringbool().default(false),
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  SMTP_FROM: z.string().default('quantrac <alerts@quantrac.invalid>'),
+
   /** Simulators in demo mode: message interval. */
   DEMO_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
+  /** The scenario file the demo plays (simulators/, seeds/scenarios/); empty: normal data only. */
+  DEMO_SCENARIO_FILE: z.string().default('seeds/scenarios/demo.json'),
+
+  /** Legacy text files (legacy/): the drop folder the FTP server writes to (unset: adapter off). */
+  LEGACY_DROP_DIR: optionalString,
+  /** Where raw files are kept; default `DATA_DIR/legacy/archive` and `DATA_DIR/legacy/rejected`. */
+  LEGACY_ARCHIVE_DIR: optionalString,
+  LEGACY_REJECTED_DIR: optionalString,
+  /** Scan period of the drop folder; a file is read once its size held over two scans. */
+  LEGACY_POLL_MS: z.coerce.number().int().positive().default(2000),
+
+  /** Open-data API (reports/): a token bucket per client address, burst size and refill. */
+  OPEN_DATA_BURST_REQUESTS: z.coerce.number().int().positive().default(30),
+  OPEN_DATA_REQUESTS_PER_MIN: z.coerce.number().positive().default(60),
+  /** Take the client address from X-Forwarded-For: only behind a trusted reverse proxy. */
+  OPEN_DATA_TRUST_PROXY: z.stringbool().default(false),
+  /** How long a computed report is reused; 0 computes every request afresh. */
+  REPORT_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -54,6 +128,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = parsed.data;
   if ((config.INFLUX_ORG === undefined) !== (config.INFLUX_BUCKET === undefined)) {
     throw new ConfigError('invalid configuration: INFLUX_ORG and INFLUX_BUCKET go together (v2 API)');
+  }
+  if (config.MQTT_TLS_PORT !== undefined && (config.MQTT_TLS_CERT === undefined || config.MQTT_TLS_KEY === undefined)) {
+    throw new ConfigError('invalid configuration: MQTT_TLS_PORT needs MQTT_TLS_CERT and MQTT_TLS_KEY (PEM file paths)');
   }
   return config;
 }

@@ -8,6 +8,8 @@ export * from './reading.js';
 export * from './topics.js';
 export * from './units.js';
 export * from './live.js';
+export * from './live-codec.js';
 export * from './free-port.js';
 export * from './timestamp.js';
 export * from './alert.js';
+export * from './report.js';

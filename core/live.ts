@@ -1,14 +1,80 @@
-import type { Reading } from './reading.js';
+import type { Alert, AlertEvent, StorageCondition } from './alert.js';
+import type { Presence, Reading } from './reading.js';
 
 /**
  * The dashboard's live protocol over the WebSocket at `/ws` (server -> browser, JSON text
- * frames). On connect the server sends one `snapshot`; then `readings` deltas, at most a
- * few frames a second. A client that falls behind may be sent a fresh `snapshot` instead of
- * the deltas it missed, so a client must treat every snapshot as a full replacement.
+ * frames). It needs a session cookie and the page's own Origin.
+ *
+ * Two encodings, chosen by the client in the URL:
+ * - `/ws` (the page): compact. A `snap` on connect carries an index of stations and their
+ *   parameters, then `delta` frames carry rows of numbers against that index (a
+ *   2,000-station country at one message a second stays near 150 KB/s per client).
+ *   `decodeLiveRows` (core/live-codec.ts) turns rows back into readings.
+ * - `/ws?format=readings` (tools, tests, integrations): `snapshot` and `readings` frames
+ *   carrying plain Reading objects.
+ * Both: deltas at most 4 frames a second, coalesced (they also carry station presence
+ * changes); alert events at once (`alert`); the storage condition (`storage`) when it changes.
+ * A client that falls behind is sent a fresh snapshot instead of the frames it missed, so a
+ * client must treat every snapshot as a full replacement.
  */
 export type LiveFrame =
-  | { type: 'snapshot'; serverTime: number; latest: Reading[] }
-  | { type: 'readings'; serverTime: number; readings: Reading[] };
+  | LiveSnapshot
+  | { type: 'readings'; serverTime: number; readings: Reading[]; presence?: Presence[] }
+  | LiveSnap
+  | LiveDelta
+  | { type: 'alert'; serverTime: number; event: AlertEvent }
+  | { type: 'storage'; serverTime: number; storage: StorageCondition };
+
+/** The `format=readings` snapshot: latest value per series, open alerts, presence, storage. */
+export interface LiveSnapshot {
+  type: 'snapshot';
+  serverTime: number;
+  latest: Reading[];
+  alerts?: Alert[];
+  presence?: Presence[];
+  storage?: StorageCondition | null;
+}
+
+/**
+ * A compact row: `[stationIndex, ts - serverTime, v0, v1, ..., statuses?]`. Values follow the
+ * station's parameter order in the snapshot's index (`null`: not in this row; trailing ones
+ * are left out). When any status is not `00`, a last string element has one digit per
+ * parameter position (`"00200000"`: the third parameter reported status `02`).
+ */
+export type LiveRow = Array<number | string | null>;
+
+export interface LiveIndex {
+  /** Station ids; a row's first number indexes this. */
+  stations: string[];
+  /** Zone id of each station. */
+  zones: string[];
+  /** Parameter symbols of each station, in row order. */
+  parameters: string[][];
+  /** Unit of each station's parameters (readings always arrive in the catalogue's unit). */
+  units: string[][];
+}
+
+export interface LiveSnap {
+  type: 'snap';
+  serverTime: number;
+  index: LiveIndex;
+  rows: LiveRow[];
+  /** Per station: how long ago (ms before serverTime) the centre last received a reading; null: never. */
+  received: Array<number | null>;
+  /** Per station: 1 online, 0 offline, null not known (PROTOCOL.md, status topic and will). */
+  online: Array<0 | 1 | null>;
+  alerts: Alert[];
+  storage: StorageCondition | null;
+}
+
+/** Readings received since the last frame; their reception time is the frame's serverTime. */
+export interface LiveDelta {
+  type: 'delta';
+  serverTime: number;
+  rows: LiveRow[];
+  /** Stations that went online or offline since the last frame. */
+  presence?: Presence[];
+}
 
 /** `GET /api/stations`: what the page needs to lay out its table. */
 export interface StationSummary {
@@ -21,5 +87,7 @@ export interface StationSummary {
   facilityName: string;
   lat: number;
   lon: number;
-  parameters: Array<{ parameter: string; unit: string; max?: number; min?: number }>;
+  /** How often the gateway reports, seconds (staleness: "interrupted"). */
+  intervalS?: number;
+  parameters: Array<{ parameter: string; unit: string; max?: number; min?: number; name?: string; nameVi?: string; regulation?: string }>;
 }

@@ -24,7 +24,7 @@ export const PresenceSchema = z.object({
   station: z.string(),
   state: z.enum(['online', 'offline']),
   ts: z.number().int(),
-  reason: z.enum(['status', 'will', 'disconnect']).optional(),
+  reason: z.enum(['status', 'will', 'disconnect', 'connect']).optional(),
 });
 export type Presence = z.infer<typeof PresenceSchema>;
 

@@ -1,6 +1,15 @@
-export { createIngest, type Ingest, type IngestOptions, type AdmitMessage, type AdmitResult, type RejectionEvent } from './ingest.js';
-export { createInfluxClient, InfluxWriteError, type InfluxClient, type InfluxSeries } from './influx-client.js';
-export { createDirectSink, type LineSink } from './direct-sink.js';
+export { createIngest, DEFAULT_INGEST_SETTINGS, type Ingest, type IngestOptions, type IngestSettings, type IngestHealth, type AdmitMessage, type AdmitResult, type RejectionEvent } from './ingest.js';
+export { ingestSettings } from './ingest-settings.js';
+export { createInfluxClient, InfluxWriteError, type InfluxClient, type InfluxSeries, type InfluxWriteErrorKind } from './influx-client.js';
+export { createSpool, type Spool, type SpoolOptions, type SpoolStats, type LineSink } from './spool.js';
+export { createDelivery, type Delivery, type DeliveryOptions, type DeliveryStatus } from './delivery.js';
+export { createDeadLetterStore, DeadLetterSchema, type DeadLetter, type DeadLetterStore } from './dead-letters.js';
+export { listDeadLetters, parseSince, type DeadLetterQuery } from './list-dead-letters.js';
+export { createSeqTracker, type SeqTracker, type SeqOutcome } from './seq-tracker.js';
+export { createMetricsRegistry } from './metrics-registry.js';
+export { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
+export { createOpsRoutes, type OpsRoute, type OpsRoutesOptions } from './ops-routes.js';
 export { startLocalInfluxd, ensureInfluxd, findInfluxd, type LocalInfluxd } from './local-influxd.js';
 export { encodeReading, escapeTag } from './line-protocol.js';
 export { validateMessage, MAX_PAYLOAD_BYTES, MAX_READINGS, type ValidationWindow, type ValidationResult } from './validate.js';
+export { runDeadLettersCommand, DEADLETTERS_USAGE } from './dead-letters-command.js';

@@ -10,26 +10,50 @@ export interface InfluxSeries {
 
 export interface InfluxClient {
   readonly target: InfluxTarget;
-  /** POSTs line protocol (ms precision). Rejects with an error whose `retryable` says if trying again can help. */
-  write(lines: string): Promise<void>;
+  /**
+   * POSTs line protocol (ms precision), gzipped above 1 KB. Rejects with an InfluxWriteError
+   * whose `kind` says what to do next (retry, split the batch, or fix the configuration).
+   */
+  write(lines: string | Buffer, options?: { signal?: AbortSignal }): Promise<void>;
   /** Runs InfluxQL over `/query` and returns the series of the first statement. */
   query(influxql: string): Promise<InfluxSeries[]>;
   /** Creates the database (1.x API only; a v2 bucket is the operator's to create). */
   ensureDatabase(): Promise<void>;
 }
 
+/**
+ * What a failed write means, decided from the status code, never from message strings:
+ * - `network`: no answer (refused, reset, timeout): retry;
+ * - `server`: 5xx or 408: retry;
+ * - `throttled`: 429: retry, after Retry-After when given;
+ * - `rejected`: 400, 413, 422: the data is wrong (or the batch too big): split the batch;
+ * - `config`: 401, 403, 404 and the rest of 4xx: credentials, database or bucket; no line is
+ *   to blame, so the batch is kept and retried until an operator fixes it.
+ */
+export type InfluxWriteErrorKind = 'network' | 'server' | 'throttled' | 'rejected' | 'config';
+
 /** A write failure that says whether it is worth retrying (never decided from message strings). */
 export class InfluxWriteError extends Error {
-  constructor(message: string, readonly retryable: boolean, readonly statusCode?: number, readonly body?: string) {
+  readonly retryable: boolean;
+  constructor(message: string, readonly kind: InfluxWriteErrorKind, readonly statusCode?: number, readonly body?: string, readonly retryAfterMs?: number) {
     super(message);
     this.name = 'InfluxWriteError';
+    this.retryable = kind === 'network' || kind === 'server' || kind === 'throttled';
   }
+}
+
+export function classifyStatus(status: number): InfluxWriteErrorKind {
+  if (status >= 500 || status === 408) return 'server';
+  if (status === 429) return 'throttled';
+  if (status === 400 || status === 413 || status === 422) return 'rejected';
+  return 'config';
 }
 
 /**
  * A thin layer over `@influxdata/influxdb-client`'s transport: it speaks `/write` (1.x) or
- * `/api/v2/write` (1.8+, 2.x, 3.x), and InfluxQL over `/query`, which all of them answer.
- * Credentials travel in headers, never in URLs, so they never reach an access log.
+ * `/api/v2/write` (1.8+, 2.x, 3.x, VictoriaMetrics), and InfluxQL over `/query`, which all
+ * InfluxDB versions answer. Credentials travel in headers, never in URLs, so they never reach
+ * an access log.
  */
 export function createInfluxClient(target: InfluxTarget, options: { timeoutMs?: number; gzipThreshold?: number } = {}): InfluxClient {
   const headers: Record<string, string> = {};
@@ -47,24 +71,25 @@ export function createInfluxClient(target: InfluxTarget, options: { timeoutMs?: 
     ? `/write?${new URLSearchParams({ db: target.db, precision: 'ms', ...(target.rp ? { rp: target.rp } : {}) })}`
     : `/api/v2/write?${new URLSearchParams({ org: target.org, bucket: target.bucket, precision: 'ms' })}`;
   const db = target.api === 'v1' ? target.db : target.bucket;
+  // The transport gzips asynchronously (zlib on the thread pool) above this size.
+  const gzipThreshold = options.gzipThreshold ?? 1000;
 
   return {
     target,
-    async write(lines) {
-      try {
-        await transport.request(writePath, lines, {
+    write(lines, opts = {}) {
+      return new Promise<void>((resolve, reject) => {
+        // `send` takes the body as is (a Buffer stays bytes); `request` would JSON-encode a Buffer.
+        transport.send(writePath, lines as string, {
           method: 'POST',
           headers: { 'content-type': 'text/plain; charset=utf-8' },
-          gzipThreshold: options.gzipThreshold ?? 1000,
+          gzipThreshold,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        }, {
+          next: () => undefined,
+          complete: () => resolve(),
+          error: (err: Error) => reject(toWriteError(err)),
         });
-      } catch (err) {
-        if (err instanceof HttpError) {
-          // 4xx other than 429 means the data or the request is wrong: retrying cannot help.
-          const retryable = err.statusCode >= 500 || err.statusCode === 429 || err.statusCode === 408;
-          throw new InfluxWriteError(`InfluxDB answered ${err.statusCode}: ${err.body ?? err.message}`, retryable, err.statusCode, err.body);
-        }
-        throw new InfluxWriteError(`InfluxDB unreachable: ${(err as Error).message}`, true);
-      }
+      });
     },
     async query(influxql) {
       const params = new URLSearchParams({ db, q: influxql, epoch: 'ms' });
@@ -84,4 +109,13 @@ export function createInfluxClient(target: InfluxTarget, options: { timeoutMs?: 
       await transport.request(`/query?${new URLSearchParams({ q })}`, '', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     },
   };
+}
+
+function toWriteError(err: Error): InfluxWriteError {
+  if (err instanceof HttpError) {
+    const body = (err.body ?? '').slice(0, 1000);
+    const retryAfterS = err.retryAfter();
+    return new InfluxWriteError(`InfluxDB answered ${err.statusCode}: ${body || err.message}`, classifyStatus(err.statusCode), err.statusCode, body, retryAfterS > 0 ? retryAfterS * 1000 : undefined);
+  }
+  return new InfluxWriteError(`InfluxDB unreachable: ${err.message || err.name}`, 'network');
 }

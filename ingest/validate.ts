@@ -19,6 +19,8 @@ export interface ValidationResult {
   rejections: Rejection[];
   /** True when the whole message was refused (undecodable or mis-addressed). */
   wholeMessage: boolean;
+  /** Readings refused with a whole-message rejection, when they could be counted (too many). */
+  rejectedReadings?: number;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -50,7 +52,15 @@ export function validateMessage(
   try {
     body = JSON.parse(text);
   } catch (err) {
-    return whole('not_json', `payload is not JSON: ${(err as Error).message}`);
+    // Python's json.dumps and many firmwares write NaN and Infinity as bare tokens: read them,
+    // so the reading holding one is rejected as not_finite and its neighbours are kept.
+    const tolerant = markNonFinite(text);
+    try {
+      if (tolerant === text) throw err;
+      body = JSON.parse(tolerant);
+    } catch {
+      return whole('not_json', `payload is not JSON: ${clip((err as Error).message, 200)}`);
+    }
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return whole('bad_shape', `a readings message is a JSON object, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`);
@@ -59,7 +69,7 @@ export function validateMessage(
   const station = catalogue.station(stationId);
   if (!station) return whole('unknown_station', `station ${stationId} is not in the catalogue`);
   if (msg.station === undefined) return whole('missing_field', 'station is required', 'station');
-  if (msg.station !== stationId) return whole('station_mismatch', `payload station ${JSON.stringify(msg.station)} differs from the topic's ${stationId}`, 'station');
+  if (msg.station !== stationId) return whole('station_mismatch', `payload station ${quote(msg.station)} differs from the topic's ${stationId}`, 'station');
   let seq: number | undefined;
   if (msg.seq !== undefined) {
     if (typeof msg.seq !== 'number' || !Number.isSafeInteger(msg.seq) || msg.seq < 0) return whole('wrong_type', 'seq must be a non-negative integer', 'seq');
@@ -69,7 +79,7 @@ export function validateMessage(
   if (readings === undefined) return whole('missing_field', 'readings is required', 'readings');
   if (!Array.isArray(readings)) return whole('wrong_type', 'readings must be an array', 'readings');
   if (readings.length === 0) return whole('no_readings', ERROR_CODES.no_readings, 'readings');
-  if (readings.length > MAX_READINGS) return whole('too_many_readings', `${readings.length} readings, at most ${MAX_READINGS} per message`, 'readings');
+  if (readings.length > MAX_READINGS) return { ...whole('too_many_readings', `${readings.length} readings, at most ${MAX_READINGS} per message`, 'readings'), rejectedReadings: readings.length };
 
   const zone = catalogue.zoneOf(stationId)!.id;
   const messageTs = msg.ts === undefined ? undefined : parseTimestamp(msg.ts);
@@ -85,15 +95,16 @@ export function validateMessage(
     if (r.parameter === undefined) return reject(`${at}.parameter`, 'missing_field', 'parameter is required');
     if (typeof r.parameter !== 'string') return reject(`${at}.parameter`, 'wrong_type', 'parameter must be a string');
     const def = catalogue.stationParameter(stationId, r.parameter);
-    if (!def) return reject(`${at}.parameter`, 'unknown_parameter', `${JSON.stringify(r.parameter)} is not measured at ${stationId}`);
+    if (!def) return reject(`${at}.parameter`, 'unknown_parameter', `${quote(r.parameter)} is not measured at ${stationId}`);
     if (r.value === undefined) return reject(`${at}.value`, 'missing_field', 'value is required');
+    if (typeof r.value === 'string' && r.value.startsWith(NON_FINITE)) return reject(`${at}.value`, 'not_finite', `value of ${r.parameter} is ${r.value.slice(1)}`);
     if (typeof r.value !== 'number') return reject(`${at}.value`, 'wrong_type', 'value must be a number');
     if (!Number.isFinite(r.value)) return reject(`${at}.value`, 'not_finite', `value of ${r.parameter} is not finite`);
     if (r.unit === undefined) return reject(`${at}.unit`, 'missing_field', 'unit is required');
     if (typeof r.unit !== 'string') return reject(`${at}.unit`, 'wrong_type', 'unit must be a string');
-    if (normaliseUnit(r.unit) !== def.unit) return reject(`${at}.unit`, 'unit_mismatch', `${r.parameter} is measured in ${def.unit}, got ${JSON.stringify(r.unit)}`);
+    if (normaliseUnit(r.unit) !== def.unit) return reject(`${at}.unit`, 'unit_mismatch', `${r.parameter} is measured in ${def.unit}, got ${quote(r.unit)}`);
     const status = r.status ?? '00';
-    if (typeof status !== 'string' || !STATUSES.has(status)) return reject(`${at}.status`, 'bad_status', `status must be "00", "01" or "02", got ${JSON.stringify(status)}`);
+    if (typeof status !== 'string' || !STATUSES.has(status)) return reject(`${at}.status`, 'bad_status', `status must be "00", "01" or "02", got ${quote(status)}`);
     let ts = messageTs;
     let tsPath = 'ts';
     if (r.ts !== undefined) {
@@ -107,7 +118,47 @@ export function validateMessage(
     }
     if (ts! < receivedAt - window.maxAgeMs) return reject(tsPath, 'too_old', `measured at ${new Date(ts!).toISOString()}, older than the accepted window`);
     if (ts! > receivedAt + window.maxAheadMs) return reject(tsPath, 'in_future', `measured at ${new Date(ts!).toISOString()}, ahead of the centre clock`);
-    result.accepted.push({ station: stationId, zone, parameter: r.parameter, value: r.value, unit: def.unit, status: status as Status, ts: ts!, receivedAt });
+    // Tags come from the catalogue, never from the payload: nothing a gateway sends reaches line protocol unchecked.
+    result.accepted.push({ station: stationId, zone, parameter: def.parameter, value: r.value, unit: def.unit, status: status as Status, ts: ts!, receivedAt });
   });
   return result;
+}
+
+/** Marks a bare NaN / Infinity / -Infinity token outside strings, so JSON.parse reads it as a tagged string. */
+const NON_FINITE = '\u0000';
+function markNonFinite(text: string): string {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) {
+      inString = true;
+      continue;
+    }
+    for (const token of ['NaN', 'Infinity', '-Infinity']) {
+      if (text.startsWith(token, i) && !/[\w.]/.test(text[i + token.length] ?? '') && !/[\w.]/.test(text[i - 1] ?? '')) {
+        // Escaped in the JSON text (a raw control character is not valid JSON); parsed, it is NON_FINITE.
+        out += `${text.slice(from, i)}"\\u0000${token}"`;
+        i += token.length - 1;
+        from = i + 1;
+        break;
+      }
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** A payload value echoed in a message, cut so a hostile 200 KiB string never fills a notice. */
+function quote(value: unknown): string {
+  return clip(JSON.stringify(value) ?? String(value), 80);
+}
+
+function clip(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n)}...`;
 }

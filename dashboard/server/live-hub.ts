@@ -1,92 +1,301 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
-import type { LiveFrame, Reading } from '../../core/index.js';
+import type { Alert, AlertEvent, Catalogue, LiveFrame, Presence, Reading, StorageCondition } from '../../core/index.js';
+import { createLiveEncoder } from './live-encoder.js';
+
+export type LiveFormat = 'compact' | 'readings';
 
 export interface LiveHubOptions {
+  catalogue: Catalogue;
   readings$: Observable<Reading>;
-  /** Deltas are coalesced into one frame per client per this interval (at most 4 a second). */
+  alertEvents$?: Observable<AlertEvent>;
+  /** Open alerts for snapshots. */
+  openAlerts?: () => Alert[];
+  presence$?: Observable<Presence>;
+  storage$?: Observable<StorageCondition>;
+  /** Deltas go out at most once per this interval (250 ms: at most 4 frames a second). */
   frameMs?: number;
-  /** Past this many buffered readings a client's frame carries only the latest per series. */
-  maxFrameReadings?: number;
-  /** A client whose socket holds more than this is skipped and resynced with a snapshot. */
+  /**
+   * Byte budget of the delta stream per client (token bucket, one second of burst). When a
+   * frame would exceed it, the frame waits and the readings are coalesced to the latest per
+   * series, so a client never receives more than this on average (300 KB/s bar, with margin).
+   */
+  budgetBytesPerS?: number;
+  /** Readings held for the next frame before they are coalesced to the latest per series. */
+  maxPendingReadings?: number;
+  /** A client whose socket holds more than this unsent gets no deltas until it drains, then a snapshot. */
   maxBufferedBytes?: number;
+  /** A client holding more than this is cut off: the server never buffers without bound. */
+  hardBufferedBytes?: number;
+  /** A client backed up for this long (a frozen tab, a dead link) is cut off; it reconnects when it can. */
+  stuckTimeoutMs?: number;
   now?: () => number;
 }
 
+export interface LiveClientInfo {
+  format: LiveFormat;
+  sessionId?: string;
+}
+
+export interface LiveHubStats {
+  clients: number;
+  deltaFrames: number;
+  droppedFrames: number;
+  snapshots: number;
+  bytesSent: number;
+  coalesced: number;
+  /** Largest unsent backlog seen on one client's socket (bytes): bounded by maxBufferedBytes plus one frame. */
+  peakBufferedBytes: number;
+  /** Clients cut off (hard bound or stuck too long). */
+  cutOff: number;
+}
+
 export interface LiveHub {
-  attach(socket: WebSocket): void;
+  attach(socket: WebSocket, info?: LiveClientInfo): void;
   latest(): Reading[];
+  presence(): Presence[];
+  storage(): StorageCondition | null;
+  /** Closes the sockets of a session that ended (logout, expiry, disabled user). */
+  closeSession(sessionId: string): void;
+  /** Sessions with an open socket (an open live view counts as activity). */
+  sessionIds(): string[];
+  stats(): LiveHubStats;
   close(): void;
 }
 
-interface ClientState {
+interface Client {
   socket: WebSocket;
-  pending: Reading[];
+  format: LiveFormat;
+  sessionId: string | undefined;
   needsSnapshot: boolean;
+  /** Since when its socket has been backed up (undefined: it is not). */
+  congestedSince: number | undefined;
 }
 
 const seriesKey = (r: Reading): string => `${r.station}\u0000${r.parameter}`;
 
 /**
- * The WebSocket hub: a snapshot on connect, then coalesced deltas. Each client's queue is
- * bounded: past `maxFrameReadings` it collapses to the latest value per series, and a client
- * whose socket is backed up gets no frames until it drains, then a fresh snapshot.
+ * The WebSocket hub (core/live.ts): a snapshot on connect, then deltas coalesced per tick,
+ * encoded once per tick and shared by every client. Alert events go out at once. Every
+ * queue is bounded: the shared pending list collapses to the latest value per series past
+ * `maxPendingReadings`; a client whose socket is backed up (`bufferedAmount`) is skipped and
+ * later resynced with a snapshot; past `hardBufferedBytes` it is disconnected.
  */
 export function createLiveHub(options: LiveHubOptions): LiveHub {
   const frameMs = options.frameMs ?? 250;
-  const maxFrame = options.maxFrameReadings ?? 5000;
+  const rate = options.budgetBytesPerS ?? 280_000;
+  const maxPending = options.maxPendingReadings ?? 20_000;
   const maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+  const hardBuffered = options.hardBufferedBytes ?? 8 << 20;
+  const stuckTimeoutMs = options.stuckTimeoutMs ?? 120_000;
   const now = options.now ?? Date.now;
-  const latest = new Map<string, Reading>();
-  const clients = new Set<ClientState>();
+  const encoder = createLiveEncoder(options.catalogue);
+  const stationCount = encoder.index.stations.length;
 
-  const sub: Subscription = options.readings$.subscribe((r) => {
+  const latest = new Map<string, Reading>();
+  const received = new Float64Array(stationCount).fill(Number.NaN);
+  const presence = new Map<string, Presence>();
+  let storage: StorageCondition | null = null;
+  const clients = new Set<Client>();
+  let pending: Reading[] = [];
+  let pendingPresence = new Map<string, Presence>();
+  let tokens = rate;
+  /** Size of the last delta frame per reading, to judge whether the next one fits the budget. */
+  let bytesPerReading = 10;
+  let lastRefill = now();
+  let snapCache: { version: number; format: LiveFormat; text: string } | undefined;
+  let version = 0;
+  const stats: LiveHubStats = { clients: 0, deltaFrames: 0, droppedFrames: 0, snapshots: 0, bytesSent: 0, coalesced: 0, peakBufferedBytes: 0, cutOff: 0 };
+
+  const subs: Subscription[] = [];
+  subs.push(options.readings$.subscribe((r) => {
     const key = seriesKey(r);
     const prev = latest.get(key);
     if (!prev || prev.ts <= r.ts) latest.set(key, r);
-    for (const c of clients) {
-      if (c.needsSnapshot) continue;
-      c.pending.push(r);
-      if (c.pending.length > maxFrame) c.pending = collapse(c.pending);
-    }
-  });
+    const si = encoder.stationIndex(r.station);
+    if (si !== undefined && !(received[si]! >= r.receivedAt)) received[si] = r.receivedAt;
+    version += 1;
+    pending.push(r);
+    if (pending.length > maxPending) pending = collapse(pending);
+  }));
+  if (options.presence$) {
+    subs.push(options.presence$.subscribe((p) => {
+      presence.set(p.station, p);
+      pendingPresence.set(p.station, p);
+      version += 1;
+    }));
+  }
+  if (options.storage$) {
+    subs.push(options.storage$.subscribe((s) => {
+      storage = s;
+      version += 1;
+      broadcastNow({ type: 'storage', serverTime: now(), storage: s });
+    }));
+  }
+  if (options.alertEvents$) {
+    subs.push(options.alertEvents$.subscribe((event) => {
+      version += 1;
+      broadcastNow({ type: 'alert', serverTime: now(), event });
+    }));
+  }
 
-  const send = (c: ClientState, frame: LiveFrame): void => {
-    c.socket.send(JSON.stringify(frame));
+  const openAlerts = (): Alert[] => {
+    try {
+      return options.openAlerts?.() ?? [];
+    } catch {
+      return [];
+    }
   };
 
-  const timer = setInterval(() => {
+  const snapshotText = (format: LiveFormat): string => {
+    if (snapCache && snapCache.version === version && snapCache.format === format) return snapCache.text;
+    const serverTime = now();
+    let frame: LiveFrame;
+    if (format === 'readings') {
+      frame = { type: 'snapshot', serverTime, latest: [...latest.values()], alerts: openAlerts(), presence: [...presence.values()], storage };
+    } else {
+      frame = {
+        type: 'snap',
+        serverTime,
+        index: encoder.index,
+        rows: encoder.rows(latest.values(), serverTime),
+        received: Array.from(received, (t) => (Number.isNaN(t) ? null : serverTime - t)),
+        online: encoder.index.stations.map((id) => {
+          const p = presence.get(id);
+          return p === undefined ? null : p.state === 'online' ? 1 : 0;
+        }),
+        alerts: openAlerts(),
+        storage,
+      };
+    }
+    const text = JSON.stringify(frame);
+    snapCache = { version, format, text };
+    return text;
+  };
+
+  const write = (c: Client, text: string): void => {
+    stats.bytesSent += text.length;
+    c.socket.send(text);
+  };
+
+  const sendSnapshot = (c: Client): void => {
+    c.needsSnapshot = false;
+    stats.snapshots += 1;
+    write(c, snapshotText(c.format));
+  };
+
+  /** Is the client's socket backed up? Cuts it off past the hard bound or when stuck too long. */
+  const congested = (c: Client): boolean => {
+    if (c.socket.readyState !== c.socket.OPEN) return true;
+    const buffered = c.socket.bufferedAmount;
+    if (buffered > stats.peakBufferedBytes) stats.peakBufferedBytes = buffered;
+    if (buffered <= maxBuffered) {
+      c.congestedSince = undefined;
+      return false;
+    }
+    c.congestedSince ??= now();
+    if (buffered > hardBuffered || now() - c.congestedSince > stuckTimeoutMs) {
+      c.socket.terminate();
+      clients.delete(c);
+      stats.cutOff += 1;
+    }
+    return true;
+  };
+
+  function broadcastNow(frame: LiveFrame): void {
+    const text = JSON.stringify(frame);
     for (const c of clients) {
-      if (c.socket.readyState !== c.socket.OPEN) continue;
-      if (c.socket.bufferedAmount > maxBuffered) {
-        c.pending = [];
-        c.needsSnapshot = true;
-        continue;
+      if (c.needsSnapshot || congested(c)) continue;
+      write(c, text);
+    }
+  }
+
+  const tick = (): void => {
+    const t = now();
+    tokens = Math.min(rate, tokens + ((t - lastRefill) / 1000) * rate);
+    lastRefill = t;
+    let compact: string | undefined;
+    let verbose: string | undefined;
+    // While the bucket cannot take a frame of the size the last one suggests, hold it without
+    // encoding: the readings keep coalescing, and an overloaded server spends no CPU on frames
+    // it would throw away.
+    if (clients.size === 0) {
+      // Nobody is watching: nothing to encode (the latest values are kept for the next snapshot).
+      pending = [];
+      pendingPresence = new Map();
+      return;
+    }
+    const affordable = tokens >= rate || pending.length * bytesPerReading <= tokens;
+    if ((pending.length > 0 || pendingPresence.size > 0) && !affordable) {
+      const before = pending.length;
+      pending = collapse(pending);
+      stats.coalesced += before - pending.length;
+    } else if (pending.length > 0 || pendingPresence.size > 0) {
+      const presenceList = [...pendingPresence.values()];
+      const extra = presenceList.length > 0 ? { presence: presenceList } : {};
+      compact = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(pending, t), ...extra });
+      if (compact.length > tokens) {
+        // Over budget: coalesce to the latest value per series; if that is still too much,
+        // hold the frame until the bucket refills.
+        const before = pending.length;
+        pending = collapse(pending);
+        stats.coalesced += before - pending.length;
+        compact = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(pending, t), ...extra });
+        if (compact.length > tokens && tokens < rate) compact = undefined;
       }
-      if (c.needsSnapshot) {
-        c.needsSnapshot = false;
-        send(c, { type: 'snapshot', serverTime: now(), latest: [...latest.values()] });
-      } else if (c.pending.length > 0) {
-        const readings = c.pending;
-        c.pending = [];
-        send(c, { type: 'readings', serverTime: now(), readings });
+      if (pending.length > 0 && compact !== undefined) bytesPerReading = compact.length / pending.length;
+      if (compact !== undefined) {
+        tokens -= compact.length;
+        if ([...clients].some((c) => c.format === 'readings')) {
+          verbose = JSON.stringify({ type: 'readings', serverTime: t, readings: pending, ...extra });
+        }
+        pending = [];
+        pendingPresence = new Map();
       }
     }
-  }, frameMs);
+    for (const c of clients) {
+      if (congested(c)) {
+        if (c.socket.readyState === c.socket.OPEN && compact !== undefined) {
+          c.needsSnapshot = true;
+          stats.droppedFrames += 1;
+        }
+        continue;
+      }
+      if (c.needsSnapshot) sendSnapshot(c);
+      else if (c.format === 'compact' && compact !== undefined) write(c, compact);
+      else if (c.format === 'readings' && verbose !== undefined) write(c, verbose);
+      else continue;
+      stats.deltaFrames += 1;
+    }
+  };
+  const timer = setInterval(tick, frameMs);
   timer.unref();
 
   return {
-    attach(socket) {
-      const state: ClientState = { socket, pending: [], needsSnapshot: false };
-      clients.add(state);
-      send(state, { type: 'snapshot', serverTime: now(), latest: [...latest.values()] });
-      socket.on('close', () => clients.delete(state));
-      socket.on('error', () => clients.delete(state));
+    attach(socket, info = { format: 'compact' }) {
+      const c: Client = { socket, format: info.format, sessionId: info.sessionId, needsSnapshot: false, congestedSince: undefined };
+      clients.add(c);
+      // Nothing the browser sends is needed; anything it sends is ignored (bounded by maxPayload).
+      socket.on('close', () => clients.delete(c));
+      socket.on('error', () => clients.delete(c));
+      sendSnapshot(c);
     },
     latest: () => [...latest.values()],
+    presence: () => [...presence.values()],
+    storage: () => storage,
+    closeSession(sessionId) {
+      for (const c of clients) {
+        if (c.sessionId === sessionId) {
+          c.socket.close(4401, 'session ended');
+          clients.delete(c);
+        }
+      }
+    },
+    sessionIds: () => [...new Set([...clients].map((c) => c.sessionId).filter((s): s is string => s !== undefined))],
+    stats: () => ({ ...stats, clients: clients.size }),
     close() {
       clearInterval(timer);
-      sub.unsubscribe();
+      for (const s of subs) s.unsubscribe();
       for (const c of clients) c.socket.close(1001, 'server shutting down');
       clients.clear();
     },
@@ -95,6 +304,10 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
 
 function collapse(readings: Reading[]): Reading[] {
   const last = new Map<string, Reading>();
-  for (const r of readings) last.set(seriesKey(r), r);
+  for (const r of readings) {
+    const key = seriesKey(r);
+    const prev = last.get(key);
+    if (!prev || prev.ts <= r.ts) last.set(key, r);
+  }
   return [...last.values()];
 }

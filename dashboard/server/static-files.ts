@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { SECURITY_HEADERS } from './http-util.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,7 +16,14 @@ const TYPES: Record<string, string> = {
 
 /** Serves the Vite build; unknown paths get index.html (client-side routes). */
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const clean = normalize(decodeURIComponent(urlPath.split('?')[0] ?? '/')).replace(/^([/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  } catch {
+    res.writeHead(400).end();
+    return;
+  }
+  const clean = normalize(decoded).replace(/^([/\\])+/, '');
   const file = join(root, clean === '' ? 'index.html' : clean);
   if (!file.startsWith(root + sep) && file !== root) {
     res.writeHead(403).end();
@@ -26,7 +34,7 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
       const body = await readFile(candidate);
       const type = TYPES[extname(candidate)] ?? 'application/octet-stream';
       const immutable = candidate.includes(`${sep}assets${sep}`);
-      res.writeHead(200, { 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
       res.end(body);
       return;
     } catch {

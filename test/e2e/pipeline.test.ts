@@ -16,10 +16,12 @@ describe('the whole path: gateway -> MQTT -> ingest -> InfluxDB, and live to a d
 
   it('stores every published reading once with the right tags, value and timestamp, and streams each to the dashboard', async () => {
     centre = await startTestCentre(inject('influxUrl'));
-    live = connectLive(`${centre.dashboardUrl.replace('http', 'ws')}/ws`);
+    // The live socket needs a dashboard session and the page's Origin (issue 6).
+    const session = await centre.login('viewer');
+    live = connectLive(`${centre.dashboardUrl.replace('http', 'ws')}/ws`, session.headers);
     await live.opened;
 
-    sim = startSimulator({ url: centre.mqttUrl, catalogue: centre.catalogue, stations: 5, messages: 10, intervalMs: 20, seed: 42 });
+    sim = startSimulator({ url: centre.mqttUrl, catalogue: centre.catalogue, stations: 5, messages: 10, intervalMs: 20, seed: 42, credentials: centre.credentials });
     await sim.done;
     const sent = sim.sent;
     expect(sent).toHaveLength(50);
@@ -28,7 +30,8 @@ describe('the whole path: gateway -> MQTT -> ingest -> InfluxDB, and live to a d
     const expected = sent.flatMap((m) => m.readings.map((r) => ({ station: m.station, parameter: r.parameter, ts: m.ts, value: r.value, status: r.status })));
     const key = (x: { station: string; parameter: string; ts: number; status: string }): string => `${x.station}|${x.parameter}|${x.ts}|${x.status}`;
 
-    // PUBACK came after the write; the points are queryable at once.
+    // A PUBACK follows the spool's fsync; delivery to InfluxDB follows within moments.
+    await centre.ingest.delivered(30_000);
     const stored = await storedReadings(centre.influx);
     expect(stored).toHaveLength(expected.length);
     const byKey = new Map(stored.map((p) => [key({ ...p, ts: p.time }), p]));

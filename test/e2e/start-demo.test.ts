@@ -29,9 +29,15 @@ describe('quantrac start --demo', () => {
     const [, url] = await proc.waitForOutput(/dashboard\s+(http:\/\/\S+)/);
     expect(proc.stdout()).toMatch(/MQTT\s+mqtt:\/\/127\.0\.0\.1:\d+/);
 
+    // Demo mode prints a dashboard login (a new random password each start), never logged.
+    const [, user, password] = await proc.waitForOutput(/login\s+user (\S+)\s+password (\S+)/);
+
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url!);
+    await page.fill('input[name=username]', user!);
+    await page.fill('input[name=password]', password!);
+    await page.click('button[type=submit]');
     // A value cell carries the measurement time of the reading it shows.
     await page.locator('[data-station][data-parameter][data-ts]').first().waitFor({ timeout: 10_000 });
     const firstSeen = Date.now() - startedAt;
@@ -55,6 +61,9 @@ describe('quantrac start --demo', () => {
     const stopMs = Date.now() - stopAt;
     console.log(`[figure] exit ${code} ${stopMs} ms after SIGINT`);
     expect(code).toBe(0);
+    // The password was printed once, on its own line, and appears in no log line.
+    expect(proc.stdout().split('\n').filter((l) => l.includes(password!))).toHaveLength(1);
+    expect(proc.stderr()).not.toContain(password!);
     expect(stopMs).toBeLessThan(5_000);
   });
 });

@@ -1,5 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Reading } from '../../../core/index.js';
+import type { Alert, AlertEvent, LiveIndex, Reading, StorageCondition } from '../../../core/index.js';
+// The codec file itself, not core/index.ts: the bundle takes pure functions, never zod.
+import { decodeLiveRows } from '../../../core/live-codec.js';
+import { SESSION_LOST } from './api.js';
 import { readFrame } from './read-frame.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -46,11 +49,15 @@ function sameReadings(a: ReadonlyMap<string, Reading>, b: ReadonlyMap<string, Re
   return true;
 }
 
+/** The server ends a socket with this code when its session ended (logout, expiry, disabled). */
+const SESSION_ENDED = 4401;
+
 /**
  * Owns the live socket (core/live.ts): opens it when the host connects, closes it when the
- * host disconnects, reconnects with capped exponential backoff, and keeps the latest
- * reading of every station and parameter. Renders are coalesced to one per animation frame
- * however many frames arrive.
+ * host disconnects, reconnects with capped exponential backoff and resumes from the
+ * snapshot the server sends on every connect. Keeps the latest reading of every station and
+ * parameter, the open alerts, station presence and the storage condition. Renders are
+ * coalesced to one per animation frame however many frames arrive.
  */
 export class LiveController implements ReactiveController {
   state: ConnectionState = 'connecting';
@@ -61,6 +68,11 @@ export class LiveController implements ReactiveController {
   readonly latest: ReadonlyMap<string, StationLatest>;
   /** Bumped whenever `latest` changed. */
   version = 0;
+  /** Open alerts by id; replaced (a new Map) whenever they change. */
+  alerts: ReadonlyMap<string, Alert> = new Map();
+  /** Station presence by id: true online, false offline (absent: not known). */
+  online: ReadonlyMap<string, boolean> = new Map();
+  storage: StorageCondition | null = null;
   /** Centre clock minus this browser's clock, from the last frame's `serverTime`. */
   clockOffsetMs = 0;
 
@@ -71,6 +83,8 @@ export class LiveController implements ReactiveController {
   readonly #latest = new Map<string, MutableLatest>();
   /** Entries created since the last render: nobody holds them yet, so they may be mutated. */
   readonly #unseen = new Set<string>();
+  readonly #alertListeners = new Set<(event: AlertEvent) => void>();
+  #index: LiveIndex | undefined;
   #socket: WebSocket | undefined;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -84,6 +98,12 @@ export class LiveController implements ReactiveController {
     this.#maxDelayMs = options.maxDelayMs ?? 10_000;
     this.latest = this.#latest;
     host.addController(this);
+  }
+
+  /** Alert events as they arrive (sound, desktop notification); returns the unsubscribe. */
+  onAlertEvent(listener: (event: AlertEvent) => void): () => void {
+    this.#alertListeners.add(listener);
+    return () => this.#alertListeners.delete(listener);
   }
 
   hostConnected(): void {
@@ -115,30 +135,47 @@ export class LiveController implements ReactiveController {
     try {
       socket = new WebSocket(this.#url ?? defaultUrl());
     } catch {
-      this.#retry();
+      this.#retry(false);
       return;
     }
     this.#socket = socket;
+    let opened = false;
     // Handlers check identity: a socket we let go of must not touch state any more.
     socket.onopen = () => {
       if (socket !== this.#socket) return;
+      opened = true;
       this.state = 'open';
       this.#scheduleRender();
     };
     socket.onmessage = (event: MessageEvent) => {
       if (socket === this.#socket) this.#receive(event.data);
     };
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (socket !== this.#socket) return;
       this.#socket = undefined;
-      this.#retry();
+      if (event.code === SESSION_ENDED) {
+        this.#active = false;
+        this.state = 'closed';
+        window.dispatchEvent(new Event(SESSION_LOST));
+        return;
+      }
+      this.#retry(!opened);
     };
   }
 
-  #retry(): void {
+  #retry(refused: boolean): void {
     if (!this.#active) return;
     this.state = 'reconnecting';
     this.#scheduleRender();
+    // An upgrade refused before opening may mean the session is gone (the browser does not
+    // say why): ask the API, which signals SESSION_LOST on 401.
+    if (refused) void fetch('/api/me', { credentials: 'same-origin' }).then((r) => {
+      if (r.status === 401) {
+        this.#active = false;
+        clearTimeout(this.#retryTimer);
+        window.dispatchEvent(new Event(SESSION_LOST));
+      }
+    }, () => undefined);
     // Equal jitter: half the nominal delay plus a random part of the other half, so that
     // hundreds of control-room screens do not all come back on the same tick after a restart.
     const nominal = Math.min(this.#maxDelayMs, this.#minDelayMs * 2 ** this.#attempt);
@@ -150,13 +187,61 @@ export class LiveController implements ReactiveController {
     const frame = readFrame(data);
     if (frame === undefined) return;
     this.clockOffsetMs = frame.serverTime - Date.now();
-    if (frame.type === 'snapshot') {
-      // A connection that delivered its snapshot is healthy: start backing off afresh.
-      this.#attempt = 0;
-      this.#replace(frame.latest);
-    } else {
-      this.#apply(frame.readings);
+    switch (frame.type) {
+      case 'snap': {
+        // A connection that delivered its snapshot is healthy: start backing off afresh.
+        this.#attempt = 0;
+        this.#index = frame.index;
+        const received = frame.received;
+        this.#replace(decodeLiveRows(frame.index, frame.rows, frame.serverTime, (si) => frame.serverTime - (received[si] ?? Infinity)));
+        const online = new Map<string, boolean>();
+        frame.index.stations.forEach((id, i) => {
+          const o = frame.online[i];
+          if (o === 0 || o === 1) online.set(id, o === 1);
+        });
+        this.online = online;
+        this.alerts = new Map(frame.alerts.filter((a) => a.state !== 'resolved').map((a) => [a.id, a]));
+        this.storage = frame.storage;
+        break;
+      }
+      case 'delta':
+        if (this.#index) this.#apply(decodeLiveRows(this.#index, frame.rows, frame.serverTime));
+        if (frame.presence.length > 0) {
+          const online = new Map(this.online);
+          for (const p of frame.presence) online.set(p.station, p.state === 'online');
+          this.online = online;
+        }
+        break;
+      case 'alert': {
+        const alerts = new Map(this.alerts);
+        const a = frame.event.alert;
+        if (a.state === 'resolved') alerts.delete(a.id);
+        else alerts.set(a.id, a);
+        this.alerts = alerts;
+        for (const l of this.#alertListeners) l(frame.event);
+        break;
+      }
+      case 'storage':
+        this.storage = frame.storage;
+        break;
+      case 'snapshot':
+        this.#attempt = 0;
+        this.#replace(frame.latest);
+        break;
+      case 'readings':
+        this.#apply(frame.readings);
+        break;
     }
+    this.version += 1;
+    this.#scheduleRender();
+  }
+
+  /** Local change after an acknowledgement over REST (the event also arrives on the socket). */
+  updateAlert(alert: Alert): void {
+    const alerts = new Map(this.alerts);
+    if (alert.state === 'resolved') alerts.delete(alert.id);
+    else alerts.set(alert.id, alert);
+    this.alerts = alerts;
     this.version += 1;
     this.#scheduleRender();
   }
@@ -173,7 +258,7 @@ export class LiveController implements ReactiveController {
     }
     for (const [station, entry] of next) {
       const previous = this.#latest.get(station);
-      if (previous !== undefined && sameReadings(previous.readings, entry.readings)) next.set(station, previous);
+      if (previous !== undefined && sameReadings(previous.readings, entry.readings) && previous.lastReceivedAt === entry.lastReceivedAt) next.set(station, previous);
       else this.#unseen.add(station);
     }
     this.#latest.clear();

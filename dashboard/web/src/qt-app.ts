@@ -1,132 +1,78 @@
 import { LitElement, css, html, type TemplateResult } from 'lit';
-import { ClockController } from './clock-controller.js';
-import { LiveController, type ConnectionState } from './live-controller.js';
-import './qt-station-table.js';
-import { StationsController } from './stations-controller.js';
+import { api, ApiError, SESSION_LOST } from './api.js';
+import { LangController, t } from './i18n.js';
+import './qt-centre.js';
+import './qt-login.js';
 
-/** A station counts as reporting when the centre received a reading from it this recently. */
-const REPORTING_WINDOW_MS = 5 * 60_000;
+export interface SessionUser {
+  name: string;
+  role: 'viewer' | 'operator' | 'admin';
+}
 
-const CONNECTION_LABEL: Record<ConnectionState, string> = {
-  connecting: 'đang kết nối… (connecting)',
-  open: 'đã kết nối (connected)',
-  reconnecting: 'mất kết nối, đang kết nối lại… (reconnecting)',
-  closed: 'đã đóng (closed)',
-};
-
-/** The monitoring centre's page: header with connection and counts, then the stations table. */
+/**
+ * The page's root: asks the centre who is logged in (`GET /api/me`), then shows the login
+ * form or the monitoring centre. A 401 from any call (session expired, logged out
+ * elsewhere, account disabled) brings the login form back.
+ */
 export class QtApp extends LitElement {
-  readonly #live = new LiveController(this);
-  readonly #stations = new StationsController(this);
-  readonly #clock = new ClockController(this);
+  static override properties = { user: { state: true }, checked: { state: true }, notice: { state: true } };
+  declare user: SessionUser | undefined;
+  declare checked: boolean;
+  declare notice: string | undefined;
+  readonly #lang = new LangController(this);
 
-  #renderBody(staleBefore: number): TemplateResult {
-    const stations = this.#stations;
-    if (stations.state === 'loading') return html`<p class="notice">Đang tải danh sách trạm…</p>`;
-    if (stations.state === 'error') {
-      return html`<p class="notice error" role="alert">Không tải được danh sách trạm (${stations.error}); đang thử lại…</p>`;
+  readonly #onLost = (): void => {
+    if (this.user !== undefined) this.notice = t('sessionEnded');
+    this.user = undefined;
+  };
+
+  constructor() {
+    super();
+    this.user = undefined;
+    this.checked = false;
+    this.notice = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener(SESSION_LOST, this.#onLost);
+    void this.#check();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener(SESSION_LOST, this.#onLost);
+  }
+
+  async #check(): Promise<void> {
+    try {
+      const { user } = await api<{ user: SessionUser }>('/api/me');
+      this.user = user;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) this.notice = t('loginError', { error: (err as Error).message });
+      this.user = undefined;
     }
-    if (stations.stations.length === 0) return html`<p class="notice">Chưa có trạm nào trong danh mục.</p>`;
-    return html`<qt-station-table
-      .groups=${stations.groups}
-      .latest=${this.#live.latest}
-      .version=${this.#live.version}
-      .staleBefore=${staleBefore}
-    ></qt-station-table>`;
+    this.checked = true;
   }
 
   protected override render(): TemplateResult {
-    const live = this.#live;
-    const staleBefore = this.#clock.now + live.clockOffsetMs - REPORTING_WINDOW_MS;
-    let reporting = 0;
-    for (const s of this.#stations.stations) {
-      if ((live.latest.get(s.id)?.lastReceivedAt ?? -Infinity) >= staleBefore) reporting += 1;
+    void this.#lang;
+    if (!this.checked) return html``;
+    if (this.user === undefined) {
+      return html`<qt-login .notice=${this.notice} @logged-in=${(e: CustomEvent<SessionUser>) => {
+        this.notice = undefined;
+        this.user = e.detail;
+      }}></qt-login>`;
     }
-    return html`<header>
-        <h1>Quan trắc — Trung tâm giám sát</h1>
-        <dl class="counts">
-          <div><dt>Trạm</dt><dd data-testid="station-count">${this.#stations.stations.length}</dd></div>
-          <div><dt>Báo số liệu trong 5 phút</dt><dd data-testid="reporting-count">${reporting}</dd></div>
-        </dl>
-        <p class="connection ${live.state}" data-testid="connection" data-state=${live.state === 'open' ? 'open' : 'closed'} role="status"
-        ><span class="dot" aria-hidden="true"></span>${CONNECTION_LABEL[live.state]}</p>
-      </header>
-      <main>${this.#renderBody(staleBefore)}</main>`;
+    return html`<qt-centre .user=${this.user} @logged-out=${() => {
+      this.user = undefined;
+    }}></qt-centre>`;
   }
 
   static override styles = css`
     :host {
       display: block;
       min-height: 100vh;
-      /* Wide tables scroll the page sideways; the header stays as wide as they are. */
-      min-width: max-content;
-    }
-    header {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 0.75rem 2rem;
-      padding: 0.75rem 1.25rem;
-      background: #0f3d5e;
-      color: #fff;
-    }
-    h1 {
-      margin: 0;
-      font-size: 1.25rem;
-      font-weight: 600;
-    }
-    .counts {
-      display: flex;
-      gap: 1.5rem;
-      margin: 0;
-    }
-    .counts div {
-      display: flex;
-      align-items: baseline;
-      gap: 0.4rem;
-    }
-    .counts dt {
-      font-size: 0.8rem;
-      color: #bcd3e6;
-    }
-    .counts dd {
-      margin: 0;
-      font-size: 1.1rem;
-      font-weight: 600;
-      font-variant-numeric: tabular-nums;
-    }
-    .connection {
-      margin: 0 0 0 auto;
-      display: flex;
-      align-items: center;
-      gap: 0.45rem;
-      padding: 0.2rem 0.7rem;
-      border-radius: 1rem;
-      font-size: 0.85rem;
-      background: #7a2e0e;
-      color: #ffedd5;
-    }
-    .connection .dot {
-      width: 0.6rem;
-      height: 0.6rem;
-      border-radius: 50%;
-      background: #fb923c;
-    }
-    .connection.open {
-      background: #14532d;
-      color: #dcfce7;
-    }
-    .connection.open .dot {
-      background: #4ade80;
-    }
-    main {
-      padding: 0.75rem 1.25rem 2rem;
-    }
-    .notice {
-      color: #475569;
-    }
-    .notice.error {
-      color: #b3261e;
     }
   `;
 }

@@ -3,7 +3,9 @@ import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { StationSummary } from '../../../core/index.js';
+import { lang, t } from './i18n.js';
 import type { StationLatest } from './live-controller.js';
+import type { StationState } from './station-state.js';
 import { renderStationRow } from './station-row.js';
 import { stationTableStyles } from './station-table-styles.js';
 import type { ZoneGroup } from './stations-controller.js';
@@ -26,6 +28,7 @@ export class QtStationTable extends LitElement {
     latest: { attribute: false },
     version: { type: Number },
     staleBefore: { attribute: false },
+    states: { attribute: false },
   };
 
   static override styles = stationTableStyles;
@@ -36,9 +39,63 @@ export class QtStationTable extends LitElement {
   declare version: number;
   /** Stations whose last reception is older than this (centre clock, epoch ms) are stale. */
   declare staleBefore: number;
+  /** Each station's state (station-state.ts); a new Map when any changed. */
+  declare states: ReadonlyMap<string, StationState>;
 
   #items: Item[] = [];
   #columns = 1;
+  /** Stations whose row is on or near the screen (IntersectionObserver). */
+  readonly #visible = new Set<string>();
+  /** The entry each row last rendered: rows off screen keep it, so they are not re-rendered. */
+  readonly #shown = new Map<string, StationLatest | undefined>();
+  #observed = new WeakSet<Element>();
+  #observer: IntersectionObserver | undefined;
+  /** Set on (re)connection: every row must be observed afresh. */
+  #observeAll = true;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Rows off screen are not laid out (content-visibility), and not re-rendered either: with
+    // 2,000 stations a frame would otherwise rewrite 16,000 cells nobody sees. A row catches up
+    // as it comes within 600 px of the viewport.
+    this.#observer = new IntersectionObserver((entries) => {
+      let appeared = false;
+      for (const e of entries) {
+        const id = (e.target as HTMLElement).dataset['stationRow'];
+        if (id === undefined) continue;
+        if (e.isIntersecting) {
+          if (!this.#visible.has(id)) appeared = true;
+          this.#visible.add(id);
+        } else {
+          this.#visible.delete(id);
+        }
+      }
+      if (appeared) this.requestUpdate();
+    }, { rootMargin: '600px 0px' });
+    this.#observed = new WeakSet();
+    this.#observeAll = true;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#observer?.disconnect();
+    this.#observer = undefined;
+    this.#visible.clear();
+    this.#shown.clear();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const observer = this.#observer;
+    // Rows come and go only with the groups (the filters); live updates reuse them.
+    if (!observer || (!changed.has('groups') && !this.#observeAll)) return;
+    this.#observeAll = false;
+    for (const row of this.renderRoot.querySelectorAll('tr[data-station-row]')) {
+      if (!this.#observed.has(row)) {
+        this.#observed.add(row);
+        observer.observe(row);
+      }
+    }
+  }
 
   constructor() {
     super();
@@ -46,6 +103,7 @@ export class QtStationTable extends LitElement {
     this.latest = EMPTY;
     this.version = 0;
     this.staleBefore = -Infinity;
+    this.states = new Map();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -61,16 +119,19 @@ export class QtStationTable extends LitElement {
   #row(item: Item): unknown {
     if (item.kind === 'zone') {
       const { group } = item;
-      return guard([group], () => html`<tr class="zone" role="row">
+      return guard([group, lang()], () => html`<tr class="zone" role="row">
         <th scope="colgroup" role="rowheader">
-          ${group.zoneName}<span class="province">${group.province}</span><span class="count">${group.stations.length} trạm</span>
+          <a href=${`#/zone/${encodeURIComponent(group.zoneId)}`}>${group.zoneName}</a><span class="province">${group.province}</span><span class="count">${t('zoneStations', { n: group.stations.length })}</span>
         </th>
       </tr>`);
     }
     const { station } = item;
-    const latest = this.latest.get(station.id);
+    let latest = this.latest.get(station.id);
+    if (!this.#visible.has(station.id) && this.#shown.has(station.id)) latest = this.#shown.get(station.id);
+    this.#shown.set(station.id, latest);
     const stale = (latest?.lastReceivedAt ?? -Infinity) < this.staleBefore;
-    return guard([station, latest, stale], () => renderStationRow(station, latest, stale));
+    const state = this.states.get(station.id) ?? 'interrupted';
+    return guard([station, latest, stale, state, lang()], () => renderStationRow(station, latest, stale, state));
   }
 
   protected override render(): TemplateResult {
@@ -79,10 +140,11 @@ export class QtStationTable extends LitElement {
     return html`<table role="table" style=${styleMap(tracks)}>
       <thead role="rowgroup">
         <tr role="row">
-          <th scope="col" role="columnheader">Trạm</th>
-          <th scope="col" role="columnheader">Loại</th>
-          <th scope="col" role="columnheader" class="parameters">Thông số (giá trị mới nhất)</th>
-          <th scope="col" role="columnheader" class="time">Cập nhật lúc <small>(UTC+7)</small></th>
+          <th scope="col" role="columnheader">${t('col_station')}</th>
+          <th scope="col" role="columnheader">${t('col_state')}</th>
+          <th scope="col" role="columnheader">${t('col_kind')}</th>
+          <th scope="col" role="columnheader" class="parameters">${t('col_parameters')}</th>
+          <th scope="col" role="columnheader" class="time">${t('col_time')} <small>${t('localTime')}</small></th>
         </tr>
       </thead>
       <tbody role="rowgroup">

@@ -1,25 +1,49 @@
-import type { LiveFrame, Reading } from '../../../core/index.js';
+import type { Alert, AlertEvent, LiveIndex, LiveRow, Presence, Reading, StorageCondition } from '../../../core/index.js';
+
+/** The frames the page understands, checked by hand: the bundle takes no zod from core. */
+export type PageFrame =
+  | { type: 'snap'; serverTime: number; index: LiveIndex; rows: LiveRow[]; received: Array<number | null>; online: Array<0 | 1 | null>; alerts: Alert[]; storage: StorageCondition | null }
+  | { type: 'delta'; serverTime: number; rows: LiveRow[]; presence: Presence[] }
+  | { type: 'alert'; serverTime: number; event: AlertEvent }
+  | { type: 'storage'; serverTime: number; storage: StorageCondition }
+  | { type: 'snapshot'; serverTime: number; latest: Reading[] }
+  | { type: 'readings'; serverTime: number; readings: Reading[] };
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
+
+function isAlert(x: unknown): x is Alert {
+  return isObject(x) && typeof x['id'] === 'string' && typeof x['station'] === 'string' && typeof x['parameter'] === 'string'
+    && (x['severity'] === 'warning' || x['severity'] === 'critical') && typeof x['state'] === 'string' && typeof x['since'] === 'number';
+}
+
+function isPresence(x: unknown): x is Presence {
+  return isObject(x) && typeof x['station'] === 'string' && (x['state'] === 'online' || x['state'] === 'offline');
+}
+
+function isStorage(x: unknown): x is StorageCondition {
+  return isObject(x) && typeof x['backlog'] === 'boolean' && typeof x['spoolBytes'] === 'number';
+}
+
+function isIndex(x: unknown): x is LiveIndex {
+  return isObject(x) && isStringArray(x['stations']) && isStringArray(x['zones'])
+    && Array.isArray(x['parameters']) && x['parameters'].every(isStringArray)
+    && Array.isArray(x['units']) && x['units'].every(isStringArray);
+}
 
 const STATUSES: ReadonlySet<string> = new Set(['00', '01', '02']);
-
 function isReading(x: unknown): x is Reading {
-  if (typeof x !== 'object' || x === null) return false;
-  const r = x as Record<string, unknown>;
-  return typeof r['station'] === 'string'
-    && typeof r['parameter'] === 'string'
-    && typeof r['unit'] === 'string'
-    && typeof r['value'] === 'number' && Number.isFinite(r['value'])
-    && typeof r['ts'] === 'number' && Number.isFinite(r['ts'])
-    && typeof r['status'] === 'string' && STATUSES.has(r['status']);
+  return isObject(x) && typeof x['station'] === 'string' && typeof x['parameter'] === 'string' && typeof x['unit'] === 'string'
+    && typeof x['value'] === 'number' && Number.isFinite(x['value']) && typeof x['ts'] === 'number' && Number.isFinite(x['ts'])
+    && typeof x['status'] === 'string' && STATUSES.has(x['status']);
 }
 
 /**
  * Decodes one text frame of the live protocol (core/live.ts). Bad data never breaks the
- * page: an undecodable frame gives undefined, and a malformed reading inside a good frame
- * is dropped alone. The checks are by hand because the bundle takes no runtime code (zod
- * schemas) from core.
+ * page: an undecodable frame gives undefined; a malformed alert, presence or reading inside
+ * a good frame is dropped alone (rows are checked as they are decoded, core/live-codec.ts).
  */
-export function readFrame(data: unknown): LiveFrame | undefined {
+export function readFrame(data: unknown): PageFrame | undefined {
   if (typeof data !== 'string') return undefined;
   let parsed: unknown;
   try {
@@ -27,14 +51,35 @@ export function readFrame(data: unknown): LiveFrame | undefined {
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const frame = parsed as Record<string, unknown>;
-  const serverTime = typeof frame['serverTime'] === 'number' ? frame['serverTime'] : Date.now();
-  if (frame['type'] === 'snapshot' && Array.isArray(frame['latest'])) {
-    return { type: 'snapshot', serverTime, latest: frame['latest'].filter(isReading) };
+  if (!isObject(parsed)) return undefined;
+  const f = parsed;
+  const serverTime = typeof f['serverTime'] === 'number' ? f['serverTime'] : Date.now();
+  const rows = (Array.isArray(f['rows']) ? f['rows'] : []).filter(Array.isArray) as LiveRow[];
+  switch (f['type']) {
+    case 'snap':
+      if (!isIndex(f['index'])) return undefined;
+      return {
+        type: 'snap',
+        serverTime,
+        index: f['index'],
+        rows,
+        received: Array.isArray(f['received']) ? f['received'].map((v) => (typeof v === 'number' ? v : null)) : [],
+        online: Array.isArray(f['online']) ? f['online'].map((v) => (v === 0 || v === 1 ? v : null)) : [],
+        alerts: Array.isArray(f['alerts']) ? f['alerts'].filter(isAlert) : [],
+        storage: isStorage(f['storage']) ? f['storage'] : null,
+      };
+    case 'delta':
+      return { type: 'delta', serverTime, rows, presence: Array.isArray(f['presence']) ? f['presence'].filter(isPresence) : [] };
+    case 'alert':
+      if (!isObject(f['event']) || !isAlert(f['event']['alert']) || typeof f['event']['type'] !== 'string') return undefined;
+      return { type: 'alert', serverTime, event: f['event'] as unknown as AlertEvent };
+    case 'storage':
+      return isStorage(f['storage']) ? { type: 'storage', serverTime, storage: f['storage'] } : undefined;
+    case 'snapshot':
+      return Array.isArray(f['latest']) ? { type: 'snapshot', serverTime, latest: f['latest'].filter(isReading) } : undefined;
+    case 'readings':
+      return Array.isArray(f['readings']) ? { type: 'readings', serverTime, readings: f['readings'].filter(isReading) } : undefined;
+    default:
+      return undefined;
   }
-  if (frame['type'] === 'readings' && Array.isArray(frame['readings'])) {
-    return { type: 'readings', serverTime, readings: frame['readings'].filter(isReading) };
-  }
-  return undefined;
 }

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { stateBadgeStyles } from './state-styles.js';
 
 /**
  * Styles of qt-station-table. With 2,000 stations a real table layout costs hundreds of ms
@@ -11,7 +12,7 @@ export const stationTableStyles = css`
   :host {
     display: block;
     font-size: 0.875rem;
-    --columns: minmax(10rem, 16rem) 5.5rem repeat(var(--parameter-columns, 8), minmax(7.5rem, 1fr)) 7rem;
+    --columns: minmax(10rem, 16rem) 7.5rem 5.5rem repeat(var(--parameter-columns, 8), minmax(7.5rem, 1fr)) 7rem;
   }
   table {
     display: block;
@@ -45,7 +46,7 @@ export const stationTableStyles = css`
     white-space: nowrap;
   }
   thead th.parameters {
-    grid-column: 3 / -2;
+    grid-column: 4 / -2;
   }
   thead small {
     display: block;
@@ -161,9 +162,27 @@ export const stationTableStyles = css`
   tr.stale td.time {
     color: #b45309;
   }
-  tr.stale th.name .label::after {
-    content: ' · không báo số liệu > 5 phút';
+  tr.stale th.name .stale-note {
+    display: block;
     color: #b45309;
     font-size: 0.75rem;
   }
+  th.name a,
+  tr.zone a {
+    color: inherit;
+    text-decoration: none;
+  }
+  th.name a:hover .label,
+  tr.zone a:hover {
+    text-decoration: underline;
+  }
+  td.state .badge {
+    display: inline-block;
+    padding: 0.1rem 0.45rem;
+    border-radius: 0.75rem;
+    font-size: 0.75rem;
+    font-weight: 600;
+    white-space: nowrap;
+  }
+  ${stateBadgeStyles}
 `;

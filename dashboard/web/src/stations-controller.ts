@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { StationSummary } from '../../../core/index.js';
+import { api } from './api.js';
 
 /** The stations of one zone, in the order the centre lists them. */
 export interface ZoneGroup {
@@ -13,7 +14,7 @@ export type StationsState = 'loading' | 'ready' | 'error';
 
 const RETRY_MS = 5_000;
 
-function groupByZone(stations: readonly StationSummary[]): ZoneGroup[] {
+export function groupByZone(stations: readonly StationSummary[]): ZoneGroup[] {
   const groups = new Map<string, ZoneGroup>();
   for (const s of stations) {
     let group = groups.get(s.zoneId);
@@ -33,6 +34,8 @@ function groupByZone(stations: readonly StationSummary[]): ZoneGroup[] {
 export class StationsController implements ReactiveController {
   state: StationsState = 'loading';
   stations: readonly StationSummary[] = [];
+  /** Stations by id. */
+  byId: ReadonlyMap<string, StationSummary> = new Map();
   groups: readonly ZoneGroup[] = [];
   error: string | undefined;
 
@@ -63,12 +66,11 @@ export class StationsController implements ReactiveController {
     const abort = new AbortController();
     this.#abort = abort;
     try {
-      const response = await fetch(this.#url, { signal: abort.signal, headers: { accept: 'application/json' } });
-      if (!response.ok) throw new Error(`GET ${this.#url}: HTTP ${response.status}`);
-      const body = (await response.json()) as { stations?: unknown };
+      const body = await api<{ stations?: unknown }>(this.#url, { signal: abort.signal });
       if (!Array.isArray(body.stations)) throw new Error(`GET ${this.#url}: no stations array`);
       this.stations = body.stations as StationSummary[];
       this.groups = groupByZone(this.stations);
+      this.byId = new Map(this.stations.map((st) => [st.id, st]));
       this.state = 'ready';
       this.error = undefined;
     } catch (err) {

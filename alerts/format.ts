@@ -1,0 +1,35 @@
+/** Vietnam time (UTC+7, no daylight saving): what inspectors read on their clocks (DOMAIN.md). */
+const LOCAL_OFFSET_MS = 7 * 3_600_000;
+
+/** `HH:MM` in UTC+7, e.g. for "forecast to exceed at 14:20". */
+export function localHhmm(ms: number): string {
+  const d = new Date(ms + LOCAL_OFFSET_MS);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+/** `YYYY-MM-DD HH:MM (UTC+7)` for notification bodies. */
+export function localDateTime(ms: number): string {
+  const d = new Date(ms + LOCAL_OFFSET_MS);
+  return `${d.toISOString().slice(0, 10)} ${localHhmm(ms)} (UTC+7)`;
+}
+
+/** A value as people read it: at most 3 significant decimals, no trailing zeros. */
+export function num(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const abs = Math.abs(v);
+  const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 3;
+  return String(Number(v.toFixed(digits)));
+}
+
+/** `162 mg/L`, or `7.2` for pH (its unit is its name). */
+export function withUnit(v: number, unit: string | undefined): string {
+  return unit === undefined || unit === '' || unit === 'pH' ? num(v) : `${num(v)} ${unit}`;
+}
+
+/** `12 min`, `2 h 5 min`. */
+export function duration(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
+}

@@ -1,0 +1,44 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { AuthFailureReason } from './authenticator.js';
+
+export type RefusalKind = 'publish_forbidden' | 'subscribe_forbidden' | 'will_forbidden' | 'client_id_too_long' | 'packet_too_large' | 'slow_consumer' | 'keepalive_timeout' | 'tls_handshake';
+
+export interface BrokerMetrics {
+  readonly registry: Registry;
+  authFailure(reason: AuthFailureReason): void;
+  refusal(kind: RefusalKind): void;
+}
+
+/**
+ * The broker's counters, registered on the given registry (main.ts passes the one `/metrics`
+ * serves) or a private one: prom-client's global registry refuses a second broker in one
+ * process (tests start many).
+ */
+export function createBrokerMetrics(options: { registry?: Registry; connectedClients: () => number }): BrokerMetrics {
+  const registry = options.registry ?? new Registry();
+  const authFailures = new Counter({
+    name: 'quantrac_mqtt_auth_failures_total',
+    help: 'MQTT logins refused, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'quantrac_mqtt_refusals_total',
+    help: 'MQTT clients refused or disconnected for breaking the ACL or a limit, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'quantrac_mqtt_connected_clients',
+    help: 'MQTT clients connected now',
+    registers: [registry],
+    collect() {
+      this.set(options.connectedClients());
+    },
+  });
+  return {
+    registry,
+    authFailure: (reason) => authFailures.inc({ reason }),
+    refusal: (kind) => refusals.inc({ kind }),
+  };
+}

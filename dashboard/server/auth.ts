@@ -1,0 +1,124 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Logger } from '../../core/index.js';
+import { fail, json, parseCookies, readJson } from './http-util.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { Session, SessionStore } from './session-store.js';
+import type { User, UserStore } from './user-store.js';
+
+export const SESSION_COOKIE = 'qt_session';
+
+export interface AuthOptions {
+  users: UserStore;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+  /** Origins besides the page's own (a reverse proxy that rewrites Host), e.g. https://quantrac.example.vn. */
+  allowedOrigins?: readonly string[];
+  /** Honour X-Forwarded-Proto and X-Forwarded-For: only behind a trusted reverse proxy. */
+  trustProxy?: boolean;
+  /** Lifetime of the cookie: the session's absolute maximum age. */
+  cookieMaxAgeMs: number;
+  /** Called when a session ends (logout, disabled user), to close its live sockets. */
+  onSessionEnd?: (sessionId: string) => void;
+  log: Logger;
+}
+
+export interface Principal {
+  user: User;
+  session: Session;
+}
+
+export interface Auth {
+  /** The logged-in, enabled user behind the request's cookie. */
+  principal(req: IncomingMessage): Principal | undefined;
+  /**
+   * CSRF defence for state-changing requests and the WebSocket upgrade (OWASP CSRF cheat
+   * sheet, "verifying origin with standard headers"): the Origin must be the page's own (or
+   * a configured one). SameSite=Strict on the cookie is the first line; this is the second.
+   */
+  originAllowed(req: IncomingMessage): boolean;
+  clientAddress(req: IncomingMessage): string;
+  login(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  logout(req: IncomingMessage, res: ServerResponse): void;
+}
+
+const LoginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+
+export function createAuth(options: AuthOptions): Auth {
+  const { users, sessions, throttle, log } = options;
+  const extraOrigins = new Set((options.allowedOrigins ?? []).map((o) => o.replace(/\/+$/, '')));
+
+  const secure = (req: IncomingMessage): boolean => {
+    if ((req.socket as { encrypted?: boolean }).encrypted) return true;
+    return options.trustProxy === true && String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
+  };
+
+  const clientAddress = (req: IncomingMessage): string => {
+    if (options.trustProxy) {
+      const fwd = String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim();
+      if (fwd) return fwd;
+    }
+    return req.socket.remoteAddress ?? 'unknown';
+  };
+
+  const cookie = (req: IncomingMessage, value: string, maxAgeS: number): string =>
+    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure(req) ? '; Secure' : ''}`;
+
+  const principal = (req: IncomingMessage): Principal | undefined => {
+    const session = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
+    if (!session) return undefined;
+    const user = users.get(session.user);
+    if (!user || user.disabled) {
+      sessions.destroy(session.id);
+      options.onSessionEnd?.(session.id);
+      return undefined;
+    }
+    return { user, session };
+  };
+
+  return {
+    principal,
+    clientAddress,
+    originAllowed(req) {
+      const origin = req.headers.origin;
+      if (typeof origin !== 'string' || origin === 'null') return false;
+      const host = req.headers.host;
+      if (host && origin === `${secure(req) ? 'https' : 'http'}://${host}`) return true;
+      return extraOrigins.has(origin);
+    },
+    async login(req, res) {
+      const parsed = LoginSchema.safeParse(await readJson(req));
+      if (!parsed.success) return fail(res, 400, 'ERR_BAD_LOGIN', 'username and password are required');
+      const { username, password } = parsed.data;
+      const address = clientAddress(req);
+      const wait = throttle.blockedFor(address, username);
+      if (wait > 0) {
+        log.warn({ address, user: username }, 'login throttled');
+        return fail(res, 429, 'ERR_THROTTLED', 'too many failed logins: try again later', { 'retry-after': String(Math.ceil(wait / 1000)) });
+      }
+      const user = await users.verify(username, password);
+      if (!user) {
+        throttle.failed(address, username);
+        log.warn({ address, user: username }, 'login failed');
+        return fail(res, 401, 'ERR_BAD_CREDENTIALS', 'wrong user name or password');
+      }
+      throttle.succeeded(address, username);
+      // A new token on every login: a cookie planted before login is worthless (session fixation).
+      const prior = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
+      if (prior) sessions.destroy(prior.id);
+      const { token } = sessions.create(user.name);
+      const maxAgeS = Math.floor(options.cookieMaxAgeMs / 1000);
+      log.info({ address, user: user.name, role: user.role }, 'login');
+      json(res, 200, { user: { name: user.name, role: user.role } }, { 'set-cookie': cookie(req, token, maxAgeS) });
+    },
+    logout(req, res) {
+      const p = principal(req);
+      if (p) {
+        sessions.destroy(p.session.id);
+        options.onSessionEnd?.(p.session.id);
+        log.info({ user: p.user.name }, 'logout');
+      }
+      res.writeHead(204, { 'set-cookie': cookie(req, '', 0), 'cache-control': 'no-store' }).end();
+    },
+  };
+}

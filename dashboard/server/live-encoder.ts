@@ -1,0 +1,63 @@
+import { wireValue, type Catalogue, type LiveIndex, type LiveRow, type Reading } from '../../core/index.js';
+
+export interface LiveEncoder {
+  readonly index: LiveIndex;
+  stationIndex(station: string): number | undefined;
+  /** Rows for these readings, one per (station, measurement time), against `serverTime`. */
+  rows(readings: Iterable<Reading>, serverTime: number): LiveRow[];
+}
+
+/**
+ * The compact encoding of core/live.ts. The index follows the catalogue's order; a reading
+ * of a station or parameter the catalogue does not list (impossible after ingest's
+ * validation) is left out rather than breaking the frame.
+ */
+export function createLiveEncoder(catalogue: Catalogue): LiveEncoder {
+  const index: LiveIndex = { stations: [], zones: [], parameters: [], units: [] };
+  const stationIdx = new Map<string, number>();
+  const paramIdx: Array<Map<string, number>> = [];
+  catalogue.stations.forEach((s, i) => {
+    stationIdx.set(s.id, i);
+    index.stations.push(s.id);
+    index.zones.push(catalogue.zoneOf(s.id)?.id ?? '');
+    index.parameters.push(s.parameters.map((p) => p.parameter));
+    index.units.push(s.parameters.map((p) => p.unit));
+    paramIdx.push(new Map(s.parameters.map((p, j) => [p.parameter, j])));
+  });
+
+  return {
+    index,
+    stationIndex: (station) => stationIdx.get(station),
+    rows(readings, serverTime) {
+      // station index -> ts -> row under construction
+      const groups = new Map<number, Map<number, { values: Array<number | null>; statuses: string[] | undefined }>>();
+      for (const r of readings) {
+        const si = stationIdx.get(r.station);
+        if (si === undefined) continue;
+        const pi = paramIdx[si]!.get(r.parameter);
+        if (pi === undefined) continue;
+        let byTs = groups.get(si);
+        if (!byTs) groups.set(si, (byTs = new Map()));
+        let row = byTs.get(r.ts);
+        if (!row) byTs.set(r.ts, (row = { values: [], statuses: undefined }));
+        while (row.values.length <= pi) row.values.push(null);
+        row.values[pi] = wireValue(r.value);
+        if (r.status !== '00' || row.statuses) {
+          row.statuses ??= [];
+          row.statuses[pi] = r.status[1]!;
+        }
+      }
+      const out: LiveRow[] = [];
+      for (const [si, byTs] of groups) {
+        for (const [ts, row] of byTs) {
+          const line: LiveRow = [si, ts - serverTime, ...row.values];
+          if (row.statuses && row.statuses.some((d) => d !== undefined && d !== '0')) {
+            line.push(Array.from({ length: row.values.length }, (_, i) => row.statuses![i] ?? '0').join(''));
+          }
+          out.push(line);
+        }
+      }
+      return out;
+    },
+  };
+}

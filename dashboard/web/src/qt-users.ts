@@ -1,0 +1,157 @@
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { api } from './api.js';
+import { formatDateTime } from './format-clock.js';
+import { LangController, t, type MessageKey } from './i18n.js';
+
+interface UserRow {
+  name: string;
+  role: 'viewer' | 'operator' | 'admin';
+  disabled: boolean;
+  updatedAt: string;
+}
+
+const ROLES = ['viewer', 'operator', 'admin'] as const;
+
+/** Accounts for admins: add (the generated password is shown once), change role, disable, reset password. */
+export class QtUsers extends LitElement {
+  static override properties = { self: { attribute: false }, users: { state: true }, message: { state: true }, error: { state: true } };
+  declare self: string;
+  declare users: UserRow[] | undefined;
+  declare message: string | undefined;
+  declare error: string | undefined;
+  readonly #lang = new LangController(this);
+
+  constructor() {
+    super();
+    this.self = '';
+    this.users = undefined;
+    this.message = undefined;
+    this.error = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#load();
+  }
+
+  async #load(): Promise<void> {
+    try {
+      this.users = (await api<{ users: UserRow[] }>('/api/users')).users;
+    } catch (err) {
+      this.error = t('actionFailed', { error: (err as Error).message });
+    }
+  }
+
+  async #do(action: () => Promise<{ password?: string; user?: { name: string } }>): Promise<void> {
+    try {
+      const res = await action();
+      this.error = undefined;
+      this.message = res.password && res.user ? t('newPassword', { name: res.user.name, password: res.password }) : undefined;
+      await this.#load();
+    } catch (err) {
+      this.error = t('actionFailed', { error: (err as Error).message });
+    }
+  }
+
+  #change(name: string, body: Record<string, unknown>): Promise<{ password?: string; user?: { name: string } }> {
+    return api(`/api/users/${encodeURIComponent(name)}`, { body });
+  }
+
+  protected override render(): TemplateResult {
+    void this.#lang;
+    return html`<h2>${t('users')}</h2>
+      <form @submit=${(e: SubmitEvent) => {
+        e.preventDefault();
+        const form = e.target as HTMLFormElement;
+        const data = new FormData(form);
+        void this.#do(() => api('/api/users', { body: { name: String(data.get('name') ?? ''), role: String(data.get('role') ?? 'viewer') } })).then(() => form.reset());
+      }}>
+        <label>${t('username')}<input name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,31}" /></label>
+        <label>${t('role')}<select name="role">${ROLES.map((r) => html`<option value=${r}>${t(`role_${r}` as MessageKey)}</option>`)}</select></label>
+        <button type="submit">${t('addUser')}</button>
+      </form>
+      ${this.message ? html`<p class="secret" role="status" data-testid="new-password">${this.message}</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.users === undefined ? nothing : html`<table>
+        <thead><tr><th>${t('username')}</th><th>${t('role')}</th><th>${t('state')}</th><th>UTC+7</th><th>${t('actions')}</th></tr></thead>
+        <tbody>${this.users.map((u) => html`<tr data-user=${u.name}>
+          <td>${u.name}</td>
+          <td><select ?disabled=${u.name === this.self} @change=${(e: Event) => void this.#do(() => this.#change(u.name, { role: (e.target as HTMLSelectElement).value }))}>
+            ${ROLES.map((r) => html`<option value=${r} ?selected=${u.role === r}>${t(`role_${r}` as MessageKey)}</option>`)}</select></td>
+          <td>${u.disabled ? t('disabled') : t('enabled')}</td>
+          <td>${formatDateTime(Date.parse(u.updatedAt))}</td>
+          <td>
+            <button type="button" ?disabled=${u.name === this.self} @click=${() => void this.#do(() => this.#change(u.name, { disabled: !u.disabled }))}>${u.disabled ? t('enable') : t('disable')}</button>
+            <button type="button" @click=${() => void this.#do(() => this.#change(u.name, { resetPassword: true }))}>${t('resetPassword')}</button>
+          </td>
+        </tr>`)}</tbody>
+      </table>`}`;
+  }
+
+  static override styles = css`
+    :host {
+      display: block;
+      font-size: 0.9rem;
+    }
+    h2 {
+      font-size: 1.2rem;
+      color: #0f3d5e;
+    }
+    form {
+      display: flex;
+      gap: 0.75rem;
+      align-items: end;
+      margin-bottom: 0.75rem;
+    }
+    label {
+      display: grid;
+      gap: 0.15rem;
+      color: #475569;
+    }
+    input,
+    select,
+    button {
+      font: inherit;
+      padding: 0.3rem 0.5rem;
+      border-radius: 0.35rem;
+      border: 1px solid #cbd5e1;
+    }
+    button {
+      background: #0f3d5e;
+      color: #fff;
+      border-color: #0f3d5e;
+      cursor: pointer;
+    }
+    button[disabled] {
+      opacity: 0.45;
+    }
+    table {
+      border-collapse: collapse;
+      background: #fff;
+      min-width: 40rem;
+    }
+    th,
+    td {
+      text-align: left;
+      padding: 0.4rem 0.6rem;
+      border-bottom: 1px solid #e2e8f0;
+    }
+    .secret {
+      padding: 0.5rem 0.75rem;
+      background: #ecfdf5;
+      border: 1px solid #15803d;
+      font-family: ui-monospace, monospace;
+    }
+    .error {
+      color: #b3261e;
+    }
+  `;
+}
+
+customElements.define('qt-users', QtUsers);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'qt-users': QtUsers;
+  }
+}

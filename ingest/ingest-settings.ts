@@ -1,0 +1,23 @@
+import type { Config } from '../core/index.js';
+import type { IngestSettings } from './ingest.js';
+
+/** Ingest's settings from the configuration (README, "Configuration"). */
+export function ingestSettings(config: Config): IngestSettings {
+  return {
+    spool: {
+      budgetBytes: config.SPOOL_BUDGET_BYTES,
+      highWaterBytes: Math.floor(config.SPOOL_BUDGET_BYTES * config.SPOOL_HIGH_WATER_PERCENT / 100),
+      segmentBytes: config.SPOOL_SEGMENT_BYTES,
+      maxSlowdownMs: config.SPOOL_MAX_SLOWDOWN_MS,
+    },
+    delivery: {
+      batchLines: config.INGEST_BATCH_LINES,
+      batchBytes: config.INGEST_BATCH_BYTES,
+      flushMs: config.INGEST_FLUSH_MS,
+      retryMaxMs: config.INGEST_RETRY_MAX_MS,
+      drainMs: 3000,
+    },
+    deadLetters: { maxAgeDays: config.DEADLETTER_MAX_AGE_DAYS, maxBytes: config.DEADLETTER_MAX_BYTES },
+    backlogAlertMs: config.INGEST_BACKLOG_ALERT_S * 1000,
+  };
+}

@@ -1,0 +1,56 @@
+import type { WebSocket } from 'ws';
+
+/** A stand-in for a `ws` socket in unit tests of the live hub: records frames, lets tests set `bufferedAmount`. */
+export interface FakeSocket {
+  readonly socket: WebSocket;
+  readonly sent: string[];
+  bufferedAmount: number;
+  readonly closed: { code?: number; reason?: string; terminated: boolean };
+  /** Frames parsed as JSON. */
+  frames<T = { type: string }>(): T[];
+  /** Simulates the peer closing. */
+  emitClose(): void;
+}
+
+export function fakeSocket(): FakeSocket {
+  const handlers = new Map<string, Array<() => void>>();
+  const sent: string[] = [];
+  const closed: FakeSocket['closed'] = { terminated: false };
+  const fake = {
+    OPEN: 1,
+    readyState: 1,
+    bufferedAmount: 0,
+    send(text: string) {
+      sent.push(text);
+    },
+    close(code?: number, reason?: string) {
+      closed.code = code;
+      closed.reason = reason;
+      fake.readyState = 3;
+    },
+    terminate() {
+      closed.terminated = true;
+      fake.readyState = 3;
+    },
+    on(event: string, fn: () => void) {
+      handlers.set(event, [...(handlers.get(event) ?? []), fn]);
+      return fake;
+    },
+  };
+  return {
+    socket: fake as unknown as WebSocket,
+    sent,
+    get bufferedAmount() {
+      return fake.bufferedAmount;
+    },
+    set bufferedAmount(n: number) {
+      fake.bufferedAmount = n;
+    },
+    closed,
+    frames: <T>() => sent.map((s) => JSON.parse(s) as T),
+    emitClose() {
+      fake.readyState = 3;
+      for (const fn of handlers.get('close') ?? []) fn();
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import type { ReactiveControllerHost } from 'lit';
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
+import type { LiveIndex } from '../../core/index.js';
+import { SESSION_LOST } from '../../dashboard/web/src/api.js';
+import { LiveController } from '../../dashboard/web/src/live-controller.js';
+
+/** A browser WebSocket stand-in: the test opens, feeds and closes it. */
+class FakeWebSocket {
+  static all: FakeWebSocket[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: unknown }) => void) | null = null;
+  onclose: ((e: { code: number }) => void) | null = null;
+  closedByPage = false;
+  constructor(readonly url: string) {
+    FakeWebSocket.all.push(this);
+  }
+  open(): void {
+    this.onopen?.();
+  }
+  receive(frame: unknown): void {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  drop(code = 1006): void {
+    this.onclose?.({ code });
+  }
+  close(): void {
+    this.closedByPage = true;
+  }
+}
+
+const index: LiveIndex = { stations: ['A-001', 'B-002'], zones: ['z1', 'z2'], parameters: [['COD', 'pH'], ['SO2']], units: [['mg/L', 'pH'], ['mg/Nm3']] };
+const snap = (serverTime: number, rows: unknown[], alerts: unknown[] = []): unknown => ({ type: 'snap', serverTime, index, rows, received: [0, null], online: [1, null], alerts, storage: null });
+
+describe('LiveController (the page side of the live protocol)', () => {
+  let host: ReactiveControllerHost & { requestUpdate: Mock };
+  let events: EventTarget;
+  let meStatus = 200;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_790_000_000_000 });
+    FakeWebSocket.all = [];
+    events = new EventTarget();
+    meStatus = 200;
+    vi.stubGlobal('WebSocket', FakeWebSocket);
+    vi.stubGlobal('window', events);
+    vi.stubGlobal('location', { protocol: 'http:', host: 'centre.test' });
+    vi.stubGlobal('requestAnimationFrame', (fn: () => void) => setTimeout(fn, 16) as unknown as number);
+    vi.stubGlobal('cancelAnimationFrame', (id: number) => clearTimeout(id));
+    vi.stubGlobal('fetch', vi.fn(async () => ({ status: meStatus })));
+    host = { addController: () => undefined, removeController: () => undefined, requestUpdate: vi.fn(), updateComplete: Promise.resolve(true) };
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it('applies the snapshot then deltas, and coalesces renders to one per animation frame', () => {
+    const live = new LiveController(host);
+    live.hostConnected();
+    const ws = FakeWebSocket.all[0]!;
+    expect(ws.url).toBe('ws://centre.test/ws');
+    ws.open();
+    const t = Date.now();
+    ws.receive(snap(t, [[0, -1000, 50, 7.1]], [{ id: 'A-001|COD|threshold', station: 'A-001', parameter: 'COD', severity: 'critical', state: 'firing', since: 1 }]));
+    for (let i = 1; i <= 5; i++) ws.receive({ type: 'delta', serverTime: t + i * 250, rows: [[0, -100, 50 + i], [1, -100, 300, '2']], presence: [{ station: 'B-002', state: 'offline', ts: t }] });
+    vi.advanceTimersByTime(20);
+    expect(host.requestUpdate).toHaveBeenCalledTimes(1);
+    expect(live.state).toBe('open');
+    expect(live.latest.get('A-001')?.readings.get('COD')).toMatchObject({ value: 55, unit: 'mg/L', status: '00', ts: t + 5 * 250 - 100 });
+    expect(live.latest.get('A-001')?.readings.get('pH')?.value).toBe(7.1);
+    expect(live.latest.get('B-002')?.readings.get('SO2')).toMatchObject({ value: 300, status: '02' });
+    expect(live.online.get('A-001')).toBe(true);
+    expect(live.online.get('B-002')).toBe(false);
+    expect([...live.alerts.keys()]).toEqual(['A-001|COD|threshold']);
+    // An older reading (a late redelivery) never replaces a newer one.
+    ws.receive({ type: 'delta', serverTime: t, rows: [[0, -60_000, 1]] });
+    expect(live.latest.get('A-001')?.readings.get('COD')?.value).toBe(55);
+  });
+
+  it('applies alert events at once and tells listeners; a resolved alert leaves the open list', () => {
+    const live = new LiveController(host);
+    live.hostConnected();
+    const ws = FakeWebSocket.all[0]!;
+    ws.open();
+    ws.receive(snap(Date.now(), []));
+    const heard: string[] = [];
+    live.onAlertEvent((e) => heard.push(`${e.type}:${e.alert.id}`));
+    const alert = { id: 'B-002|SO2|threshold', station: 'B-002', parameter: 'SO2', severity: 'critical', state: 'firing', since: 1 };
+    ws.receive({ type: 'alert', serverTime: Date.now(), event: { type: 'raised', at: 1, alert } });
+    expect(live.alerts.has(alert.id)).toBe(true);
+    ws.receive({ type: 'alert', serverTime: Date.now(), event: { type: 'resolved', at: 2, alert: { ...alert, state: 'resolved' } } });
+    expect(live.alerts.has(alert.id)).toBe(false);
+    expect(heard).toEqual([`raised:${alert.id}`, `resolved:${alert.id}`]);
+    ws.receive('not json at all');
+    ws.receive({ type: 'alert', event: { nope: true } });
+    expect(live.state).toBe('open');
+  });
+
+  it('reconnects with capped, jittered exponential backoff and resumes from the new snapshot', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1); // the longest delay of each step
+    const live = new LiveController(host, { minDelayMs: 500, maxDelayMs: 4000 });
+    live.hostConnected();
+    FakeWebSocket.all[0]!.open();
+    FakeWebSocket.all[0]!.receive(snap(Date.now(), [[0, 0, 10]]));
+    FakeWebSocket.all[0]!.drop();
+    expect(live.state).toBe('reconnecting');
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const before = FakeWebSocket.all.length;
+      let waited = 0;
+      while (FakeWebSocket.all.length === before) {
+        vi.advanceTimersByTime(50);
+        waited += 50;
+      }
+      delays.push(waited);
+      if (attempt < 5) FakeWebSocket.all.at(-1)!.drop(); // refused again (never opened)
+    }
+    expect(delays).toEqual([500, 1000, 2000, 4000, 4000]);
+    // Back: a fresh snapshot replaces everything, including stations that are gone.
+    const ws = FakeWebSocket.all.at(-1)!;
+    ws.open();
+    ws.receive(snap(Date.now(), [[1, 0, 42]]));
+    expect(live.state).toBe('open');
+    expect(live.latest.has('A-001')).toBe(false);
+    expect(live.latest.get('B-002')?.readings.get('SO2')?.value).toBe(42);
+    // After a healthy snapshot, backoff starts afresh.
+    ws.drop();
+    const before = FakeWebSocket.all.length;
+    vi.advanceTimersByTime(500);
+    expect(FakeWebSocket.all.length).toBe(before + 1);
+  });
+
+  it('stops and signals the login form when the server ends the session (4401) or refuses the upgrade for want of one', async () => {
+    const lost = vi.fn();
+    events.addEventListener(SESSION_LOST, lost);
+    const live = new LiveController(host);
+    live.hostConnected();
+    FakeWebSocket.all[0]!.open();
+    FakeWebSocket.all[0]!.drop(4401);
+    expect(lost).toHaveBeenCalledTimes(1);
+    expect(live.state).toBe('closed');
+    vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.all).toHaveLength(1);
+
+    meStatus = 401;
+    const other = new LiveController(host);
+    other.hostConnected();
+    FakeWebSocket.all[1]!.drop(1006); // refused before opening: the page asks /api/me
+    await vi.waitFor(() => expect(lost).toHaveBeenCalledTimes(2));
+    vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.all).toHaveLength(2);
+  });
+
+  it('closes its socket when the page goes away', () => {
+    const live = new LiveController(host);
+    live.hostConnected();
+    live.hostDisconnected();
+    expect(FakeWebSocket.all[0]!.closedByPage).toBe(true);
+    expect(live.state).toBe('closed');
+  });
+});

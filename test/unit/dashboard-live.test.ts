@@ -1,0 +1,233 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Subject } from 'rxjs';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { decodeLiveRows, parseCatalogue, type Alert, type CatalogueFile, type AlertEvent, type Catalogue, type LiveDelta, type LiveFrame, type LiveSnap, type Presence, type Reading, type StorageCondition } from '../../core/index.js';
+import { createLiveEncoder } from '../../dashboard/server/live-encoder.js';
+import { createLiveHub, type LiveHub } from '../../dashboard/server/live-hub.js';
+import { benchCatalogue } from '../../bench/bench-catalogue.js';
+import { fakeSocket } from '../helpers/fake-socket.js';
+
+let catalogue: Catalogue;
+let national: Catalogue;
+beforeAll(async () => {
+  const file = JSON.parse(await readFile(resolve('seeds/catalogue.json'), 'utf8')) as CatalogueFile;
+  catalogue = parseCatalogue(file);
+  national = parseCatalogue(benchCatalogue(file, 2000));
+});
+
+/** Plausible magnitudes per parameter, full double precision (the wire rounds). */
+const TYPICAL: Record<string, number> = { Flow: 52_000, Temp: 158, P: 101.3, O2: 8.1, PM: 61, SO2: 215, NOx: 340, CO: 210, pH: 7.2, COD: 48, TSS: 30, NH4: 3.1, Color: 25, TN: 12, TP: 2 };
+const reading = (cat: Catalogue, stationId: string, parameter: string, ts: number, status: Reading['status'] = '00', value?: number): Reading => {
+  const unit = cat.stationParameter(stationId, parameter)!.unit;
+  return { station: stationId, zone: cat.zoneOf(stationId)!.id, parameter, unit, status, ts, receivedAt: ts + 20, value: value ?? (TYPICAL[parameter] ?? 10) * (0.9 + 0.2 * Math.random()) };
+};
+const templates = new WeakMap<Catalogue, Map<string, Array<Omit<Reading, 'ts' | 'receivedAt' | 'value'>>>>();
+/** One gateway message's readings (all the station's parameters at `ts`). */
+const messageOf = (cat: Catalogue, stationId: string, ts: number): Reading[] => {
+  let byStation = templates.get(cat);
+  if (!byStation) templates.set(cat, (byStation = new Map()));
+  let tpl = byStation.get(stationId);
+  if (!tpl) {
+    const zone = cat.zoneOf(stationId)!.id;
+    byStation.set(stationId, (tpl = cat.station(stationId)!.parameters.map((p) => ({ station: stationId, zone, parameter: p.parameter, unit: p.unit, status: '00' as const }))));
+  }
+  return tpl.map((x) => ({ ...x, ts, receivedAt: ts + 20, value: (TYPICAL[x.parameter] ?? 10) * (0.9 + 0.2 * Math.random()) }));
+};
+
+describe('compact live encoding (core/live.ts)', () => {
+  it('round-trips readings through rows, statuses and all, with 6 significant digits', () => {
+    const enc = createLiveEncoder(catalogue);
+    const [a, b] = catalogue.stations;
+    const t0 = 1_790_000_000_000;
+    const input: Reading[] = [
+      { ...reading(catalogue, a!.id, a!.parameters[0]!.parameter, t0), value: 123.456789 },
+      { ...reading(catalogue, a!.id, a!.parameters[2]!.parameter, t0, '01'), value: 7.1 },
+      { ...reading(catalogue, a!.id, a!.parameters[1]!.parameter, t0 - 60_000, '02'), value: 0.000123456789 },
+      { ...reading(catalogue, b!.id, b!.parameters[3]!.parameter, t0 + 5), value: -4 },
+    ];
+    const serverTime = t0 + 300;
+    const rows = enc.rows(input, serverTime);
+    expect(rows).toHaveLength(3); // a@t0, a@t0-60s, b@t0+5
+    expect(rows).toContainEqual([0, -300, 123.457, null, 7.1, '001']);
+    const out = decodeLiveRows(enc.index, rows, serverTime);
+    const key = (r: Reading): string => `${r.station}|${r.parameter}|${r.ts}|${r.status}|${r.unit}|${r.zone}`;
+    expect(out.map(key).sort()).toEqual(input.map(key).sort());
+    const values = new Map(out.map((r) => [key(r), r.value]));
+    expect(values.get(key(input[0]!))).toBe(123.457);
+    expect(values.get(key(input[2]!))).toBe(0.000123457);
+    expect(values.get(key(input[3]!))).toBe(-4);
+  });
+
+  it('skips rows that do not fit the index instead of throwing', () => {
+    const enc = createLiveEncoder(catalogue);
+    const rows = [[99_999, 0, 1], ['x', 0, 1], [0, 0, ...Array(40).fill(1)], [0], null, [0, 0, 'NaN', 5]] as unknown as Parameters<typeof decodeLiveRows>[1];
+    expect(() => decodeLiveRows(enc.index, rows, 0)).not.toThrow();
+    expect(decodeLiveRows(enc.index, rows, 0)).toHaveLength(1); // only the last row's second value
+  });
+});
+
+describe('live hub', () => {
+  let hub: LiveHub | undefined;
+  afterEach(() => {
+    hub?.close();
+    hub = undefined;
+    vi.useRealTimers();
+  });
+
+  const alert = (over: Partial<Alert> = {}): Alert => ({
+    id: 'BN-YENPHONG-F001-NT1|COD|threshold', station: 'BN-YENPHONG-F001-NT1', zone: 'yen-phong', parameter: 'COD', rule: 'threshold',
+    severity: 'critical', state: 'firing', message: 'COD above the limit', value: 160, limit: 150, unit: 'mg/L', since: 1, updatedAt: 1, ...over,
+  });
+
+  it('sends a snapshot on connect with latest values, open alerts, presence and storage', () => {
+    vi.useFakeTimers({ now: 1_790_000_000_000 });
+    const readings$ = new Subject<Reading>();
+    const presence$ = new Subject<Presence>();
+    const storage$ = new Subject<StorageCondition>();
+    hub = createLiveHub({ catalogue, readings$, presence$, storage$, openAlerts: () => [alert()] });
+    const s = catalogue.stations[0]!;
+    for (const r of messageOf(catalogue, s.id, Date.now() - 1000)) readings$.next(r);
+    presence$.next({ station: s.id, state: 'offline', ts: Date.now() });
+    storage$.next({ backlog: true, spoolBytes: 5e6, budgetBytes: 1e9, backpressure: 'none' });
+    const ws = fakeSocket();
+    hub.attach(ws.socket);
+    const [snap] = ws.frames<LiveSnap>();
+    expect(snap!.type).toBe('snap');
+    expect(snap!.index.stations).toHaveLength(catalogue.stations.length);
+    expect(snap!.alerts.map((a) => a.id)).toEqual([alert().id]);
+    expect(snap!.online[0]).toBe(0);
+    expect(snap!.online[1]).toBeNull();
+    expect(snap!.storage?.backlog).toBe(true);
+    expect(snap!.received[0]).toBe(1000 - 20);
+    const latest = decodeLiveRows(snap!.index, snap!.rows, snap!.serverTime);
+    expect(latest).toHaveLength(s.parameters.length);
+    // The readings format gives the same as plain objects.
+    const verbose = fakeSocket();
+    hub.attach(verbose.socket, { format: 'readings' });
+    const [v] = verbose.frames<Extract<LiveFrame, { type: 'snapshot' }>>();
+    expect(v!.type).toBe('snapshot');
+    expect(v!.latest).toHaveLength(s.parameters.length);
+    expect(v!.presence?.[0]?.state).toBe('offline');
+  });
+
+  it('coalesces deltas to at most 4 frames a second and sends alert events at once', () => {
+    vi.useFakeTimers({ now: 1_790_000_000_000 });
+    const readings$ = new Subject<Reading>();
+    const alertEvents$ = new Subject<AlertEvent>();
+    hub = createLiveHub({ catalogue, readings$, alertEvents$ });
+    const ws = fakeSocket();
+    hub.attach(ws.socket);
+    // 10 s of one message every 10 ms from 5 stations: 100 messages a second each.
+    const ids = catalogue.stations.slice(0, 5).map((s) => s.id);
+    let sentReadings = 0;
+    for (let ms = 0; ms < 10_000; ms += 10) {
+      for (const id of ids) for (const r of messageOf(catalogue, id, Date.now())) { readings$.next(r); sentReadings += 1; }
+      if (ms === 5_000) alertEvents$.next({ type: 'raised', at: Date.now(), alert: alert() });
+      vi.advanceTimersByTime(10);
+      if (ms === 5_000) {
+        // the alert frame went out before the next tick
+        expect(ws.frames().at(-1)?.type).toBe('alert');
+      }
+    }
+    const frames = ws.frames<LiveFrame & { serverTime: number }>();
+    const deltas = frames.filter((f) => f.type === 'delta');
+    for (let second = 0; second < 10; second++) {
+      const start = 1_790_000_000_000 + second * 1000;
+      expect(deltas.filter((f) => f.serverTime >= start && f.serverTime < start + 1000).length).toBeLessThanOrEqual(4);
+    }
+    expect(frames.filter((f) => f.type === 'alert')).toHaveLength(1);
+    // Under budget nothing is dropped: every reading reached the client.
+    const index = (frames[0] as LiveSnap).index;
+    const got = deltas.flatMap((f) => decodeLiveRows(index, (f as LiveDelta).rows, f.serverTime));
+    expect(got).toHaveLength(sentReadings);
+  });
+
+  it('skips a slow client (bufferedAmount) and resyncs it with a snapshot; cuts it off past the hard bound', () => {
+    vi.useFakeTimers({ now: 1_790_000_000_000 });
+    const readings$ = new Subject<Reading>();
+    hub = createLiveHub({ catalogue, readings$, maxBufferedBytes: 1000, hardBufferedBytes: 10_000 });
+    const slow = fakeSocket();
+    const fast = fakeSocket();
+    hub.attach(slow.socket);
+    hub.attach(fast.socket);
+    const id = catalogue.stations[0]!.id;
+    const tick = (): void => {
+      for (const r of messageOf(catalogue, id, Date.now())) readings$.next(r);
+      vi.advanceTimersByTime(250);
+    };
+    slow.bufferedAmount = 5000;
+    for (let i = 0; i < 4; i++) tick();
+    expect(slow.frames().map((f) => f.type)).toEqual(['snap']);
+    expect(fast.frames().filter((f) => f.type === 'delta')).toHaveLength(4);
+    expect(hub.stats().droppedFrames).toBeGreaterThanOrEqual(4);
+    slow.bufferedAmount = 0;
+    tick();
+    expect(slow.frames().map((f) => f.type)).toEqual(['snap', 'snap']);
+    tick();
+    expect(slow.frames().at(-1)?.type).toBe('delta');
+    slow.bufferedAmount = 50_000;
+    tick();
+    expect(slow.closed.terminated).toBe(true);
+    expect(hub.stats().clients).toBe(1);
+  });
+
+  it('closes the sockets of an ended session with 4401', () => {
+    const readings$ = new Subject<Reading>();
+    hub = createLiveHub({ catalogue, readings$ });
+    const a = fakeSocket();
+    const b = fakeSocket();
+    hub.attach(a.socket, { format: 'compact', sessionId: 's1' });
+    hub.attach(b.socket, { format: 'compact', sessionId: 's2' });
+    expect(hub.sessionIds().sort()).toEqual(['s1', 's2']);
+    hub.closeSession('s1');
+    expect(a.closed.code).toBe(4401);
+    expect(b.closed.code).toBeUndefined();
+    expect(hub.sessionIds()).toEqual(['s2']);
+  });
+
+  /**
+   * The issue's bar: 2,000 stations at one message a second (16,000 readings/s) reach each
+   * client at no more than 300 KB/s. Virtual time, real encoding: the figure is bytes, not speed.
+   */
+  it.each([1, 3])('keeps a client under 300 KB/s with 2,000 stations x 8 parameters at %i message(s) a second each', (perSecond) => {
+    vi.useFakeTimers({ now: 1_790_000_000_000 });
+    const readings$ = new Subject<Reading>();
+    hub = createLiveHub({ catalogue: national, readings$ });
+    const ws = fakeSocket();
+    hub.attach(ws.socket);
+    const snapshotBytes = ws.sent[0]!.length;
+    const seconds = perSecond === 1 ? 6 : 4;
+    const stepMs = 50;
+    const ids = national.stations.map((s) => s.id);
+    let next = 0;
+    const perStep = (ids.length * perSecond * stepMs) / 1000;
+    const last = new Map<string, number>();
+    for (let t = 0; t < seconds * 1000; t += stepMs) {
+      for (let i = 0; i < perStep; i++) {
+        const id = ids[next++ % ids.length]!;
+        for (const r of messageOf(national, id, Date.now())) {
+          readings$.next(r);
+          last.set(`${r.station}|${r.parameter}`, r.ts);
+        }
+      }
+      vi.advanceTimersByTime(stepMs);
+    }
+    vi.advanceTimersByTime(2000); // let held frames go
+    const deltaBytes = ws.sent.slice(1).reduce((n, s) => n + Buffer.byteLength(s), 0);
+    const perS = deltaBytes / (seconds + 2);
+    console.log(`[figure] ${perSecond} msg/s x 2,000 stations: ${Math.round(perS / 1000)} KB/s per client (snapshot ${Math.round(snapshotBytes / 1000)} KB, ${ws.sent.length - 1} frames, coalesced ${hub.stats().coalesced} readings)`);
+    expect(perS).toBeLessThanOrEqual(300_000);
+    // Coalescing keeps the latest per series: every series' newest reading arrived.
+    const index = (ws.frames()[0] as LiveSnap).index;
+    const seen = new Map<string, number>();
+    for (const f of ws.frames().slice(1)) {
+      if (f.type !== 'delta') continue;
+      for (const r of decodeLiveRows(index, (f as LiveDelta).rows, (f as LiveDelta).serverTime)) {
+        const k = `${r.station}|${r.parameter}`;
+        seen.set(k, Math.max(seen.get(k) ?? 0, r.ts));
+      }
+    }
+    for (const [k, ts] of last) expect(seen.get(k), k).toBe(ts);
+  }, 30_000);
+});

@@ -34,6 +34,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CatalogueFile, Facility, Limit, Parameter, Station, StationParameter, Zone } from '../core/catalogue-schema.js';
 import { parseCatalogue } from '../core/catalogue.js';
 import type { Unit } from '../core/units.js';
+import { createPrng } from '../simulators/prng.js';
 
 export const CATALOGUE_PATH = fileURLToPath(new URL('../seeds/catalogue.json', import.meta.url));
 
@@ -229,17 +230,8 @@ const LEGACY_STATIONS = new Set([
 
 // --- helpers -----------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (simulators/prng.ts): a small seeded PRNG, uniform in [0, 1). */
+const mulberry32 = createPrng;
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;

@@ -1,21 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAlertsFixture, type AlertsFixture } from '../helpers/alerts-fixture.js';
+import { createPrng } from '../../simulators/prng.js';
 
 // Rule 3: a simulated slow drift toward a limit gets a forecast warning before the first
 // exceedance (issue 5, "Done when"), in virtual time.
 const MIN = 60_000;
 
-/** mulberry32: a small seeded PRNG, so the noise is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so the noise is the same on every run. */
+const prng = createPrng;
 
 describe('trend forecast', () => {
   let f: AlertsFixture | undefined;

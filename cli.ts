@@ -49,6 +49,19 @@ async function deadletters(args: string[]): Promise<number> {
   return code;
 }
 
+/** A URL as it may be printed: a `user:password@` in INFLUX_URL is a secret (STYLE.md, "Security"). */
+function withoutUserinfo(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username === '' && u.password === '') return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
 /** Flags override the environment by being merged into it before the one config parse. */
 function envWith(overrides: Record<string, string | undefined>): Record<string, string | undefined> {
   const env = { ...process.env };
@@ -78,7 +91,7 @@ async function start(args: string[]): Promise<number> {
     `  MQTT       ${centre.mqttUrl}`,
     centre.broker.tlsPort === undefined ? '' : `  MQTT/TLS   mqtts://${config.MQTT_HOST === '0.0.0.0' ? '127.0.0.1' : config.MQTT_HOST}:${centre.broker.tlsPort}`,
     centre.broker.wsPort === undefined ? '' : `  MQTT/WS    ws://${config.MQTT_HOST === '0.0.0.0' ? '127.0.0.1' : config.MQTT_HOST}:${centre.broker.wsPort}/mqtt`,
-    `  InfluxDB   ${centre.influxUrl} (database ${config.INFLUX_DB})`,
+    `  InfluxDB   ${withoutUserinfo(centre.influxUrl)} (database ${config.INFLUX_DB})`,
     values.demo ? `  demo       ${centre.catalogue.stations.length} simulated gateways, one message every ${config.DEMO_INTERVAL_MS} ms` : '',
     values.demo && config.DEMO_SCENARIO_FILE !== '' ? `  scenarios  ${config.DEMO_SCENARIO_FILE} (every alert kind within ten minutes)` : '',
     centre.legacy ? `  legacy     watching ${config.LEGACY_DROP_DIR} for text files` : '',

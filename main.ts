@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Registry } from 'prom-client';
-import { Subject } from 'rxjs';
+import { config as rxjsConfig, Subject } from 'rxjs';
 import { errorsTopic, influxTarget, loadCatalogue, type Catalogue, type Config, type Logger, type Presence } from './core/index.js';
 import { createBroker, credentialsFileIn, type Broker } from './broker/index.js';
 import { createInfluxClient, createIngest, createMetricsRegistry, createOpsRoutes, ingestSettings, MAX_PAYLOAD_BYTES, startLocalInfluxd, type InfluxClient, type Ingest, type LocalInfluxd } from './ingest/index.js';
@@ -45,6 +45,9 @@ export interface StartOptions {
 
 /** The composition root: creates each part and passes streams between them. */
 export async function startCentre({ config, log, demo = false, staticDir = WEB_DIST }: StartOptions): Promise<Centre> {
+  // An error no subscriber handles is rethrown by RxJS on a timer, which would end the process:
+  // log it instead, so no stream error is silent or fatal (STYLE.md: bad input never crashes).
+  rxjsConfig.onUnhandledError = (err: unknown) => log.error({ err }, 'unhandled error in a stream');
   const catalogue = await loadCatalogue(resolve(config.CATALOGUE));
   log.info({ zones: catalogue.zones.length, stations: catalogue.stations.length }, 'catalogue loaded');
 
@@ -134,8 +137,9 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
     });
     cleanups.push(() => dashboard.close());
     // Demo mode: an operator account with a fresh random password, printed once by the CLI
-    // (stdout, never the log).
-    const demoLogin = demo ? { username: 'demo', password: (await dashboard.users.upsert('demo', 'operator')).password } : undefined;
+    // (stdout, never the log). In memory only: never written to users.json, so it ends with the
+    // run and never replaces a real user called "demo" (then it is "demo-<random>").
+    const demoLogin = demo ? await dashboard.users.addEphemeral('demo', 'operator').then(({ user, password }) => ({ username: user.name, password })) : undefined;
 
     const broker = await createBroker({
       host: config.MQTT_HOST,
@@ -178,6 +182,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
         admit: (m) => ingest.admit(m),
         rejections$: ingest.rejections$,
         pollMs: config.LEGACY_POLL_MS,
+        requireStationFolder: config.LEGACY_REQUIRE_STATION_FOLDER,
         log: log.child({ component: 'legacy' }),
       });
       cleanups.push(() => legacy!.close());

@@ -167,11 +167,22 @@ export async function createAlerts(options: AlertsOptions): Promise<Alerts> {
     },
     error: (err: Error) => log.error({ err }, 'readings stream failed; alert rules stop'),
   }));
+  // A throw in a subscriber would reach RxJS's unhandled-error path, which rethrows it on a
+  // timer and ends the process: like a bad reading, a bad presence or storage value is logged
+  // (at most once per 1000) and the stream carries on.
+  let streamErrors = 0;
+  const guard = <T>(what: string, fn: (value: T) => void) => (value: T): void => {
+    try {
+      fn(value);
+    } catch (err) {
+      if (streamErrors++ % 1000 === 0) log.error({ err, value }, `alert rules failed on a ${what} update`);
+    }
+  };
   if (options.presence$) {
-    subs.push(options.presence$.subscribe({ next: (p) => engine.onPresence(p), error: (err: Error) => log.error({ err }, 'presence stream failed') }));
+    subs.push(options.presence$.subscribe({ next: guard('presence', (p) => engine.onPresence(p)), error: (err: Error) => log.error({ err }, 'presence stream failed') }));
   }
   if (options.storage$) {
-    subs.push(options.storage$.subscribe({ next: (c) => engine.onStorage(c), error: (err: Error) => log.error({ err }, 'storage condition stream failed') }));
+    subs.push(options.storage$.subscribe({ next: guard('storage condition', (c) => engine.onStorage(c)), error: (err: Error) => log.error({ err }, 'storage condition stream failed') }));
   }
   // Each tick is a fresh action (not a recursive reschedule), so a long run in virtual time
   // builds no chain of nested subscriptions.

@@ -1,9 +1,15 @@
 import { AlertSchema, SilenceSchema, type Alert, type AlertEvent, type Silence } from '../core/index.js';
 
-/** Line protocol escaping: tags escape comma, equals, space, backslash; newlines cannot be escaped. */
-const tag = (s: string): string => s.replace(/[,= \\]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ');
-/** String fields escape backslash and double quote; newlines become spaces (line protocol has none). */
-const str = (s: string): string => `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ')}"`;
+/**
+ * Control characters become spaces before any escaping: line protocol cannot escape a newline,
+ * and a NUL in the spool reads as a power cut's torn tail (ingest/spool-files.ts). Notes and
+ * reasons are user text (acknowledge, silence), so this is where they are made safe.
+ */
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+/** Line protocol escaping: tags escape comma, equals, space, backslash (spaces made above included). */
+const tag = (s: string): string => s.replace(CONTROL, ' ').replace(/[,= \\]/g, (c) => `\\${c}`);
+/** String fields escape backslash and double quote (InfluxDB line protocol reference). */
+const str = (s: string): string => `"${s.replace(CONTROL, ' ').replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 const int = (n: number): string => `${Math.trunc(n)}i`;
 const float = (n: number): string => (Number.isInteger(n) ? `${n}.0` : String(n));
 

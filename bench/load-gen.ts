@@ -41,18 +41,23 @@ export interface StepReport {
   durationMs: number;
 }
 
-const PARAM_VALUE: Record<string, number> = { Flow: 50_000, Temp: 120, P: 101, O2: 9, PM: 60, SO2: 200, NOx: 300, CO: 250 };
+const PARAM_VALUE: Record<string, number> = { Temp: 120, P: 101, O2: 9, PM: 60, SO2: 200, NOx: 300, CO: 250 };
+/** Over every stack's SO2 limit (QCVN 19 column B: 500 x Kp x Kv) yet inside the instrument's range (0-2,000), so it is an exceedance, not a sensor fault. */
+const EXCEED_SO2 = 1500;
+/** Typical values, all below 80 % of the limits and inside the instrument ranges; flow at half its range. */
+const typical = (p: { parameter: string; rangeMax?: number }): number => (p.parameter === 'Flow' ? (p.rangeMax ?? 20_000) / 2 : PARAM_VALUE[p.parameter] ?? 10);
 
 async function main(): Promise<void> {
   const init = await nextMessage<LoadGenInit>();
   const stations = init.catalogue.stations;
-  const clients: MqttClient[] = [];
+  const clients: MqttClient[] = new Array<MqttClient>(init.connections);
   const slices: Station[][] = Array.from({ length: init.connections }, () => []);
   stations.forEach((s, i) => slices[i % init.connections]!.push(s));
   await Promise.all(slices.map(async (_slice, i) => {
     const creds = init.credentials?.[i];
-    const client = await mqtt.connectAsync(init.url, { clientId: `bench-${i}`, clean: true, keepalive: 60, reconnectPeriod: 0, ...(creds ?? {}) });
-    clients.push(client);
+    const client = await mqtt.connectAsync(init.url, { clientId: creds?.username ?? `bench-${i}`, clean: true, keepalive: 60, reconnectPeriod: 0, ...(creds ?? {}) });
+    clients[i] = client;
+    client.on('close', () => process.stderr.write(`[load-gen] connection ${i} closed\n`));
   }));
   send({ type: 'ready' });
   const lastTs = new Map<string, number>();
@@ -99,7 +104,7 @@ async function runStep(cmd: StepCommand, clients: MqttClient[], slices: Station[
         station: station.id,
         ts,
         seq: ts,
-        readings: station.parameters.map((p) => ({ parameter: p.parameter, value: exceed && p.parameter === 'SO2' ? 5000 : Math.round((PARAM_VALUE[p.parameter] ?? 10) * (95 + Math.random() * 10)) / 100, unit: p.unit })),
+        readings: station.parameters.map((p) => ({ parameter: p.parameter, value: exceed && p.parameter === 'SO2' ? EXCEED_SO2 : Math.round(typical(p) * (95 + Math.random() * 10)) / 100, unit: p.unit })),
       });
       const sentAt = now;
       sent++;
@@ -117,7 +122,8 @@ async function runStep(cmd: StepCommand, clients: MqttClient[], slices: Station[
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  if (outstanding > 0) await new Promise<void>((resolve) => { allAcked = resolve; });
+  // Wait for the last acknowledgements, but not forever: what is unacknowledged then is reported as such.
+  if (outstanding > 0) await new Promise<void>((resolve) => { allAcked = resolve; setTimeout(resolve, 120_000); });
   return { type: 'step-done', readingsPerSecond: cmd.readingsPerSecond, sentMessages: sent, ackedMessages: acked, ackedReadings, firstTs, lastTs: maxTs, ackLatencyMs, ackedByStation, durationMs: Date.now() - start };
 }
 

@@ -1,12 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import { Aedes, type AuthenticateError, type Client, type ConnectPacket, type PublishPacket, type Subscription } from 'aedes';
 import type { Observable } from 'rxjs';
 import type { Registry } from 'prom-client';
 import { parseTopic, QuantracError, systemClock, type Catalogue, type Clock, type Logger, type Presence } from '../core/index.js';
 import { mayPublish, maySubscribe, type Identity } from './acl.js';
 import { createAuthenticator, type ProvisionRequest } from './authenticator.js';
 import { createBrokerMetrics } from './broker-metrics.js';
+import { ownsClientId } from './client-id.js';
 import { createCredentialStore } from './credential-store.js';
 import { createAdmissionLimiter, shieldDeliveries } from './client-guards.js';
 import { startListeners, type Listeners } from './listeners.js';
@@ -89,6 +90,8 @@ export interface Broker {
 
 interface ClientState {
   address: string;
+  /** The CONNECT, until authentication: its clean flag is changed there for subscribers. */
+  connect?: ConnectPacket;
   identity?: Identity;
   ready: boolean;
   dropped: boolean;
@@ -142,7 +145,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     maxClientsIdLength: limits.maxClientIdLength,
     maxInflightInbound: limits.maxInflight,
     preConnect: (client, packet, done) => {
-      states.set(client, { address: addresses.get(client.conn) ?? 'unknown', ready: false, dropped: false });
+      states.set(client, { address: addresses.get(client.conn) ?? 'unknown', connect: packet, ready: false, dropped: false });
       // Keepalive enforcement [MQTT-3.1.2-24]: Aedes closes a client silent for 1.5 x its
       // keepalive; 0 (none) or a longer one is held to the maximum, so a dead gateway is seen.
       if (!packet.keepalive || packet.keepalive > limits.maxKeepaliveS) packet.keepalive = limits.maxKeepaliveS;
@@ -180,8 +183,35 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       log.warn({ address: state.address, clientIdLength: client.id.length }, 'login refused: client id too long');
       return refuse(2, 'identifier rejected');
     }
+    const connect = state.connect;
+    state.connect = undefined;
     const outcome = await auth.authenticate({ address: state.address, clientId: client.id, username, password });
     if (!outcome.ok) return refuse(outcome.returnCode, outcome.returnCode === 4 ? 'bad user name or password' : 'not authorized');
+    // Session takeover [MQTT-3.1.4-2]: a client id in use is handed to the newcomer, so an
+    // account may only use its own (PROTOCOL.md, "Identity"). Checked after the secret, so it
+    // tells nothing to a guesser. An empty one gets a unique id from Aedes; it needs a clean
+    // session [MQTT-3.1.3-8].
+    const assigned = connect !== undefined && !connect.clientId;
+    if (assigned && !connect.clean) {
+      metrics.refusal('client_id_empty');
+      log.warn({ address: state.address, account: outcome.identity.account }, 'login refused: an empty client id needs a clean session');
+      return refuse(2, 'identifier rejected');
+    }
+    if (!assigned && !ownsClientId(outcome.identity.account, client.id)) {
+      metrics.refusal('client_id_not_owned');
+      log.warn({ event: 'security', address: state.address, clientId: client.id, account: outcome.identity.account }, 'login refused: client id not owned by this account (it must be the account id, or start with it and ":" or "/")');
+      return refuse(2, 'identifier rejected');
+    }
+    if (outcome.identity.role === 'subscriber' && connect && !connect.clean) {
+      // Aedes' in-memory persistence queues QoS 1 messages, without bound, for an offline
+      // persistent session and for every unacknowledged delivery of one: a subscriber that
+      // went away (or never PUBACKs) would grow the heap with each alert. Subscribers get
+      // alerts live; their history is in InfluxDB and the dashboard. CONNACK says
+      // sessionPresent 0, as for any clean session [MQTT-3.2.2-1].
+      connect.clean = true;
+      client.clean = true;
+      log.info({ address: state.address, clientId: client.id, account: outcome.identity.account }, 'subscriber asked for a persistent session; it gets a clean one (alerts are delivered live only)');
+    }
     const will = (client as unknown as ClientInternals)._will;
     if (will && !mayPublish(outcome.identity, will.topic)) {
       metrics.refusal('will_forbidden');

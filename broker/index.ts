@@ -4,3 +4,4 @@ export { createCredentialStore, credentialsFileIn, AccountSchema, type Account, 
 export { runGatewayCommand, GATEWAY_USAGE } from './gateway-command.js';
 export { mayPublish, maySubscribe, type Identity } from './acl.js';
 export type { ProvisionRequest } from './authenticator.js';
+export { ownsClientId } from './client-id.js';

@@ -102,6 +102,8 @@ export const ConfigSchema = z.object({
   LEGACY_REJECTED_DIR: optionalString,
   /** Scan period of the drop folder; a file is read once its size held over two scans. */
   LEGACY_POLL_MS: z.coerce.number().int().positive().default(2000),
+  /** Accept a station's files only under `LEGACY_DROP_DIR/<station id or legacy prefix>/` (one chrooted FTP account per station). */
+  LEGACY_REQUIRE_STATION_FOLDER: z.stringbool().default(false),
 
   /** Open-data API (reports/): a token bucket per client address, burst size and refill. */
   OPEN_DATA_BURST_REQUESTS: z.coerce.number().int().positive().default(30),
@@ -129,8 +131,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((config.INFLUX_ORG === undefined) !== (config.INFLUX_BUCKET === undefined)) {
     throw new ConfigError('invalid configuration: INFLUX_ORG and INFLUX_BUCKET go together (v2 API)');
   }
-  if (config.MQTT_TLS_PORT !== undefined && (config.MQTT_TLS_CERT === undefined || config.MQTT_TLS_KEY === undefined)) {
-    throw new ConfigError('invalid configuration: MQTT_TLS_PORT needs MQTT_TLS_CERT and MQTT_TLS_KEY (PEM file paths)');
+  // All three or none (README): a certificate without a port would otherwise be ignored silently.
+  const tls = { MQTT_TLS_PORT: config.MQTT_TLS_PORT, MQTT_TLS_CERT: config.MQTT_TLS_CERT, MQTT_TLS_KEY: config.MQTT_TLS_KEY };
+  const tlsMissing = Object.entries(tls).filter(([, v]) => v === undefined).map(([k]) => k);
+  if (tlsMissing.length > 0 && tlsMissing.length < 3) {
+    const set = Object.keys(tls).filter((k) => !tlsMissing.includes(k));
+    throw new ConfigError(`invalid configuration: MQTT over TLS needs MQTT_TLS_PORT, MQTT_TLS_CERT and MQTT_TLS_KEY (port, PEM file paths), all three or none; ${set.join(' and ')} set without ${tlsMissing.join(' and ')}`);
   }
   return config;
 }

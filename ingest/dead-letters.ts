@@ -41,7 +41,10 @@ export interface DeadLetterStoreOptions {
 export interface DeadLetterStore {
   /** A gateway message with rejected content. Resolves once written (to the OS; fsynced within a second). */
   appendMessage(input: { topic: string; station: string; clientId?: string; payload: Buffer; seq?: number; accepted: number; rejected: number; errors: Rejection[]; receivedAt: number }): Promise<void>;
-  /** A line InfluxDB refused. */
+  /**
+   * A line InfluxDB refused. Resolves only once fsynced: the delivery loop moves the spool's
+   * checkpoint past the line right after, and the reading was PUBACKed, so this copy is its only one.
+   */
   appendLine(line: string, error: Rejection): Promise<void>;
   /** Applies the retention now (it also runs hourly and when a file is sealed). */
   prune(): Promise<void>;
@@ -82,7 +85,7 @@ export async function createDeadLetterStore(options: DeadLetterStoreOptions): Pr
   let fh: FileHandle | undefined;
   let fileStart = 0;
   let fileSize = 0;
-  let queue: Array<{ text: string; resolve(): void; reject(err: Error): void }> = [];
+  let queue: Array<{ text: string; durable: boolean; resolve(): void; reject(err: Error): void }> = [];
   let flushing: Promise<void> | undefined;
   let dirty = false;
 
@@ -125,6 +128,10 @@ export async function createDeadLetterStore(options: DeadLetterStoreOptions): Pr
         await file.write(buf);
         fileSize += buf.length;
         dirty = true;
+        if (batch.some((item) => item.durable)) {
+          await file.datasync();
+          dirty = false;
+        }
         for (const item of batch) item.resolve();
       } catch (err) {
         log.error({ err }, 'dead-letter store write failed');
@@ -141,13 +148,14 @@ export async function createDeadLetterStore(options: DeadLetterStoreOptions): Pr
     });
   };
 
-  const enqueue = (record: DeadLetter): Promise<void> => new Promise<void>((res, rej) => {
-    queue.push({ text: `${JSON.stringify(record)}\n`, resolve: res, reject: rej });
+  const enqueue = (record: DeadLetter, durable = false): Promise<void> => new Promise<void>((res, rej) => {
+    queue.push({ text: `${JSON.stringify(record)}\n`, durable, resolve: res, reject: rej });
     kick();
   });
 
-  // Dead letters are for diagnosis: a second's worth may wait for its fsync (the PUBACK's
-  // promise concerns accepted readings, which the spool fsyncs before it).
+  // Rejected messages are for diagnosis: a second's worth may wait for its fsync (the PUBACK's
+  // promise concerns accepted readings, which the spool fsyncs before it). Refused lines are
+  // such readings, so appendLine does not wait for this timer.
   const syncTimer = setInterval(() => {
     if (!dirty || !fh) return;
     dirty = false;
@@ -212,7 +220,7 @@ export async function createDeadLetterStore(options: DeadLetterStoreOptions): Pr
         line,
         codes: [error.code],
         errors: [error],
-      });
+      }, true);
     },
     prune,
     async close() {

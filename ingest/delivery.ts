@@ -42,8 +42,9 @@ class Stopped extends Error {}
  * posts batches (gzipped by the client), advances the checkpoint only after a 2xx. Network
  * errors, 5xx and 429 are retried with exponential backoff and full jitter for as long as it
  * takes. A batch InfluxDB refuses (400, 413, 422) is split in halves until the refused lines
- * stand alone; they go to the dead-letter store and the rest is delivered: one bad line never
- * costs a batch. 401/403/404 blame no line: the batch is kept and retried until fixed.
+ * stand alone; they go to the dead-letter store (fsynced before the checkpoint passes them) and
+ * the rest is delivered: one bad line never costs a batch. 401/403/404, and a batch of several
+ * lines every one of which is refused, blame no line: the batch is kept and retried until fixed.
  */
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { spool, influx, log } = options;
@@ -108,13 +109,42 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       lastLogAt = now;
       const st = spool.stats();
       const fields = { err: e.message, kind: e.kind, statusCode: e.statusCode, attempt, waitMs, backlogBytes: st.backlogBytes, backlogPoints: st.backlogPoints };
-      if (e.kind === 'config') log.error(fields, 'InfluxDB refuses our writes (credentials, database or bucket?): keeping the data and retrying');
+      if (e.kind === 'config') log.error(fields, 'InfluxDB refuses our writes (credentials, database, bucket, or a proxy in between?): keeping the data and retrying');
       else log.warn(fields, 'InfluxDB write failed; retrying');
     }
   };
 
-  /** Sends `buf` (whole lines), retrying and splitting as the failure says; returns when every line is stored or dead-lettered. */
+  /**
+   * Sends `buf` (whole lines); returns when every line is stored or dead-lettered. When the
+   * split finds every line of a batch of several refused, no line is to blame: a proxy, a
+   * gateway or a setting answers 400 to everything. Dead-lettering them all would empty the
+   * spool into a file, so the batch is kept and retried with backoff like a 401/403/404, and
+   * the error is logged for an operator.
+   */
   const send = async (buf: Buffer): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      const refused = await write(buf);
+      if (refused.length === 0) return;
+      const lines = countLines(buf);
+      if (lines > 1 && refused.length === lines) {
+        const first = refused[0]!.error;
+        const e = new InfluxWriteError(`InfluxDB refused every one of the ${lines} lines of a batch (${first.message}): not blaming the data`, 'config', first.statusCode, first.body);
+        const waitMs = backoffMs(attempt, retryBaseMs, options.retryMaxMs, random);
+        failed(e, attempt, waitMs);
+        await sleep(waitMs);
+        check();
+        continue;
+      }
+      for (const r of refused) await deadLetter(r.line, r.error);
+      return;
+    }
+  };
+
+  /**
+   * Writes `buf`, retrying what can be retried; a refused batch (400, 413, 422) is split in
+   * halves until the refused lines stand alone. Returns those lines, not yet dead-lettered.
+   */
+  const write = async (buf: Buffer): Promise<Array<{ line: Buffer; error: InfluxWriteError }>> => {
     for (let attempt = 0; ; attempt++) {
       check();
       const t0 = performance.now();
@@ -126,14 +156,18 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         await influx.write(buf, { signal: request.signal });
         metrics.influxWrite((performance.now() - t0) / 1000, 0, true);
         succeeded();
-        return;
+        return [];
       } catch (err) {
         metrics.influxWrite((performance.now() - t0) / 1000, 0, false);
         check();
         const e = err instanceof InfluxWriteError ? err : new InfluxWriteError((err as Error).message, 'network');
         if (e.kind === 'rejected') {
           metrics.influxError(e.kind);
-          return split(buf, e);
+          const mid = buf.length >> 1;
+          let cut = buf.indexOf(0x0a, mid);
+          if (cut < 0 || cut + 1 >= buf.length) cut = buf.lastIndexOf(0x0a, mid - 1);
+          if (cut < 0 || cut + 1 >= buf.length) return [{ line: buf, error: e }]; // a single line
+          return [...await write(buf.subarray(0, cut + 1)), ...await write(buf.subarray(cut + 1))];
         }
         const waitMs = Math.min(options.retryMaxMs, e.retryAfterMs ?? backoffMs(attempt, retryBaseMs, options.retryMaxMs, random));
         failed(e, attempt, waitMs);
@@ -147,15 +181,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
   };
 
-  const split = async (buf: Buffer, e: InfluxWriteError): Promise<void> => {
-    const mid = buf.length >> 1;
-    let cut = buf.indexOf(0x0a, mid);
-    if (cut < 0 || cut + 1 >= buf.length) cut = buf.lastIndexOf(0x0a, mid - 1);
-    if (cut < 0 || cut + 1 >= buf.length) return deadLetter(buf, e); // a single line
-    await send(buf.subarray(0, cut + 1));
-    await send(buf.subarray(cut + 1));
-  };
-
+  /** Moves a refused line to the dead-letter store; returns once it is fsynced there. */
   const deadLetter = async (buf: Buffer, e: InfluxWriteError): Promise<void> => {
     const line = buf.toString('utf8').replace(/\n$/, '');
     log.error({ line: line.slice(0, 500), statusCode: e.statusCode, err: e.body ?? e.message }, 'InfluxDB refused a line: moved to the dead-letter store');
@@ -236,4 +262,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       return { backlogBytes: st.backlogBytes, backlogPoints: st.backlogPoints };
     },
   };
+}
+
+/** Lines in a batch (each ends in a newline; a damaged last one may not). */
+function countLines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, i + 1)) n++;
+  return buf.length > 0 && buf[buf.length - 1] !== 0x0a ? n + 1 : n;
 }

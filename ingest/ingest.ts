@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import { parseTopic, QuantracError, systemClock, type Catalogue, type Clock, type Logger, type Reading, type RejectionNotice, type StorageCondition } from '../core/index.js';
 import { createDeadLetterStore, type DeadLetterStore } from './dead-letters.js';
 import { createDelivery, type Delivery, type DeliveryStatus } from './delivery.js';
-import type { InfluxClient } from './influx-client.js';
+import type { InfluxClient, InfluxWriteErrorKind } from './influx-client.js';
 import { createIngestMetrics, noMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { encodeReading } from './line-protocol.js';
 import { createSeqTracker } from './seq-tracker.js';
@@ -65,8 +65,19 @@ export interface IngestHealth {
   reasons: string[];
   storage: StorageCondition;
   spool: Omit<SpoolStats, 'oldestUndeliveredAt' | 'slowingMs' | 'pausedMs'> & { oldestUndeliveredAt?: string; lastWriteError?: string };
-  /** No URL: /healthz is public, and the database's address is nobody else's business. */
-  influx: { api: 'v1' | 'v2' } & Omit<DeliveryStatus, 'lastSuccessAt' | 'failingSince'> & { lastSuccessAt?: string; failingSince?: string };
+  /**
+   * No URL and no error text: /healthz is public, and InfluxDB's address and answers are nobody
+   * else's business. `lastError.reason` is coarse ("unreachable", "http 401"); the log has the rest.
+   */
+  influx: { api: 'v1' | 'v2' } & Pick<DeliveryStatus, 'consecutiveFailures'> & { lastError?: PublicWriteError; lastSuccessAt?: string; failingSince?: string };
+}
+
+/** A failed InfluxDB write as /healthz shows it. */
+export interface PublicWriteError {
+  kind: InfluxWriteErrorKind;
+  reason: string;
+  statusCode?: number;
+  at: string;
 }
 
 export interface Ingest {
@@ -226,7 +237,7 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
         influx: {
           api: options.influx.target.api,
           consecutiveFailures: ds.consecutiveFailures,
-          ...(ds.lastError ? { lastError: ds.lastError } : {}),
+          ...(ds.lastError ? { lastError: publicWriteError(ds.lastError) } : {}),
           ...(ds.lastSuccessAt === undefined ? {} : { lastSuccessAt: new Date(ds.lastSuccessAt).toISOString() }),
           ...(ds.failingSince === undefined ? {} : { failingSince: new Date(ds.failingSince).toISOString() }),
         },
@@ -253,5 +264,15 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
       rejections$.complete();
       storage$.complete();
     },
+  };
+}
+
+/** Only the kind of failure and the HTTP status: the message can hold the host, port and response body. */
+function publicWriteError(e: NonNullable<DeliveryStatus['lastError']>): PublicWriteError {
+  return {
+    kind: e.kind,
+    reason: e.statusCode === undefined ? 'unreachable' : `http ${e.statusCode}`,
+    ...(e.statusCode === undefined ? {} : { statusCode: e.statusCode }),
+    at: new Date(e.at).toISOString(),
   };
 }

@@ -71,31 +71,27 @@ export async function writeCheckpoint(dir: string, offset: number, at: number): 
 
 /**
  * Cuts a torn tail off the last segment after a crash: bytes after the last newline (a write
- * the crash interrupted; it was never acknowledged), and a run of NUL bytes that a power cut can
- * leave where the file system had extended the file but not yet written its data.
+ * the crash interrupted; it was never acknowledged), and the run of NUL bytes (with the empty
+ * lines among them) that a power cut can leave where the file system had extended the file but
+ * not yet written its data, with the start of the line that run began in. Only a run reaching
+ * the end of the file is torn: a NUL further up with whole lines after it is data (an older
+ * release wrote user text unfiltered), and cutting there would lose acknowledged readings.
  * Returns the new size.
  */
 export async function repairTail(path: string): Promise<{ size: number; cut: number }> {
   const fh = await open(path, 'r+');
   try {
     const { size } = await fh.stat();
-    let end = size;
-    const block = Buffer.allocUnsafe(64 * 1024);
-    let good = -1;
-    while (end > 0 && good < 0) {
-      const from = Math.max(0, end - block.length);
-      const { bytesRead } = await fh.read(block, 0, end - from, from);
-      for (let i = bytesRead - 1; i >= 0; i--) {
-        if (block[i] === 0x0a) {
-          good = from + i + 1;
-          break;
-        }
-      }
-      end = from;
+    let keep = (await lastIndexWhere(fh, size, (b) => b === 0x0a)) + 1;
+    const lastReal = await lastIndexWhere(fh, keep, (b) => b !== 0x00 && b !== 0x0a);
+    if (lastReal < 0) keep = 0;
+    else if (lastReal + 1 < keep) {
+      // The byte after the last real one ends that line (newline: keep it) or starts the NUL run
+      // inside it (that line was torn too: cut from its start).
+      const next = Buffer.alloc(1);
+      await fh.read(next, 0, 1, lastReal + 1);
+      keep = next[0] === 0x0a ? lastReal + 2 : (await lastIndexWhere(fh, lastReal + 1, (b) => b === 0x0a)) + 1;
     }
-    let keep = Math.max(0, good);
-    // A NUL never occurs in line protocol we wrote: cut from the first line holding one.
-    if (keep > 0) keep = await cutAtNul(fh, keep);
     if (keep !== size) {
       await fh.truncate(keep);
       await fh.datasync();
@@ -106,15 +102,16 @@ export async function repairTail(path: string): Promise<{ size: number; cut: num
   }
 }
 
-async function cutAtNul(fh: FileHandle, size: number): Promise<number> {
-  const tailBytes = Math.min(size, 1024 * 1024);
-  const buf = Buffer.allocUnsafe(tailBytes);
-  const from = size - tailBytes;
-  await fh.read(buf, 0, tailBytes, from);
-  const nul = buf.indexOf(0);
-  if (nul < 0) return size;
-  const lineStart = buf.lastIndexOf(0x0a, nul);
-  return lineStart < 0 ? from : from + lineStart + 1;
+/** The position of the last byte before `end` that `match` accepts, reading backwards; -1 when none. */
+async function lastIndexWhere(fh: FileHandle, end: number, match: (byte: number) => boolean): Promise<number> {
+  const block = Buffer.allocUnsafe(64 * 1024);
+  while (end > 0) {
+    const from = Math.max(0, end - block.length);
+    const { bytesRead } = await fh.read(block, 0, end - from, from);
+    for (let i = bytesRead - 1; i >= 0; i--) if (match(block[i]!)) return from + i;
+    end = from;
+  }
+  return -1;
 }
 
 /** Counts lines in [from, to) of a file, for the backlog gauge after a restart. */

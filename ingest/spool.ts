@@ -69,7 +69,10 @@ export interface Spool extends LineSink {
   readonly checkpoint: number;
   readonly committedEnd: number;
   stats(): SpoolStats;
-  /** The last commit's error while writes fail; undefined once a commit succeeds. */
+  /**
+   * The last commit's error while writes fail, coarse (the errno code, e.g. ENOSPC: it is shown
+   * on the public /healthz; the full error is in the log); undefined once a commit succeeds.
+   */
   lastWriteError(): string | undefined;
   /** Refuses new appends and waits for the commits in progress. */
   stopAccepting(): Promise<void>;
@@ -212,7 +215,7 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
       log.error({ err, bytes: buf.length }, 'spool write failed; the messages are not acknowledged');
       await activeFh.truncate(active.size).catch((e: Error) => log.error({ err: e }, 'spool could not cut a failed write'));
       const e = new QuantracError('ERR_SPOOL_WRITE', `spool write failed: ${(err as Error).message}`, { retryable: true, cause: err });
-      writeError = e.message;
+      writeError = (err as NodeJS.ErrnoException).code ?? 'write failed';
       inflightBytes = 0;
       for (const w of batch) w.reject(e);
       return;
@@ -326,17 +329,24 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
     },
     async advance(to, lines) {
       if (to <= checkpoint) return [];
-      await writeCheckpoint(dir, to, clock.now());
-      checkpoint = to;
-      backlogPoints = Math.max(0, backlogPoints - lines);
-      if (checkpoint >= committedEnd) backlogPoints = 0;
-      const passed: number[] = [];
-      while (commitLog.length > 0 && commitLog[0]!.end <= to) passed.push(commitLog.shift()!.at);
-      await removeDelivered();
-      admitBlocked();
-      updateLevel();
-      notify();
-      return passed;
+      try {
+        await writeCheckpoint(dir, to, clock.now());
+        checkpoint = to;
+        backlogPoints = Math.max(0, backlogPoints - lines);
+        if (checkpoint >= committedEnd) backlogPoints = 0;
+        const passed: number[] = [];
+        while (commitLog.length > 0 && commitLog[0]!.end <= to) passed.push(commitLog.shift()!.at);
+        // The checkpoint is durable: a segment that cannot be removed now is only disk space
+        // (the next advance or start tries again), never a reason to fail the advance.
+        await removeDelivered().catch((err: Error) => log.warn({ err }, 'spool: could not remove a delivered segment'));
+        return passed;
+      } finally {
+        // Whatever failed above, room that appeared must reach the gateways waiting for it: a
+        // retry returns early (to <= checkpoint) and would never get here.
+        admitBlocked();
+        updateLevel();
+        notify();
+      }
     },
     changed() {
       return new Promise<void>((res) => wake.push(res));

@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { readingsTopic, systemClock, type Catalogue, type Clock, type Logger, type Rejection, type RejectionNotice } from '../core/index.js';
+import { readingsTopic, systemClock, type Catalogue, type Clock, type Logger, type Rejection, type RejectionNotice, type Station } from '../core/index.js';
 import { createNameMatcher } from './legacy-file-name.js';
 import { parseLegacyFile, type LegacyLine, type LineError } from './parse-legacy-file.js';
 import { archiveSlot, freeName, moveFile, sha256, writeReason } from './file-store.js';
@@ -22,6 +22,13 @@ export interface LegacyAdapterOptions {
   log: Logger;
   /** Scan period, ms (default 2000); 0: no timer, call scan(). A file is read once its size held over two scans. */
   pollMs?: number;
+  /**
+   * Accept a station's file only under `<dropDir>/<station id or legacy prefix>/` (default
+   * false). The name alone says which station a file is for, so without this any FTP account
+   * can submit readings for any station; with one FTP account per station confined (chrooted)
+   * to its folder, the folder is the authentication.
+   */
+  requireStationFolder?: boolean;
   /** Larger files are rejected unread (default 16 MiB; a cycle's file is a few hundred bytes). */
   maxFileBytes?: number;
   clock?: Clock;
@@ -117,6 +124,10 @@ export async function createLegacyAdapter(options: LegacyAdapterOptions): Promis
     if (!match.ok) return reject(file, path, header, [{ code: match.code, message: match.message }]);
     const { station, stamp } = match.name;
     header.push(`station: ${station.id} (prefix ${match.name.prefix})`);
+    if (options.requireStationFolder && !inStationFolder(file, station)) {
+      // Checked before the archive: a file from the wrong folder is never a "re-delivery" either.
+      return reject(file, path, header, [{ code: 'wrong_folder', message: `a file of station ${station.id} is accepted only under its own folder ${[...new Set([station.id, station.legacyPrefix ?? station.id])].map((n) => `"${n}/"`).join(' or ')} of the drop folder (LEGACY_REQUIRE_STATION_FOLDER)` }], station.id);
+    }
     const slot = await archiveSlot(options.archiveDir, stamp, basename(file), hash);
     if (slot.duplicate) {
       // Re-delivery (FTP retry, operator copy): already stored; the points are idempotent anyway.
@@ -183,7 +194,7 @@ export async function createLegacyAdapter(options: LegacyAdapterOptions): Promis
     timer = setTimeout(() => { void scan().finally(loop); }, pollMs);
   };
   loop();
-  log.info({ dropDir: options.dropDir, pollMs }, 'legacy file adapter watching');
+  log.info({ dropDir: options.dropDir, pollMs, requireStationFolder: options.requireStationFolder === true }, 'legacy file adapter watching');
 
   return {
     scan,
@@ -196,6 +207,20 @@ export async function createLegacyAdapter(options: LegacyAdapterOptions): Promis
       results$.complete();
     },
   };
+}
+
+/**
+ * Whether the file sits under the station's own folder: the FIRST folder below the drop folder
+ * (the FTP account's home, where it is chrooted) must be named after the station's id or legacy
+ * prefix (case-insensitive, as FTP servers may change case). Deeper folders inside it are the
+ * account's own; a folder named after another station deeper down, which any account could
+ * create in its home, does not count.
+ */
+function inStationFolder(file: string, station: Station): boolean {
+  const parts = file.split(/[\\/]/);
+  if (parts.length < 2) return false;
+  const top = parts[0]!.toUpperCase();
+  return top === station.id.toUpperCase() || (station.legacyPrefix !== undefined && top === station.legacyPrefix.toUpperCase());
 }
 
 /** Maps `readings[3].unit` of a chunk back to its line; a whole-message error applies to every line. */

@@ -91,9 +91,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 
   const connect = (): void => {
+    const credentials = options.credentials ?? { username: station.id };
     const client = mqtt.connect(options.url, {
-      clientId: `sim-${station.id}`,
-      ...(options.credentials ?? { username: station.id }),
+      // A client id starts with the account id (PROTOCOL.md, "Identity"); an account serving
+      // several simulated stations gets one per station, or they would take each other over.
+      clientId: credentials.username === station.id ? `${station.id}:sim` : `${credentials.username}:sim:${station.id}`,
+      ...credentials,
       clean: true,
       keepalive: 30,
       reconnectPeriod: 1000,

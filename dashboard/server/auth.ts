@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../../core/index.js';
-import { fail, json, parseCookies, readJson } from './http-util.js';
+import { fail, json, lastListEntry, parseCookies, readJson } from './http-util.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Session, SessionStore } from './session-store.js';
-import type { User, UserStore } from './user-store.js';
+import { userNameKey, type User, type UserStore } from './user-store.js';
+import { loggableUser } from './auth-log-user.js';
 
 export const SESSION_COOKIE = 'qt_session';
 
@@ -55,7 +56,10 @@ export function createAuth(options: AuthOptions): Auth {
 
   const clientAddress = (req: IncomingMessage): string => {
     if (options.trustProxy) {
-      const fwd = String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim();
+      // The LAST entry: the address our (single, trusted) proxy saw and appended. Earlier
+      // entries are whatever the client sent; taking the first would let anyone pick a fresh
+      // address per login attempt and walk past the per-address throttle.
+      const fwd = lastListEntry(req.headers['x-forwarded-for']);
       if (fwd) return fwd;
     }
     return req.socket.remoteAddress ?? 'unknown';
@@ -63,6 +67,9 @@ export function createAuth(options: AuthOptions): Auth {
 
   const cookie = (req: IncomingMessage, value: string, maxAgeS: number): string =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure(req) ? '; Secure' : ''}`;
+
+  /** Who a failed or throttled login was for, safe to log (auth-log-user.ts). */
+  const loggable = (username: string): Record<string, string | number | boolean> => loggableUser(username, users.get(userNameKey(username)) !== undefined);
 
   const principal = (req: IncomingMessage): Principal | undefined => {
     const session = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
@@ -93,13 +100,13 @@ export function createAuth(options: AuthOptions): Auth {
       const address = clientAddress(req);
       const wait = throttle.blockedFor(address, username);
       if (wait > 0) {
-        log.warn({ address, user: username }, 'login throttled');
+        log.warn({ address, ...loggable(username) }, 'login throttled');
         return fail(res, 429, 'ERR_THROTTLED', 'too many failed logins: try again later', { 'retry-after': String(Math.ceil(wait / 1000)) });
       }
       const user = await users.verify(username, password);
       if (!user) {
         throttle.failed(address, username);
-        log.warn({ address, user: username }, 'login failed');
+        log.warn({ address, ...loggable(username) }, 'login failed');
         return fail(res, 401, 'ERR_BAD_CREDENTIALS', 'wrong user name or password');
       }
       throttle.succeeded(address, username);

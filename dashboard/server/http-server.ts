@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
+import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { Observable } from 'rxjs';
@@ -49,6 +50,8 @@ export interface DashboardOptions {
   sessionIdleMs?: number;
   sessionMaxAgeMs?: number;
   login?: { maxFailures?: number; windowMs?: number; lockMs?: number };
+  /** How often open live views refresh their sessions and lose those that ended (default 30 s; tests shorten it). */
+  sweepMs?: number;
   live?: Pick<LiveHubOptions, 'frameMs' | 'budgetBytesPerS' | 'maxBufferedBytes' | 'hardBufferedBytes' | 'stuckTimeoutMs' | 'maxPendingReadings'>;
 }
 
@@ -79,8 +82,10 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const { catalogue, log } = options;
   const staticDir = resolve(options.staticDir);
   const usersFile = options.usersFile ?? join(resolve(options.dataDir ?? './data'), 'users.json');
-  const users = createUserStore(usersFile, options.passwordCost === undefined ? {} : { cost: options.passwordCost });
-  users.list(); // a broken users file stops start-up with its name, not the first login
+  const users = createUserStore(usersFile, { log, ...(options.passwordCost === undefined ? {} : { cost: options.passwordCost }) });
+  // A broken users file is logged now, by name, not at the first login; the centre still starts
+  // (broker and ingest matter more than the dashboard) and refuses logins until it is fixed.
+  users.check();
   const sessionMaxAgeMs = options.sessionMaxAgeMs ?? 7 * 86_400_000;
   const sessions = createSessionStore({ idleMs: options.sessionIdleMs ?? 12 * 3_600_000, maxAgeMs: sessionMaxAgeMs });
   const hub = createLiveHub({
@@ -91,6 +96,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     ...(options.presence$ ? { presence$: options.presence$ } : {}),
     ...(options.storage$ ? { storage$: options.storage$ } : {}),
     ...options.live,
+    log,
   });
   const auth = createAuth({
     users,
@@ -176,6 +182,16 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     socket.on('error', () => socket.destroy());
+    // An event listener: a throw here would be an uncaught exception and stop the whole centre.
+    try {
+      upgrade(req, socket, head, refuse);
+    } catch (err) {
+      log.error({ err }, 'live socket upgrade failed');
+      refuse(500, 'Internal Server Error');
+    }
+  });
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, refuse: (status: number, text: string) => void): void {
     if (pathOf(req) !== '/ws') return refuse(404, 'Not Found');
     // Cross-site WebSocket hijacking: browsers send cookies on a cross-origin upgrade, so the
     // Origin is checked as well as the session (OWASP WebSocket security cheat sheet).
@@ -187,22 +203,27 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     if (!principal) return refuse(401, 'Unauthorized');
     const format = queryOf(req).get('format') === 'readings' ? 'readings' : 'compact';
     wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, { format, sessionId: principal.session.id }));
-  });
+  }
 
   // Open live views keep their session alive; expired or disabled sessions lose their sockets.
   const sweep = setInterval(() => {
-    for (const id of hub.sessionIds()) {
-      const s = sessions.peek(id);
-      const user = s ? users.get(s.user) : undefined;
-      if (!s || !user || user.disabled) {
-        sessions.destroy(id);
-        hub.closeSession(id);
-      } else {
-        sessions.touch(id);
+    try {
+      for (const id of hub.sessionIds()) {
+        const s = sessions.peek(id);
+        const user = s ? users.get(s.user) : undefined;
+        if (!s || !user || user.disabled) {
+          sessions.destroy(id);
+          hub.closeSession(id);
+        } else {
+          sessions.touch(id);
+        }
       }
+      for (const id of sessions.sweep()) hub.closeSession(id);
+    } catch (err) {
+      // A timer callback: a throw would stop the whole centre. The next sweep tries again.
+      log.error({ err }, 'session sweep failed');
     }
-    for (const id of sessions.sweep()) hub.closeSession(id);
-  }, SWEEP_MS);
+  }, options.sweepMs ?? SWEEP_MS);
   sweep.unref();
 
   server.listen(options.port, options.host);

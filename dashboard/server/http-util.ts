@@ -68,3 +68,9 @@ export function queryOf(req: IncomingMessage): URLSearchParams {
 export function pathOf(req: IncomingMessage): string {
   return (req.url ?? '/').split('?')[0]!;
 }
+
+/** The last entry of a comma-separated proxy header (X-Forwarded-For): the one our proxy added. */
+export function lastListEntry(header: string | string[] | undefined): string | undefined {
+  const entries = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return entries[entries.length - 1];
+}

@@ -1,6 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
-import type { Alert, AlertEvent, Catalogue, LiveFrame, Presence, Reading, StorageCondition } from '../../core/index.js';
+import type { Alert, AlertEvent, Catalogue, LiveFrame, Logger, Presence, Reading, StorageCondition } from '../../core/index.js';
 import { createLiveEncoder } from './live-encoder.js';
 
 export type LiveFormat = 'compact' | 'readings';
@@ -30,6 +30,8 @@ export interface LiveHubOptions {
   /** A client backed up for this long (a frozen tab, a dead link) is cut off; it reconnects when it can. */
   stuckTimeoutMs?: number;
   now?: () => number;
+  /** Where a failure inside the hub is reported (it is never thrown: the hub runs in callbacks of the whole centre). */
+  log?: Logger;
 }
 
 export interface LiveClientInfo {
@@ -73,6 +75,8 @@ interface Client {
 }
 
 const seriesKey = (r: Reading): string => `${r.station}\u0000${r.parameter}`;
+/** Repeated failures are logged at most this often (with a count), so a bad stream cannot flood the log. */
+const ERROR_LOG_MS = 60_000;
 
 /**
  * The WebSocket hub (core/live.ts): a snapshot on connect, then deltas coalesced per tick,
@@ -107,8 +111,29 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   let version = 0;
   const stats: LiveHubStats = { clients: 0, deltaFrames: 0, droppedFrames: 0, snapshots: 0, bytesSent: 0, coalesced: 0, peakBufferedBytes: 0, cutOff: 0 };
 
+  // Subscribers and the frame timer run in the centre's streams and timers: an exception there
+  // would be rethrown asynchronously (RxJS reports it as unhandled) and end the process,
+  // broker and ingest with it. So each is guarded: the failure is logged and the hub goes on.
+  let errorsSinceLog = 0;
+  let lastErrorLog = -Infinity;
+  const failed = (what: string, err: unknown): void => {
+    errorsSinceLog += 1;
+    const t = now();
+    if (t - lastErrorLog < ERROR_LOG_MS) return;
+    options.log?.error({ err, failures: errorsSinceLog }, `live hub: ${what} failed; carrying on`);
+    lastErrorLog = t;
+    errorsSinceLog = 0;
+  };
+  const guarded = <T>(what: string, fn: (value: T) => void) => (value: T): void => {
+    try {
+      fn(value);
+    } catch (err) {
+      failed(what, err);
+    }
+  };
+
   const subs: Subscription[] = [];
-  subs.push(options.readings$.subscribe((r) => {
+  subs.push(options.readings$.subscribe(guarded('reading', (r: Reading) => {
     const key = seriesKey(r);
     const prev = latest.get(key);
     if (!prev || prev.ts <= r.ts) latest.set(key, r);
@@ -117,26 +142,26 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     version += 1;
     pending.push(r);
     if (pending.length > maxPending) pending = collapse(pending);
-  }));
+  })));
   if (options.presence$) {
-    subs.push(options.presence$.subscribe((p) => {
+    subs.push(options.presence$.subscribe(guarded('presence', (p: Presence) => {
       presence.set(p.station, p);
       pendingPresence.set(p.station, p);
       version += 1;
-    }));
+    })));
   }
   if (options.storage$) {
-    subs.push(options.storage$.subscribe((s) => {
+    subs.push(options.storage$.subscribe(guarded('storage condition', (s: StorageCondition) => {
       storage = s;
       version += 1;
       broadcastNow({ type: 'storage', serverTime: now(), storage: s });
-    }));
+    })));
   }
   if (options.alertEvents$) {
-    subs.push(options.alertEvents$.subscribe((event) => {
+    subs.push(options.alertEvents$.subscribe(guarded('alert event', (event: AlertEvent) => {
       version += 1;
       broadcastNow({ type: 'alert', serverTime: now(), event });
-    }));
+    })));
   }
 
   const openAlerts = (): Alert[] => {
@@ -173,15 +198,34 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     return text;
   };
 
+  /** One client's broken socket drops that client, never the frame for the others. */
   const write = (c: Client, text: string): void => {
-    stats.bytesSent += text.length;
-    c.socket.send(text);
+    try {
+      c.socket.send(text);
+      stats.bytesSent += text.length;
+    } catch (err) {
+      clients.delete(c);
+      try {
+        c.socket.terminate();
+      } catch {
+        // already gone
+      }
+      failed('send to a client', err);
+    }
   };
 
   const sendSnapshot = (c: Client): void => {
+    let text: string;
+    try {
+      text = snapshotText(c.format);
+    } catch (err) {
+      c.needsSnapshot = true; // tried again next tick
+      failed('snapshot', err);
+      return;
+    }
     c.needsSnapshot = false;
     stats.snapshots += 1;
-    write(c, snapshotText(c.format));
+    write(c, text);
   };
 
   /** Is the client's socket backed up? Cuts it off past the hard bound or when stuck too long. */
@@ -268,7 +312,18 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       stats.deltaFrames += 1;
     }
   };
-  const timer = setInterval(tick, frameMs);
+  const safeTick = (): void => {
+    try {
+      tick();
+    } catch (err) {
+      // Whatever made the frame fail is not kept for the next one: drop it and resync everyone.
+      pending = [];
+      pendingPresence = new Map();
+      for (const c of clients) c.needsSnapshot = true;
+      failed('frame tick', err);
+    }
+  };
+  const timer = setInterval(safeTick, frameMs);
   timer.unref();
 
   return {

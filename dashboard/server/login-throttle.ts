@@ -1,3 +1,5 @@
+import { userNameKey } from './users-file.js';
+
 export interface LoginThrottle {
   /** Milliseconds to wait before this address or this user name may try again; 0 when free. */
   blockedFor(address: string, user: string): number;
@@ -23,13 +25,16 @@ interface Entry {
 /**
  * Login throttling per client address and per user name (OWASP authentication cheat sheet:
  * limit failed attempts on both, so neither one address guessing many names nor many
- * addresses guessing one name gets far). A success clears the address and the name.
+ * addresses guessing one name gets far). A success clears the address and the name. The name
+ * is keyed in the store's own normal form (userNameKey), so " admin" or "ADMIN\t", which log in
+ * as admin, count against admin's lock too.
  */
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? 10_000;
   const entries = new Map<string, Entry>();
 
+  const userKey = (user: string): string => `u:${userNameKey(user)}`;
   const wait = (key: string, t: number): number => {
     const e = entries.get(key);
     return e && e.lockedUntil > t ? e.lockedUntil - t : 0;
@@ -53,16 +58,16 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
   return {
     blockedFor(address, user) {
       const t = now();
-      return Math.max(wait(`a:${address}`, t), wait(`u:${user.toLowerCase()}`, t));
+      return Math.max(wait(`a:${address}`, t), wait(userKey(user), t));
     },
     failed(address, user) {
       const t = now();
       fail(`a:${address}`, t);
-      fail(`u:${user.toLowerCase()}`, t);
+      fail(userKey(user), t);
     },
     succeeded(address, user) {
       entries.delete(`a:${address}`);
-      entries.delete(`u:${user.toLowerCase()}`);
+      entries.delete(userKey(user));
     },
   };
 }

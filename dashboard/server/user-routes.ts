@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { QuantracError, type Logger } from '../../core/index.js';
 import { methodIs, requireRole, type ApiRoutes } from './api-context.js';
 import { HttpError, json, readJson } from './http-util.js';
-import { RoleSchema, type UserStore } from './user-store.js';
+import { RoleSchema, userNameKey, type UserStore } from './user-store.js';
 
 export interface UserRoutesOptions {
   users: UserStore;
@@ -19,6 +19,8 @@ export function createUserRoutes(options: UserRoutesOptions): ApiRoutes {
   const { users, log } = options;
   const asHttp = (err: unknown): never => {
     if (err instanceof QuantracError && err.code === 'ERR_NO_USER') throw new HttpError(404, err.code, err.message);
+    // users.json is broken (a hand edit): the server's trouble, not the request's.
+    if (err instanceof QuantracError && err.code === 'ERR_USERS_FILE') throw new HttpError(503, err.code, err.message);
     if (err instanceof QuantracError && !(err instanceof HttpError)) throw new HttpError(400, err.code, err.message);
     if (err instanceof z.ZodError) throw new HttpError(400, 'ERR_BAD_BODY', err.issues[0]?.message ?? 'invalid');
     throw err;
@@ -33,7 +35,13 @@ export function createUserRoutes(options: UserRoutesOptions): ApiRoutes {
     if (ctx.path === '/api/users') {
       requireRole(ctx, 'admin');
       if (req.method === 'GET' || req.method === 'HEAD') {
-        json(res, 200, { users: users.list() });
+        let list;
+        try {
+          list = users.list();
+        } catch (err) {
+          asHttp(err);
+        }
+        json(res, 200, { users: list });
         return true;
       }
       methodIs(req, 'POST');
@@ -63,7 +71,7 @@ export function createUserRoutes(options: UserRoutesOptions): ApiRoutes {
         if (change.disabled === true) user = users.disable(name);
         if (change.disabled === false) user = users.enable(name);
         if (change.resetPassword) password = await users.setPassword(name);
-        user ??= users.get(name.toLowerCase());
+        user ??= users.get(userNameKey(name));
         if (!user) throw new QuantracError('ERR_NO_USER', `no user "${name}"`);
       } catch (err) {
         asHttp(err);

@@ -1,5 +1,5 @@
 import { Subject } from 'rxjs';
-import { createLogger, parseCatalogue, type AlertEvent, type Catalogue, type Presence, type Reading, type Status, type StorageCondition } from '../../core/index.js';
+import { createLogger, parseCatalogue, type AlertEvent, type Catalogue, type Logger, type Presence, type Reading, type Status, type StorageCondition } from '../../core/index.js';
 import { createAlerts, createRules, DeliveryError, parseNotifyConfig, RulesFileSchema, type Alerts, type QueryFn, type WebhookRequest } from '../../alerts/index.js';
 import { createVirtualTime, type VirtualTime } from './virtual-time.js';
 
@@ -76,6 +76,8 @@ export interface AlertsFixtureOptions {
   webhookStatuses?: number[];
   dataDir?: string;
   webhookSecret?: string;
+  /** The alerts part's logger (silent unless given, e.g. captureLog().log). */
+  log?: Logger;
 }
 
 /** The alerts part in virtual time with fake sinks: nothing leaves the process. */
@@ -103,7 +105,7 @@ export async function createAlertsFixture(options: AlertsFixtureOptions = {}): P
     query: options.query,
     dataDir: options.dataDir,
     webhookSecret: options.webhookSecret,
-    log: createLogger({ level: 'silent' }),
+    log: options.log ?? createLogger({ level: 'silent' }),
     scheduler: vt.scheduler,
     tickMs: options.tickMs ?? 5_000,
     emailSender: { send: async (to, subject, text) => { emails.push({ to, subject, text }); }, close: () => undefined },

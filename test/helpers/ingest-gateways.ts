@@ -49,13 +49,15 @@ export function startTestGateways(options: TestGatewaysOptions): TestGateways {
   let stopped = false;
   const timers: NodeJS.Timeout[] = [];
   const gateways: TestGateway[] = options.stations.map((station, index) => {
+    const credentials = options.credentials ? options.credentials(station) : { username: station.id };
     const client = mqtt.connect(options.url, {
-      clientId: `gw-${station.id}`,
+      // The broker accepts only client ids that start with the account id (PROTOCOL.md, "Identity").
+      clientId: credentials.username === station.id ? `${station.id}:gw` : `${credentials.username}:gw:${station.id}`,
       clean: options.clean ?? false,
       reconnectPeriod: options.reconnectPeriodMs ?? 250,
       connectTimeout: 5000,
       keepalive: 30,
-      ...(options.credentials ? options.credentials(station) : { username: station.id }),
+      ...credentials,
     });
     client.on('error', () => undefined); // refused connections while the centre is down: mqtt.js reconnects
     const gw: TestGateway = { station, client, sent: new Map(), acked: new Set() };

@@ -55,8 +55,8 @@ const str = (s: string | Buffer): Buffer => {
 };
 const frame = (type: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([type]), varint(body.length), body]);
 
-export function connectPacket(o: { clientId: string; username?: string; password?: string; keepaliveS: number; will?: { topic: string; payload: string } }): Buffer {
-  let flags = 0x02; // clean session
+export function connectPacket(o: { clientId: string; username?: string; password?: string; keepaliveS: number; will?: { topic: string; payload: string }; clean?: boolean }): Buffer {
+  let flags = o.clean === false ? 0 : 0x02; // clean session unless asked otherwise
   if (o.will) flags |= 0x04 | (1 << 3) | 0x20; // will, QoS 1, retain
   if (o.username !== undefined) flags |= 0x80;
   if (o.password !== undefined) flags |= 0x40;

@@ -165,7 +165,7 @@ describe('alert notifications over real sockets', () => {
       const got: Array<{ topic: string; payload: string }> = [];
       subscriber.on('message', (topic, payload) => got.push({ topic, payload: payload.toString('utf8') }));
       await subscriber.subscribeAsync('alerts/#', { qos: 1 });
-      gateway = await mqtt.connectAsync(centre.mqttUrl, { clientId: `gw-${station.id}`, ...centre.credentials(station.id), reconnectPeriod: 0 });
+      gateway = await mqtt.connectAsync(centre.mqttUrl, { clientId: station.id, ...centre.credentials(station.id), reconnectPeriod: 0 });
       // Out of the instrument's range: a sensor fault fires at once (default rules, no pending).
       const value = (station.parameters.find((p) => p.parameter === 'COD')!.rangeMax ?? 500) + 100;
       await gateway.publishAsync(readingsTopic(station.id), JSON.stringify({ station: station.id, ts: Date.now(), readings: [{ parameter: 'COD', value, unit: 'mg/L', status: '00' }] }), { qos: 1 });

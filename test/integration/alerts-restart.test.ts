@@ -51,7 +51,7 @@ describe('alerts survive a restart without notifying again', () => {
 
   const publish = async (c: TestCentre, station: string, value: number): Promise<void> => {
     await client?.endAsync();
-    client = await mqtt.connectAsync(c.mqttUrl, { clientId: `gw-${station}`, ...c.credentials(station), reconnectPeriod: 0 });
+    client = await mqtt.connectAsync(c.mqttUrl, { clientId: station, ...c.credentials(station), reconnectPeriod: 0 });
     const payload = { station, ts: Date.now(), seq: Math.floor(Date.now() / 1000), readings: [{ parameter: 'COD', value, unit: 'mg/L', status: '00' }] };
     // QoS 1: the PUBACK comes after admission, and readings$ (so the rules) ran before it.
     await client.publishAsync(readingsTopic(station), JSON.stringify(payload), { qos: 1 });

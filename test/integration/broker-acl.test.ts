@@ -39,7 +39,7 @@ describe('broker: topic ACL', () => {
 
   it('disconnects a gateway publishing to another station\'s topic, stores nothing of it, and logs a security event', async () => {
     await start();
-    const gw = await connect({ ...centre!.credentials(STATION), clientId: 'gw-a' });
+    const gw = await connect({ ...centre!.credentials(STATION), clientId: `${STATION}:a` });
     await gw.publishAsync(readingsTopic(STATION), message(station(STATION), 1), { qos: 1 });
     await vi.waitFor(async () => expect(await countReadings(centre!.influx, `WHERE "station" = '${STATION}'`)).toBe(1), { timeout: 10_000, interval: 100 });
 
@@ -48,7 +48,7 @@ describe('broker: topic ACL', () => {
     await closed;
     // Absence, shown by order: OTHER's own gateway then publishes a marker; once the marker is
     // stored, the refused message would be too, had it been admitted.
-    const owner = await connect({ ...centre!.credentials(OTHER), clientId: 'gw-other' });
+    const owner = await connect({ ...centre!.credentials(OTHER), clientId: OTHER });
     const marker = JSON.parse(message(station(OTHER), 2)) as { ts: number };
     marker.ts = Date.now() - 60_000;
     await owner.publishAsync(readingsTopic(OTHER), JSON.stringify(marker), { qos: 1 });
@@ -56,11 +56,11 @@ describe('broker: topic ACL', () => {
     expect(await storedReadings(centre!.influx, `WHERE "station" = '${OTHER}'`)).toEqual([expect.objectContaining({ time: marker.ts })]);
     const events = logs.lines('may not write');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ event: 'security', address: '127.0.0.1', account: STATION, clientId: 'gw-a', topic: readingsTopic(OTHER) });
+    expect(events[0]).toMatchObject({ event: 'security', address: '127.0.0.1', account: STATION, clientId: `${STATION}:a`, topic: readingsTopic(OTHER) });
 
     // Other forbidden topics close the connection too.
     for (const topic of [errorsTopic(STATION), 'alerts/YENPHONG/x', '$SYS/x', 'anything']) {
-      const c = await connect({ ...centre!.credentials(STATION), clientId: 'gw-b' });
+      const c = await connect({ ...centre!.credentials(STATION), clientId: `${STATION}:b` });
       const gone = new Promise<void>((resolve) => c.once('close', () => resolve()));
       c.publish(topic, 'x', { qos: 0 });
       await gone;
@@ -70,7 +70,7 @@ describe('broker: topic ACL', () => {
 
   it('refuses (0x80) another station\'s errors, stations/#, wildcards and $SYS; grants the own errors topic, which carries rejection notices', async () => {
     await start();
-    const gw = await connect({ ...centre!.credentials(STATION), clientId: 'gw-a' });
+    const gw = await connect({ ...centre!.credentials(STATION), clientId: `${STATION}:a` });
     const codes = await subackCodes(gw, [errorsTopic(STATION), errorsTopic(OTHER), 'stations/#', 'stations/+/errors', '$SYS/#', '#', readingsTopic(STATION)]);
     expect(codes).toEqual({ [errorsTopic(STATION)]: 1, [errorsTopic(OTHER)]: 128, 'stations/#': 128, 'stations/+/errors': 128, '$SYS/#': 128, '#': 128, [readingsTopic(STATION)]: 128 });
     expect(gw.connected).toBe(true);
@@ -88,18 +88,18 @@ describe('broker: topic ACL', () => {
   it('lets a gateway serving several stations publish for each, and refuses a will on a topic it may not write', async () => {
     await start();
     const creds = centre!.broker.provision({ id: 'GW-YENPHONG', stations: [STATION, OTHER] });
-    const gw = await connect({ ...creds, clientId: 'gw-multi', will: { topic: statusTopic(OTHER), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true } });
+    const gw = await connect({ ...creds, clientId: 'GW-YENPHONG', will: { topic: statusTopic(OTHER), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true } });
     await gw.publishAsync(readingsTopic(STATION), message(station(STATION), 1), { qos: 1 });
     await gw.publishAsync(readingsTopic(OTHER), message(station(OTHER), 1), { qos: 1 });
     await vi.waitFor(async () => expect(await countReadings(centre!.influx)).toBe(2), { timeout: 10_000, interval: 100 });
 
-    const r = await tryConnect(centre!.mqttUrl, { ...centre!.credentials(STATION), clientId: 'gw-bad-will', will: { topic: statusTopic(OTHER), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: false } });
+    const r = await tryConnect(centre!.mqttUrl, { ...centre!.credentials(STATION), clientId: `${STATION}:bad-will`, will: { topic: statusTopic(OTHER), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: false } });
     expect(r).toMatchObject({ ok: false, code: 5 });
   });
 
   it('gives a subscriber account alerts/# and nothing else; it may not publish', async () => {
     await start();
-    const ops = await connect({ ...centre!.subscriberCredentials('ops'), clientId: 'ops-1' });
+    const ops = await connect({ ...centre!.subscriberCredentials('ops'), clientId: 'ops:1' });
     const codes = await subackCodes(ops, ['alerts/#', readingsTopic(STATION), errorsTopic(STATION), '$SYS/#']);
     expect(codes).toEqual({ 'alerts/#': 1, [readingsTopic(STATION)]: 128, [errorsTopic(STATION)]: 128, '$SYS/#': 128 });
     const got: string[] = [];

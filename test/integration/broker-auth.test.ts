@@ -41,7 +41,7 @@ describe('broker: gateway authentication', () => {
     const secret = /password {2}(\S+)/.exec(printed)![1]!;
 
     const good = await vi.waitFor(async () => {
-      const r = await tryConnect(url, { username: STATION, password: secret, clientId: 'gw-good' });
+      const r = await tryConnect(url, { username: STATION, password: secret, clientId: STATION });
       if (!r.ok) throw new Error(`not yet: ${r.message}`);
       return r.client;
     }, { timeout: 10_000, interval: 250 });
@@ -57,7 +57,7 @@ describe('broker: gateway authentication', () => {
     const closed = new Promise<void>((resolve) => good.once('close', () => resolve()));
     await runGatewayCommand(['disable', STATION], {}, { store, catalogue: async () => centre!.catalogue, out: () => undefined });
     await closed;
-    expect(await tryConnect(url, { username: STATION, password: secret, clientId: 'gw-disabled' })).toMatchObject({ ok: false, code: 5 });
+    expect(await tryConnect(url, { username: STATION, password: secret, clientId: `${STATION}:disabled` })).toMatchObject({ ok: false, code: 5 });
     expect(await metric('quantrac_mqtt_auth_failures_total', 'disabled')).toBe(1);
     expect(await metric('quantrac_mqtt_auth_failures_total', 'bad_password')).toBe(1);
     expect(await metric('quantrac_mqtt_auth_failures_total', 'unknown_user')).toBe(unknownBefore + 1);
@@ -78,7 +78,7 @@ describe('broker: gateway authentication', () => {
     expect(codes.slice(10)).toEqual(Array(10).fill(5));
     expect(await tryConnect(url, { username, password, clientId: 'right-but-throttled', localAddress: '127.0.0.1' })).toMatchObject({ ok: false, code: 5 });
 
-    const other = await tryConnect(url, { username, password, clientId: 'from-elsewhere', localAddress: '127.0.0.2' });
+    const other = await tryConnect(url, { username, password, clientId: `${STATION}:elsewhere`, localAddress: '127.0.0.2' });
     expect(other.ok).toBe(true);
     if (other.ok) keep(other.client);
     expect(await metric('quantrac_mqtt_auth_failures_total', 'bad_password')).toBe(10);
@@ -101,7 +101,7 @@ describe('broker: gateway authentication', () => {
     const gwSecret = secrets[1]!;
 
     const c = await vi.waitFor(async () => {
-      const r = await tryConnect(url, { username: 'GW-MULTI', password: gwSecret, clientId: 'multi' });
+      const r = await tryConnect(url, { username: 'GW-MULTI', password: gwSecret, clientId: 'GW-MULTI' });
       if (!r.ok) throw new Error(r.message);
       return r.client;
     }, { timeout: 10_000, interval: 250 });

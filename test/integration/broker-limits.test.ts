@@ -48,7 +48,7 @@ describe('broker: limits and listeners', () => {
     return centre;
   }
   async function gateway(url: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
-    const r = await tryConnect(url, { ...centre!.credentials(STATION), clientId: `gw-${clients.length}`, ...options });
+    const r = await tryConnect(url, { ...centre!.credentials(STATION), clientId: `${STATION}:${clients.length}`, ...options });
     if (!r.ok) throw new Error(r.message);
     clients.push(r.client);
     return r.client;
@@ -62,13 +62,13 @@ describe('broker: limits and listeners', () => {
     gw.publish(readingsTopic(STATION), Buffer.alloc(300 * 1024, 0x20), { qos: 1 });
     await closed;
     const lines = logs.lines('packet too large');
-    expect(lines).toEqual([expect.objectContaining({ address: '127.0.0.1', clientId: 'gw-0', account: STATION, maxBytes: 256 * 1024 + 1024 })]);
+    expect(lines).toEqual([expect.objectContaining({ address: '127.0.0.1', clientId: `${STATION}:0`, account: STATION, maxBytes: 256 * 1024 + 1024 })]);
 
     // A header declaring 200 MB is refused on sight: the body is never sent, the socket still closes.
     const raw = await rawClient(centre!.broker.port);
     raws.push(raw);
     const { username, password } = centre!.credentials(STATION);
-    raw.socket.write(connectPacket({ clientId: 'raw-big', username, password, keepaliveS: 30 }));
+    raw.socket.write(connectPacket({ clientId: `${STATION}:raw-big`, username, password, keepaliveS: 30 }));
     expect((await raw.next(2)).body[1]).toBe(0);
     raw.socket.write(Buffer.from([0x30, 0x80, 0x80, 0xe0, 0x5f])); // PUBLISH, Remaining Length 200,278,016
     await raw.closed;
@@ -80,11 +80,11 @@ describe('broker: limits and listeners', () => {
     const tlsUrl = `mqtts://127.0.0.1:${centre!.broker.tlsPort}`;
     const ca = await readFile(join(dir, 'cert.pem'));
 
-    const plain = await tryConnect(`mqtt://127.0.0.1:${centre!.broker.tlsPort}`, { ...centre!.credentials(STATION), clientId: 'plain', connectTimeout: 5000 });
+    const plain = await tryConnect(`mqtt://127.0.0.1:${centre!.broker.tlsPort}`, { ...centre!.credentials(STATION), clientId: `${STATION}:plain`, connectTimeout: 5000 });
     expect(plain.ok).toBe(false);
     await vi.waitFor(() => expect(logs.lines('TLS handshake failed')).toHaveLength(1), { timeout: 5000, interval: 20 });
 
-    const untrusted = await tryConnect(tlsUrl, { ...centre!.credentials(STATION), clientId: 'untrusted' });
+    const untrusted = await tryConnect(tlsUrl, { ...centre!.credentials(STATION), clientId: `${STATION}:untrusted` });
     expect(untrusted.ok).toBe(false); // the client checks the certificate by default
 
     const gw = await gateway(tlsUrl, { ca });
@@ -153,7 +153,7 @@ describe('broker: limits and listeners', () => {
         }));
       },
     });
-    const r = await tryConnect(`mqtt://127.0.0.1:${broker.port}`, { ...broker.provision({ id: STATION }), clientId: 'burst' });
+    const r = await tryConnect(`mqtt://127.0.0.1:${broker.port}`, { ...broker.provision({ id: STATION }), clientId: STATION });
     if (!r.ok) throw new Error(r.message);
     clients.push(r.client);
     const acks = Array.from({ length: 10 }, (_, i) => r.client.publishAsync(readingsTopic(STATION), `{"n":${i}}`, { qos: 1 }));

@@ -58,7 +58,7 @@ describe('broker under load', () => {
     let closes = 0;
     for (let i = 0; i < GATEWAYS; i += 50) {
       const batch = await Promise.all(stations.slice(i, i + 50).map((s) => tryConnect(centre!.mqttUrl, {
-        ...centre!.credentials(s), clientId: `load-${s.id}`, keepalive: KEEPALIVE_S, reconnectPeriod: 0,
+        ...centre!.credentials(s), clientId: s.id, keepalive: KEEPALIVE_S, reconnectPeriod: 0,
         will: { topic: statusTopic(s.id), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true },
       })));
       for (const r of batch) {

@@ -29,7 +29,7 @@ describe('broker: station presence', () => {
   it('goes online on connect; offline at once when the gateway\'s socket is killed; the will or the connection says why', async () => {
     centre = await startTestCentre(inject('influxUrl'));
     const events = watch();
-    const r = await tryConnect(centre.mqttUrl, { ...centre.credentials(STATION), clientId: 'gw-1', keepalive: 30, will: { topic: statusTopic(STATION), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true } });
+    const r = await tryConnect(centre.mqttUrl, { ...centre.credentials(STATION), clientId: STATION, keepalive: 30, will: { topic: statusTopic(STATION), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true } });
     if (!r.ok) throw new Error(r.message);
     clients.push(r.client);
     await vi.waitFor(() => expect(centre!.broker.presence(STATION)?.state).toBe('online'), { timeout: 5000, interval: 20 });
@@ -46,7 +46,7 @@ describe('broker: station presence', () => {
     centre = await startTestCentre(inject('influxUrl'));
     const events = watch();
     const creds = centre.broker.provision({ id: 'GW-YENPHONG', stations: [STATION, OTHER] });
-    const r = await tryConnect(centre.mqttUrl, { ...creds, clientId: 'gw-multi' });
+    const r = await tryConnect(centre.mqttUrl, { ...creds, clientId: 'GW-YENPHONG' });
     if (!r.ok) throw new Error(r.message);
     clients.push(r.client);
     await vi.waitFor(() => expect(events).toHaveLength(2), { timeout: 5000, interval: 20 });
@@ -70,7 +70,7 @@ describe('broker: station presence', () => {
     const raw = await rawClient(centre.broker.port);
     raws.push(raw);
     const keepaliveS = 2;
-    raw.socket.write(connectPacket({ clientId: 'gw-silent', username, password, keepaliveS }));
+    raw.socket.write(connectPacket({ clientId: `${STATION}:silent`, username, password, keepaliveS }));
     const connack = await raw.next(2);
     const connectedAt = Date.now();
     expect(connack.body[1]).toBe(0);
@@ -92,7 +92,7 @@ describe('broker: station presence', () => {
     for (const keepaliveS of [0, 600]) {
       const raw = await rawClient(centre.broker.port);
       raws.push(raw);
-      raw.socket.write(connectPacket({ clientId: `gw-ka-${keepaliveS}`, username, password, keepaliveS }));
+      raw.socket.write(connectPacket({ clientId: `${STATION}:ka-${keepaliveS}`, username, password, keepaliveS }));
       expect((await raw.next(2)).body[1]).toBe(0);
       const t0 = Date.now();
       await raw.closed; // the broker closed the silent connection

@@ -107,7 +107,7 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     const limit = centre.catalogue.limitAt(station.id, 'COD', new Date())!.max;
     const watch = live(viewer.headers);
     await watch.opened;
-    const client = await mqtt.connectAsync(centre.mqttUrl, { ...centre.credentials(station.id), clientId: `t-${station.id}` });
+    const client = await mqtt.connectAsync(centre.mqttUrl, { ...centre.credentials(station.id), clientId: `${station.id}:t` });
     clients.push(client);
     const now = Date.now();
     for (let i = 30; i >= 0; i--) {

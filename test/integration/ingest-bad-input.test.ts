@@ -37,7 +37,7 @@ describe('bad input battery over MQTT', () => {
   beforeAll(async () => {
     centre = await startTestCentre(inject('influxUrl'));
     station = centre.catalogue.stations[0]!;
-    client = mqtt.connect(centre.mqttUrl, { clientId: 'battery-gw', clean: false, reconnectPeriod: 0, ...centre.credentials(station) });
+    client = mqtt.connect(centre.mqttUrl, { clientId: `${station.id}:battery`, clean: false, reconnectPeriod: 0, ...centre.credentials(station) });
     client.on('close', () => closes++);
     client.on('message', (_t, payload) => {
       notices.push(JSON.parse(payload.toString()) as RejectionNotice);
@@ -114,7 +114,7 @@ describe('bad input battery over MQTT', () => {
     for await (const r of listDeadLetters({ dir: join(centre.dataDir, 'deadletters') })) records.push(r);
     expect(records).toHaveLength(cases.length);
     expect(records.map((r) => r.codes)).toEqual(cases.map((c) => [...new Set(c.codes)]));
-    expect(records.every((r) => r.topic === readingsTopic(station.id) && r.clientId === 'battery-gw')).toBe(true);
+    expect(records.every((r) => r.topic === readingsTopic(station.id) && r.clientId === `${station.id}:battery`)).toBe(true);
     expect(Buffer.from(records[2]!.payloadBase64!, 'base64')).toEqual(Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]));
     expect(records[0]!.payload).toBe('{"station": "x", readings: [');
 

@@ -17,7 +17,7 @@ describe('group commit over MQTT', () => {
   it('the messages of a socket chunk (and of every commit in progress) share one fsync; each PUBACK follows it', async () => {
     centre = await startTestCentre(inject('influxUrl'));
     const station = centre.catalogue.stations[0]!;
-    const gw = (client = await mqtt.connectAsync(centre.mqttUrl, { clientId: 'burst-gw', ...centre.credentials(station) }));
+    const gw = (client = await mqtt.connectAsync(centre.mqttUrl, { clientId: `${station.id}:burst`, ...centre.credentials(station) }));
     const t0 = Date.now() - 60_000;
     const n = 500;
     // A gateway sending its backlog after an outage: many QoS 1 publishes without waiting.

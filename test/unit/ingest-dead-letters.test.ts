@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/index.js';
 import { createDeadLetterStore, createSeqTracker, listDeadLetters, parseSince, type DeadLetter, type DeadLetterStore } from '../../ingest/index.js';
 
@@ -13,6 +13,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'quantrac-dl-'));
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await store?.close();
   store = undefined;
   await rm(dir, { recursive: true, force: true });
@@ -44,6 +45,25 @@ describe('dead-letter store', () => {
     store = await createDeadLetterStore({ dir, maxAgeDays: 90, maxBytes: 1024 * 1024, log });
     await store.appendLine('reading,parameter=COD,station=BN\\ X\\,1,status=00,zone=Z value="x" 1', { path: '', code: 'influx_rejected', message: 'InfluxDB answered 400: field type conflict' });
     expect(await all({ station: 'BN X,1' })).toEqual([expect.objectContaining({ kind: 'line', station: 'BN X,1', codes: ['influx_rejected'] })]);
+  });
+
+  it('a refused line is fsynced before appendLine resolves (the checkpoint moves past it right after)', async () => {
+    // Every fdatasync of a file handle, seen through FileHandle's prototype.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const syncs: string[] = [];
+    const real = proto.datasync;
+    vi.spyOn(proto, 'datasync').mockImplementation(function (this: unknown) {
+      syncs.push('datasync');
+      return real.call(this);
+    });
+    store = await createDeadLetterStore({ dir, maxAgeDays: 90, maxBytes: 1024 * 1024, log });
+    await store.appendMessage({ topic: 'quantrac/v1/Z/S1/readings', station: 'S1', payload: Buffer.from('{}'), accepted: 0, rejected: 1, errors: [error], receivedAt: Date.now() });
+    expect(syncs).toEqual([]); // a rejected message waits for the 1 s timer (diagnosis only)
+    await store.appendLine('reading,parameter=COD,station=S1,status=00,zone=Z value=1 1', { path: '', code: 'influx_rejected', message: 'InfluxDB answered 400' });
+    expect(syncs).toEqual(['datasync']);
+    expect(await all()).toHaveLength(2);
   });
 
   it('lists by station and by --since, and skips a damaged line', async () => {

@@ -39,7 +39,7 @@ function fakeDeadLetters() {
 
 const line = (i: number, bad = false): string => `reading,parameter=COD,station=S${i % 3},status=00,zone=Z value=${bad ? '"BAD"' : i} ${1_700_000_000_000 + i}`;
 
-function start(influx: InfluxClient, options: Partial<DeliveryOptions> = {}, deadLetters = fakeDeadLetters()): Delivery {
+function start(influx: InfluxClient, options: Partial<DeliveryOptions> = {}, deadLetters: DeliveryOptions['deadLetters'] = fakeDeadLetters()): Delivery {
   delivery = createDelivery({ spool, influx, deadLetters, log, batchLines: 10, batchBytes: 1024 * 1024, flushMs: 20, retryBaseMs: 10, retryMaxMs: 50, random: () => 0.5, ...options });
   return delivery;
 }
@@ -123,6 +123,47 @@ describe('delivery loop', () => {
     await drained();
     expect(influx.writes).toEqual([[line(1), line(2)]]);
     expect(dead.lines).toEqual([]);
+  });
+
+  it('a 400 to every line (a proxy, a setting) blames no line: the batch is kept and retried with backoff, none dead-lettered', async () => {
+    let fixed = false;
+    const influx = fakeInflux(() => (fixed ? undefined : new InfluxWriteError('InfluxDB answered 400: bad request', 'rejected', 400, '<html>400 Bad Request</html>')));
+    const dead = fakeDeadLetters();
+    const lines = Array.from({ length: 6 }, (_, i) => line(i));
+    await spool.append(lines);
+    const d = start(influx, {}, dead);
+    await vi.waitFor(() => expect(d.status().consecutiveFailures).toBeGreaterThan(1), { timeout: 5000, interval: 5 });
+    expect(d.status()).toMatchObject({ failingSince: expect.any(Number), lastError: { kind: 'config', statusCode: 400 } });
+    expect(dead.lines).toEqual([]);
+    expect(spool.stats().backlogPoints).toBe(6); // the checkpoint has not moved
+    fixed = true;
+    await drained();
+    expect([...influx.stored.keys()].sort()).toEqual([...lines].sort());
+    expect(dead.lines).toEqual([]);
+    expect(d.status()).toMatchObject({ consecutiveFailures: 0, failingSince: undefined });
+  });
+
+  it('a refused batch of one line is still dead-lettered (nothing tells it from bad data)', async () => {
+    const influx = fakeInflux((l) => (l.some((x) => x.includes('BAD')) ? new InfluxWriteError('400', 'rejected', 400, 'unable to parse') : undefined));
+    const dead = fakeDeadLetters();
+    await spool.append([line(1, true)]);
+    start(influx, {}, dead);
+    await drained();
+    expect(dead.lines.map((x) => x.line)).toEqual([line(1, true)]);
+  });
+
+  it('advances the checkpoint past a dead-lettered line only after appendLine resolved (fsynced)', async () => {
+    const influx = fakeInflux((l) => (l.some((x) => x.includes('BAD')) ? new InfluxWriteError('400', 'rejected', 400, 'field type conflict') : undefined));
+    let release: () => void = () => undefined;
+    const written: string[] = [];
+    const dead = { appendLine: (l: string) => new Promise<void>((res) => { written.push(l); release = res; }) };
+    await spool.append([line(1), line(2, true), line(3)]);
+    start(influx, {}, dead);
+    await vi.waitFor(() => expect(written).toEqual([line(2, true)]), { timeout: 5000, interval: 5 });
+    expect(spool.checkpoint).toBe(0);
+    release();
+    await drained();
+    expect([...influx.stored.keys()]).toEqual([line(1), line(3)]);
   });
 
   it('close() stops within its drain time when InfluxDB is down and leaves the data for the next start', async () => {

@@ -1,7 +1,7 @@
-import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/index.js';
 import { createSpool, type Spool, type SpoolOptions } from '../../ingest/index.js';
 
@@ -116,6 +116,26 @@ describe('spool: reading, checkpoint and recovery', () => {
     expect(await readAll(s)).toEqual([line(1), line(2)]);
   });
 
+  it('keeps whole lines after a NUL in the middle of the last segment: only a NUL run reaching the end is torn', async () => {
+    let s = await spool();
+    // An older release wrote an acknowledge note unfiltered: a NUL inside a line, readings after it.
+    const noted = 'alert_event,station=S1 note="a\u0000b" 1700000000000';
+    await s.append([line(1), noted, line(2), line(3)]);
+    const [file] = await segmentFiles();
+    await s.close();
+    open.length = 0;
+    s = await spool();
+    const replayed = await readAll(s);
+    expect(replayed.filter((l) => l.startsWith('reading,'))).toEqual([line(1), line(2), line(3)]);
+    expect(replayed).toEqual([line(1), noted, line(2), line(3)]);
+    // A torn tail after them is still cut, with the line its NUL run began in.
+    await s.close();
+    open.length = 0;
+    await appendFile(join(dir, file!), Buffer.concat([Buffer.from('reading,parameter=COD,sta'), Buffer.alloc(4096), Buffer.from('\n'), Buffer.alloc(100)]));
+    s = await spool();
+    expect(await readAll(s)).toEqual([line(1), noted, line(2), line(3)]);
+  });
+
   it('a damaged checkpoint replays everything (safe: points are idempotent)', async () => {
     let s = await spool();
     await s.append([line(1), line(2)]);
@@ -175,6 +195,24 @@ describe('spool: budget and backpressure', () => {
     const all = await readAll(s);
     expect(all.at(-1)).toBe(line(5));
     expect(all.at(-61)).toBe(line(99)); // before the two held chunks of 30
+  });
+
+  it('lets held appends in even when removing a delivered segment fails after the checkpoint was written', async () => {
+    const s = await spool({ budgetBytes: 10_000, highWaterBytes: 5_000, segmentBytes: 4096 });
+    const chunk = (i: number): string => `${line(i)}\n`.repeat(30); // ~2 KB: one segment each
+    for (let i = 0; i < 4; i++) await s.appendText(chunk(i), 30, true);
+    const held = s.appendText(chunk(4), 30, true);
+    held.catch(() => undefined); // awaited below; a failure must not also surface as unhandled
+    await vi.waitFor(() => expect(s.stats().backpressure).toBe('paused'), { timeout: 5000, interval: 5 });
+    // The first segment cannot be removed (a directory in its place: unlink fails with EISDIR).
+    const [first] = await segmentFiles();
+    const r = await s.read(s.checkpoint, 100_000, 10_000);
+    await unlink(join(dir, first!));
+    await mkdir(join(dir, first!));
+    await expect(s.advance(r.end, r.lines)).resolves.toEqual(expect.any(Array));
+    expect(s.checkpoint).toBe(r.end);
+    await held;
+    expect(s.stats().backpressure).not.toBe('paused');
   });
 
   it('an empty spool takes a message larger than the whole budget (nothing waits forever)', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -19,7 +19,7 @@ describe('legacy adapter (fake admit)', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function setup(admit: LegacyAdmit, extra: { maxFileBytes?: number } = {}): Promise<{ drop: string; archive: string; rejected: string }> {
+  async function setup(admit: LegacyAdmit, extra: { maxFileBytes?: number; requireStationFolder?: boolean } = {}): Promise<{ drop: string; archive: string; rejected: string }> {
     dir = await mkdtemp(join(tmpdir(), 'qt-legacy-unit-'));
     const dirs = { drop: join(dir, 'drop'), archive: join(dir, 'archive'), rejected: join(dir, 'rejected') };
     adapter = await createLegacyAdapter({ dropDir: dirs.drop, archiveDir: dirs.archive, rejectedDir: dirs.rejected, catalogue, admit, log: createLogger({ level: 'silent' }), pollMs: 0, ...extra });
@@ -86,6 +86,50 @@ describe('legacy adapter (fake admit)', () => {
     expect(called).toBe(1);
     expect(results.find((r) => r.outcome === 'rejected')!.errors[0]!.code).toBe('too_large');
     expect(await readdir(rejected)).toContain('YP_F004_NT_20261120082000.reason.txt');
+  });
+
+  it('with requireStationFolder, takes a file only from its own station folder (id or legacy prefix) right under the drop folder', async () => {
+    const topics: string[] = [];
+    const { drop, rejected } = await setup(async (m) => { topics.push(m.topic); return { accepted: 1, rejected: 0 }; }, { requireStationFolder: true });
+    const line = (stamp: string) => `COD\t54\tmg/L\t${stamp}\t00\n`;
+    const put = async (folder: string, name: string): Promise<void> => {
+      await mkdir(join(drop, folder), { recursive: true });
+      await writeFile(join(drop, folder, name), line(name.slice(-18, -4)));
+    };
+    // Accepted: the station's id folder, its legacy-prefix folder (any case), a subfolder of its own.
+    await put('BN-YENPHONG-F004-NT1', 'YP_F004_NT_20261120081500.txt');
+    await put('yp_f004_nt', 'YP_F004_NT_20261120082000.txt');
+    await put(join('BN-YENPHONG-F004-NT1', 'resend'), 'YP_F004_NT_20261120082500.txt');
+    // Refused: the drop folder itself; another station's account; a folder named after the
+    // station made inside another account's home (any account can create one in its own).
+    await put('', 'YP_F004_NT_20261120083000.txt');
+    await put('DV_F010_NT', 'YP_F004_NT_20261120083500.txt');
+    await put(join('DV_F010_NT', 'BN-YENPHONG-F004-NT1'), 'YP_F004_NT_20261120084000.txt');
+    const results = await twoScans();
+    const outcome = Object.fromEntries(results.map((r) => [r.file.split(/[\\/]/).at(-1), r.outcome]));
+    expect(outcome).toEqual({
+      'YP_F004_NT_20261120081500.txt': 'stored',
+      'YP_F004_NT_20261120082000.txt': 'stored',
+      'YP_F004_NT_20261120082500.txt': 'stored',
+      'YP_F004_NT_20261120083000.txt': 'rejected',
+      'YP_F004_NT_20261120083500.txt': 'rejected',
+      'YP_F004_NT_20261120084000.txt': 'rejected',
+    });
+    expect(topics).toHaveLength(3);
+    const refused = results.filter((r) => r.outcome === 'rejected');
+    expect(refused.every((r) => r.errors[0]!.code === 'wrong_folder' && r.station === 'BN-YENPHONG-F004-NT1')).toBe(true);
+    const reason = await readFile(join(rejected, 'YP_F004_NT_20261120083500.reason.txt'), 'utf8');
+    expect(reason).toContain('wrong_folder');
+    expect(reason).toContain('"BN-YENPHONG-F004-NT1/" or "YP_F004_NT/"');
+  });
+
+  it('without requireStationFolder (the default), the name alone names the station, wherever the file is', async () => {
+    let calls = 0;
+    const { drop } = await setup(async () => { calls++; return { accepted: 1, rejected: 0 }; });
+    await mkdir(join(drop, 'DV_F010_NT'), { recursive: true });
+    await writeFile(join(drop, 'DV_F010_NT', 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
+    expect((await twoScans()).map((r) => r.outcome)).toEqual(['stored']);
+    expect(calls).toBe(1);
   });
 
   it('never reads its own archive or rejected folder when they sit inside the drop folder', async () => {

@@ -1,0 +1,138 @@
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { QuantracError, type Logger } from '../../core/index.js';
+
+/** viewer: an inspector (reads everything); operator: on-call (acknowledges, silences); admin: also manages users. */
+export const RoleSchema = z.enum(['viewer', 'operator', 'admin']);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const UserNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'user name: 2-32 of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
+
+/**
+ * The one normal form of a typed user name (trimmed, lower case): login, the throttle's
+ * per-user key and the store all use it, so " Admin\t" is the same account, and the same
+ * lock, as "admin".
+ */
+export const userNameKey = (name: string): string => name.trim().toLowerCase();
+
+export const StoredUserSchema = z.object({
+  name: UserNameSchema,
+  role: RoleSchema,
+  hash: z.string(),
+  disabled: z.boolean().default(false),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const UsersFileSchema = z.object({ version: z.literal(1), users: z.array(StoredUserSchema) });
+export type StoredUser = z.infer<typeof StoredUserSchema>;
+
+export interface UsersFileOptions {
+  now?: () => number;
+  /** get() and verify() re-check the file's mtime at most this often. */
+  recheckMs?: number;
+  /** Where an invalid file is reported (once per change of the file). */
+  log?: Logger;
+}
+
+export interface UsersFile {
+  /** The last good copy, re-read when the file changed (at most every `recheckMs` unless forced). */
+  read(force?: boolean): Map<string, StoredUser>;
+  /** Forced re-read that throws ERR_USERS_FILE when the file is invalid: before a write or a full listing. */
+  readStrict(): Map<string, StoredUser>;
+  /** Replaces the file atomically (write then rename), mode 0600. */
+  write(users: Map<string, StoredUser>): void;
+  /** Why the file is not in use, or undefined when it is fine. */
+  problem(): string | undefined;
+}
+
+/**
+ * `users.json` as the user store reads it. An invalid file (a bad hand edit) never throws out
+ * of read(): it runs in the WebSocket upgrade and the session sweep, where a throw would stop
+ * the whole centre (broker and ingest with it). The last good copy stays in use (none at
+ * start: every login is refused), the problem is logged once per change of the file, and
+ * writes are refused until it is fixed (writing would drop the users in the unreadable file).
+ */
+export function createUsersFile(file: string, options: UsersFileOptions = {}): UsersFile {
+  const now = options.now ?? Date.now;
+  const recheckMs = options.recheckMs ?? 1000;
+  const log = options.log;
+  let users = new Map<string, StoredUser>();
+  /** Which version of the file (mtime and size, or a stat error) was last read, good or bad. */
+  let version = '';
+  let problem: string | undefined;
+  let checkedAt = -Infinity;
+
+  const broken = (seen: string, why: string): void => {
+    const changed = seen !== version || problem === undefined;
+    version = seen;
+    problem = `${file}: ${why}`;
+    if (!changed) return;
+    log?.error({ file, problem: why, usersKept: users.size },
+      users.size > 0 ? 'users file invalid: the users last read from it stay in use until it is fixed' : 'users file invalid: no dashboard user can log in until it is fixed');
+  };
+
+  const read = (force = false): Map<string, StoredUser> => {
+    const t = now();
+    if (!force && t - checkedAt < recheckMs) return users;
+    checkedAt = t;
+    let stat;
+    try {
+      stat = statSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+      if (code !== 'ENOENT') {
+        broken(`stat:${code}`, `cannot read (${code})`);
+        return users;
+      }
+      users = new Map();
+      version = '';
+      problem = undefined;
+      return users;
+    }
+    const seen = `${stat.mtimeMs}:${stat.size}`;
+    if (!force && seen === version) return users;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      // Not the parser's own message: it quotes the file (hashes) back.
+      const code = (err as NodeJS.ErrnoException).code;
+      broken(seen, code ? `cannot read (${code})` : 'not valid JSON');
+      return users;
+    }
+    const parsed = UsersFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      broken(seen, `${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}`);
+      return users;
+    }
+    if (problem !== undefined) log?.info({ file, users: parsed.data.users.length }, 'users file valid again');
+    users = new Map(parsed.data.users.map((u) => [u.name, u]));
+    version = seen;
+    problem = undefined;
+    return users;
+  };
+
+  return {
+    read,
+    readStrict() {
+      read(true);
+      if (problem !== undefined) throw new QuantracError('ERR_USERS_FILE', `${problem}; fix or restore it (nothing was changed)`);
+      return users;
+    },
+    write(next) {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${JSON.stringify({ version: 1, users: [...next.values()] }, null, 2)}\n`, { mode: 0o600 });
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, file);
+      const stat = statSync(file);
+      users = next;
+      version = `${stat.mtimeMs}:${stat.size}`;
+      problem = undefined;
+      checkedAt = now();
+    },
+    problem: () => problem,
+  };
+}

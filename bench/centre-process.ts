@@ -27,7 +27,7 @@ export interface CentreProcess {
  * slice of the stations (multi-station data loggers, PROTOCOL.md "Identity"), a subscriber, and
  * a dashboard viewer.
  */
-export async function startCentreProcess(options: { dir: string; influxUrl: string; cataloguePath: string; catalogue: CatalogueFile; connections: number; db: string; env?: Record<string, string> }): Promise<CentreProcess> {
+export async function startCentreProcess(options: { dir: string; influxUrl: string; cataloguePath: string; catalogue: CatalogueFile; connections: number; db: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<CentreProcess> {
   await mkdir(options.dir, { recursive: true });
   const store = createCredentialStore({ file: credentialsFileIn(options.dir), cost: 1024 });
   const slices: string[][] = Array.from({ length: options.connections }, () => []);
@@ -43,7 +43,7 @@ export async function startCentreProcess(options: { dir: string; influxUrl: stri
 
   const mqttPort = await freePort();
   const httpPort = await freePort();
-  const child = spawn(process.execPath, [BIN, 'start'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'start'], {
     env: { ...process.env, MQTT_PORT: String(mqttPort), HTTP_PORT: String(httpPort), DATA_DIR: options.dir, INFLUX_URL: options.influxUrl, INFLUX_DB: options.db, CATALOGUE: options.cataloguePath, LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

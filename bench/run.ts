@@ -55,6 +55,8 @@ async function main(): Promise<void> {
       'no-outage': { type: 'boolean', default: false },
       'outage-s': { type: 'string', default: '60' },
       'outage-rate': { type: 'string', default: '10000' },
+      /** Profile the centre (node --cpu-prof); the .cpuprofile lands in bench/results/profiles/. */
+      'cpu-prof': { type: 'boolean', default: false },
     },
   });
   const steps = values.steps.split(',').map(Number);
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
     const rulesPath = join(dir, 'rules.json');
     await writeFile(rulesPath, JSON.stringify(benchRules(JSON.parse(await readFile(join(ROOT, 'seeds', 'rules.json'), 'utf8')) as BenchRules)));
     const connections = Number(values.connections);
-    centre = await startCentreProcess({ dir: join(dir, 'centre'), influxUrl: influxd.url, cataloguePath, catalogue, connections, db: 'bench', env: { ALERTS_RULES_FILE: rulesPath } });
+    centre = await startCentreProcess({ dir: join(dir, 'centre'), influxUrl: influxd.url, cataloguePath, catalogue, connections, db: 'bench', env: { ALERTS_RULES_FILE: rulesPath }, nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench', 'results', 'profiles')] : [] });
     const influx = createInfluxClient({ api: 'v1', url: influxd.url, db: 'bench' });
     log(`centre pid ${centre.pid}: ${centre.mqttUrl}, ${centre.dashboardUrl}`);
 
@@ -160,7 +162,10 @@ async function main(): Promise<void> {
     ws.terminate();
     await sub.endAsync();
 
-    const out = { machine: { cpus: cpus().length, model: cpus()[0]?.model }, date: new Date().toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), stations: catalogue.stations.length, stepS, influxCeiling: ceiling, steps: results, outage };
+    // 6. The alerts engine's own rate (issue 5), in a process of its own.
+    const alertsEngine = await runJson(join(ROOT, 'bench', 'alerts-engine.ts'));
+
+    const out = { machine: { cpus: cpus().length, model: cpus()[0]?.model }, date: new Date().toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), stations: catalogue.stations.length, stepS, influxCeiling: ceiling, steps: results, outage, alertsEngine };
     await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
     await writeFile(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
     await writeFile(join(ROOT, 'bench', 'results', 'latest.md'), markdown(out));
@@ -288,9 +293,22 @@ async function outageStep(o: { rate: number; outageS: number; gen: ChildProcess;
   };
 }
 
+/** Runs a benchmark script that prints one JSON object; returns that object. */
+async function runJson(script: string): Promise<{ readingsPerS?: number } | undefined> {
+  const child = fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  let text = '';
+  child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
+  await new Promise((r) => child.once('exit', r));
+  try {
+    return JSON.parse(text) as { readingsPerS?: number };
+  } catch {
+    return undefined;
+  }
+}
+
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; command: string; steps: StepResult[]; outage?: OutageResult }): string {
+function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; command: string; steps: StepResult[]; outage?: OutageResult; alertsEngine?: { readingsPerS?: number } }): string {
   const f = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
   const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.dashboardP50Ms)} / ${f(s.dashboardP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} | ${f(s.cpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
   const o = out.outage;
@@ -301,6 +319,7 @@ function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: n
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...(out.alertsEngine?.readingsPerS ? [`Alerts engine alone (\`bench/alerts-engine.ts\`, 2,000 stations x 8 parameters, every rule on): ${f(out.alertsEngine.readingsPerS)} readings/s.`, ''] : []),
     ...(o ? [`Outage: InfluxDB stopped ${o.outageS} s at ${f(o.offeredReadingsPerS)} readings/s: ${f(o.ackedReadings)} acknowledged, ${f(o.storedReadings)} stored, loss ${f(o.lossReadings)}; backlog at restart ${f(o.backlogAtRestart)} readings, drained in ${o.drainS.toFixed(1)} s at ${f(o.drainReadingsPerS)} readings/s (${o.drainRatio.toFixed(1)}x the offered rate); centre peak RSS ${f(o.peakRssMb)} MB.`, ''] : []),
   ].join('\n');
 }

@@ -47,7 +47,7 @@ describe('InfluxDB outage: every acknowledged reading is stored exactly once', (
     expect(centre.ingest.health().spool.backlogPoints).toBeGreaterThan(0);
 
     await influxd.start();
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 1000)); // publishing goes on a moment after the restart (scenario length, not synchronisation)
     gateways.stop();
     await gateways.allAcked(30_000);
     await centre.ingest.delivered(60_000);

@@ -49,7 +49,7 @@ describe('store-and-forward across a real broker outage', () => {
     const port = (broker.server.address() as { port: number }).port;
     sim = startSimulator({ url: `mqtt://127.0.0.1:${port}`, catalogue, stations: [STATION], rate: 10, durationS: 8, seed: 5 });
     await vi.waitFor(() => expect(got.length).toBeGreaterThan(0), { timeout: 5000 });
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 1500)); // some samples flow before the outage (scenario length, not synchronisation)
     await stopBroker(broker);
     broker = undefined;
     await vi.waitFor(() => expect(sim!.stats().backlog).toBeGreaterThan(0), { timeout: 5000, interval: 50 });

@@ -1,7 +1,8 @@
 import { css } from 'lit';
+import { severityStyles } from './severity-styles.js';
 
 /** Styles of qt-centre: the header bar, navigation, banners. */
-export const centreStyles = css`
+const ownStyles = css`
   :host {
     display: block;
     min-height: 100vh;
@@ -56,14 +57,6 @@ export const centreStyles = css`
     border-radius: 0.75rem;
     text-decoration: none;
     font-size: 0.95rem;
-  }
-  .sev.critical {
-    background: #b3261e;
-    color: #fff;
-  }
-  .sev.warning {
-    background: #f59e0b;
-    color: #1f1300;
   }
   nav {
     display: flex;
@@ -148,3 +141,6 @@ export const centreStyles = css`
     color: #1d6d8f;
   }
 `;
+
+/** Styles of qt-centre with the shared severity badge colours. */
+export const centreStyles = [ownStyles, severityStyles];

@@ -1,3 +1,4 @@
+import { severityStyles } from './severity-styles.js';
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Alert, StationSummary } from '../../../core/index.js';
@@ -136,7 +137,7 @@ export class QtAlertList extends LitElement {
     </table>`;
   }
 
-  static override styles = css`
+  static override styles = [severityStyles, css`
     :host {
       display: block;
       font-size: 0.85rem;
@@ -171,14 +172,6 @@ export class QtAlertList extends LitElement {
       border-radius: 0.7rem;
       font-weight: 600;
       font-size: 0.75rem;
-    }
-    .sev.critical {
-      background: #b3261e;
-      color: #fff;
-    }
-    .sev.warning {
-      background: #f59e0b;
-      color: #1f1300;
     }
     .sub {
       color: #64748b;
@@ -246,7 +239,7 @@ export class QtAlertList extends LitElement {
     .empty {
       color: #475569;
     }
-  `;
+  `];
 }
 
 customElements.define('qt-alert-list', QtAlertList);

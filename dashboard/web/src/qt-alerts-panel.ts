@@ -1,3 +1,4 @@
+import { severityStyles } from './severity-styles.js';
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Alert, AlertEvent, Silence, StationSummary } from '../../../core/index.js';
 import type { NotifySettings } from './alert-notifier.js';
@@ -155,7 +156,7 @@ export class QtAlertsPanel extends LitElement {
         : this.tab === 'history' ? this.#renderHistory() : this.#renderSilences()}`;
   }
 
-  static override styles = css`
+  static override styles = [severityStyles, css`
     :host {
       display: block;
       font-size: 0.85rem;
@@ -209,14 +210,6 @@ export class QtAlertsPanel extends LitElement {
       font-weight: 600;
       font-size: 0.75rem;
     }
-    .sev.critical {
-      background: #b3261e;
-      color: #fff;
-    }
-    .sev.warning {
-      background: #f59e0b;
-      color: #1f1300;
-    }
     form.silence {
       display: flex;
       flex-wrap: wrap;
@@ -257,7 +250,7 @@ export class QtAlertsPanel extends LitElement {
     a {
       color: #1d6d8f;
     }
-  `;
+  `];
 }
 
 customElements.define('qt-alerts-panel', QtAlertsPanel);

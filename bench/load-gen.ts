@@ -8,8 +8,8 @@
  * Every reading's `ts` is its publish time in ms, unique per station (a per-station counter), so
  * the stored points can be counted exactly and latencies measured against the same clock.
  */
-import mqtt, { type MqttClient } from 'mqtt';
 import type { CatalogueFile, Station } from '../core/index.js';
+import { connectWire, type WireClient } from './mqtt-wire.js';
 
 export interface LoadGenInit {
   url: string;
@@ -39,6 +39,8 @@ export interface StepReport {
   /** Acked readings per station, to check storage exactly. */
   ackedByStation: Record<string, number>;
   durationMs: number;
+  /** CPU the generator itself used during the step (% of one core). */
+  cpuPercent: number;
 }
 
 const PARAM_VALUE: Record<string, number> = { Temp: 120, P: 101, O2: 9, PM: 60, SO2: 200, NOx: 300, CO: 250 };
@@ -47,17 +49,48 @@ const EXCEED_SO2 = 1500;
 /** Typical values, all below 80 % of the limits and inside the instrument ranges; flow at half its range. */
 const typical = (p: { parameter: string; rangeMax?: number }): number => (p.parameter === 'Flow' ? (p.rangeMax ?? 20_000) / 2 : PARAM_VALUE[p.parameter] ?? 10);
 
+/** A station's message, built from precomputed pieces (the generator must stay cheap). */
+interface Template {
+  id: string;
+  /** The gateway's message counter for this station (PROTOCOL.md: seq increases by one a message). */
+  seq: number;
+  topic: string;
+  head: string;
+  /** Per parameter: the text before its value, its typical value, the text after it. */
+  parts: Array<{ before: string; typical: number; after: string; so2: boolean }>;
+}
+
+function template(station: Station): Template {
+  return {
+    id: station.id,
+    seq: 0,
+    topic: `stations/${station.id}/readings`,
+    head: `{"station":${JSON.stringify(station.id)},"ts":`,
+    parts: station.parameters.map((p, i) => ({
+      before: `${i === 0 ? '' : ','}{"parameter":${JSON.stringify(p.parameter)},"value":`,
+      typical: typical(p),
+      after: `,"unit":${JSON.stringify(p.unit)}}`,
+      so2: p.parameter === 'SO2',
+    })),
+  };
+}
+
+/** Values vary a little, as real ones do (a constant value is a flatline: a sensor fault). */
+function payload(t: Template, ts: number, seq: number, exceed: boolean): string {
+  let s = `${t.head}${ts},"seq":${seq},"readings":[`;
+  for (const p of t.parts) s += `${p.before}${exceed && p.so2 ? EXCEED_SO2 : Math.round(p.typical * (95 + Math.random() * 10)) / 100}${p.after}`;
+  return `${s}]}`;
+}
+
 async function main(): Promise<void> {
   const init = await nextMessage<LoadGenInit>();
   const stations = init.catalogue.stations;
-  const clients: MqttClient[] = new Array<MqttClient>(init.connections);
-  const slices: Station[][] = Array.from({ length: init.connections }, () => []);
-  stations.forEach((s, i) => slices[i % init.connections]!.push(s));
+  const clients: WireClient[] = new Array<WireClient>(init.connections);
+  const slices: Template[][] = Array.from({ length: init.connections }, () => []);
+  stations.forEach((s, i) => slices[i % init.connections]!.push(template(s)));
   await Promise.all(slices.map(async (_slice, i) => {
     const creds = init.credentials?.[i];
-    const client = await mqtt.connectAsync(init.url, { clientId: creds?.username ?? `bench-${i}`, clean: true, keepalive: 60, reconnectPeriod: 0, ...(creds ?? {}) });
-    clients[i] = client;
-    client.on('close', () => process.stderr.write(`[load-gen] connection ${i} closed\n`));
+    clients[i] = await connectWire(init.url, { clientId: creds?.username ?? `bench-${i}`, ...(creds ?? {}), keepaliveS: 60, onClose: () => process.stderr.write(`[load-gen] connection ${i} closed\n`) });
   }));
   send({ type: 'ready' });
   const lastTs = new Map<string, number>();
@@ -66,12 +99,13 @@ async function main(): Promise<void> {
     if (cmd.type === 'stop') break;
     send(await runStep(cmd, clients, slices, lastTs));
   }
-  await Promise.all(clients.map((c) => c.endAsync()));
+  await Promise.all(clients.map((c) => c.end()));
   process.exit(0);
 }
 
-async function runStep(cmd: StepCommand, clients: MqttClient[], slices: Station[][], lastTs: Map<string, number>): Promise<StepReport> {
+async function runStep(cmd: StepCommand, clients: WireClient[], slices: Template[][], lastTs: Map<string, number>): Promise<StepReport> {
   const messagesPerSecond = cmd.readingsPerSecond / 8;
+  const cpu0 = process.cpuUsage();
   const start = Date.now();
   const end = start + cmd.durationS * 1000;
   const ackLatencyMs: number[] = [];
@@ -85,46 +119,38 @@ async function runStep(cmd: StepCommand, clients: MqttClient[], slices: Station[
   const exceedSet = new Set(cmd.exceedStations ?? []);
   let outstanding = 0;
   let allAcked: (() => void) | undefined;
-  // Pace in 10 ms ticks: at each tick, send what the schedule says is due.
+  // Pace in 10 ms ticks: at each tick, send what the schedule says is due, one write per connection.
   while (Date.now() < end) {
     const due = Math.floor(((Date.now() - start) / 1000) * messagesPerSecond);
+    const now = Date.now();
     while (sent < due) {
       const c = sent % clients.length;
       const slice = slices[c]!;
-      const station = slice[cursors[c]! % slice.length]!;
+      const t = slice[cursors[c]! % slice.length]!;
       cursors[c]!++;
-      const now = Date.now();
-      const ts = Math.max(now, (lastTs.get(station.id) ?? 0) + 1);
-      lastTs.set(station.id, ts);
-      firstTs = Math.min(firstTs, ts);
-      maxTs = Math.max(maxTs, ts);
-      const exceed = exceedSet.delete(station.id);
-      // Values vary a little, as real ones do (a constant value is a flatline: a sensor fault).
-      const payload = JSON.stringify({
-        station: station.id,
-        ts,
-        seq: ts,
-        readings: station.parameters.map((p) => ({ parameter: p.parameter, value: exceed && p.parameter === 'SO2' ? EXCEED_SO2 : Math.round(typical(p) * (95 + Math.random() * 10)) / 100, unit: p.unit })),
-      });
-      const sentAt = now;
+      const ts = Math.max(now, (lastTs.get(t.id) ?? 0) + 1);
+      lastTs.set(t.id, ts);
+      if (ts < firstTs) firstTs = ts;
+      if (ts > maxTs) maxTs = ts;
+      const exceed = exceedSet.size > 0 && exceedSet.delete(t.id);
       sent++;
       outstanding++;
-      const settle = (): void => {
-        if (--outstanding === 0) allAcked?.();
-      };
-      clients[c]!.publishAsync(`stations/${station.id}/readings`, payload, { qos: 1 }).then(() => {
+      clients[c]!.publish(t.topic, payload(t, ts, ++t.seq, exceed), () => {
         acked++;
         ackedReadings += 8;
-        ackedByStation[station.id] = (ackedByStation[station.id] ?? 0) + 8;
-        ackLatencyMs.push(Date.now() - sentAt);
-        settle();
-      }, settle);
+        ackedByStation[t.id] = (ackedByStation[t.id] ?? 0) + 8;
+        ackLatencyMs.push(Date.now() - now);
+        if (--outstanding === 0) allAcked?.();
+      });
     }
+    for (const client of clients) client.flush();
     await new Promise((r) => setTimeout(r, 10));
   }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPercent = ((cpu.user + cpu.system) / 1000 / (Date.now() - start)) * 100;
   // Wait for the last acknowledgements, but not forever: what is unacknowledged then is reported as such.
   if (outstanding > 0) await new Promise<void>((resolve) => { allAcked = resolve; setTimeout(resolve, 120_000); });
-  return { type: 'step-done', readingsPerSecond: cmd.readingsPerSecond, sentMessages: sent, ackedMessages: acked, ackedReadings, firstTs, lastTs: maxTs, ackLatencyMs, ackedByStation, durationMs: Date.now() - start };
+  return { type: 'step-done', readingsPerSecond: cmd.readingsPerSecond, sentMessages: sent, ackedMessages: acked, ackedReadings, firstTs, lastTs: maxTs, ackLatencyMs, ackedByStation, durationMs: Date.now() - start, cpuPercent };
 }
 
 function send(message: unknown): void {

@@ -45,3 +45,11 @@ export function watchProc(pid: number, intervalMs = 500): { stop(): Promise<{ pe
     },
   };
 }
+
+/** Mean CPU (% of one core) between two instants, from the samples nearest to them. */
+export function cpuPercentBetween(samples: ProcSample[], from: number, to: number): number {
+  const inside = samples.filter((s) => s.at >= from - 250 && s.at <= to + 250);
+  const a = inside[0];
+  const b = inside[inside.length - 1];
+  return a && b && b.at > a.at ? ((b.cpuS - a.cpuS) / ((b.at - a.at) / 1000)) * 100 : 0;
+}

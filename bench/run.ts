@@ -19,7 +19,7 @@ import { createInfluxClient, startLocalInfluxd, type InfluxClient } from '../ing
 import { benchCatalogue } from './bench-catalogue.js';
 import type { LoadGenInit, StepCommand, StepReport } from './load-gen.js';
 import { percentile } from './percentile.js';
-import { watchProc } from './proc-stats.js';
+import { cpuPercentBetween, watchProc, type ProcSample } from './proc-stats.js';
 import { startCentreProcess, type CentreProcess } from './centre-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,6 +43,11 @@ interface StepResult {
   alertsExpected: number;
   peakRssMb: number;
   cpuPercent: number;
+  /** While the load was offered (the step's duration, not its drain): centre, load generator, InfluxDB, this process (% of one core). */
+  loadCpuPercent: number;
+  loadGenCpuPercent: number;
+  influxCpuPercent: number;
+  benchCpuPercent: number;
 }
 
 async function main(): Promise<void> {
@@ -57,6 +62,10 @@ async function main(): Promise<void> {
       'outage-rate': { type: 'string', default: '10000' },
       /** Profile the centre (node --cpu-prof); the .cpuprofile lands in bench/results/profiles/. */
       'cpu-prof': { type: 'boolean', default: false },
+      /** Extra node flags for the centre, space-separated (e.g. "--max-semi-space-size=32"), to try a tuning. */
+      'centre-node-args': { type: 'string', default: '' },
+      /** Extra environment for the centre, as NAME=value,NAME=value (e.g. LIVE_FRAME_MS=100). */
+      'centre-env': { type: 'string', default: '' },
     },
   });
   const steps = values.steps.split(',').map(Number);
@@ -82,17 +91,22 @@ async function main(): Promise<void> {
     const rulesPath = join(dir, 'rules.json');
     await writeFile(rulesPath, JSON.stringify(benchRules(JSON.parse(await readFile(join(ROOT, 'seeds', 'rules.json'), 'utf8')) as BenchRules)));
     const connections = Number(values.connections);
-    centre = await startCentreProcess({ dir: join(dir, 'centre'), influxUrl: influxd.url, cataloguePath, catalogue, connections, db: 'bench', env: { ALERTS_RULES_FILE: rulesPath }, nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench', 'results', 'profiles')] : [] });
+    centre = await startCentreProcess({ dir: join(dir, 'centre'), influxUrl: influxd.url, cataloguePath, catalogue, connections, db: 'bench', env: { ALERTS_RULES_FILE: rulesPath, ...centreEnv(values['centre-env']) }, nodeArgs: [...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench', 'results', 'profiles')] : []), ...values['centre-node-args'].split(' ').filter(Boolean)] });
     const influx = createInfluxClient({ api: 'v1', url: influxd.url, db: 'bench' });
     log(`centre pid ${centre.pid}: ${centre.mqttUrl}, ${centre.dashboardUrl}`);
 
     // 3. Dashboard client measuring publish-to-dashboard latency (reading ts = publish time).
     const dashLatencies: number[] = [];
-    const ws = new WebSocket(`${centre.dashboardUrl.replace('http', 'ws')}/ws?format=readings`, { headers: centre.wsHeaders });
+    // The compact format, as the browser gets it: each row is a station's readings at serverTime + row[1].
+    const ws = new WebSocket(`${centre.dashboardUrl.replace('http', 'ws')}/ws`, { headers: centre.wsHeaders });
     ws.on('message', (data) => {
       const now = Date.now();
       const frame = JSON.parse(String(data)) as LiveFrame;
-      if (frame.type === 'readings') for (const r of frame.readings) dashLatencies.push(now - r.ts);
+      if (frame.type !== 'delta') return;
+      for (const row of frame.rows) {
+        const latency = now - (frame.serverTime + (row[1] as number));
+        for (let i = 2; i < row.length; i++) if (typeof row[i] === 'number') dashLatencies.push(latency);
+      }
     });
     await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
 
@@ -119,7 +133,9 @@ async function main(): Promise<void> {
       log(`step ${rate} readings/s for ${stepS} s`);
       dashLatencies.length = 0;
       alertLatencies.length = 0;
+      const stepStart = Date.now();
       const watch = watchProc(centre.pid);
+      const others = [gen.pid!, influxd.pid!, process.pid].map((pid) => watchProc(pid));
       // Fresh stations each step, so each exceedance raises a new alert (one per station, parameter, rule).
       const exceedStations = catalogue.stations.slice(k * ALERTS_PER_STEP, (k + 1) * ALERTS_PER_STEP).map((s) => s.id);
       const cmd: StepCommand = { type: 'step', readingsPerSecond: rate, durationS: stepS, exceedStations };
@@ -127,6 +143,9 @@ async function main(): Promise<void> {
       const report = await genMessages.next<StepReport>('step-done');
       const drained = await waitStored(influx, report);
       const usage = await watch.stop();
+      const [genUsage, influxUsage, benchUsage] = await Promise.all(others.map((w) => w.stop()));
+      const loadEnd = stepStart + report.durationMs;
+      const loadCpu = (u: { samples: ProcSample[] }): number => cpuPercentBetween(u.samples, stepStart, loadEnd);
       const dash = dashLatencies.splice(0);
       const alertsLat = alertLatencies.splice(0);
       results.push({
@@ -148,6 +167,10 @@ async function main(): Promise<void> {
         alertsExpected: exceedStations.length,
         peakRssMb: usage.peakRssMb,
         cpuPercent: usage.cpuPercent,
+        loadCpuPercent: loadCpu(usage),
+        loadGenCpuPercent: report.cpuPercent,
+        influxCpuPercent: loadCpu(influxUsage!),
+        benchCpuPercent: loadCpu(benchUsage!),
       });
       log(JSON.stringify(results[results.length - 1]));
     }
@@ -306,17 +329,28 @@ async function runJson(script: string): Promise<{ readingsPerS?: number } | unde
   }
 }
 
+/** `NAME=value,NAME=value` as an environment. */
+function centreEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of text.split(',').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--centre-env: expected NAME=value, got ${pair}`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; command: string; steps: StepResult[]; outage?: OutageResult; alertsEngine?: { readingsPerS?: number } }): string {
   const f = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
-  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.dashboardP50Ms)} / ${f(s.dashboardP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} | ${f(s.cpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
+  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.dashboardP50Ms)} / ${f(s.dashboardP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} | ${f(s.cpuPercent)} | ${f(s.loadCpuPercent)} / ${f(s.loadGenCpuPercent)} / ${f(s.influxCpuPercent)} / ${f(s.benchCpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
   const o = out.outage;
   return [
     `Benchmark ${out.date} (\`${out.command}\`): ${out.stations} stations x 8 parameters, ${out.stepS} s a step, 2 cores shared by the centre, InfluxDB 1.6.7 and the load generator. InfluxDB's raw ingest ceiling in the same run: ${f(out.influxCeiling.pointsPerSecond)} points/s.`,
     '',
-    '| offered readings/s | stored readings/s | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms | alert p50 / p99 ms (seen/expected) | centre peak RSS MB | centre CPU % (of one core) | stored / InfluxDB ceiling |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| offered readings/s | stored readings/s | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms | alert p50 / p99 ms (seen/expected) | centre peak RSS MB | centre CPU % (step and drain) | CPU % while offered: centre / load gen / InfluxDB / bench | stored / InfluxDB ceiling |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     ...(out.alertsEngine?.readingsPerS ? [`Alerts engine alone (\`bench/alerts-engine.ts\`, 2,000 stations x 8 parameters, every rule on): ${f(out.alertsEngine.readingsPerS)} readings/s.`, ''] : []),

@@ -14,6 +14,13 @@ export interface DeliveryOptions {
   batchLines: number;
   batchBytes: number;
   flushMs: number;
+  /**
+   * Batches in flight at once (default 2). InfluxDB parses one while the next is read and
+   * sent; the checkpoint still advances strictly in order, past a batch only once it and
+   * every batch before it are stored (a later batch stored first is replayed harmlessly:
+   * points are idempotent).
+   */
+  concurrency?: number;
   retryBaseMs?: number;
   retryMaxMs: number;
   metrics?: IngestMetrics;
@@ -211,33 +218,84 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
   };
 
+  interface InFlight { end: number; lines: number; sent: Promise<void> }
+
+  // The checkpoint is written (two fsyncs) off the send loop, coalesced: while one write is
+  // under way, batches stored meanwhile are folded into the next. A crash before it lands only
+  // replays those batches, which stores nothing twice (points are idempotent).
+  let advanceTo: number | undefined;
+  let advanceLines = 0;
+  let advancing: Promise<void> | undefined;
+  const queueAdvance = (to: number, lines: number): void => {
+    advanceTo = to;
+    advanceLines += lines;
+    advancing ??= (async () => {
+      while (advanceTo !== undefined) {
+        const target = advanceTo;
+        const count = advanceLines;
+        advanceTo = undefined;
+        advanceLines = 0;
+        const passed = await advance(target, count);
+        const now = clock.now();
+        metrics.delivered(count, passed.map((at) => (now - at) / 1000));
+      }
+    })().catch((err: unknown) => {
+      if (!(err instanceof Stopped)) log.error({ err }, 'checkpoint writer stopped');
+    }).finally(() => {
+      advancing = undefined;
+    });
+  };
+
   const run = async (): Promise<void> => {
+    const concurrency = Math.max(1, options.concurrency ?? 2);
+    const inFlight: InFlight[] = [];
     let readPos = spool.checkpoint;
+    /** Is a batch due: enough lines or bytes waiting, the oldest old enough, or draining? */
+    const due = (): { wait?: number } | undefined => {
+      if (readPos >= spool.committedEnd) return undefined;
+      if (draining) return {};
+      const st = spool.stats();
+      const waiting = spool.committedEnd - readPos;
+      const age = clock.now() - (st.oldestUndeliveredAt ?? clock.now());
+      if (inFlight.length === 0) {
+        return age < options.flushMs && waiting < options.batchBytes && st.backlogPoints < options.batchLines ? { wait: options.flushMs - age } : {};
+      }
+      // While writes fail, one batch probes; the others wait for it.
+      if (status.failingSince !== undefined) return { wait: options.flushMs };
+      // With a batch in flight, only a full one goes alongside it (the rest waits for the head).
+      const waitingLines = st.backlogPoints - inFlight.reduce((n, b) => n + b.lines, 0);
+      return waiting >= options.batchBytes || waitingLines >= options.batchLines ? {} : { wait: options.flushMs };
+    };
     for (let failures = 0; !abort.signal.aborted;) {
       try {
-        if (readPos >= spool.committedEnd) {
-          if (draining) return;
-          await pause(undefined);
+        const next = inFlight.length < concurrency ? due() : undefined;
+        if (next && next.wait === undefined) {
+          const batch = await spool.read(readPos, options.batchBytes, options.batchLines);
+          const sent = batch.lines > 0 ? send(batch.data) : Promise.resolve();
+          sent.catch(() => undefined); // awaited in order below; this only marks it handled
+          inFlight.push({ end: batch.end, lines: batch.lines, sent });
+          readPos = batch.end;
+          failures = 0;
           continue;
         }
-        if (!draining) {
-          const st = spool.stats();
-          const age = clock.now() - (st.oldestUndeliveredAt ?? clock.now());
-          if (age < options.flushMs && st.backlogBytes < options.batchBytes && st.backlogPoints < options.batchLines) {
-            await pause(options.flushMs - age);
-            continue;
-          }
+        if (inFlight.length === 0) {
+          if (next === undefined && draining) return;
+          await pause(next?.wait);
+          continue;
         }
-        const batch = await spool.read(readPos, options.batchBytes, options.batchLines);
-        if (batch.lines > 0) await send(batch.data);
-        const passed = await advance(batch.end, batch.lines);
-        const now = clock.now();
-        metrics.delivered(batch.lines, passed.map((at) => (now - at) / 1000));
-        readPos = batch.end;
-        failures = 0;
+        // Wait for the oldest batch; meanwhile a new one may become due if there is room.
+        const head = inFlight[0]!;
+        if (inFlight.length < concurrency) {
+          const settled = await Promise.race([head.sent.then(() => true), pause(next?.wait).then(() => false)]);
+          if (!settled) continue;
+        }
+        await head.sent;
+        inFlight.shift();
+        queueAdvance(head.end, head.lines);
       } catch (err) {
         if (err instanceof Stopped) throw err;
         // A spool read failing (EIO, a file removed by hand) must not end delivery: retry.
+        // Batches in flight go on; the read is tried again from where it failed.
         log.error({ err, readPos }, 'delivery loop error; retrying');
         await sleep(backoffMs(failures++, retryBaseMs, options.retryMaxMs, random));
       }
@@ -255,6 +313,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       kick();
       const timer = setTimeout(() => abort.abort(), drainMs);
       await running;
+      // The last checkpoint write, within the same drain time.
+      while (advancing) await advancing;
       clearTimeout(timer);
       abort.abort();
       const st = spool.stats();

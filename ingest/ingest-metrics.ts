@@ -66,8 +66,10 @@ export function createIngestMetrics(registry: Registry, spoolStats: () => SpoolS
     pausedSeen = Math.max(pausedSeen, s.pausedMs);
   } });
 
+  // Children bound once: labels() hashes its arguments on every call, and these run per message.
+  const messageChildren = { accepted: messages.labels('accepted'), partial: messages.labels('partial'), rejected: messages.labels('rejected') };
   return {
-    message: (outcome) => messages.labels(outcome).inc(),
+    message: (outcome) => messageChildren[outcome].inc(),
     accepted: (n) => accepted.inc(n),
     rejected: (code) => rejected.labels(code).inc(),
     admitSeconds: (s) => admit.observe(s),

@@ -7,6 +7,8 @@ import { freePort, QuantracError, type Logger } from '../core/index.js';
 export interface LocalInfluxd {
   readonly url: string;
   readonly dir: string;
+  /** The running influxd's process id (undefined while stopped): benchmarks sample its CPU. */
+  readonly pid: number | undefined;
   /** Stops influxd (SIGTERM, then SIGKILL after 10 s); the data stays for a later start(). */
   stop(): Promise<void>;
   /** Starts it again on the same port and data directory (outage tests). */
@@ -98,7 +100,7 @@ export async function startLocalInfluxd(options: { dir: string; log?: Logger }):
   };
 
   await start();
-  return { url, dir, start, stop, close: stop };
+  return { url, dir, get pid() { return child?.pid; }, start, stop, close: stop };
 }
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -26,6 +26,14 @@ export function createSeqTracker(): SeqTracker {
   const bit = (s: StationSeq, seq: number): boolean => (s.seen[(seq % WINDOW) >> 3]! & (1 << (seq & 7))) !== 0;
   const set = (s: StationSeq, seq: number): void => { s.seen[(seq % WINDOW) >> 3]! |= 1 << (seq & 7); };
   const clear = (s: StationSeq, seq: number): void => { s.seen[(seq % WINDOW) >> 3]! &= ~(1 << (seq & 7)); };
+  /** Clears `count` seqs from `from` on: bit by bit to a byte boundary, then whole bytes (a gateway counting in ms jumps hundreds). */
+  const clearRange = (s: StationSeq, from: number, count: number): void => {
+    let q = from;
+    let left = count;
+    for (; left > 0 && (q & 7) !== 0; q++, left--) clear(s, q);
+    for (; left >= 8; q += 8, left -= 8) s.seen[(q % WINDOW) >> 3] = 0;
+    for (; left > 0; q++, left--) clear(s, q);
+  };
 
   return {
     observe(station, seq) {
@@ -39,7 +47,7 @@ export function createSeqTracker(): SeqTracker {
       if (seq > s.max) {
         const step = seq - s.max;
         if (step >= WINDOW) s.seen.fill(0);
-        else for (let q = s.max + 1; q <= seq; q++) clear(s, q);
+        else clearRange(s, s.max + 1, step);
         s.max = seq;
         set(s, seq);
         return step === 1 ? { outcome: 'next', missing: 0 } : { outcome: 'gap', missing: step - 1 };

@@ -82,7 +82,8 @@ export interface Spool extends LineSink {
 type Segment = SegmentFile;
 
 interface Waiter {
-  text: string;
+  /** The lines, encoded once on arrival: a commit only copies bytes (no giant string to flatten and encode). */
+  data: Buffer;
   bytes: number;
   lines: number;
   resolve(): void;
@@ -195,13 +196,9 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
     pending = [];
     inflightBytes = pendingBytes;
     pendingBytes = 0;
-    let text = '';
     let lines = 0;
-    for (const w of batch) {
-      text += w.text;
-      lines += w.lines;
-    }
-    const buf = Buffer.from(text, 'utf8');
+    for (const w of batch) lines += w.lines;
+    const buf = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((w) => w.data));
     const t0 = performance.now();
     try {
       if (active.size > 0 && active.size + buf.length > segmentBytes) await rotate();
@@ -270,7 +267,8 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
     if (!accepting) return Promise.reject(new QuantracError('ERR_SPOOL_CLOSED', 'the spool is closing', { retryable: true }));
     if (lines === 0) return Promise.resolve();
     return new Promise<void>((res, rej) => {
-      const w: Waiter = { text, bytes: Buffer.byteLength(text, 'utf8'), lines, resolve: res, reject: rej };
+      const data = Buffer.from(text, 'utf8');
+      const w: Waiter = { data, bytes: data.length, lines, resolve: res, reject: rej };
       if (gated && (blocked.length > 0 || !hasRoom(w.bytes))) {
         blocked.push(w);
         updateLevel();

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Catalogue, Reading, Rejection, Status } from '../core/index.js';
 import { ERROR_CODES, normaliseUnit } from '../core/index.js';
 import { parseTimestamp } from '../core/index.js';
@@ -23,7 +24,6 @@ export interface ValidationResult {
   rejectedReadings?: number;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 const STATUSES = new Set<string>(['00', '01', '02']);
 
 /**
@@ -42,12 +42,9 @@ export function validateMessage(
     ({ stationId, accepted: [], rejections: [{ path, code, message }], wholeMessage: true });
 
   if (payload.length > MAX_PAYLOAD_BYTES) return whole('too_large', `payload is ${payload.length} bytes, the limit is ${MAX_PAYLOAD_BYTES}`);
-  let text: string;
-  try {
-    text = utf8.decode(payload);
-  } catch {
-    return whole('not_utf8', ERROR_CODES.not_utf8);
-  }
+  // isUtf8 (simdutf) then toString: the same check as a fatal TextDecoder, at a fraction of its cost.
+  if (!isUtf8(payload)) return whole('not_utf8', ERROR_CODES.not_utf8);
+  const text = payload.toString('utf8');
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -84,44 +81,55 @@ export function validateMessage(
   const zone = catalogue.zoneOf(stationId)!.id;
   const messageTs = msg.ts === undefined ? undefined : parseTimestamp(msg.ts);
   const result: ValidationResult = { stationId, seq, accepted: [], rejections: [], wholeMessage: false };
-  const reject = (path: string, code: keyof typeof ERROR_CODES, message: string): void => {
-    result.rejections.push({ path, code, message });
-  };
-
-  readings.forEach((item: unknown, i) => {
-    const at = `readings[${i}]`;
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return reject(at, 'wrong_type', 'a reading is a JSON object');
-    const r = item as Record<string, unknown>;
-    if (r.parameter === undefined) return reject(`${at}.parameter`, 'missing_field', 'parameter is required');
-    if (typeof r.parameter !== 'string') return reject(`${at}.parameter`, 'wrong_type', 'parameter must be a string');
-    const def = catalogue.stationParameter(stationId, r.parameter);
-    if (!def) return reject(`${at}.parameter`, 'unknown_parameter', `${quote(r.parameter)} is not measured at ${stationId}`);
-    if (r.value === undefined) return reject(`${at}.value`, 'missing_field', 'value is required');
-    if (typeof r.value === 'string' && r.value.startsWith(NON_FINITE)) return reject(`${at}.value`, 'not_finite', `value of ${r.parameter} is ${r.value.slice(1)}`);
-    if (typeof r.value !== 'number') return reject(`${at}.value`, 'wrong_type', 'value must be a number');
-    if (!Number.isFinite(r.value)) return reject(`${at}.value`, 'not_finite', `value of ${r.parameter} is not finite`);
-    if (r.unit === undefined) return reject(`${at}.unit`, 'missing_field', 'unit is required');
-    if (typeof r.unit !== 'string') return reject(`${at}.unit`, 'wrong_type', 'unit must be a string');
-    if (normaliseUnit(r.unit) !== def.unit) return reject(`${at}.unit`, 'unit_mismatch', `${r.parameter} is measured in ${def.unit}, got ${quote(r.unit)}`);
-    const status = r.status ?? '00';
-    if (typeof status !== 'string' || !STATUSES.has(status)) return reject(`${at}.status`, 'bad_status', `status must be "00", "01" or "02", got ${quote(status)}`);
-    let ts = messageTs;
-    let tsPath = 'ts';
-    if (r.ts !== undefined) {
-      ts = parseTimestamp(r.ts);
-      tsPath = `${at}.ts`;
-      if (ts === undefined) return reject(tsPath, 'bad_timestamp', ERROR_CODES.bad_timestamp);
-    } else if (msg.ts === undefined) {
-      return reject(`${at}.ts`, 'missing_field', 'ts is required on the message or the reading');
-    } else if (ts === undefined) {
-      return reject('ts', 'bad_timestamp', ERROR_CODES.bad_timestamp);
+  for (let i = 0; i < readings.length; i++) {
+    const outcome = checkReading(readings[i], stationId, zone, catalogue, msg.ts, messageTs, receivedAt, window);
+    if ('code' in outcome) {
+      // The path is built only for a rejection: this loop runs for every reading.
+      const path = outcome.field === 'ts' ? 'ts' : `readings[${i}]${outcome.field}`;
+      result.rejections.push({ path, code: outcome.code, message: outcome.message });
+    } else {
+      result.accepted.push(outcome);
     }
-    if (ts! < receivedAt - window.maxAgeMs) return reject(tsPath, 'too_old', `measured at ${new Date(ts!).toISOString()}, older than the accepted window`);
-    if (ts! > receivedAt + window.maxAheadMs) return reject(tsPath, 'in_future', `measured at ${new Date(ts!).toISOString()}, ahead of the centre clock`);
-    // Tags come from the catalogue, never from the payload: nothing a gateway sends reaches line protocol unchecked.
-    result.accepted.push({ station: stationId, zone, parameter: def.parameter, value: r.value, unit: def.unit, status: status as Status, ts: ts!, receivedAt });
-  });
+  }
   return result;
+}
+
+/** A reading's fault: `field` follows `readings[i]` in the path (`ts` alone: the message's ts). */
+interface ReadingFault { field: string; code: keyof typeof ERROR_CODES; message: string }
+
+const fault = (field: string, code: keyof typeof ERROR_CODES, message: string): ReadingFault => ({ field, code, message });
+
+/** One reading, checked per PROTOCOL.md; tags come from the catalogue, never from the payload. */
+function checkReading(item: unknown, stationId: string, zone: string, catalogue: Catalogue, rawMessageTs: unknown, messageTs: number | undefined, receivedAt: number, window: ValidationWindow): Reading | ReadingFault {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return fault('', 'wrong_type', 'a reading is a JSON object');
+  const r = item as Record<string, unknown>;
+  if (r.parameter === undefined) return fault('.parameter', 'missing_field', 'parameter is required');
+  if (typeof r.parameter !== 'string') return fault('.parameter', 'wrong_type', 'parameter must be a string');
+  const def = catalogue.stationParameter(stationId, r.parameter);
+  if (!def) return fault('.parameter', 'unknown_parameter', `${quote(r.parameter)} is not measured at ${stationId}`);
+  if (r.value === undefined) return fault('.value', 'missing_field', 'value is required');
+  if (typeof r.value === 'string' && r.value.startsWith(NON_FINITE)) return fault('.value', 'not_finite', `value of ${r.parameter} is ${r.value.slice(1)}`);
+  if (typeof r.value !== 'number') return fault('.value', 'wrong_type', 'value must be a number');
+  if (!Number.isFinite(r.value)) return fault('.value', 'not_finite', `value of ${r.parameter} is not finite`);
+  if (r.unit === undefined) return fault('.unit', 'missing_field', 'unit is required');
+  if (typeof r.unit !== 'string') return fault('.unit', 'wrong_type', 'unit must be a string');
+  if (r.unit !== def.unit && normaliseUnit(r.unit) !== def.unit) return fault('.unit', 'unit_mismatch', `${r.parameter} is measured in ${def.unit}, got ${quote(r.unit)}`);
+  const status = r.status ?? '00';
+  if (typeof status !== 'string' || !STATUSES.has(status)) return fault('.status', 'bad_status', `status must be "00", "01" or "02", got ${quote(status)}`);
+  let ts = messageTs;
+  let tsField = 'ts';
+  if (r.ts !== undefined) {
+    ts = parseTimestamp(r.ts);
+    tsField = '.ts';
+    if (ts === undefined) return fault(tsField, 'bad_timestamp', ERROR_CODES.bad_timestamp);
+  } else if (rawMessageTs === undefined) {
+    return fault('.ts', 'missing_field', 'ts is required on the message or the reading');
+  } else if (ts === undefined) {
+    return fault('ts', 'bad_timestamp', ERROR_CODES.bad_timestamp);
+  }
+  if (ts < receivedAt - window.maxAgeMs) return fault(tsField, 'too_old', `measured at ${new Date(ts).toISOString()}, older than the accepted window`);
+  if (ts > receivedAt + window.maxAheadMs) return fault(tsField, 'in_future', `measured at ${new Date(ts).toISOString()}, ahead of the centre clock`);
+  return { station: stationId, zone, parameter: def.parameter, value: r.value, unit: def.unit, status: status as Status, ts, receivedAt };
 }
 
 /** Marks a bare NaN / Infinity / -Infinity token outside strings, so JSON.parse reads it as a tagged string. */

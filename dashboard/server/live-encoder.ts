@@ -3,6 +3,10 @@ import { wireValue, type Catalogue, type LiveIndex, type LiveRow, type Reading }
 export interface LiveEncoder {
   readonly index: LiveIndex;
   stationIndex(station: string): number | undefined;
+  /** How many series (station, parameter) the index holds. */
+  readonly seriesCount: number;
+  /** A series' number, 0 to seriesCount - 1; -1 for one the catalogue does not list. */
+  slotOf(station: string, parameter: string): number;
   /** Rows for these readings, one per (station, measurement time), against `serverTime`. */
   rows(readings: Iterable<Reading>, serverTime: number): LiveRow[];
 }
@@ -16,7 +20,11 @@ export function createLiveEncoder(catalogue: Catalogue): LiveEncoder {
   const index: LiveIndex = { stations: [], zones: [], parameters: [], units: [] };
   const stationIdx = new Map<string, number>();
   const paramIdx: Array<Map<string, number>> = [];
+  const firstSlot: number[] = [];
+  let seriesCount = 0;
   catalogue.stations.forEach((s, i) => {
+    firstSlot.push(seriesCount);
+    seriesCount += s.parameters.length;
     stationIdx.set(s.id, i);
     index.stations.push(s.id);
     index.zones.push(catalogue.zoneOf(s.id)?.id ?? '');
@@ -28,6 +36,13 @@ export function createLiveEncoder(catalogue: Catalogue): LiveEncoder {
   return {
     index,
     stationIndex: (station) => stationIdx.get(station),
+    seriesCount,
+    slotOf(station, parameter) {
+      const si = stationIdx.get(station);
+      if (si === undefined) return -1;
+      const pi = paramIdx[si]!.get(parameter);
+      return pi === undefined ? -1 : firstSlot[si]! + pi;
+    },
     rows(readings, serverTime) {
       // station index -> ts -> row under construction
       const groups = new Map<number, Map<number, { values: Array<number | null>; statuses: string[] | undefined }>>();

@@ -74,7 +74,6 @@ interface Client {
   congestedSince: number | undefined;
 }
 
-const seriesKey = (r: Reading): string => `${r.station}\u0000${r.parameter}`;
 /** Repeated failures are logged at most this often (with a count), so a bad stream cannot flood the log. */
 const ERROR_LOG_MS = 60_000;
 
@@ -96,12 +95,18 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   const encoder = createLiveEncoder(options.catalogue);
   const stationCount = encoder.index.stations.length;
 
-  const latest = new Map<string, Reading>();
+  // Series are numbered by the encoder's index (slots): no string keys on the hot path.
+  const latest = new Array<Reading | undefined>(encoder.seriesCount);
   const received = new Float64Array(stationCount).fill(Number.NaN);
   const presence = new Map<string, Presence>();
   let storage: StorageCondition | null = null;
   const clients = new Set<Client>();
+  /** Readings for the next frame, in arrival order; once collapsed, one per series (see `collapsed`). */
   let pending: Reading[] = [];
+  /** Series -> its position in `pending` (-1: absent); used while `pending` is collapsed. */
+  const slotPos = new Int32Array(encoder.seriesCount).fill(-1);
+  /** Is `pending` collapsed (one entry per series, positions in `slotPos`)? */
+  let collapsed = false;
   let pendingPresence = new Map<string, Presence>();
   let tokens = rate;
   /** Size of the last delta frame per reading, to judge whether the next one fits the budget. */
@@ -133,15 +138,52 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   };
 
   const subs: Subscription[] = [];
+  /** Keeps the latest reading per series, in place: later readings of a series replace it. */
+  const collapsePending = (): void => {
+    const before = pending.length;
+    if (!collapsed) {
+      const out: Reading[] = [];
+      for (const r of pending) {
+        const slot = encoder.slotOf(r.station, r.parameter);
+        const i = slotPos[slot]!;
+        if (i < 0) {
+          slotPos[slot] = out.length;
+          out.push(r);
+        } else if (out[i]!.ts <= r.ts) out[i] = r;
+      }
+      pending = out;
+      collapsed = true;
+    }
+    stats.coalesced += before - pending.length;
+  };
+  const clearPending = (): void => {
+    if (collapsed) for (const r of pending) slotPos[encoder.slotOf(r.station, r.parameter)] = -1;
+    collapsed = false;
+    pending = [];
+  };
+
   subs.push(options.readings$.subscribe(guarded('reading', (r: Reading) => {
-    const key = seriesKey(r);
-    const prev = latest.get(key);
-    if (!prev || prev.ts <= r.ts) latest.set(key, r);
-    const si = encoder.stationIndex(r.station);
-    if (si !== undefined && !(received[si]! >= r.receivedAt)) received[si] = r.receivedAt;
+    const slot = encoder.slotOf(r.station, r.parameter);
+    if (slot < 0) return; // not in the catalogue (ingest refuses those): nothing to show it against
+    const prev = latest[slot];
+    if (!prev || prev.ts <= r.ts) latest[slot] = r;
+    const si = encoder.stationIndex(r.station)!;
+    if (!(received[si]! >= r.receivedAt)) received[si] = r.receivedAt;
     version += 1;
+    if (collapsed) {
+      // Collapsed: one entry per series, replaced by newer readings (no re-collapsing).
+      const i = slotPos[slot]!;
+      if (i < 0) {
+        slotPos[slot] = pending.length;
+        pending.push(r);
+      } else {
+        if (pending[i]!.ts <= r.ts) pending[i] = r;
+        stats.coalesced += 1;
+      }
+      return;
+    }
     pending.push(r);
-    if (pending.length > maxPending) pending = collapse(pending);
+    if (pending.length > maxPending) collapsePending();
   })));
   if (options.presence$) {
     subs.push(options.presence$.subscribe(guarded('presence', (p: Presence) => {
@@ -164,6 +206,8 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     })));
   }
 
+  const latestReadings = (): Reading[] => latest.filter((r): r is Reading => r !== undefined);
+
   const openAlerts = (): Alert[] => {
     try {
       return options.openAlerts?.() ?? [];
@@ -177,13 +221,13 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     const serverTime = now();
     let frame: LiveFrame;
     if (format === 'readings') {
-      frame = { type: 'snapshot', serverTime, latest: [...latest.values()], alerts: openAlerts(), presence: [...presence.values()], storage };
+      frame = { type: 'snapshot', serverTime, latest: latestReadings(), alerts: openAlerts(), presence: [...presence.values()], storage };
     } else {
       frame = {
         type: 'snap',
         serverTime,
         index: encoder.index,
-        rows: encoder.rows(latest.values(), serverTime),
+        rows: encoder.rows(latestReadings(), serverTime),
         received: Array.from(received, (t) => (Number.isNaN(t) ? null : serverTime - t)),
         online: encoder.index.stations.map((id) => {
           const p = presence.get(id);
@@ -265,15 +309,13 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     // it would throw away.
     if (clients.size === 0) {
       // Nobody is watching: nothing to encode (the latest values are kept for the next snapshot).
-      pending = [];
+      clearPending();
       pendingPresence = new Map();
       return;
     }
     const affordable = tokens >= rate || pending.length * bytesPerReading <= tokens;
     if ((pending.length > 0 || pendingPresence.size > 0) && !affordable) {
-      const before = pending.length;
-      pending = collapse(pending);
-      stats.coalesced += before - pending.length;
+      collapsePending();
     } else if (pending.length > 0 || pendingPresence.size > 0) {
       const presenceList = [...pendingPresence.values()];
       const extra = presenceList.length > 0 ? { presence: presenceList } : {};
@@ -281,9 +323,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       if (compact.length > tokens) {
         // Over budget: coalesce to the latest value per series; if that is still too much,
         // hold the frame until the bucket refills.
-        const before = pending.length;
-        pending = collapse(pending);
-        stats.coalesced += before - pending.length;
+        collapsePending();
         compact = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(pending, t), ...extra });
         if (compact.length > tokens && tokens < rate) compact = undefined;
       }
@@ -293,7 +333,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         if ([...clients].some((c) => c.format === 'readings')) {
           verbose = JSON.stringify({ type: 'readings', serverTime: t, readings: pending, ...extra });
         }
-        pending = [];
+        clearPending();
         pendingPresence = new Map();
       }
     }
@@ -317,6 +357,8 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       tick();
     } catch (err) {
       // Whatever made the frame fail is not kept for the next one: drop it and resync everyone.
+      slotPos.fill(-1);
+      collapsed = false;
       pending = [];
       pendingPresence = new Map();
       for (const c of clients) c.needsSnapshot = true;
@@ -335,7 +377,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       socket.on('error', () => clients.delete(c));
       sendSnapshot(c);
     },
-    latest: () => [...latest.values()],
+    latest: latestReadings,
     presence: () => [...presence.values()],
     storage: () => storage,
     closeSession(sessionId) {
@@ -355,14 +397,4 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       clients.clear();
     },
   };
-}
-
-function collapse(readings: Reading[]): Reading[] {
-  const last = new Map<string, Reading>();
-  for (const r of readings) {
-    const key = seriesKey(r);
-    const prev = last.get(key);
-    if (!prev || prev.ts <= r.ts) last.set(key, r);
-  }
-  return [...last.values()];
 }

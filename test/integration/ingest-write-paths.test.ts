@@ -51,17 +51,17 @@ describe('both InfluxDB write endpoints', () => {
     dataDir = vmDir = undefined;
   });
 
-  const start = async (target: InfluxTarget): Promise<Ingest> => {
+  const start = async (target: InfluxTarget, clientOptions: Parameters<typeof createInfluxClient>[1] = {}): Promise<Ingest> => {
     dataDir = await mkdtemp(join(tmpdir(), 'quantrac-paths-'));
-    const influx = createInfluxClient(target);
+    const influx = createInfluxClient(target, clientOptions);
     await influx.ensureDatabase();
     ingest = await createIngest({ catalogue, influx, log, window: { maxAgeMs: 30 * 86_400_000, maxAheadMs: 300_000 }, dataDir, settings: { delivery: { batchLines: 50, batchBytes: 1024 * 1024, flushMs: 50, retryMaxMs: 1000, drainMs: 3000 } } });
     return ingest;
   };
 
-  it('/write (1.x API) against InfluxDB, gzipped batches', async () => {
+  it('/write (1.x API) against InfluxDB, gzipped batches (as to a remote InfluxDB)', async () => {
     const db = testDatabase();
-    const ing = await start({ api: 'v1', url: inject('influxUrl'), db });
+    const ing = await start({ api: 'v1', url: inject('influxUrl'), db }, { gzipThreshold: 1000 });
     const expected = await admitMessages(ing, catalogue, 40);
     await ing.delivered(30_000);
     const stored = await storedReadings(ing.influx);

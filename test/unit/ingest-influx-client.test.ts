@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../core/index.js';
-import { createInfluxClient, InfluxWriteError } from '../../ingest/index.js';
+import { createInfluxClient, InfluxWriteError, isLoopback } from '../../ingest/index.js';
 
 interface Seen { method?: string; url?: string; headers: IncomingMessage['headers']; body: Buffer }
 let server: Server | undefined;
@@ -33,15 +33,35 @@ async function fakeServer(reply: (res: ServerResponse) => void): Promise<{ url: 
 const body = Array.from({ length: 50 }, (_, i) => `reading,parameter=COD,station=S,status=00,zone=Z value=${i} ${1_700_000_000_000 + i}`).join('\n');
 
 describe('InfluxDB client writes', () => {
-  it('/write with db, ms precision, Basic auth in a header (never the URL), gzip above 1 KB', async () => {
+  it('/write with db, ms precision, Basic auth in a header (never the URL), gzip above the threshold', async () => {
     const { url, seen } = await fakeServer((res) => res.writeHead(204).end());
-    const client = createInfluxClient({ api: 'v1', url, db: 'qt', rp: 'autogen', username: 'writer', password: 's3cret' });
+    const client = createInfluxClient({ api: 'v1', url, db: 'qt', rp: 'autogen', username: 'writer', password: 's3cret' }, { gzipThreshold: 1000 });
     await client.write(Buffer.from(body));
     expect(seen[0]!.url).toBe('/write?db=qt&precision=ms&rp=autogen');
     expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from('writer:s3cret').toString('base64')}`);
     expect(seen[0]!.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(seen[0]!.body).toString()).toBe(body);
     expect(seen[0]!.url).not.toContain('s3cret');
+  });
+
+  it('InfluxDB on loopback gets plain line protocol by default: gzip would only cost CPU on both sides', async () => {
+    const { url, seen } = await fakeServer((res) => res.writeHead(204).end());
+    await createInfluxClient({ api: 'v1', url, db: 'qt' }).write(Buffer.from(body));
+    expect(seen[0]!.headers['content-encoding']).toBeUndefined();
+    expect(seen[0]!.body.toString()).toBe(body);
+  });
+
+  it.each([
+    ['http://127.0.0.1:8086', true],
+    ['http://127.9.0.1:8086', true],
+    ['http://localhost:8086', true],
+    ['http://[::1]:8086', true],
+    ['http://10.0.0.5:8086', false],
+    ['https://influx.example.vn', false],
+    ['http://127.0.0.1.example.vn', false],
+    ['not a url', false],
+  ])('isLoopback(%s) is %s', (url, expected) => {
+    expect(isLoopback(url)).toBe(expected);
   });
 
   it('/api/v2/write with org, bucket and a token', async () => {

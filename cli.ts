@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { createLogger, loadCatalogue, loadConfig, QuantracError, type Logger, type Station } from './core/index.js';
 import { startCentre, ROOT, WEB_DIST } from './main.js';
 import { loadScenarioFile, parseScenarioArg, scenarioFileOptions, scenarioLabel, startSimulator } from './simulators/index.js';
@@ -95,6 +96,7 @@ async function start(args: string[]): Promise<number> {
     values.demo ? `  demo       ${centre.catalogue.stations.length} simulated gateways, one message every ${config.DEMO_INTERVAL_MS} ms` : '',
     values.demo && config.DEMO_SCENARIO_FILE !== '' ? `  scenarios  ${config.DEMO_SCENARIO_FILE} (every alert kind within ten minutes)` : '',
     centre.legacy ? `  legacy     watching ${config.LEGACY_DROP_DIR} for text files` : '',
+    `  heap       ${Math.round(getHeapStatistics().heap_size_limit / 1024 ** 2)} MB at most (QUANTRAC_HEAP_MB bounds the old space)`,
     // Printed here once, on stdout, never through the logger (core/logger.ts).
     centre.demoLogin ? `  login      user ${centre.demoLogin.username}  password ${centre.demoLogin.password}  (operator; new each start)` : '',
     'Press Ctrl-C to stop.',

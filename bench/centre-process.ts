@@ -6,7 +6,8 @@ import { freePort, type CatalogueFile } from '../core/index.js';
 import { createCredentialStore, credentialsFileIn } from '../broker/index.js';
 import { createUserStore } from '../dashboard/index.js';
 
-const BIN = fileURLToPath(new URL('../bin/quantrac.js', import.meta.url));
+/** The `quantrac` command as operators run it (bin/quantrac: the heap bound, then bin/quantrac.js). */
+const BIN = fileURLToPath(new URL('../bin/quantrac', import.meta.url));
 
 export interface CentreProcess {
   pid: number;
@@ -43,8 +44,10 @@ export async function startCentreProcess(options: { dir: string; influxUrl: stri
 
   const mqttPort = await freePort();
   const httpPort = await freePort();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'start'], {
-    env: { ...process.env, MQTT_PORT: String(mqttPort), HTTP_PORT: String(httpPort), DATA_DIR: options.dir, INFLUX_URL: options.influxUrl, INFLUX_DB: options.db, CATALOGUE: options.cataloguePath, LOG_LEVEL: 'warn', ...options.env },
+  // Node flags for a run (--cpu-prof) go through NODE_OPTIONS; the command's own flags win over them.
+  const nodeOptions = [process.env.NODE_OPTIONS ?? '', ...(options.nodeArgs ?? [])].join(' ').trim();
+  const child = spawn(BIN, ['start'], {
+    env: { ...process.env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}), MQTT_PORT: String(mqttPort), HTTP_PORT: String(httpPort), DATA_DIR: options.dir, INFLUX_URL: options.influxUrl, INFLUX_DB: options.db, CATALOGUE: options.cataloguePath, LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -42,6 +42,9 @@ interface StepResult {
   alertsSeen: number;
   alertsExpected: number;
   peakRssMb: number;
+  /** The centre's V8 heap in use and its external (Buffer) memory at the end of the step, from /metrics. */
+  heapUsedMb: number;
+  externalMb: number;
   cpuPercent: number;
   /** While the load was offered (the step's duration, not its drain): centre, load generator, InfluxDB, this process (% of one core). */
   loadCpuPercent: number;
@@ -62,9 +65,9 @@ async function main(): Promise<void> {
       'outage-rate': { type: 'string', default: '10000' },
       /** Profile the centre (node --cpu-prof); the .cpuprofile lands in bench/results/profiles/. */
       'cpu-prof': { type: 'boolean', default: false },
-      /** Extra node flags for the centre, space-separated (e.g. "--max-semi-space-size=32"), to try a tuning. */
+      /** Extra node flags for the centre, space-separated (e.g. "--max-semi-space-size=32"), through NODE_OPTIONS; its heap bound is QUANTRAC_HEAP_MB (--centre-env). */
       'centre-node-args': { type: 'string', default: '' },
-      /** Extra environment for the centre, as NAME=value,NAME=value (e.g. LIVE_FRAME_MS=100). */
+      /** Extra environment for the centre, as NAME=value,NAME=value (e.g. QUANTRAC_HEAP_MB=384). */
       'centre-env': { type: 'string', default: '' },
     },
   });
@@ -146,6 +149,7 @@ async function main(): Promise<void> {
       const [genUsage, influxUsage, benchUsage] = await Promise.all(others.map((w) => w.stop()));
       const loadEnd = stepStart + report.durationMs;
       const loadCpu = (u: { samples: ProcSample[] }): number => cpuPercentBetween(u.samples, stepStart, loadEnd);
+      const mem = await centreMemory(centre.dashboardUrl);
       const dash = dashLatencies.splice(0);
       const alertsLat = alertLatencies.splice(0);
       results.push({
@@ -166,6 +170,8 @@ async function main(): Promise<void> {
         alertsSeen: alertsLat.length,
         alertsExpected: exceedStations.length,
         peakRssMb: usage.peakRssMb,
+        heapUsedMb: mem.heapUsedMb,
+        externalMb: mem.externalMb,
         cpuPercent: usage.cpuPercent,
         loadCpuPercent: loadCpu(usage),
         loadGenCpuPercent: report.cpuPercent,
@@ -329,6 +335,13 @@ async function runJson(script: string): Promise<{ readingsPerS?: number } | unde
   }
 }
 
+/** The centre's heap and external memory, from its /metrics (prom-client's process metrics). */
+async function centreMemory(url: string): Promise<{ heapUsedMb: number; externalMb: number }> {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => '');
+  const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 ** 2;
+  return { heapUsedMb: value('nodejs_heap_size_used_bytes'), externalMb: value('nodejs_external_memory_bytes') };
+}
+
 /** `NAME=value,NAME=value` as an environment. */
 function centreEnv(text: string): Record<string, string> {
   const env: Record<string, string> = {};
@@ -344,12 +357,12 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; command: string; steps: StepResult[]; outage?: OutageResult; alertsEngine?: { readingsPerS?: number } }): string {
   const f = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
-  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.dashboardP50Ms)} / ${f(s.dashboardP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} | ${f(s.cpuPercent)} | ${f(s.loadCpuPercent)} / ${f(s.loadGenCpuPercent)} / ${f(s.influxCpuPercent)} / ${f(s.benchCpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
+  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.dashboardP50Ms)} / ${f(s.dashboardP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} (${f(s.heapUsedMb)} / ${f(s.externalMb)}) | ${f(s.cpuPercent)} | ${f(s.loadCpuPercent)} / ${f(s.loadGenCpuPercent)} / ${f(s.influxCpuPercent)} / ${f(s.benchCpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
   const o = out.outage;
   return [
     `Benchmark ${out.date} (\`${out.command}\`): ${out.stations} stations x 8 parameters, ${out.stepS} s a step, 2 cores shared by the centre, InfluxDB 1.6.7 and the load generator. InfluxDB's raw ingest ceiling in the same run: ${f(out.influxCeiling.pointsPerSecond)} points/s.`,
     '',
-    '| offered readings/s | stored readings/s | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms | alert p50 / p99 ms (seen/expected) | centre peak RSS MB | centre CPU % (step and drain) | CPU % while offered: centre / load gen / InfluxDB / bench | stored / InfluxDB ceiling |',
+    '| offered readings/s | stored readings/s | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms | alert p50 / p99 ms (seen/expected) | centre peak RSS MB (heap used / external at the end) | centre CPU % (step and drain) | CPU % while offered: centre / load gen / InfluxDB / bench | stored / InfluxDB ceiling |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',

@@ -10,6 +10,6 @@ export { createMetricsRegistry } from './metrics-registry.js';
 export { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 export { createOpsRoutes, type OpsRoute, type OpsRoutesOptions } from './ops-routes.js';
 export { startLocalInfluxd, ensureInfluxd, findInfluxd, type LocalInfluxd } from './local-influxd.js';
-export { encodeReading, escapeTag } from './line-protocol.js';
+export { createReadingEncoder, encodeReading, escapeTag } from './line-protocol.js';
 export { validateMessage, MAX_PAYLOAD_BYTES, MAX_READINGS, type ValidationWindow, type ValidationResult } from './validate.js';
 export { runDeadLettersCommand, DEADLETTERS_USAGE } from './dead-letters-command.js';

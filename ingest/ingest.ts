@@ -7,7 +7,7 @@ import { createDeadLetterStore, type DeadLetterStore } from './dead-letters.js';
 import { createDelivery, type Delivery, type DeliveryStatus } from './delivery.js';
 import type { InfluxClient, InfluxWriteErrorKind } from './influx-client.js';
 import { createIngestMetrics, noMetrics, type IngestMetrics } from './ingest-metrics.js';
-import { encodeReading } from './line-protocol.js';
+import { createReadingEncoder } from './line-protocol.js';
 import { createSeqTracker } from './seq-tracker.js';
 import { createSpool, type Spool, type SpoolStats } from './spool.js';
 import { validateMessage, type ValidationWindow } from './validate.js';
@@ -113,6 +113,7 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
   const readings$ = new Subject<Reading>();
   const rejections$ = new Subject<RejectionEvent>();
   const seqTracker = createSeqTracker();
+  const encodeReading = createReadingEncoder();
   let spool: Spool | undefined;
   const metrics: IngestMetrics = options.registry ? createIngestMetrics(options.registry, () => spool!.stats()) : noMetrics;
 
@@ -200,9 +201,10 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
       }
 
       if (accepted > 0) {
-        let text = '';
-        for (const r of result.accepted) text += `${encodeReading(r)}\n`;
-        await theSpool.appendText(text, accepted, true);
+        // join() builds a flat string: the spool encodes it to bytes without flattening a rope first.
+        const lines = result.accepted.map(encodeReading);
+        lines.push('');
+        await theSpool.appendText(lines.join('\n'), accepted, true);
         // Durable now: the live path gets them at once, never waiting on InfluxDB.
         for (const r of result.accepted) readings$.next(r);
         metrics.accepted(accepted);

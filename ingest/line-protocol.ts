@@ -19,3 +19,32 @@ export function escapeTag(s: string): string {
 export function encodeReading(r: Reading): string {
   return `reading,parameter=${escapeTag(r.parameter)},station=${escapeTag(r.station)},status=${escapeTag(r.status)},zone=${escapeTag(r.zone)} value=${r.value} ${r.ts}`;
 }
+
+/**
+ * encodeReading with the tag part kept per series and status: the catalogue bounds how many
+ * there are, and ingest encodes every accepted reading, so the escaping is done once per series.
+ * The cache holds at most `maxEntries` (past that it starts afresh).
+ */
+export function createReadingEncoder(maxEntries = 200_000): (r: Reading) => string {
+  let prefixes = new Map<string, Map<string, string>>();
+  let size = 0;
+  return (r) => {
+    let byStation = prefixes.get(r.station);
+    if (!byStation) {
+      if (size >= maxEntries) {
+        prefixes = new Map();
+        size = 0;
+      }
+      prefixes.set(r.station, (byStation = new Map()));
+    }
+    // Parameter and status, which never holds the separator (validated as 00/01/02).
+    const key = r.status === '00' ? r.parameter : `${r.parameter}\u0000${r.status}`;
+    let prefix = byStation.get(key);
+    if (prefix === undefined) {
+      prefix = `reading,parameter=${escapeTag(r.parameter)},station=${escapeTag(r.station)},status=${escapeTag(r.status)},zone=${escapeTag(r.zone)} value=`;
+      byStation.set(key, prefix);
+      size++;
+    }
+    return `${prefix}${r.value} ${r.ts}`;
+  };
+}

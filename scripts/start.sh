@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 wanted=()
 [ -n "${INFLUX_URL:-}" ] || wanted+=(influxd:influxdb)
 bash scripts/ensure-deps.sh "${wanted[@]}"
-exec node bin/quantrac.js start --demo "$@"
+exec bin/quantrac start --demo "$@"

@@ -7,6 +7,9 @@ export interface LiveEncoder {
   readonly seriesCount: number;
   /** A series' number, 0 to seriesCount - 1; -1 for one the catalogue does not list. */
   slotOf(station: string, parameter: string): number;
+  /** The station index of each series, and its parameter's position at that station. */
+  readonly stationOfSlot: Int32Array;
+  readonly paramOfSlot: Int32Array;
   /** Rows for these readings, one per (station, measurement time), against `serverTime`. */
   rows(readings: Iterable<Reading>, serverTime: number): LiveRow[];
 }
@@ -33,8 +36,18 @@ export function createLiveEncoder(catalogue: Catalogue): LiveEncoder {
     paramIdx.push(new Map(s.parameters.map((p, j) => [p.parameter, j])));
   });
 
+  const stationOfSlot = new Int32Array(seriesCount);
+  const paramOfSlot = new Int32Array(seriesCount);
+  firstSlot.forEach((first, si) => {
+    const n = index.parameters[si]!.length;
+    stationOfSlot.fill(si, first, first + n);
+    for (let pi = 0; pi < n; pi++) paramOfSlot[first + pi] = pi;
+  });
+
   return {
     index,
+    stationOfSlot,
+    paramOfSlot,
     stationIndex: (station) => stationIdx.get(station),
     seriesCount,
     slotOf(station, parameter) {

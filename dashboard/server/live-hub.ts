@@ -2,6 +2,7 @@ import type { Observable, Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { Alert, AlertEvent, Catalogue, LiveFrame, Logger, Presence, Reading, StorageCondition } from '../../core/index.js';
 import { createLiveEncoder } from './live-encoder.js';
+import { ReadingColumns } from './reading-columns.js';
 
 export type LiveFormat = 'compact' | 'readings';
 
@@ -95,14 +96,17 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   const encoder = createLiveEncoder(options.catalogue);
   const stationCount = encoder.index.stations.length;
 
-  // Series are numbered by the encoder's index (slots): no string keys on the hot path.
-  const latest = new Array<Reading | undefined>(encoder.seriesCount);
+  // Series are numbered by the encoder's index (slots): no string keys on the hot path, and
+  // readings are kept as columns of numbers (ReadingColumns), never as objects.
+  const latest = new ReadingColumns(encoder.seriesCount);
+  latest.length = encoder.seriesCount;
+  latest.ts.fill(Number.NaN);
   const received = new Float64Array(stationCount).fill(Number.NaN);
   const presence = new Map<string, Presence>();
   let storage: StorageCondition | null = null;
   const clients = new Set<Client>();
   /** Readings for the next frame, in arrival order; once collapsed, one per series (see `collapsed`). */
-  let pending: Reading[] = [];
+  const pending = new ReadingColumns(Math.max(maxPending, encoder.seriesCount) + 1);
   /** Series -> its position in `pending` (-1: absent); used while `pending` is collapsed. */
   const slotPos = new Int32Array(encoder.seriesCount).fill(-1);
   /** Is `pending` collapsed (one entry per series, positions in `slotPos`)? */
@@ -142,47 +146,44 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   const collapsePending = (): void => {
     const before = pending.length;
     if (!collapsed) {
-      const out: Reading[] = [];
-      for (const r of pending) {
-        const slot = encoder.slotOf(r.station, r.parameter);
-        const i = slotPos[slot]!;
-        if (i < 0) {
-          slotPos[slot] = out.length;
-          out.push(r);
-        } else if (out[i]!.ts <= r.ts) out[i] = r;
+      let kept = 0;
+      for (let i = 0; i < pending.length; i++) {
+        const slot = pending.slot[i]!;
+        const at = slotPos[slot]!;
+        if (at < 0) {
+          slotPos[slot] = kept;
+          pending.move(i, kept++);
+        } else if (pending.ts[at]! <= pending.ts[i]!) pending.move(i, at);
       }
-      pending = out;
+      pending.length = kept;
       collapsed = true;
     }
     stats.coalesced += before - pending.length;
   };
   const clearPending = (): void => {
-    if (collapsed) for (const r of pending) slotPos[encoder.slotOf(r.station, r.parameter)] = -1;
+    if (collapsed) for (let i = 0; i < pending.length; i++) slotPos[pending.slot[i]!] = -1;
     collapsed = false;
-    pending = [];
+    pending.length = 0;
   };
 
   subs.push(options.readings$.subscribe(guarded('reading', (r: Reading) => {
     const slot = encoder.slotOf(r.station, r.parameter);
     if (slot < 0) return; // not in the catalogue (ingest refuses those): nothing to show it against
-    const prev = latest[slot];
-    if (!prev || prev.ts <= r.ts) latest[slot] = r;
-    const si = encoder.stationIndex(r.station)!;
+    if (!(latest.ts[slot]! > r.ts)) latest.set(slot, slot, r);
+    const si = encoder.stationOfSlot[slot]!;
     if (!(received[si]! >= r.receivedAt)) received[si] = r.receivedAt;
     version += 1;
     if (collapsed) {
       // Collapsed: one entry per series, replaced by newer readings (no re-collapsing).
       const i = slotPos[slot]!;
-      if (i < 0) {
-        slotPos[slot] = pending.length;
-        pending.push(r);
-      } else {
-        if (pending[i]!.ts <= r.ts) pending[i] = r;
+      if (i < 0) slotPos[slot] = pending.push(slot, r);
+      else {
+        if (pending.ts[i]! <= r.ts) pending.set(i, slot, r);
         stats.coalesced += 1;
       }
       return;
     }
-    pending.push(r);
+    pending.push(slot, r);
     if (pending.length > maxPending) collapsePending();
   })));
   if (options.presence$) {
@@ -206,7 +207,11 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     })));
   }
 
-  const latestReadings = (): Reading[] => latest.filter((r): r is Reading => r !== undefined);
+  const latestReadings = (): Reading[] => {
+    const out: Reading[] = [];
+    for (let slot = 0; slot < latest.length; slot++) if (!Number.isNaN(latest.ts[slot]!)) out.push(latest.reading(slot, encoder));
+    return out;
+  };
 
   const openAlerts = (): Alert[] => {
     try {
@@ -319,19 +324,21 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     } else if (pending.length > 0 || pendingPresence.size > 0) {
       const presenceList = [...pendingPresence.values()];
       const extra = presenceList.length > 0 ? { presence: presenceList } : {};
-      compact = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(pending, t), ...extra });
+      let list = pending.readings(encoder);
+      compact = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(list, t), ...extra });
       if (compact.length > tokens) {
         // Over budget: coalesce to the latest value per series; if that is still too much,
         // hold the frame until the bucket refills.
         collapsePending();
-        compact = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(pending, t), ...extra });
+        list = pending.readings(encoder);
+        compact = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(list, t), ...extra });
         if (compact.length > tokens && tokens < rate) compact = undefined;
       }
       if (pending.length > 0 && compact !== undefined) bytesPerReading = compact.length / pending.length;
       if (compact !== undefined) {
         tokens -= compact.length;
         if ([...clients].some((c) => c.format === 'readings')) {
-          verbose = JSON.stringify({ type: 'readings', serverTime: t, readings: pending, ...extra });
+          verbose = JSON.stringify({ type: 'readings', serverTime: t, readings: list, ...extra });
         }
         clearPending();
         pendingPresence = new Map();
@@ -359,7 +366,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       // Whatever made the frame fail is not kept for the next one: drop it and resync everyone.
       slotPos.fill(-1);
       collapsed = false;
-      pending = [];
+      pending.length = 0;
       pendingPresence = new Map();
       for (const c of clients) c.needsSnapshot = true;
       failed('frame tick', err);

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/quantrac.js', import.meta.url));
+/** The `quantrac` command as installed (bin/quantrac: Node with the heap bound, then bin/quantrac.js). */
+const BIN = fileURLToPath(new URL('../../bin/quantrac', import.meta.url));
 
 export interface CliProcess {
   readonly child: ChildProcess;
@@ -15,7 +16,7 @@ export interface CliProcess {
 
 /** Runs `quantrac <args>` as a child process, capturing its output. */
 export function runCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BIN, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { config as rxConfig, Subject } from 'rxjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadCatalogue, type Alert, type AlertEvent, type Catalogue, type Reading } from '../../core/index.js';
+import { loadCatalogue, type Alert, type AlertEvent, type Catalogue, type Presence, type Reading } from '../../core/index.js';
 import { createAuth } from '../../dashboard/server/auth.js';
 import { loggableUser } from '../../dashboard/server/auth-log-user.js';
 import { createLiveHub, type LiveHub } from '../../dashboard/server/live-hub.js';
@@ -220,24 +220,29 @@ describe('a failure inside the live hub never escapes (it would end the whole ce
     expect(unhandled).toEqual([]);
   });
 
-  it('a frame that cannot be built (a malformed reading) is dropped, logged, and the clients resync once it is replaced', () => {
+  it('a frame that cannot be built (a value that will not serialise) is dropped, logged, and the clients resync', () => {
     vi.useFakeTimers({ now: 1_790_000_000_000 });
     const logs = captureLog();
     const readings$ = new Subject<Reading>();
-    hub = createLiveHub({ catalogue, readings$, log: logs.log });
+    const presence$ = new Subject<Presence>();
+    hub = createLiveHub({ catalogue, readings$, presence$, log: logs.log });
     const ws = fakeSocket();
     hub.attach(ws.socket);
     const s = catalogue.stations[0]!;
     const p = s.parameters[0]!;
-    const base = { station: s.id, zone: catalogue.zoneOf(s.id)!.id, parameter: p.parameter, unit: p.unit, receivedAt: Date.now(), value: 1 };
-    readings$.next({ ...base, ts: Date.now(), status: undefined } as unknown as Reading);
+    const base = { station: s.id, zone: catalogue.zoneOf(s.id)!.id, parameter: p.parameter, unit: p.unit, receivedAt: Date.now(), value: 1, status: '00' as const };
+    readings$.next({ ...base, ts: Date.now() });
+    // Readings are held as numbers, so nothing in one can break a frame; a presence update whose
+    // serialisation throws stands in for whatever else might.
+    presence$.next({ station: s.id, state: 'online', ts: Date.now(), toJSON: () => { throw new Error('cannot serialise'); } } as unknown as Presence);
     // The timer callback threw before: out of the interval, an uncaught exception.
     expect(() => vi.advanceTimersByTime(1000)).not.toThrow();
     expect(logs.lines('live hub: frame tick failed')).toHaveLength(1);
-    readings$.next({ ...base, ts: Date.now() + 1, status: '00' });
+    readings$.next({ ...base, ts: Date.now() + 1 });
     vi.advanceTimersByTime(600);
     const types = ws.frames().map((f) => f.type);
     expect(types.lastIndexOf('snap')).toBeGreaterThan(0);
+    expect(types.at(-1)).toBe('delta');
     expect(unhandled).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue, type Catalogue } from '../../core/index.js';
-import { encodeReading, MAX_PAYLOAD_BYTES, validateMessage } from '../../ingest/index.js';
+import { createReadingEncoder, encodeReading, MAX_PAYLOAD_BYTES, validateMessage } from '../../ingest/index.js';
 
 const SEED = fileURLToPath(new URL('../../seeds/catalogue.json', import.meta.url));
 const STATION = 'BN-YENPHONG-F001-NT1';
@@ -101,6 +101,21 @@ describe('validateMessage: per-reading rejections keep the valid neighbours', ()
   it('a reading ts overrides the message ts; epoch ms and RFC 3339 offsets both work', () => {
     const r = check(msg([cod, { ...cod, parameter: 'TSS', ts: NOW - 60_000 }]));
     expect(r.accepted.map((a) => a.ts)).toEqual([Date.parse('2026-11-27T08:15:00+07:00'), NOW - 60_000]);
+  });
+
+  it('the cached encoder ingest uses writes the same lines as encodeReading, escaping, statuses and a full cache included', () => {
+    const encode = createReadingEncoder(3);
+    const base = { station: 'S 1,a=b', zone: 'Z\\1', parameter: 'COD', unit: 'mg/L', status: '00' as const, ts: NOW, receivedAt: NOW, value: 54.2 };
+    const readings = [
+      base,
+      { ...base, status: '01' as const, value: 7 },
+      { ...base, parameter: 'TSS', status: '02' as const, value: -0.5 },
+      { ...base, station: 'S2', zone: 'Z2', value: 1e-7 },
+      { ...base, station: 'S3', parameter: 'pH', value: 7.25 },
+      base,
+    ];
+    for (let round = 0; round < 2; round++) for (const r of readings) expect(encode(r)).toBe(encodeReading(r));
+    expect(encode(base)).toBe('reading,parameter=COD,station=S\\ 1\\,a\\=b,status=00,zone=Z\\\\1 value=54.2 ' + NOW);
   });
 
   it('strings built to break line protocol, in every string field, never reach a stored line', () => {

@@ -59,6 +59,8 @@ export const ConfigSchema = z.object({
   INGEST_BATCH_LINES: z.coerce.number().int().positive().default(5000),
   INGEST_FLUSH_MS: z.coerce.number().int().positive().default(200),
   INGEST_BATCH_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Batches in flight to InfluxDB at once; the checkpoint still advances in order. */
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
   /** Cap of the exponential backoff between InfluxDB write retries (retries never stop). */
   INGEST_RETRY_MAX_MS: z.coerce.number().int().positive().default(30_000),
   /** The storage backlog condition is raised when undelivered readings are older than this. */

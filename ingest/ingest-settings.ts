@@ -14,6 +14,7 @@ export function ingestSettings(config: Config): IngestSettings {
       batchLines: config.INGEST_BATCH_LINES,
       batchBytes: config.INGEST_BATCH_BYTES,
       flushMs: config.INGEST_FLUSH_MS,
+      concurrency: config.INGEST_CONCURRENCY,
       retryMaxMs: config.INGEST_RETRY_MAX_MS,
       drainMs: 3000,
     },

@@ -34,7 +34,7 @@ export interface RejectionEvent {
 
 export interface IngestSettings {
   spool: { budgetBytes: number; highWaterBytes: number; segmentBytes: number; maxSlowdownMs: number };
-  delivery: { batchLines: number; batchBytes: number; flushMs: number; retryMaxMs: number; drainMs: number };
+  delivery: { batchLines: number; batchBytes: number; flushMs: number; retryMaxMs: number; drainMs: number; concurrency?: number };
   deadLetters: { maxAgeDays: number; maxBytes: number };
   /** The backlog condition is raised when undelivered data is older than this, ms. */
   backlogAlertMs: number;

@@ -56,9 +56,9 @@ export const ConfigSchema = z.object({
   INFLUX_TOKEN: optionalString,
 
   /** Delivery batching: a batch is sent when it has this many lines or is this old. */
-  INGEST_BATCH_LINES: z.coerce.number().int().positive().default(5000),
+  INGEST_BATCH_LINES: z.coerce.number().int().positive().default(20_000),
   INGEST_FLUSH_MS: z.coerce.number().int().positive().default(200),
-  INGEST_BATCH_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  INGEST_BATCH_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   /** Batches in flight to InfluxDB at once; the checkpoint still advances in order. */
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
   /** Cap of the exponential backoff between InfluxDB write retries (retries never stop). */

@@ -42,7 +42,7 @@ export interface IngestSettings {
 
 export const DEFAULT_INGEST_SETTINGS: IngestSettings = {
   spool: { budgetBytes: 1024 ** 3, highWaterBytes: 512 * 1024 ** 2, segmentBytes: 16 * 1024 ** 2, maxSlowdownMs: 1000 },
-  delivery: { batchLines: 5000, batchBytes: 1024 ** 2, flushMs: 200, retryMaxMs: 30_000, drainMs: 3000 },
+  delivery: { batchLines: 20_000, batchBytes: 4 * 1024 ** 2, flushMs: 200, retryMaxMs: 30_000, drainMs: 3000 },
   deadLetters: { maxAgeDays: 90, maxBytes: 256 * 1024 ** 2 },
   backlogAlertMs: 60_000,
 };

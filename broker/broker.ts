@@ -41,7 +41,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxPayloadBytes: 256 * 1024,
   maxClientIdLength: 128,
   maxKeepaliveS: 300,
-  maxInflight: 100,
+  maxInflight: 16,
   maxOutboundBytes: 1024 * 1024,
   drainTimeoutMs: 5_000,
 };

@@ -19,7 +19,7 @@ export const ConfigSchema = z.object({
   /** Per-client limits (broker/, issue 3). */
   MQTT_MAX_CLIENT_ID_LENGTH: z.coerce.number().int().min(23).default(128),
   MQTT_MAX_KEEPALIVE_S: z.coerce.number().int().positive().max(65535).default(300),
-  MQTT_MAX_INFLIGHT: z.coerce.number().int().positive().default(100),
+  MQTT_MAX_INFLIGHT: z.coerce.number().int().positive().default(16),
   MQTT_MAX_OUTBOUND_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   MQTT_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** Login throttling: failed logins per source address per minute, then refused this long. */

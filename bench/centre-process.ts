@@ -44,10 +44,10 @@ export async function startCentreProcess(options: { dir: string; influxUrl: stri
 
   const mqttPort = await freePort();
   const httpPort = await freePort();
-  // Node flags for a run (--cpu-prof) go through NODE_OPTIONS; the command's own flags win over them.
-  const nodeOptions = [process.env.NODE_OPTIONS ?? '', ...(options.nodeArgs ?? [])].join(' ').trim();
+  // Node flags for a run (--cpu-prof, which NODE_OPTIONS refuses) go through QUANTRAC_NODE_FLAGS.
+  const nodeFlags = (options.nodeArgs ?? []).join(' ');
   const child = spawn(BIN, ['start'], {
-    env: { ...process.env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}), MQTT_PORT: String(mqttPort), HTTP_PORT: String(httpPort), DATA_DIR: options.dir, INFLUX_URL: options.influxUrl, INFLUX_DB: options.db, CATALOGUE: options.cataloguePath, LOG_LEVEL: 'warn', ...options.env },
+    env: { ...process.env, ...(nodeFlags ? { QUANTRAC_NODE_FLAGS: nodeFlags } : {}), MQTT_PORT: String(mqttPort), HTTP_PORT: String(httpPort), DATA_DIR: options.dir, INFLUX_URL: options.influxUrl, INFLUX_DB: options.db, CATALOGUE: options.cataloguePath, LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       'outage-rate': { type: 'string', default: '10000' },
       /** Profile the centre (node --cpu-prof); the .cpuprofile lands in bench/results/profiles/. */
       'cpu-prof': { type: 'boolean', default: false },
-      /** Extra node flags for the centre, space-separated (e.g. "--max-semi-space-size=32"), through NODE_OPTIONS; its heap bound is QUANTRAC_HEAP_MB (--centre-env). */
+      /** Extra node flags for the centre, space-separated (e.g. "--max-semi-space-size=32"), through QUANTRAC_NODE_FLAGS (bin/quantrac); its heap is QUANTRAC_HEAP_MB and QUANTRAC_SEMI_SPACE_MB (--centre-env). */
       'centre-node-args': { type: 'string', default: '' },
       /** Extra environment for the centre, as NAME=value,NAME=value (e.g. QUANTRAC_HEAP_MB=384). */
       'centre-env': { type: 'string', default: '' },

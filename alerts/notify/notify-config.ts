@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { AlertEventTypeSchema, ConfigError, SeveritySchema, type Catalogue } from '../../core/index.js';
@@ -88,10 +88,14 @@ export async function loadNotifyConfig(path: string, options: { dataDir: string;
   const config = parseNotifyConfig(raw, options.catalogue, `notify (${path})`);
   const rel = relative(resolve(options.dataDir), resolve(path));
   const underDataDir = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-  if (!underDataDir) {
-    for (const [name, w] of Object.entries(config.webhooks)) {
-      if (w.secret !== undefined) throw new ConfigError(`notify (${path}): webhooks.${name}.secret: secrets belong in DATA_DIR or the environment (ALERTS_WEBHOOK_SECRET), not in ${path}`);
-    }
+  const withSecret = Object.entries(config.webhooks).find(([, w]) => w.secret !== undefined)?.[0];
+  if (withSecret !== undefined && !underDataDir) {
+    throw new ConfigError(`notify (${path}): webhooks.${withSecret}.secret: secrets belong in DATA_DIR or the environment (ALERTS_WEBHOOK_SECRET), not in ${path}`);
+  }
+  if (withSecret !== undefined) {
+    // Like ssh with a private key: a secret others may read is refused, with the fix.
+    const { mode } = await stat(path);
+    if ((mode & 0o077) !== 0) throw new ConfigError(`notify (${path}): holds webhook secrets but is readable by others (mode ${(mode & 0o777).toString(8)}): run chmod 600 ${path}`);
   }
   return config;
 }

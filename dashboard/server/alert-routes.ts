@@ -11,14 +11,20 @@ export interface AlertRoutesOptions {
   now?: () => number;
 }
 
-const AckSchema = z.object({ note: z.string().trim().max(1000).optional() });
+/**
+ * A person's free text (a note, a reason): newlines and tabs are fine, other control characters
+ * are refused with a 400 naming the field. They would reach logs, CSV exports and e-mails;
+ * storage neutralises them as well, but the caller should hear about it.
+ */
+const humanText = (max: number) => z.string().trim().max(max).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(s), 'control characters are not allowed');
+const AckSchema = z.object({ note: humanText(1000).optional() });
 const SilenceInputSchema = z.object({
   station: z.string(),
   parameter: z.string().optional(),
   /** Epoch ms; or give durationMin. */
   until: z.number().int().optional(),
   durationMin: z.number().positive().max(30 * 24 * 60).optional(),
-  reason: z.string().trim().max(500).optional(),
+  reason: humanText(500).optional(),
 });
 
 /**

@@ -127,6 +127,12 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     expect((await viewer.fetch('/api/silences', { json: { station: station.id, durationMin: 10 } })).status).toBe(403);
     expect(centre.alerts.open().find((a) => a.id === id)?.state).toBe('firing');
 
+    // Control characters in a note or reason are refused at the API (newlines are fine).
+    const bell = await operator.fetch(path, { json: { note: 'gọi\u0007 nhà máy' } });
+    expect(bell.status).toBe(400);
+    expect(JSON.stringify(await bell.json())).toContain('control characters');
+    expect(centre.alerts.open().find((a) => a.id === id)?.state).toBe('firing');
+    expect((await operator.fetch('/api/silences', { json: { station: station.id, durationMin: 5, reason: 'esc\u001b[2J' } })).status).toBe(400);
     const ok = await operator.fetch(path, { json: { note: 'đã gọi nhà máy' } });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { alert: Alert }).alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: operator.username, note: 'đã gọi nhà máy' });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,7 +63,11 @@ describe('alert rules and routing files', () => {
     await writeFile(join(dir, 'notify.json'), JSON.stringify(withSecret));
     await expect(loadNotifyConfig(join(dir, 'notify.json'), { dataDir })).rejects.toThrow(/webhooks\.ops\.secret: secrets belong in DATA_DIR or the environment/);
     await import('node:fs/promises').then((fs) => fs.mkdir(dataDir));
-    await writeFile(join(dataDir, 'notify.json'), JSON.stringify(withSecret));
+    await writeFile(join(dataDir, 'notify.json'), JSON.stringify(withSecret), { mode: 0o644 });
+    await chmod(join(dataDir, 'notify.json'), 0o644);
+    // Secrets others may read are refused, with the fix named.
+    await expect(loadNotifyConfig(join(dataDir, 'notify.json'), { dataDir })).rejects.toThrow(`holds webhook secrets but is readable by others (mode 644): run chmod 600 ${join(dataDir, 'notify.json')}`);
+    await chmod(join(dataDir, 'notify.json'), 0o600);
     const config = loadConfig({ DATA_DIR: dataDir, CATALOGUE: 'seeds/catalogue.json' });
     const catalogue = await loadCatalogue('seeds/catalogue.json');
     const settings = await loadAlertSettings({ ...config }, catalogue);

@@ -15,7 +15,8 @@ export interface WireClient {
   end(): Promise<void>;
 }
 
-function remainingLength(n: number): number[] {
+/** MQTT's Remaining Length: a variable byte integer of 1-4 bytes. */
+export function remainingLength(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n % 128;
@@ -26,25 +27,29 @@ function remainingLength(n: number): number[] {
   return out;
 }
 
-function utf8Field(s: string): Buffer {
-  const b = Buffer.from(s, 'utf8');
+/** A length-prefixed string (or bytes) field. */
+export function utf8Field(s: string | Buffer): Buffer {
+  const b = Buffer.isBuffer(s) ? s : Buffer.from(s, 'utf8');
   const len = Buffer.alloc(2);
   len.writeUInt16BE(b.length);
   return Buffer.concat([len, b]);
 }
 
-export function connectPacket(o: { clientId: string; username?: string; password?: string; keepaliveS: number }): Buffer {
-  let flags = 0x02; // clean session
+/** A whole packet: the type byte, the Remaining Length, the body. */
+export const mqttFrame = (type: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([type, ...remainingLength(body.length)]), body]);
+
+export function connectPacket(o: { clientId: string; username?: string; password?: string; keepaliveS: number; will?: { topic: string; payload: string }; clean?: boolean }): Buffer {
+  let flags = o.clean === false ? 0 : 0x02; // clean session unless asked otherwise
+  if (o.will) flags |= 0x04 | (1 << 3) | 0x20; // will, QoS 1, retain
   if (o.username !== undefined) flags |= 0x80;
   if (o.password !== undefined) flags |= 0x40;
   const keepalive = Buffer.alloc(2);
   keepalive.writeUInt16BE(o.keepaliveS);
-  const body = Buffer.concat([
-    utf8Field('MQTT'), Buffer.from([4, flags]), keepalive, utf8Field(o.clientId),
-    ...(o.username !== undefined ? [utf8Field(o.username)] : []),
-    ...(o.password !== undefined ? [utf8Field(o.password)] : []),
-  ]);
-  return Buffer.concat([Buffer.from([0x10, ...remainingLength(body.length)]), body]);
+  const parts = [utf8Field('MQTT'), Buffer.from([4, flags]), keepalive, utf8Field(o.clientId)];
+  if (o.will) parts.push(utf8Field(o.will.topic), utf8Field(o.will.payload));
+  if (o.username !== undefined) parts.push(utf8Field(o.username));
+  if (o.password !== undefined) parts.push(utf8Field(o.password));
+  return mqttFrame(0x10, Buffer.concat(parts));
 }
 
 /** Connects and waits for CONNACK 0; rejects with the return code otherwise. */

@@ -1,5 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
+import { connectPacket, mqttFrame, utf8Field } from '../../bench/mqtt-wire.js';
 
 /**
  * MQTT test clients: mqtt.js with a chosen source address (throttling tests), a CONNECT that
@@ -37,42 +38,12 @@ export function tryConnect(url: string, options: IClientOptions & { localAddress
   });
 }
 
-function varint(n: number): Buffer {
-  const bytes: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    bytes.push(b);
-  } while (n > 0);
-  return Buffer.from(bytes);
-}
-const str = (s: string | Buffer): Buffer => {
-  const b = Buffer.isBuffer(s) ? s : Buffer.from(s);
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(b.length);
-  return Buffer.concat([len, b]);
-};
-const frame = (type: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([type]), varint(body.length), body]);
-
-export function connectPacket(o: { clientId: string; username?: string; password?: string; keepaliveS: number; will?: { topic: string; payload: string }; clean?: boolean }): Buffer {
-  let flags = o.clean === false ? 0 : 0x02; // clean session unless asked otherwise
-  if (o.will) flags |= 0x04 | (1 << 3) | 0x20; // will, QoS 1, retain
-  if (o.username !== undefined) flags |= 0x80;
-  if (o.password !== undefined) flags |= 0x40;
-  const keepalive = Buffer.alloc(2);
-  keepalive.writeUInt16BE(o.keepaliveS);
-  const parts = [str('MQTT'), Buffer.from([4, flags]), keepalive, str(o.clientId)];
-  if (o.will) parts.push(str(o.will.topic), str(o.will.payload));
-  if (o.username !== undefined) parts.push(str(o.username));
-  if (o.password !== undefined) parts.push(str(o.password));
-  return frame(0x10, Buffer.concat(parts));
-}
+export { connectPacket };
 
 export function subscribePacket(messageId: number, topic: string, qos = 1): Buffer {
   const id = Buffer.alloc(2);
   id.writeUInt16BE(messageId);
-  return frame(0x82, Buffer.concat([id, str(topic), Buffer.from([qos])]));
+  return mqttFrame(0x82, Buffer.concat([id, utf8Field(topic), Buffer.from([qos])]));
 }
 
 export interface RawPacket { type: number; body: Buffer }

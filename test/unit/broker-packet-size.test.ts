@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { createPacketSizeScanner, guardPacketSize } from '../../broker/packet-size-guard.js';
+import { remainingLength } from '../../bench/mqtt-wire.js';
 
 /** An MQTT fixed header: type byte and the Remaining Length as a variable byte integer. */
-function header(type: number, length: number): Buffer {
-  const bytes = [type];
-  let x = length;
-  do {
-    let b = x % 128;
-    x = Math.floor(x / 128);
-    if (x > 0) b |= 0x80;
-    bytes.push(b);
-  } while (x > 0);
-  return Buffer.from(bytes);
-}
+const header = (type: number, length: number): Buffer => Buffer.from([type, ...remainingLength(length)]);
 const packet = (length: number): Buffer => Buffer.concat([header(0x30, length), Buffer.alloc(length, 7)]);
 
 describe('packet size scanner', () => {

@@ -86,7 +86,8 @@ describe('delivery loop', () => {
     expect(gates).toHaveLength(2); // a third is not sent while the head holds a slot
     gates[0]!.release();
     await vi.waitFor(() => expect(gates).toHaveLength(3), { timeout: 5000, interval: 5 });
-    expect(spool.checkpoint).toBeGreaterThan(first);
+    // The checkpoint is written off the send loop (its own fsyncs), so it lands a moment later.
+    await vi.waitFor(() => expect(spool.checkpoint).toBeGreaterThan(first), { timeout: 5000, interval: 5 });
     gates[2]!.release();
     await drained();
     expect(gates.map((g) => g.lines.length)).toEqual([10, 10, 10]);

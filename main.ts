@@ -9,7 +9,7 @@ import { createDashboard, type Dashboard } from './dashboard/index.js';
 import { createReports } from './reports/index.js';
 import { loadScenarioFile, scenarioFileOptions, startSimulator, type Simulator } from './simulators/index.js';
 import { createLegacyAdapter, type LegacyAdapter } from './legacy/index.js';
-import { createAlerts, loadAlertSettings, type Alerts } from './alerts/index.js';
+import { createAlerts, loadAlertSettings, startAlertsWorker, type AlertsService } from './alerts/index.js';
 
 export const ROOT = fileURLToPath(new URL('.', import.meta.url));
 export const WEB_DIST = join(ROOT, 'dashboard', 'web', 'dist');
@@ -23,8 +23,8 @@ export interface Centre {
   readonly broker: Broker;
   readonly ingest: Ingest;
   readonly dashboard: Dashboard;
-  /** The alerts engine (alerts/): implements AlertsApi, `events$` for the dashboard. */
-  readonly alerts: Alerts;
+  /** The alerts part (alerts/), in its worker or on this thread (ALERTS_THREAD): AlertsApi, `events$` for the dashboard. */
+  readonly alerts: AlertsService;
   /** The one prom-client registry: every part registers its metrics here; served at /metrics. */
   readonly metrics: Registry;
   readonly simulator?: Simulator;
@@ -86,17 +86,22 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
     // The broker comes later, so presence and MQTT publishing reach alerts through these two.
     const presence$ = new Subject<Presence>();
     let alertsBroker: Broker | undefined;
-    const alerts = await createAlerts({
-      ...(await loadAlertSettings(config, catalogue)),
+    const alertsParts = {
       catalogue,
       readings$: ingest.readings$,
       presence$: presence$.asObservable(),
       storage$: ingest.storage$,
-      append: (lines) => ingest.appendLines(lines),
-      query: (q) => influx.query(q),
-      publish: (topic, payload) => alertsBroker?.publish(topic, payload, { qos: 1 }) ?? Promise.resolve(),
+      append: (lines: string[]) => ingest.appendLines(lines),
+      query: (q: string) => influx.query(q),
+      publish: (topic: string, payload: string) => alertsBroker?.publish(topic, payload, { qos: 1 }) ?? Promise.resolve(),
       log: log.child({ component: 'alerts' }),
-    });
+    };
+    // The settings are loaded here in both cases, so a bad rules or notify file stops the start
+    // with its error; the worker loads them again from the same files.
+    const alertSettings = await loadAlertSettings(config, catalogue);
+    const alerts: AlertsService = config.ALERTS_THREAD === 'worker'
+      ? await startAlertsWorker({ ...alertsParts, config, registry: metrics })
+      : await createAlerts({ ...alertSettings, ...alertsParts });
     cleanups.push(() => alerts.close());
 
     // /metrics and /healthz, public, on the dashboard's server.

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { asyncScheduler, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import {
   alertsTopic,
+  type Alert,
   type AlertEvent,
+  type Silence,
   type AlertsApi,
   type Catalogue,
   type Clock,
@@ -20,6 +22,7 @@ import { EMPTY_NOTIFY_CONFIG, type NotifyConfig } from './notify/notify-config.j
 import type { WebhookRequest } from './notify/webhook.js';
 import { checkReminders } from './reminders.js';
 import { createRules, type Rules } from './rules-config.js';
+import type { SilenceInput } from './silences.js';
 
 export interface AlertsOptions {
   catalogue: Catalogue;
@@ -50,13 +53,12 @@ export interface AlertsOptions {
   post?: (req: WebhookRequest) => Promise<void>;
 }
 
-export interface Alerts extends AlertsApi {
+/** The alerts part as the centre sees it, on this thread (createAlerts) or in a worker (startAlertsWorker). */
+export interface AlertsService extends AlertsApi {
   /** Every alert event as it happens, for the dashboard. */
   readonly events$: Observable<AlertEvent>;
   /** How many open alerts were restored from InfluxDB at start. */
   readonly restored: number;
-  readonly engine: AlertEngine;
-  readonly notifier: Notifier;
   /**
    * Rebuilds one station's open alerts from InfluxDB, quietly (ARCHITECTURE.md, "Scaling out":
    * when a station's gateway moves to this node). Returns how many were restored.
@@ -65,6 +67,13 @@ export interface Alerts extends AlertsApi {
   /** Resolves when event writes and notifications under way are done. */
   flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface Alerts extends AlertsService {
+  readonly engine: AlertEngine;
+  readonly notifier: Notifier;
+  acknowledge(id: string, by: string, note?: string): Alert | undefined;
+  silence(input: SilenceInput): Silence;
 }
 
 /**

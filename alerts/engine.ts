@@ -41,6 +41,22 @@ export interface AlertEngine {
 
 const SEVERITY_RANK: Record<Severity, number> = { warning: 1, critical: 2 };
 
+/** The alerts a filter selects, as copies, most urgent first: critical before warning, then the oldest. */
+export function selectAlerts(alerts: Iterable<Alert>, filter: AlertFilter = {}): Alert[] {
+  const out: Alert[] = [];
+  for (const a of alerts) {
+    if (filter.station !== undefined && a.station !== filter.station) continue;
+    if (filter.zone !== undefined && a.zone !== filter.zone) continue;
+    if (filter.severity !== undefined && a.severity !== filter.severity) continue;
+    if (filter.rule !== undefined && a.rule !== filter.rule) continue;
+    if (filter.from !== undefined && a.updatedAt < filter.from) continue;
+    if (filter.to !== undefined && a.since > filter.to) continue;
+    out.push({ ...a });
+  }
+  out.sort((x, y) => SEVERITY_RANK[y.severity] - SEVERITY_RANK[x.severity] || x.since - y.since);
+  return filter.limit !== undefined && filter.limit >= 0 ? out.slice(0, filter.limit) : out;
+}
+
 /**
  * The rules engine proper: per-station state, dispatch of readings, presence and storage
  * condition to the rules, and the index of visible alerts. Pure and synchronous, so unit
@@ -186,22 +202,10 @@ export function createAlertEngine(options: EngineOptions): AlertEngine {
       return { silence, affected };
     },
 
-    open(filter = {}) {
+    open(filter) {
       const out: Alert[] = [];
-      for (const t of visible.values()) {
-        const a = t.alert;
-        if (!a) continue;
-        if (filter.station !== undefined && a.station !== filter.station) continue;
-        if (filter.zone !== undefined && a.zone !== filter.zone) continue;
-        if (filter.severity !== undefined && a.severity !== filter.severity) continue;
-        if (filter.rule !== undefined && a.rule !== filter.rule) continue;
-        if (filter.from !== undefined && a.updatedAt < filter.from) continue;
-        if (filter.to !== undefined && a.since > filter.to) continue;
-        out.push({ ...a });
-      }
-      // Most urgent first: critical before warning, then the oldest.
-      out.sort((x, y) => SEVERITY_RANK[y.severity] - SEVERITY_RANK[x.severity] || x.since - y.since);
-      return filter.limit !== undefined && filter.limit >= 0 ? out.slice(0, filter.limit) : out;
+      for (const t of visible.values()) if (t.alert) out.push(t.alert);
+      return selectAlerts(out, filter);
     },
 
     *openTracks() {

@@ -77,8 +77,9 @@ export interface AlertFilter {
 export interface AlertsApi {
   open(filter?: AlertFilter): Alert[];
   history(filter?: AlertFilter): Promise<AlertEvent[]>;
-  acknowledge(id: string, by: string, note?: string): Alert | undefined;
-  silence(input: { station: string; parameter?: string; until: number; by: string; reason?: string }): Silence;
+  /** A promise when the rules run in the alerts worker (ALERTS_THREAD=worker). */
+  acknowledge(id: string, by: string, note?: string): Alert | undefined | Promise<Alert | undefined>;
+  silence(input: { station: string; parameter?: string; until: number; by: string; reason?: string }): Silence | Promise<Silence>;
   silences(): Silence[];
 }
 

@@ -82,6 +82,11 @@ export const ConfigSchema = z.object({
   ALERTS_NOTIFY_FILE: optionalString,
   /** How often wall-clock rules (transmission interrupted), reminders and silences are checked. */
   ALERTS_TICK_MS: z.coerce.number().int().positive().default(5000),
+  /**
+   * Where the alert rules run: `worker` (a thread of their own, on the second core; the main
+   * thread keeps the broker and the durable path) or `main` (one thread for everything).
+   */
+  ALERTS_THREAD: z.enum(['worker', 'main']).default('worker'),
   /** Signs webhook bodies (X-Quantrac-Signature: sha256=HMAC); secrets only from the environment or DATA_DIR. */
   ALERTS_WEBHOOK_SECRET: optionalString,
   /** E-mail to on-call people; unset SMTP_HOST: e-mail off. */

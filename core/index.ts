@@ -13,3 +13,4 @@ export * from './free-port.js';
 export * from './timestamp.js';
 export * from './alert.js';
 export * from './report.js';
+export * from './series-index.js';

@@ -89,7 +89,7 @@ export function createAlertRoutes(options: AlertRoutesOptions): ApiRoutes {
       requireRole(ctx, 'operator');
       const id = decodeURIComponent(ack[1]!);
       const { note } = await body(req, AckSchema);
-      const alert = engine().acknowledge(id, ctx.principal.user.name, note || undefined);
+      const alert = await engine().acknowledge(id, ctx.principal.user.name, note || undefined);
       if (!alert) throw new HttpError(404, 'ERR_NO_ALERT', `no open alert "${id}"`);
       log.info({ alert: id, user: ctx.principal.user.name }, 'alert acknowledged');
       json(res, 200, { alert });
@@ -110,7 +110,7 @@ export function createAlertRoutes(options: AlertRoutesOptions): ApiRoutes {
       const until = input.until ?? (input.durationMin !== undefined ? now() + input.durationMin * 60_000 : undefined);
       if (until === undefined || until <= now()) throw new HttpError(400, 'ERR_BAD_UNTIL', 'give until (epoch ms, in the future) or durationMin');
       if (until - now() > 30 * 86_400_000) throw new HttpError(400, 'ERR_BAD_UNTIL', 'a silence lasts at most 30 days');
-      const silence = engine().silence({
+      const silence = await engine().silence({
         station: input.station,
         until,
         by: ctx.principal.user.name,

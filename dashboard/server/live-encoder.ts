@@ -1,4 +1,4 @@
-import { wireValue, type Catalogue, type LiveIndex, type LiveRow, type Reading } from '../../core/index.js';
+import { createSeriesIndex, wireValue, type Catalogue, type LiveIndex, type LiveRow, type Reading } from '../../core/index.js';
 
 export interface LiveEncoder {
   readonly index: LiveIndex;
@@ -20,47 +20,29 @@ export interface LiveEncoder {
  * validation) is left out rather than breaking the frame.
  */
 export function createLiveEncoder(catalogue: Catalogue): LiveEncoder {
-  const index: LiveIndex = { stations: [], zones: [], parameters: [], units: [] };
-  const stationIdx = new Map<string, number>();
-  const paramIdx: Array<Map<string, number>> = [];
-  const firstSlot: number[] = [];
-  let seriesCount = 0;
-  catalogue.stations.forEach((s, i) => {
-    firstSlot.push(seriesCount);
-    seriesCount += s.parameters.length;
-    stationIdx.set(s.id, i);
-    index.stations.push(s.id);
-    index.zones.push(catalogue.zoneOf(s.id)?.id ?? '');
-    index.parameters.push(s.parameters.map((p) => p.parameter));
-    index.units.push(s.parameters.map((p) => p.unit));
-    paramIdx.push(new Map(s.parameters.map((p, j) => [p.parameter, j])));
-  });
-
-  const stationOfSlot = new Int32Array(seriesCount);
-  const paramOfSlot = new Int32Array(seriesCount);
-  firstSlot.forEach((first, si) => {
-    const n = index.parameters[si]!.length;
-    stationOfSlot.fill(si, first, first + n);
-    for (let pi = 0; pi < n; pi++) paramOfSlot[first + pi] = pi;
-  });
+  const series = createSeriesIndex(catalogue);
+  const index: LiveIndex = {
+    stations: [...series.stations],
+    zones: catalogue.stations.map((s) => catalogue.zoneOf(s.id)?.id ?? ''),
+    parameters: series.parameters.map((p) => [...p]),
+    units: catalogue.stations.map((s) => s.parameters.map((p) => p.unit)),
+  };
+  const { stationOfSlot, paramOfSlot, seriesCount } = series;
+  const stationOf = (station: string): number | undefined => series.stationIndex(station);
+  const paramIdx = series.parameters.map((ps) => new Map(ps.map((p, j) => [p, j])));
 
   return {
     index,
     stationOfSlot,
     paramOfSlot,
-    stationIndex: (station) => stationIdx.get(station),
+    stationIndex: stationOf,
     seriesCount,
-    slotOf(station, parameter) {
-      const si = stationIdx.get(station);
-      if (si === undefined) return -1;
-      const pi = paramIdx[si]!.get(parameter);
-      return pi === undefined ? -1 : firstSlot[si]! + pi;
-    },
+    slotOf: (station, parameter) => series.slotOf(station, parameter),
     rows(readings, serverTime) {
       // station index -> ts -> row under construction
       const groups = new Map<number, Map<number, { values: Array<number | null>; statuses: string[] | undefined }>>();
       for (const r of readings) {
-        const si = stationIdx.get(r.station);
+        const si = stationOf(r.station);
         if (si === undefined) continue;
         const pi = paramIdx[si]!.get(r.parameter);
         if (pi === undefined) continue;

@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { Subject, type Observable, type Subscription } from 'rxjs';
@@ -6,6 +7,7 @@ import type { AlertsService } from './alerts.js';
 import { selectAlerts } from './engine.js';
 import { loadHistory, type QueryFn } from './event-store.js';
 import { createReadingBatcher } from './reading-batch.js';
+import { alertsWorkerEntry } from './worker-bundle.js';
 import type { AlertsState, AlertsWorkerData, CallMethod, FromWorker, ToWorker } from './worker-protocol.js';
 
 export interface AlertsWorkerOptions {
@@ -45,6 +47,8 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
   const metrics = options.registry ? {
     backlog: new Gauge({ name: 'quantrac_alerts_worker_backlog_readings', help: 'Readings sent to the alerts worker and not yet evaluated', registers: [options.registry] }),
     dropped: new Counter({ name: 'quantrac_alerts_readings_dropped_total', help: 'Readings the alerts rules never saw (worker down or too far behind)', registers: [options.registry] }),
+    heapUsed: new Gauge({ name: 'quantrac_alerts_worker_heap_used_bytes', help: 'V8 heap used by the alerts worker', registers: [options.registry] }),
+    heapTotal: new Gauge({ name: 'quantrac_alerts_worker_heap_total_bytes', help: 'V8 heap held by the alerts worker', registers: [options.registry] }),
     restarts: new Counter({ name: 'quantrac_alerts_worker_restarts_total', help: 'Alerts workers started again after one died', registers: [options.registry] }),
   } : undefined;
 
@@ -103,6 +107,10 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
         backlog -= m.readings;
         metrics?.backlog.set(backlog);
         break;
+      case 'heap':
+        metrics?.heapUsed.set(m.used);
+        metrics?.heapTotal.set(m.total);
+        break;
       case 'log': {
         const target = Object.keys(m.bindings).length > 0 ? log.child(m.bindings) : log;
         target[m.level](m.obj, m.msg);
@@ -133,8 +141,30 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
     }
   };
 
+  const entry = await alertsWorkerEntry(log);
+  // Node bug (nodejs/node#43991): heap flags given to the process (bin/quantrac passes
+  // --max-old-space-size and --max-semi-space-size) override a worker's resourceLimits, and the
+  // worker would get the main thread's large young generation. They are zeroed while the
+  // worker's heap is set up (the main thread's heap is configured already), then restored.
+  const heapFlags = process.execArgv.filter((a) => /^--max[-_](old|semi)[-_]space[-_]size=/.test(a));
+  const setHeapFlags = (zero: boolean): void => {
+    for (const f of heapFlags) v8.setFlagsFromString(zero ? f.replace(/=.*/, '=0') : f);
+  };
   const spawn = (): Promise<void> => new Promise<void>((resolve, reject) => {
-    const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData, name: 'alerts' });
+    // Its own heap, bounded like the main thread's (bin/quantrac): a small young generation,
+    // since readings live there only for one batch.
+    setHeapFlags(true);
+    let flagsBack = false;
+    const restoreFlags = (): void => {
+      if (!flagsBack) setHeapFlags(false);
+      flagsBack = true;
+    };
+    const w = new Worker(entry, {
+      workerData,
+      name: 'alerts',
+      resourceLimits: { maxOldGenerationSizeMb: options.config.ALERTS_WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+    });
+    w.once('online', restoreFlags);
     worker = w;
     ready = false;
     backlog = 0;
@@ -144,8 +174,13 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
       reject: (e: Error) => { settled = true; reject(e); },
     };
     w.on('message', (m: FromWorker) => onMessage(w, m, started));
-    w.on('error', (err) => log.error({ err }, 'the alerts worker failed'));
+    w.on('error', (err) => {
+      restoreFlags();
+      const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      log.error({ err, ...(oom ? { fix: `raise ALERTS_WORKER_HEAP_MB (now ${options.config.ALERTS_WORKER_HEAP_MB})` } : {}) }, 'the alerts worker failed');
+    });
     w.on('exit', (code) => {
+      restoreFlags();
       if (worker === w) {
         worker = undefined;
         ready = false;

@@ -19,7 +19,7 @@ export interface ReadingBatcher {
   /** Adds a reading; false for a series the catalogue does not list (impossible after validation). */
   push(r: Reading): boolean;
   readonly size: number;
-  /** The readings so far, and a fresh buffer for the next. */
+  /** The readings so far, in a buffer of their own; the batcher starts over. */
   take(): ReadingBatch | undefined;
 }
 
@@ -48,8 +48,9 @@ export function createReadingBatcher(index: SeriesIndex, capacity = 8192): Readi
     },
     take() {
       if (n === 0) return undefined;
-      const batch = { n, data: data.subarray(0, n * STRIDE) };
-      data = new Float64Array(capacity * STRIDE);
+      // A copy of just the readings: the working buffer stays here for the next batch, and
+      // what is handed over (and freed by the other thread) is no bigger than it needs to be.
+      const batch = { n, data: data.slice(0, n * STRIDE) };
       n = 0;
       return batch;
     },

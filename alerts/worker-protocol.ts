@@ -33,6 +33,7 @@ export type FromWorker =
   | { t: 'state'; state: string }
   | { t: 'events'; events: AlertEvent[] }
   | { t: 'done'; readings: number }
+  | { t: 'heap'; used: number; total: number }
   | { t: 'log'; level: LogLevel; bindings: Record<string, unknown>; obj: Record<string, unknown>; msg?: string }
   | { t: 'query'; id: number; q: string }
   | { t: 'append'; id: number; lines: string[] }

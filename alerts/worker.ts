@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Subject } from 'rxjs';
 import { createSeriesIndex, parseCatalogue, QuantracError, type AlertEvent, type Logger, type Presence, type Reading, type StorageCondition } from '../core/index.js';
@@ -77,6 +78,13 @@ const flushEvents = (): void => {
   events = [];
   post({ t: 'events', events: batch });
 };
+
+// The worker's own heap, for /metrics (the main thread's process metrics do not see it).
+const heapTimer = setInterval(() => {
+  const h = getHeapStatistics();
+  post({ t: 'heap', used: h.used_heap_size, total: h.total_heap_size });
+}, 5000);
+heapTimer.unref();
 
 // Pending alerts change (appear, change severity, vanish) without an event: look a few times a second.
 const stateTimer = setInterval(() => {
@@ -161,6 +169,7 @@ port.on('message', (m: ToWorker) => {
     }
     case 'close':
       clearInterval(stateTimer);
+      clearInterval(heapTimer);
       void (alerts?.close() ?? Promise.resolve()).finally(() => {
         flushEvents();
         post({ t: 'closed' });

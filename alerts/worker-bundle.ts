@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Logger } from '../core/index.js';
+
+const PROJECT = fileURLToPath(new URL('..', import.meta.url));
+let built: Promise<URL> | undefined;
+
+/**
+ * The alerts worker's entry file. The centre runs its TypeScript through tsx, whose loader
+ * costs a worker about 55 MB (a hooks thread and its own compiler state): instead the worker's
+ * sources are bundled once with esbuild into one JavaScript file under
+ * node_modules/.cache/quantrac (named by its content; packages stay imports, resolved from the
+ * project's node_modules). Should that fail (a read-only install), the worker runs through tsx.
+ */
+export function alertsWorkerEntry(log: Logger): Promise<URL> {
+  built ??= bundle().catch((err: Error) => {
+    log.warn({ err: err.message }, 'could not bundle the alerts worker; it runs its TypeScript through tsx (about 55 MB more)');
+    return new URL('./worker-boot.mjs', import.meta.url);
+  });
+  return built;
+}
+
+async function bundle(): Promise<URL> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [join(PROJECT, 'alerts', 'worker.ts')],
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.contents;
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const dir = join(PROJECT, 'node_modules', '.cache', 'quantrac');
+  const file = join(dir, `alerts-worker-${hash}.mjs`);
+  const present = await stat(file).then((s) => s.size === code.length, () => false);
+  if (!present) {
+    await mkdir(dir, { recursive: true });
+    // Written aside and renamed: centres starting together never run a half-written file.
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(tmp, code);
+    await rename(tmp, file);
+  }
+  return pathToFileURL(file);
+}

@@ -37,7 +37,12 @@ const BATCH_READINGS = 8192;
  * events that changed it); acknowledge, silence and flush are calls. A worker that dies is
  * logged and started again; it restores the open alerts from InfluxDB as at a restart.
  */
-export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<AlertsService> {
+export interface AlertsWorker extends AlertsService {
+  /** Stops the worker as a crash would (it is started again after `restartMs`): for tests and drills. */
+  terminateWorker(): Promise<void>;
+}
+
+export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<AlertsWorker> {
   const { log } = options;
   const maxBacklog = options.maxBacklog ?? 1_000_000;
   const events$ = new Subject<AlertEvent>();
@@ -241,6 +246,9 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
     async flush() {
       flushReadings();
       await call('flush', []);
+    },
+    async terminateWorker() {
+      await worker?.terminate();
     },
     async close() {
       if (closing) return;

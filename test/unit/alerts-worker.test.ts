@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSeriesIndex, loadConfig, type AlertEvent, type Presence, type Reading } from '../../core/index.js';
-import { createReadingBatcher, createReadingUnpacker, startAlertsWorker, type AlertsService } from '../../alerts/index.js';
+import { Registry } from 'prom-client';
+import { createReadingBatcher, createReadingUnpacker, startAlertsWorker, type AlertsWorker } from '../../alerts/index.js';
 import { alertsTestCatalogue, STATION, STATION_B, ZONE } from '../helpers/alerts-fixture.js';
 import { captureLog } from '../helpers/log-capture.js';
 
@@ -30,7 +31,7 @@ describe('reading batches for the alerts worker', () => {
 
 describe('the alerts worker (a real worker thread; InfluxDB and the spool are fakes here)', () => {
   let dir: string;
-  let alerts: AlertsService | undefined;
+  let alerts: AlertsWorker | undefined;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'quantrac-alerts-worker-'));
     await writeFile(join(dir, 'rules.json'), JSON.stringify({ version: 1, defaults: { threshold: { forS: 0 } } }));
@@ -50,7 +51,10 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     const queries: string[] = [];
     const logs = captureLog('info');
     const config = loadConfig({ DATA_DIR: dir, ALERTS_RULES_FILE: join(dir, 'rules.json'), ALERTS_NOTIFY_FILE: join(dir, 'notify.json') });
+    const registry = new Registry();
     alerts = await startAlertsWorker({
+      registry,
+      restartMs: 50,
       config,
       catalogue: alertsTestCatalogue(),
       readings$,
@@ -65,7 +69,7 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     });
     const events: AlertEvent[] = [];
     alerts.events$.subscribe((e) => events.push(e));
-    return { alerts, readings$, presence$, stored, published, queries, events, logs };
+    return { alerts, readings$, presence$, stored, published, queries, events, logs, registry };
   };
 
   it('raises an alert from readings sent in batches; open() shows it by the time its event arrives; the event is stored and published', async () => {
@@ -103,5 +107,21 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     const w = await start();
     w.readings$.next(reading(STATION, 'COD', 300));
     await vi.waitFor(() => expect(w.logs.lines().find((l) => l.type === 'raised')).toMatchObject({ level: 30, alert: `${STATION}|COD|threshold`, held: false }), { timeout: 5000, interval: 10 });
+  });
+
+  it('starts a worker that died again: it restores open alerts from InfluxDB, and rules run on the readings that follow', async () => {
+    const w = await start();
+    const restores = (): number => w.queries.filter((q) => q.includes('alert_event')).length;
+    expect(restores()).toBe(1);
+    await w.alerts.terminateWorker();
+    await expect(w.alerts.acknowledge('x', 'y')).rejects.toMatchObject({ code: 'ERR_ALERTS' });
+    await vi.waitFor(() => expect(restores()).toBe(2), { timeout: 5000, interval: 10 });
+    expect(w.logs.lines('the alerts worker stopped; starting it again')).toHaveLength(1);
+    await vi.waitFor(async () => {
+      w.readings$.next(reading(STATION, 'COD', 300));
+      await w.alerts.flush();
+      expect(w.events.map((e) => e.type)).toEqual(['raised']);
+    }, { timeout: 5000, interval: 50 });
+    expect((await w.registry.getSingleMetric('quantrac_alerts_worker_restarts_total')!.get()).values[0]!.value).toBe(1);
   });
 });

@@ -31,6 +31,8 @@ interface StepResult {
   storedReadings: number;
   lossReadings: number;
   storedReadingsPerS: number;
+  /** Acknowledged readings over the step, from its first publish to its last PUBACK: the admission rate. */
+  ackedReadingsPerS: number;
   ackP50Ms: number;
   ackP99Ms: number;
   storedP50Ms: number;
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
         storedReadings: drained.stored,
         lossReadings: report.ackedReadings - drained.stored,
         storedReadingsPerS: drained.stored / (drained.atMs / 1000),
+        ackedReadingsPerS: report.ackedReadings / (report.durationMs / 1000),
         ackP50Ms: percentile(report.ackLatencyMs, 50),
         ackP99Ms: percentile(report.ackLatencyMs, 99),
         storedP50Ms: drained.lagP50Ms,
@@ -357,13 +360,13 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; command: string; steps: StepResult[]; outage?: OutageResult; alertsEngine?: { readingsPerS?: number } }): string {
   const f = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
-  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.dashboardP50Ms)} / ${f(s.dashboardP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} (${f(s.heapUsedMb)} / ${f(s.externalMb)}) | ${f(s.cpuPercent)} | ${f(s.loadCpuPercent)} / ${f(s.loadGenCpuPercent)} / ${f(s.influxCpuPercent)} / ${f(s.benchCpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
+  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.ackedReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.dashboardP50Ms)} / ${f(s.dashboardP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} (${f(s.heapUsedMb)} / ${f(s.externalMb)}) | ${f(s.cpuPercent)} | ${f(s.loadCpuPercent)} / ${f(s.loadGenCpuPercent)} / ${f(s.influxCpuPercent)} / ${f(s.benchCpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
   const o = out.outage;
   return [
     `Benchmark ${out.date} (\`${out.command}\`): ${out.stations} stations x 8 parameters, ${out.stepS} s a step, 2 cores shared by the centre, InfluxDB 1.6.7 and the load generator. InfluxDB's raw ingest ceiling in the same run: ${f(out.influxCeiling.pointsPerSecond)} points/s.`,
     '',
-    '| offered readings/s | stored readings/s | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms | alert p50 / p99 ms (seen/expected) | centre peak RSS MB (heap used / external at the end) | centre CPU % (step and drain) | CPU % while offered: centre / load gen / InfluxDB / bench | stored / InfluxDB ceiling |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| offered readings/s | acknowledged readings/s (first publish to last PUBACK) | stored readings/s (first publish to last stored) | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms | alert p50 / p99 ms (seen/expected) | centre peak RSS MB (heap used / external at the end) | centre CPU % (step and drain) | CPU % while offered: centre / load gen / InfluxDB / bench | stored / InfluxDB ceiling |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     ...(out.alertsEngine?.readingsPerS ? [`Alerts engine alone (\`bench/alerts-engine.ts\`, 2,000 stations x 8 parameters, every rule on): ${f(out.alertsEngine.readingsPerS)} readings/s.`, ''] : []),

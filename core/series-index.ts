@@ -41,6 +41,8 @@ export function createSeriesIndex(catalogue: Catalogue): SeriesIndex {
     stationOfSlot.fill(si, first, first + n);
     for (let pi = 0; pi < n; pi++) paramOfSlot[first + pi] = pi;
   });
+  let lastStation: string | undefined;
+  let lastSi = -1;
   return {
     stations,
     parameters,
@@ -49,10 +51,14 @@ export function createSeriesIndex(catalogue: Catalogue): SeriesIndex {
     paramOfSlot,
     stationIndex: (station) => stationIdx.get(station),
     slotOf(station, parameter) {
-      const si = stationIdx.get(station);
-      if (si === undefined) return -1;
-      const pi = paramIdx[si]!.get(parameter);
-      return pi === undefined ? -1 : firstSlot[si]! + pi;
+      // The readings of a message come together, with the same station string: look it up once.
+      if (station !== lastStation) {
+        lastStation = station;
+        lastSi = stationIdx.get(station) ?? -1;
+      }
+      if (lastSi < 0) return -1;
+      const pi = paramIdx[lastSi]!.get(parameter);
+      return pi === undefined ? -1 : firstSlot[lastSi]! + pi;
     },
   };
 }

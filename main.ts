@@ -163,6 +163,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
         maxInflight: config.MQTT_MAX_INFLIGHT,
         maxOutboundBytes: config.MQTT_MAX_OUTBOUND_BYTES,
         drainTimeoutMs: config.MQTT_DRAIN_TIMEOUT_MS,
+        maxQueued: config.MQTT_MAX_QUEUED,
       },
       log: log.child({ component: 'broker' }),
     });

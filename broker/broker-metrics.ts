@@ -7,6 +7,8 @@ export interface BrokerMetrics {
   readonly registry: Registry;
   authFailure(reason: AuthFailureReason): void;
   refusal(kind: RefusalKind): void;
+  /** A QoS 1 message not queued for a client id whose queue is full (MQTT_MAX_QUEUED). */
+  queueFull(): void;
 }
 
 /**
@@ -28,6 +30,11 @@ export function createBrokerMetrics(options: { registry?: Registry; connectedCli
     labelNames: ['kind'],
     registers: [registry],
   });
+  const queueFull = new Counter({
+    name: 'quantrac_mqtt_queue_full_total',
+    help: 'QoS 1 messages (rejection notices, alerts) not queued for a client id already holding MQTT_MAX_QUEUED unacknowledged ones',
+    registers: [registry],
+  });
   new Gauge({
     name: 'quantrac_mqtt_connected_clients',
     help: 'MQTT clients connected now',
@@ -40,5 +47,6 @@ export function createBrokerMetrics(options: { registry?: Registry; connectedCli
     registry,
     authFailure: (reason) => authFailures.inc({ reason }),
     refusal: (kind) => refusals.inc({ kind }),
+    queueFull: () => queueFull.inc(),
   };
 }

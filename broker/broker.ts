@@ -7,6 +7,7 @@ import { parseTopic, QuantracError, systemClock, type Catalogue, type Clock, typ
 import { mayPublish, maySubscribe, type Identity } from './acl.js';
 import { createAuthenticator, type ProvisionRequest } from './authenticator.js';
 import { createBrokerMetrics } from './broker-metrics.js';
+import { boundedPersistence } from './bounded-persistence.js';
 import { ownsClientId } from './client-id.js';
 import { createCredentialStore } from './credential-store.js';
 import { createAdmissionLimiter, shieldDeliveries } from './client-guards.js';
@@ -35,6 +36,8 @@ export interface BrokerLimits {
   maxOutboundBytes: number;
   /** A client whose socket stays full this long is dropped (Aedes drainTimeout). */
   drainTimeoutMs: number;
+  /** QoS 1 messages held for one client id (offline persistent session, or unacknowledged) at most. */
+  maxQueued: number;
 }
 
 export const DEFAULT_LIMITS: BrokerLimits = {
@@ -44,6 +47,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxInflight: 16,
   maxOutboundBytes: 1024 * 1024,
   drainTimeoutMs: 5_000,
+  maxQueued: 1000,
 };
 
 const HEADER_ALLOWANCE_BYTES = 1024;
@@ -139,7 +143,19 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     return { clientId: client.id, address: s?.address, account: s?.identity?.account };
   };
 
+  const queueWarnedAt = new Map<string, number>();
+  const persistence = boundedPersistence(limits.maxQueued, (clientId, topic) => {
+    metrics.queueFull();
+    // One warning per client id a minute: a gateway away for a day must not flood the log.
+    const now = clock.now();
+    if (now - (queueWarnedAt.get(clientId) ?? -Infinity) < 60_000) return;
+    if (queueWarnedAt.size > 10_000) queueWarnedAt.clear();
+    queueWarnedAt.set(clientId, now);
+    log.warn({ clientId, topic, maxQueued: limits.maxQueued }, 'a client\'s queue of unacknowledged QoS 1 messages is full; newer ones are not kept for it');
+  });
+
   const aedes = await Aedes.createBroker({
+    persistence,
     drainTimeout: limits.drainTimeoutMs,
     connectTimeout: 10_000,
     maxClientsIdLength: limits.maxClientIdLength,

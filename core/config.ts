@@ -22,6 +22,7 @@ export const ConfigSchema = z.object({
   MQTT_MAX_INFLIGHT: z.coerce.number().int().positive().default(16),
   MQTT_MAX_OUTBOUND_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   MQTT_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  MQTT_MAX_QUEUED: z.coerce.number().int().positive().default(1000),
   /** Login throttling: failed logins per source address per minute, then refused this long. */
   MQTT_AUTH_MAX_FAILURES_PER_MIN: z.coerce.number().int().positive().default(10),
   MQTT_AUTH_BLOCK_S: z.coerce.number().int().positive().default(60),

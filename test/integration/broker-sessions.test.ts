@@ -26,14 +26,18 @@ describe('broker: client ids and sessions', () => {
     await centre?.close();
     centre = undefined;
   });
-  async function start(): Promise<TestCentre> {
+  async function start(env: Record<string, string> = {}): Promise<TestCentre> {
     logs = captureLog();
-    centre = await startTestCentre(inject('influxUrl'), { LOG_LEVEL: 'info' }, { logDestination: logs.destination });
+    centre = await startTestCentre(inject('influxUrl'), { LOG_LEVEL: 'info', ...env }, { logDestination: logs.destination });
     return centre;
   }
   const refusals = async (kind: string): Promise<number> => {
     const m = (await centre!.broker.metrics.getMetricsAsJSON()).find((x) => x.name === 'quantrac_mqtt_refusals_total');
     return (m?.values.find((v) => v.labels.kind === kind)?.value as number | undefined) ?? 0;
+  };
+  const queueFull = async (): Promise<number> => {
+    const m = (await centre!.broker.metrics.getMetricsAsJSON()).find((x) => x.name === 'quantrac_mqtt_queue_full_total');
+    return (m?.values[0]?.value as number | undefined) ?? 0;
   };
   const persistence = (): Persistence => (centre!.broker.aedes as unknown as { persistence: Persistence }).persistence;
   const queued = async (id: string): Promise<number> => {
@@ -145,8 +149,8 @@ describe('broker: client ids and sessions', () => {
     expect(logs.lines('gets a clean one')).toHaveLength(2);
   });
 
-  it('keeps a gateway\'s persistent session (its own errors topic only)', async () => {
-    await start();
+  /** The gateway connects with clean session 0, subscribes to its errors topic, and drops off without a DISCONNECT. */
+  const awayWithPersistentSession = async (): Promise<{ username: string; password: string }> => {
     const { username, password } = centre!.credentials(STATION);
     const first = await raw();
     first.socket.write(connectPacket({ clientId: STATION, username, password, keepaliveS: 30, clean: false }));
@@ -155,10 +159,38 @@ describe('broker: client ids and sessions', () => {
     expect((await first.next(9)).body[2]).toBe(1);
     first.socket.destroy();
     await vi.waitFor(() => expect(centre!.broker.aedes.connectedClients).toBe(0), { timeout: 5000, interval: 20 });
+    return { username, password };
+  };
+
+  it('keeps a gateway\'s persistent session (its own errors topic only)', async () => {
+    await start();
+    const { username, password } = await awayWithPersistentSession();
     expect(await persistence().subscriptionsByClient({ id: STATION })).toEqual([expect.objectContaining({ topic: errorsTopic(STATION), qos: 1 })]);
 
     const again = await raw();
     again.socket.write(connectPacket({ clientId: STATION, username, password, keepaliveS: 30, clean: false }));
     expect([...(await again.next(2)).body]).toEqual([1, 0]); // session present [MQTT-3.2.2-2]
+  });
+
+  it('holds at most MQTT_MAX_QUEUED notices for a gateway away with a persistent session; the rest are counted and logged once, and acknowledged ones make room', async () => {
+    await start({ MQTT_MAX_QUEUED: '5' });
+    const { username, password } = await awayWithPersistentSession();
+
+    // Eight bad messages from another connection of the same gateway: eight notices.
+    const publisher = await connected({ clientId: `${STATION}:second`, username, password });
+    for (let i = 0; i < 8; i++) await publisher.publishAsync(readingsTopic(STATION), `not json ${i}`, { qos: 1 });
+    await vi.waitFor(async () => expect(await queueFull()).toBe(3), { timeout: 5000, interval: 20 });
+    expect(await queued(STATION)).toBe(5);
+    expect(logs.lines('queue of unacknowledged QoS 1 messages is full')).toMatchObject([{ clientId: STATION, maxQueued: 5 }]);
+
+    // Back: the five are delivered and acknowledged (mqtt.js PUBACKs them), which makes room.
+    const got: string[] = [];
+    const back = await connected({ clientId: STATION, username, password, clean: false });
+    back.on('message', (_topic, payload) => got.push(payload.toString()));
+    await vi.waitFor(() => expect(got).toHaveLength(5), { timeout: 5000, interval: 20 });
+    await vi.waitFor(async () => expect(await queued(STATION)).toBe(0), { timeout: 5000, interval: 20 });
+    await publisher.publishAsync(readingsTopic(STATION), 'not json again', { qos: 1 });
+    await vi.waitFor(() => expect(got).toHaveLength(6), { timeout: 5000, interval: 20 });
+    expect(await queueFull()).toBe(3);
   });
 });

@@ -24,6 +24,8 @@ export interface AlertsWorkerOptions {
   registry?: Registry;
   /** Readings sent and not yet taken by the worker beyond which new ones are not sent (counted, logged). */
   maxBacklog?: number;
+  /** The worker's entry file; by default the esbuild bundle (worker-bundle.ts), else worker-boot.mjs through tsx. */
+  workerEntry?: URL;
   /** Wait before starting a worker that died, ms. */
   restartMs?: number;
 }
@@ -148,7 +150,7 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
     }
   };
 
-  const entry = await alertsWorkerEntry(log);
+  const entry = options.workerEntry ?? (await alertsWorkerEntry(log));
   // Node bug (nodejs/node#43991): heap flags given to the process (bin/quantrac passes
   // --max-old-space-size and --max-semi-space-size) override a worker's resourceLimits, and the
   // worker would get the main thread's large young generation. They are zeroed while the

@@ -43,7 +43,7 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     await rm(dir, { recursive: true, force: true });
   });
 
-  const start = async () => {
+  const start = async (workerEntry?: URL) => {
     const readings$ = new Subject<Reading>();
     const presence$ = new Subject<Presence>();
     const stored: string[] = [];
@@ -55,6 +55,7 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     alerts = await startAlertsWorker({
       registry,
       restartMs: 50,
+      ...(workerEntry ? { workerEntry } : {}),
       config,
       catalogue: alertsTestCatalogue(),
       readings$,
@@ -123,5 +124,12 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
       expect(w.events.map((e) => e.type)).toEqual(['raised']);
     }, { timeout: 5000, interval: 50 });
     expect((await w.registry.getSingleMetric('quantrac_alerts_worker_restarts_total')!.get()).values[0]!.value).toBe(1);
+  });
+
+  it('runs from its TypeScript through tsx (worker-boot.mjs) where the bundle cannot be written', async () => {
+    const w = await start(new URL('../../alerts/worker-boot.mjs', import.meta.url));
+    w.readings$.next(reading(STATION, 'COD', 300));
+    await w.alerts.flush();
+    await vi.waitFor(() => expect(w.events.map((e) => e.type)).toEqual(['raised']), { timeout: 5000, interval: 10 });
   });
 });

@@ -34,6 +34,11 @@ const BATCH_READINGS = 8192;
 /** Readings wait at most this long for their batch: at most 100 posts a second instead of one per event-loop turn. */
 const FLUSH_MS = 10;
 
+export interface AlertsWorker extends AlertsService {
+  /** Stops the worker as a crash would (it is started again after `restartMs`): for tests and drills. */
+  terminateWorker(): Promise<void>;
+}
+
 /**
  * Runs the alerts part in a worker thread (alerts/worker.ts) and stands in for it on the main
  * thread: readings go over in packed batches every 10 ms (or 8,192 readings); `open()` and
@@ -41,11 +46,6 @@ const FLUSH_MS = 10;
  * events that changed it); acknowledge, silence and flush are calls. A worker that dies is
  * logged and started again; it restores the open alerts from InfluxDB as at a restart.
  */
-export interface AlertsWorker extends AlertsService {
-  /** Stops the worker as a crash would (it is started again after `restartMs`): for tests and drills. */
-  terminateWorker(): Promise<void>;
-}
-
 export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<AlertsWorker> {
   const { log } = options;
   const maxBacklog = options.maxBacklog ?? 1_000_000;
@@ -72,9 +72,18 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
   let nextId = 1;
   const calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let closed: (() => void) | undefined;
+  /** A worker has been ready once: from then on, one that dies is started again. */
+  let everReady = false;
 
   const current = (): AlertsState => (state ??= JSON.parse(stateText) as AlertsState);
-  const send = (w: Worker, m: ToWorker, transfer?: ArrayBuffer[]): void => w.postMessage(m, transfer);
+  const send = (w: Worker, m: ToWorker, transfer?: ArrayBuffer[]): void => {
+    try {
+      w.postMessage(m, transfer);
+    } catch (err) {
+      // A worker that has just died: its 'exit' handler rejects the calls and starts another.
+      log.warn({ err, message: m.t }, 'could not post to the alerts worker');
+    }
+  };
   const drop = (n: number, why: string): void => {
     dropped += n;
     metrics?.dropped.inc(n);
@@ -143,6 +152,7 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
       }
       case 'failed':
         started.reject(new QuantracError('ERR_ALERTS_START', `the alerts worker could not start: ${m.error}`));
+        void w.terminate();
         break;
       case 'closed':
         closed?.();
@@ -178,8 +188,9 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
     ready = false;
     backlog = 0;
     let settled = false;
+    let wasReady = false;
     const started = {
-      resolve: () => { settled = true; resolve(); },
+      resolve: () => { settled = true; wasReady = true; everReady = true; resolve(); },
       reject: (e: Error) => { settled = true; reject(e); },
     };
     w.on('message', (m: FromWorker) => onMessage(w, m, started));
@@ -199,14 +210,17 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
         c.reject(new QuantracError('ERR_ALERTS', 'the alerts worker stopped', { retryable: true }));
       }
       closed?.();
-      if (!settled) return started.reject(new QuantracError('ERR_ALERTS_START', `the alerts worker exited (code ${code}) before it was ready`));
-      if (closing) return;
-      // Its rules' state is gone; the open alerts come back from InfluxDB as at a restart.
-      log.error({ code }, 'the alerts worker stopped; starting it again');
+      if (!settled) started.reject(new QuantracError('ERR_ALERTS_START', `the alerts worker exited (code ${code}) before it was ready`));
+      // The first start failing is the centre's start failing (startAlertsWorker rejects).
+      if (closing || !everReady) return;
+      // Its rules' state is gone; the open alerts come back from InfluxDB as at a restart. One
+      // that died while starting (a rules file broken since) is tried again less often.
+      const waitMs = wasReady ? (options.restartMs ?? 1000) : 30_000;
+      log.error({ code, retryInMs: waitMs }, wasReady ? 'the alerts worker stopped; starting it again' : 'the alerts worker could not start; trying again');
       metrics?.restarts.inc();
       setTimeout(() => {
-        if (!closing) spawn().catch((err: Error) => log.error({ err }, 'the alerts worker could not start again'));
-      }, options.restartMs ?? 1000).unref();
+        if (!closing) spawn().catch(() => undefined); // its exit is handled above
+      }, waitMs).unref();
     });
   });
 

@@ -43,14 +43,14 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     await rm(dir, { recursive: true, force: true });
   });
 
-  const start = async (workerEntry?: URL) => {
+  const start = async (workerEntry?: URL, env: Record<string, string> = {}) => {
     const readings$ = new Subject<Reading>();
     const presence$ = new Subject<Presence>();
     const stored: string[] = [];
     const published: string[] = [];
     const queries: string[] = [];
     const logs = captureLog('info');
-    const config = loadConfig({ DATA_DIR: dir, ALERTS_RULES_FILE: join(dir, 'rules.json'), ALERTS_NOTIFY_FILE: join(dir, 'notify.json') });
+    const config = loadConfig({ DATA_DIR: dir, ALERTS_RULES_FILE: join(dir, 'rules.json'), ALERTS_NOTIFY_FILE: join(dir, 'notify.json'), ...env });
     const registry = new Registry();
     alerts = await startAlertsWorker({
       registry,
@@ -131,5 +131,9 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     w.readings$.next(reading(STATION, 'COD', 300));
     await w.alerts.flush();
     await vi.waitFor(() => expect(w.events.map((e) => e.type)).toEqual(['raised']), { timeout: 5000, interval: 10 });
+  });
+
+  it('fails to start, saying why, when the worker cannot load its rules', async () => {
+    await expect(start(undefined, { ALERTS_RULES_FILE: join(dir, 'missing.json') })).rejects.toMatchObject({ code: 'ERR_ALERTS_START', message: expect.stringContaining('missing.json') });
   });
 });

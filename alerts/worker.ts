@@ -57,6 +57,8 @@ const unpack = createReadingUnpacker(createSeriesIndex(catalogue), catalogue);
 let alerts: Alerts | undefined;
 let lastState = '';
 let events: AlertEvent[] = [];
+/** MQTT publications of alert events, sent after the state too: a subscriber told of an alert finds it in open(). */
+let publishes: Array<{ topic: string; payload: string }> = [];
 let flushQueued = false;
 let readingsSinceState = 0;
 
@@ -72,11 +74,19 @@ const sendState = (): void => {
 };
 const flushEvents = (): void => {
   flushQueued = false;
-  if (events.length === 0) return;
+  if (events.length === 0 && publishes.length === 0) return;
   sendState();
   const batch = events;
   events = [];
-  post({ t: 'events', events: batch });
+  if (batch.length > 0) post({ t: 'events', events: batch });
+  const out = publishes;
+  publishes = [];
+  for (const p of out) post({ t: 'publish', ...p });
+};
+const queueFlush = (): void => {
+  if (flushQueued) return;
+  flushQueued = true;
+  queueMicrotask(flushEvents);
 };
 
 // The worker's own heap, for /metrics (the main thread's process metrics do not see it).
@@ -101,15 +111,15 @@ async function start(): Promise<void> {
     storage$,
     append: (lines) => ask<void>((id) => ({ t: 'append', id, lines })),
     query: (q) => ask((id) => ({ t: 'query', id, q })),
-    publish: async (topic, payload) => post({ t: 'publish', topic, payload }),
+    publish: async (topic, payload) => {
+      publishes.push({ topic, payload });
+      queueFlush();
+    },
     log,
   });
   alerts.events$.subscribe((e) => {
     events.push(e);
-    if (!flushQueued) {
-      flushQueued = true;
-      queueMicrotask(flushEvents);
-    }
+    queueFlush();
   });
   lastState = stateOf(alerts);
   post({ t: 'ready', state: lastState });

@@ -48,6 +48,8 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     const presence$ = new Subject<Presence>();
     const stored: string[] = [];
     const published: string[] = [];
+    /** How many open alerts open() showed as each publication went out. */
+    const openAtPublish: number[] = [];
     const queries: string[] = [];
     const logs = captureLog('info');
     const config = loadConfig({ DATA_DIR: dir, ALERTS_RULES_FILE: join(dir, 'rules.json'), ALERTS_NOTIFY_FILE: join(dir, 'notify.json'), ...env });
@@ -65,12 +67,15 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
         queries.push(q);
         return [];
       },
-      publish: async (topic) => { published.push(topic); },
+      publish: async (topic) => {
+        published.push(topic);
+        openAtPublish.push(alerts?.open().length ?? -1);
+      },
       log: logs.log,
     });
     const events: AlertEvent[] = [];
     alerts.events$.subscribe((e) => events.push(e));
-    return { alerts, readings$, presence$, stored, published, queries, events, logs, registry };
+    return { alerts, readings$, presence$, stored, published, openAtPublish, queries, events, logs, registry };
   };
 
   it('raises an alert from readings sent in batches; open() shows it by the time its event arrives; the event is stored and published', async () => {
@@ -88,6 +93,7 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     await w.alerts.flush();
     expect(w.stored.filter((l) => l.startsWith('alert_event'))).toHaveLength(1);
     expect(w.published).toEqual([`alerts/${ZONE}/${STATION}`]);
+    expect(w.openAtPublish).toEqual([1]); // an MQTT subscriber told of it finds it in open()
   });
 
   it('acknowledges and silences by calls; open() and silences() answer the new state once the call returns; errors keep their code', async () => {

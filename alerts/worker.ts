@@ -72,9 +72,9 @@ const sendState = (): void => {
   lastState = state;
   post({ t: 'state', state });
 };
+/** Sends the state if it changed, then the events and publications it explains. */
 const flushEvents = (): void => {
   flushQueued = false;
-  if (events.length === 0 && publishes.length === 0) return;
   sendState();
   const batch = events;
   events = [];
@@ -170,7 +170,6 @@ port.on('message', (m: ToWorker) => {
       call(a, m.method, m.args).then(
         (value) => {
           flushEvents();
-          sendState();
           post({ t: 'reply', id: m.id, value });
         },
         (err: Error) => post({ t: 'reply', id: m.id, error: err.message, ...(err instanceof QuantracError ? { code: err.code } : {}) }),

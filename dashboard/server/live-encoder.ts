@@ -28,24 +28,22 @@ export function createLiveEncoder(catalogue: Catalogue): LiveEncoder {
     units: catalogue.stations.map((s) => s.parameters.map((p) => p.unit)),
   };
   const { stationOfSlot, paramOfSlot, seriesCount } = series;
-  const stationOf = (station: string): number | undefined => series.stationIndex(station);
-  const paramIdx = series.parameters.map((ps) => new Map(ps.map((p, j) => [p, j])));
 
   return {
     index,
     stationOfSlot,
     paramOfSlot,
-    stationIndex: stationOf,
+    stationIndex: (station) => series.stationIndex(station),
     seriesCount,
     slotOf: (station, parameter) => series.slotOf(station, parameter),
     rows(readings, serverTime) {
       // station index -> ts -> row under construction
       const groups = new Map<number, Map<number, { values: Array<number | null>; statuses: string[] | undefined }>>();
       for (const r of readings) {
-        const si = stationOf(r.station);
-        if (si === undefined) continue;
-        const pi = paramIdx[si]!.get(r.parameter);
-        if (pi === undefined) continue;
+        const slot = series.slotOf(r.station, r.parameter);
+        if (slot < 0) continue;
+        const si = stationOfSlot[slot]!;
+        const pi = paramOfSlot[slot]!;
         let byTs = groups.get(si);
         if (!byTs) groups.set(si, (byTs = new Map()));
         let row = byTs.get(r.ts);

@@ -16,6 +16,14 @@ import type { Presence, Reading } from './reading.js';
  * changes); alert events at once (`alert`); the storage condition (`storage`) when it changes.
  * A client that falls behind is sent a fresh snapshot instead of the frames it missed, so a
  * client must treat every snapshot as a full replacement.
+ *
+ * Views (browser -> server, `LiveClientMessage`): by default a client gets every station's
+ * readings on the shared stream, one frame every 250 ms. A page that shows a few stations
+ * (the station page) sends `{"type":"focus","stations":[...]}`: from then on its deltas carry
+ * only those stations' readings, sent as soon as they arrive (still at most 4 frames a
+ * second: a frame goes at once when the last one is 250 ms old, else when it is), plus every
+ * station's `received` once a second so that counts of stations reporting stay right. An
+ * empty list returns to the shared stream, starting with a fresh snapshot.
  */
 export type LiveFrame =
   | LiveSnapshot
@@ -74,7 +82,18 @@ export interface LiveDelta {
   rows: LiveRow[];
   /** Stations that went online or offline since the last frame. */
   presence?: Presence[];
+  /**
+   * Focused clients only, at most once a second: per station (the snapshot's index), how long
+   * before serverTime the centre last received a reading; null: never.
+   */
+  received?: Array<number | null>;
 }
+
+/** At most this many stations in one focus (a station page needs one; a comparison a few). */
+export const MAX_FOCUS_STATIONS = 16;
+
+/** What a client may send on the live socket (text, JSON). Anything else is ignored. */
+export type LiveClientMessage = { type: 'focus'; stations: string[] };
 
 /** `GET /api/stations`: what the page needs to lay out its table. */
 export interface StationSummary {

@@ -1,6 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
-import type { Alert, AlertEvent, Catalogue, LiveFrame, Logger, Presence, Reading, StorageCondition } from '../../core/index.js';
+import { MAX_FOCUS_STATIONS, type Alert, type AlertEvent, type Catalogue, type LiveFrame, type Logger, type Presence, type Reading, type StorageCondition } from '../../core/index.js';
 import { createLiveEncoder } from './live-encoder.js';
 import { ReadingColumns } from './reading-columns.js';
 
@@ -51,6 +51,10 @@ export interface LiveHubStats {
   peakBufferedBytes: number;
   /** Clients cut off (hard bound or stuck too long). */
   cutOff: number;
+  /** Clients on a focus (station page) rather than the shared stream. */
+  focused: number;
+  /** Messages from clients that were not a valid LiveClientMessage (ignored). */
+  badMessages: number;
 }
 
 export interface LiveHub {
@@ -73,7 +77,21 @@ interface Client {
   needsSnapshot: boolean;
   /** Since when its socket has been backed up (undefined: it is not). */
   congestedSince: number | undefined;
+  /** Station indices of its focus (core/live.ts, views); undefined: the shared stream. */
+  focus: number[] | undefined;
+  /** Focused series with a reading not yet sent (their latest value goes). */
+  focusPending: Set<number>;
+  focusPresence: Map<string, Presence>;
+  /** When its last delta frame went (the 4-a-second bound of a focused client). */
+  lastFrameAt: number;
+  /** When it was last sent every station's `received` (focused clients: once a second). */
+  receivedSentAt: number;
+  /** A frame of its focus is scheduled. */
+  flushScheduled: boolean;
 }
+
+/** A focused client is sent every station's reception times this often. */
+const RECEIVED_EVERY_MS = 1000;
 
 /** Repeated failures are logged at most this often (with a count), so a bad stream cannot flood the log. */
 const ERROR_LOG_MS = 60_000;
@@ -118,7 +136,11 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   let lastRefill = now();
   let snapCache: { version: number; format: LiveFormat; text: string } | undefined;
   let version = 0;
-  const stats: LiveHubStats = { clients: 0, deltaFrames: 0, droppedFrames: 0, snapshots: 0, bytesSent: 0, coalesced: 0, peakBufferedBytes: 0, cutOff: 0 };
+  const stats: LiveHubStats = { clients: 0, deltaFrames: 0, droppedFrames: 0, snapshots: 0, bytesSent: 0, coalesced: 0, peakBufferedBytes: 0, cutOff: 0, focused: 0, badMessages: 0 };
+  /** Per station index: the clients focused on it (undefined: none). */
+  const watchers: Array<Set<Client> | undefined> = new Array<Set<Client> | undefined>(stationCount);
+  /** Clients on the shared stream (not focused): without any, nothing is encoded for it. */
+  let sharedClients = 0;
 
   // Subscribers and the frame timer run in the centre's streams and timers: an exception there
   // would be rethrown asynchronously (RxJS reports it as unhandled) and end the process,
@@ -173,6 +195,13 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     const si = encoder.stationOfSlot[slot]!;
     if (!(received[si]! >= r.receivedAt)) received[si] = r.receivedAt;
     version += 1;
+    const focused = watchers[si];
+    if (focused !== undefined) {
+      for (const c of focused) {
+        c.focusPending.add(slot);
+        scheduleFocus(c);
+      }
+    }
     if (collapsed) {
       // Collapsed: one entry per series, replaced by newer readings (no re-collapsing).
       const i = slotPos[slot]!;
@@ -191,6 +220,11 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       presence.set(p.station, p);
       pendingPresence.set(p.station, p);
       version += 1;
+      for (const c of clients) {
+        if (c.focus === undefined) continue;
+        c.focusPresence.set(p.station, p);
+        scheduleFocus(c);
+      }
     })));
   }
   if (options.storage$) {
@@ -205,6 +239,10 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       version += 1;
       broadcastNow({ type: 'alert', serverTime: now(), event });
     })));
+  }
+
+  function receivedAgo(serverTime: number): Array<number | null> {
+    return Array.from(received, (t) => (Number.isNaN(t) ? null : serverTime - t));
   }
 
   const latestReadings = (): Reading[] => {
@@ -233,7 +271,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         serverTime,
         index: encoder.index,
         rows: encoder.rows(latestReadings(), serverTime),
-        received: Array.from(received, (t) => (Number.isNaN(t) ? null : serverTime - t)),
+        received: receivedAgo(serverTime),
         online: encoder.index.stations.map((id) => {
           const p = presence.get(id);
           return p === undefined ? null : p.state === 'online' ? 1 : 0;
@@ -247,13 +285,20 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     return text;
   };
 
+  /** Forgets a client: the shared stream's count, its focus. */
+  function drop(c: Client): void {
+    if (!clients.delete(c)) return;
+    if (c.focus === undefined) sharedClients -= 1;
+    else unwatch(c);
+  }
+
   /** One client's broken socket drops that client, never the frame for the others. */
   const write = (c: Client, text: string): void => {
     try {
       c.socket.send(text);
       stats.bytesSent += text.length;
     } catch (err) {
-      clients.delete(c);
+      drop(c);
       try {
         c.socket.terminate();
       } catch {
@@ -289,7 +334,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     c.congestedSince ??= now();
     if (buffered > hardBuffered || now() - c.congestedSince > stuckTimeoutMs) {
       c.socket.terminate();
-      clients.delete(c);
+      drop(c);
       stats.cutOff += 1;
     }
     return true;
@@ -312,14 +357,16 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     // While the bucket cannot take a frame of the size the last one suggests, hold it without
     // encoding: the readings keep coalescing, and an overloaded server spends no CPU on frames
     // it would throw away.
-    if (clients.size === 0) {
-      // Nobody is watching: nothing to encode (the latest values are kept for the next snapshot).
+    const anyShared = sharedClients > 0;
+    if (!anyShared) {
+      // Nobody watches the shared stream: nothing to encode (the latest values are kept for the next snapshot).
       clearPending();
       pendingPresence = new Map();
-      return;
     }
     const affordable = tokens >= rate || pending.length * bytesPerReading <= tokens;
-    if ((pending.length > 0 || pendingPresence.size > 0) && !affordable) {
+    if (!anyShared) {
+      // (focused clients only, below)
+    } else if ((pending.length > 0 || pendingPresence.size > 0) && !affordable) {
       collapsePending();
     } else if (pending.length > 0 || pendingPresence.size > 0) {
       const presenceList = [...pendingPresence.values()];
@@ -337,7 +384,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       if (pending.length > 0 && compact !== undefined) bytesPerReading = compact.length / pending.length;
       if (compact !== undefined) {
         tokens -= compact.length;
-        if ([...clients].some((c) => c.format === 'readings')) {
+        if ([...clients].some((c) => c.format === 'readings' && c.focus === undefined)) {
           verbose = JSON.stringify({ type: 'readings', serverTime: t, readings: list, ...extra });
         }
         clearPending();
@@ -345,6 +392,18 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       }
     }
     for (const c of clients) {
+      if (c.focus !== undefined) {
+        // Focused: its own frames (flushFocus); here only the resync and the once-a-second reception times.
+        if (congested(c)) continue;
+        if (c.needsSnapshot) {
+          sendSnapshot(c);
+          c.focusPending.clear();
+          c.focusPresence.clear();
+          c.lastFrameAt = t;
+          c.receivedSentAt = t;
+        } else if (t - c.receivedSentAt >= RECEIVED_EVERY_MS) scheduleFocus(c);
+        continue;
+      }
       if (congested(c)) {
         if (c.socket.readyState === c.socket.OPEN && compact !== undefined) {
           c.needsSnapshot = true;
@@ -356,6 +415,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       else if (c.format === 'compact' && compact !== undefined) write(c, compact);
       else if (c.format === 'readings' && verbose !== undefined) write(c, verbose);
       else continue;
+      c.lastFrameAt = t;
       stats.deltaFrames += 1;
     }
   };
@@ -375,13 +435,136 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   const timer = setInterval(safeTick, frameMs);
   timer.unref();
 
+  /**
+   * A focused client's frame goes at once (on the next turn, so that it gathers the whole
+   * message and whatever else this turn brings) when its last frame is `frameMs` old, else
+   * when it will be: at most 4 frames a second, with no wait for a station that reports
+   * less often than that.
+   */
+  function scheduleFocus(c: Client): void {
+    if (c.flushScheduled) return;
+    c.flushScheduled = true;
+    const wait = c.lastFrameAt + frameMs - now();
+    if (wait <= 0) setImmediate(flushFocus, c).unref();
+    else setTimeout(flushFocus, wait, c).unref();
+  }
+
+  function flushFocus(c: Client): void {
+    c.flushScheduled = false;
+    if (!clients.has(c) || c.focus === undefined) return;
+    try {
+      const t = now();
+      if (congested(c)) {
+        if (c.socket.readyState === c.socket.OPEN && (c.focusPending.size > 0 || c.focusPresence.size > 0)) {
+          c.needsSnapshot = true;
+          stats.droppedFrames += 1;
+        }
+        c.focusPending.clear();
+        c.focusPresence.clear();
+        return;
+      }
+      if (c.needsSnapshot) return; // the next tick sends the snapshot, which holds all of it
+      const withReceived = c.format === 'compact' && t - c.receivedSentAt >= RECEIVED_EVERY_MS;
+      if (c.focusPending.size === 0 && c.focusPresence.size === 0 && !withReceived) return;
+      const list: Reading[] = [];
+      for (const slot of c.focusPending) list.push(latest.reading(slot, encoder));
+      c.focusPending.clear();
+      const presenceList = [...c.focusPresence.values()];
+      c.focusPresence.clear();
+      const extra = presenceList.length > 0 ? { presence: presenceList } : {};
+      let text: string;
+      if (c.format === 'compact') {
+        text = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(list, t), ...extra, ...(withReceived ? { received: receivedAgo(t) } : {}) });
+        if (withReceived) c.receivedSentAt = t;
+      } else {
+        text = JSON.stringify({ type: 'readings', serverTime: t, readings: list, ...extra });
+      }
+      c.lastFrameAt = t;
+      stats.deltaFrames += 1;
+      write(c, text);
+    } catch (err) {
+      c.needsSnapshot = true;
+      failed('focus frame', err);
+    }
+  }
+
+  function unwatch(c: Client): void {
+    for (const si of c.focus ?? []) {
+      const w = watchers[si];
+      w?.delete(c);
+      if (w?.size === 0) watchers[si] = undefined;
+    }
+  }
+
+  /** A client's view (core/live.ts, views): the stations it focuses on, or none (the shared stream). */
+  function setFocus(c: Client, ids: readonly string[]): void {
+    const indices: number[] = [];
+    for (const id of ids) {
+      const si = encoder.stationIndex(id);
+      if (si !== undefined && !indices.includes(si)) indices.push(si);
+    }
+    const wasShared = c.focus === undefined;
+    unwatch(c);
+    c.focusPending.clear();
+    c.focusPresence.clear();
+    if (indices.length === 0) {
+      if (wasShared) return;
+      // Back to the shared stream: what it holds of the other stations is stale, so a snapshot.
+      c.focus = undefined;
+      sharedClients += 1;
+      c.needsSnapshot = true;
+      return;
+    }
+    if (wasShared) sharedClients -= 1;
+    c.focus = indices;
+    for (const si of indices) {
+      (watchers[si] ??= new Set()).add(c);
+      // The latest values at once: the shared stream may have held some back, or the focus moved.
+      encoder.index.parameters[si]!.forEach((parameter) => {
+        const slot = encoder.slotOf(encoder.index.stations[si]!, parameter);
+        if (slot >= 0 && !Number.isNaN(latest.ts[slot]!)) c.focusPending.add(slot);
+      });
+    }
+    c.receivedSentAt = -Infinity;
+    scheduleFocus(c);
+  }
+
+  let badSinceLog = 0;
+  let lastBadLog = -Infinity;
+  /** A client's message: a focus, or ignored (counted, and logged at most once a minute). */
+  function receive(c: Client, data: unknown, isBinary: boolean): void {
+    const message = isBinary ? undefined : parseClientMessage(String(data));
+    if (message !== undefined) {
+      setFocus(c, message.stations);
+      return;
+    }
+    stats.badMessages += 1;
+    badSinceLog += 1;
+    const t = now();
+    if (t - lastBadLog < ERROR_LOG_MS) return;
+    options.log?.warn({ count: badSinceLog }, `live hub: ignored a client message that is not {"type":"focus","stations":[...]} (at most ${MAX_FOCUS_STATIONS} station ids)`);
+    lastBadLog = t;
+    badSinceLog = 0;
+  }
+
   return {
     attach(socket, info = { format: 'compact' }) {
-      const c: Client = { socket, format: info.format, sessionId: info.sessionId, needsSnapshot: false, congestedSince: undefined };
+      const c: Client = {
+        socket, format: info.format, sessionId: info.sessionId, needsSnapshot: false, congestedSince: undefined,
+        focus: undefined, focusPending: new Set(), focusPresence: new Map(), lastFrameAt: -Infinity, receivedSentAt: -Infinity, flushScheduled: false,
+      };
       clients.add(c);
-      // Nothing the browser sends is needed; anything it sends is ignored (bounded by maxPayload).
-      socket.on('close', () => clients.delete(c));
-      socket.on('error', () => clients.delete(c));
+      sharedClients += 1;
+      // The browser may send its view (a focus); anything else is ignored (bounded by maxPayload).
+      socket.on('message', (data: unknown, isBinary: boolean) => {
+        try {
+          receive(c, data, isBinary);
+        } catch (err) {
+          failed('client message', err);
+        }
+      });
+      socket.on('close', () => drop(c));
+      socket.on('error', () => drop(c));
       sendSnapshot(c);
     },
     latest: latestReadings,
@@ -391,17 +574,34 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       for (const c of clients) {
         if (c.sessionId === sessionId) {
           c.socket.close(4401, 'session ended');
-          clients.delete(c);
+          drop(c);
         }
       }
     },
     sessionIds: () => [...new Set([...clients].map((c) => c.sessionId).filter((s): s is string => s !== undefined))],
-    stats: () => ({ ...stats, clients: clients.size }),
+    stats: () => ({ ...stats, clients: clients.size, focused: clients.size - sharedClients }),
     close() {
       clearInterval(timer);
       for (const s of subs) s.unsubscribe();
       for (const c of clients) c.socket.close(1001, 'server shutting down');
       clients.clear();
+      sharedClients = 0;
+      watchers.fill(undefined);
     },
   };
+}
+
+/** core/live.ts `LiveClientMessage`, checked by hand (it is one small shape). */
+export function parseClientMessage(text: string): { type: 'focus'; stations: string[] } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { type, stations } = parsed as Record<string, unknown>;
+  if (type !== 'focus' || !Array.isArray(stations) || stations.length > MAX_FOCUS_STATIONS) return undefined;
+  if (!stations.every((id): id is string => typeof id === 'string' && id.length <= 200)) return undefined;
+  return { type, stations };
 }

@@ -103,6 +103,8 @@ describe('the dashboard in the browser', () => {
     const seen = Number(await card.getAttribute('data-ts'));
     await vi.waitFor(async () => expect(Number(await card.getAttribute('data-ts'))).toBeGreaterThan(seen), { timeout: 10_000, interval: 200 });
     expect(await card.textContent()).toContain('mg/L');
+    // The station page focuses the live socket on its station (its readings come at once).
+    await vi.waitFor(() => expect(centre.dashboard.hub.stats().focused).toBe(1), { timeout: 5_000, interval: 50 });
     await page.screenshot({ path: 'test-results/dashboard-station.png', fullPage: true });
 
     // English by the toggle; Vietnamese is the default.
@@ -110,6 +112,12 @@ describe('the dashboard in the browser', () => {
     await page.click('[data-testid=lang]');
     expect(await page.locator('[data-nav=overview]').textContent()).toBe('Overview');
     await page.click('[data-testid=lang]');
+
+    // Back to the overview: the shared stream again, from a fresh snapshot; values keep changing.
+    await page.click('[data-nav=overview]');
+    await vi.waitFor(() => expect(centre.dashboard.hub.stats().focused).toBe(0), { timeout: 5_000, interval: 50 });
+    const back = Number(await cell.getAttribute('data-ts'));
+    await vi.waitFor(async () => expect(Number(await cell.getAttribute('data-ts'))).toBeGreaterThan(back), { timeout: 10_000, interval: 200 });
   });
 
   it('shows an alert when the simulator drives COD over its limit; a viewer is refused, an operator acknowledges it', async () => {

@@ -10,10 +10,12 @@ export interface FakeSocket {
   frames<T = { type: string }>(): T[];
   /** Simulates the peer closing. */
   emitClose(): void;
+  /** Simulates the peer sending a text message (or a binary one). */
+  emitMessage(data: string | Buffer, isBinary?: boolean): void;
 }
 
 export function fakeSocket(): FakeSocket {
-  const handlers = new Map<string, Array<() => void>>();
+  const handlers = new Map<string, Array<(...args: unknown[]) => void>>();
   const sent: string[] = [];
   const closed: FakeSocket['closed'] = { terminated: false };
   const fake = {
@@ -32,7 +34,7 @@ export function fakeSocket(): FakeSocket {
       closed.terminated = true;
       fake.readyState = 3;
     },
-    on(event: string, fn: () => void) {
+    on(event: string, fn: (...args: unknown[]) => void) {
       handlers.set(event, [...(handlers.get(event) ?? []), fn]);
       return fake;
     },
@@ -51,6 +53,9 @@ export function fakeSocket(): FakeSocket {
     emitClose() {
       fake.readyState = 3;
       for (const fn of handlers.get('close') ?? []) fn();
+    },
+    emitMessage(data: string | Buffer, isBinary = false) {
+      for (const fn of handlers.get('message') ?? []) fn(typeof data === 'string' ? Buffer.from(data) : data, isBinary);
     },
   };
 }

@@ -11,6 +11,7 @@ class FakeWebSocket {
   onmessage: ((e: { data: unknown }) => void) | null = null;
   onclose: ((e: { code: number }) => void) | null = null;
   closedByPage = false;
+  readonly sent: string[] = [];
   constructor(readonly url: string) {
     FakeWebSocket.all.push(this);
   }
@@ -25,6 +26,9 @@ class FakeWebSocket {
   }
   close(): void {
     this.closedByPage = true;
+  }
+  send(text: string): void {
+    this.sent.push(text);
   }
 }
 
@@ -149,6 +153,38 @@ describe('LiveController (the page side of the live protocol)', () => {
     await vi.waitFor(() => expect(lost).toHaveBeenCalledTimes(2));
     vi.advanceTimersByTime(60_000);
     expect(FakeWebSocket.all).toHaveLength(2);
+  });
+
+  it('sends its focus when the socket opens and when it changes, again after a reconnect; applies reception times', () => {
+    const live = new LiveController(host);
+    live.focus(['A-001']); // before the socket is open: sent on open
+    live.hostConnected();
+    const ws = FakeWebSocket.all[0]!;
+    expect(ws.sent).toEqual([]);
+    ws.open();
+    expect(ws.sent.map((m) => JSON.parse(m) as unknown)).toEqual([{ type: 'focus', stations: ['A-001'] }]);
+    const t = Date.now();
+    ws.receive(snap(t, [[0, -1000, 50, 7.1], [1, -60_000, 300]]));
+    live.focus(['A-001']); // unchanged: nothing sent
+    expect(ws.sent).toHaveLength(1);
+    live.hostUpdate(); // a render has seen the entries: from now on they are replaced, not changed
+    const seen = live.latest.get('B-002');
+    expect(seen?.lastReceivedAt).toBe(t - 60_000);
+    // A focused view's delta carries every station's reception time: B-002 is reporting again.
+    ws.receive({ type: 'delta', serverTime: t + 1000, rows: [[0, -10, 51]], received: [10, 200] });
+    expect(live.latest.get('B-002')?.lastReceivedAt).toBe(t + 800);
+    expect(live.latest.get('B-002')).not.toBe(seen); // a new entry: the page re-renders it
+    expect(seen?.lastReceivedAt).toBe(t - 60_000); // the old one is untouched
+    expect(live.latest.get('B-002')?.readings.get('SO2')?.value).toBe(300);
+    expect(live.latest.get('A-001')?.readings.get('COD')?.value).toBe(51);
+    live.focus([]);
+    expect(JSON.parse(ws.sent.at(-1)!)).toEqual({ type: 'focus', stations: [] });
+    live.focus(['B-002']);
+    ws.drop();
+    vi.advanceTimersByTime(10_000);
+    const again = FakeWebSocket.all.at(-1)!;
+    again.open();
+    expect(again.sent.map((m) => JSON.parse(m) as unknown)).toEqual([{ type: 'focus', stations: ['B-002'] }]);
   });
 
   it('closes its socket when the page goes away', () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Subject } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { decodeLiveRows, parseCatalogue, type Alert, type CatalogueFile, type AlertEvent, type Catalogue, type LiveDelta, type LiveFrame, type LiveSnap, type Presence, type Reading, type StorageCondition } from '../../core/index.js';
+import { decodeLiveRows, parseCatalogue, type Alert, type CatalogueFile, type AlertEvent, type Catalogue, type LiveDelta, type LiveFrame, type LiveSnap, type Logger, type Presence, MAX_FOCUS_STATIONS, type Reading, type StorageCondition } from '../../core/index.js';
 import { createLiveEncoder } from '../../dashboard/server/live-encoder.js';
 import { createLiveHub, type LiveHub } from '../../dashboard/server/live-hub.js';
 import { benchCatalogue } from '../../bench/bench-catalogue.js';
@@ -184,6 +184,117 @@ describe('live hub', () => {
     expect(a.closed.code).toBe(4401);
     expect(b.closed.code).toBeUndefined();
     expect(hub.sessionIds()).toEqual(['s2']);
+  });
+
+  it('sends a focused client its stations at once, at most 4 frames a second, and every station\'s reception times once a second', () => {
+    vi.useFakeTimers({ now: 1_790_000_000_000 });
+    const readings$ = new Subject<Reading>();
+    const presence$ = new Subject<Presence>();
+    hub = createLiveHub({ catalogue, readings$, presence$ });
+    const [a, b] = catalogue.stations;
+    const focused = fakeSocket();
+    const shared = fakeSocket();
+    hub.attach(focused.socket);
+    hub.attach(shared.socket);
+    for (const r of messageOf(catalogue, a!.id, Date.now() - 5000)) readings$.next(r);
+    focused.emitMessage(JSON.stringify({ type: 'focus', stations: [a!.id] }));
+    expect(hub.stats().focused).toBe(1);
+    vi.advanceTimersByTime(1);
+    // The focus starts with its stations' latest values (the shared stream had not sent them yet).
+    const index = focused.frames<LiveSnap>()[0]!.index;
+    const first = focused.frames<LiveDelta>().at(-1)!;
+    expect(first.type).toBe('delta');
+    expect(decodeLiveRows(index, first.rows, first.serverTime)).toHaveLength(a!.parameters.length);
+    expect(first.received).toHaveLength(catalogue.stations.length);
+    expect(first.serverTime - first.received![index.stations.indexOf(a!.id)]!).toBe(1_790_000_000_000 - 5000 + 20); // the reading's receivedAt
+
+    // 4 s: station a reports once a second, b every 50 ms; a presence change on the way.
+    const latency: number[] = [];
+    const start = Date.now();
+    for (let ms = 0; ms < 4000; ms += 50) {
+      if (ms % 1000 === 500) for (const r of messageOf(catalogue, a!.id, Date.now())) readings$.next(r);
+      for (const r of messageOf(catalogue, b!.id, Date.now())) readings$.next(r);
+      if (ms === 2000) presence$.next({ station: b!.id, state: 'offline', ts: Date.now() });
+      vi.advanceTimersByTime(50);
+    }
+    const deltas = focused.frames<LiveDelta>().filter((f) => f.type === 'delta' && f.serverTime >= start);
+    for (const f of deltas) {
+      for (const r of decodeLiveRows(index, f.rows, f.serverTime)) {
+        expect(r.station).toBe(a!.id); // nothing of b: it is not in the focus
+        latency.push(f.serverTime - r.ts);
+      }
+    }
+    expect(latency).toHaveLength(4 * a!.parameters.length);
+    expect(Math.max(...latency)).toBeLessThanOrEqual(1); // no frame wait: sent on the next turn
+    expect(deltas.some((f) => f.presence?.some((p) => p.station === b!.id && p.state === 'offline'))).toBe(true);
+    const withReceived = deltas.filter((f) => f.received !== undefined).map((f) => f.serverTime);
+    expect(withReceived.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < withReceived.length; i++) expect(withReceived[i]! - withReceived[i - 1]!).toBeGreaterThanOrEqual(1000);
+    // The shared client got b's readings, each waiting for the 250 ms frame.
+    const sharedRows = shared.frames<LiveDelta>().filter((f) => f.type === 'delta').flatMap((f) => decodeLiveRows(index, f.rows, f.serverTime).map((r) => f.serverTime - r.ts));
+    expect(Math.max(...sharedRows)).toBeGreaterThan(100);
+
+    // A station that reports faster than 4 times a second: frames at least 250 ms apart, the latest values kept.
+    const before = focused.sent.length;
+    let last = 0;
+    for (let ms = 0; ms < 2000; ms += 20) {
+      last = Date.now();
+      for (const r of messageOf(catalogue, a!.id, last)) readings$.next(r);
+      vi.advanceTimersByTime(20);
+    }
+    vi.advanceTimersByTime(300);
+    const fast = focused.frames<LiveDelta>().slice(before).filter((f) => f.type === 'delta');
+    for (let i = 1; i < fast.length; i++) expect(fast[i]!.serverTime - fast[i - 1]!.serverTime).toBeGreaterThanOrEqual(250);
+    expect(fast.length).toBeLessThanOrEqual(10);
+    expect(Math.max(...fast.flatMap((f) => decodeLiveRows(index, f.rows, f.serverTime).map((r) => r.ts)))).toBe(last);
+  });
+
+  it('returns a client that leaves its focus to the shared stream with a snapshot; ignores and counts bad messages', () => {
+    vi.useFakeTimers({ now: 1_790_000_000_000 });
+    const readings$ = new Subject<Reading>();
+    const log = { warn: vi.fn(), error: vi.fn(), info: vi.fn(), debug: vi.fn() };
+    hub = createLiveHub({ catalogue, readings$, log: log as unknown as Logger, maxBufferedBytes: 1000 });
+    const [a, b] = catalogue.stations;
+    const ws = fakeSocket();
+    hub.attach(ws.socket);
+    const send = (m: unknown): void => ws.emitMessage(typeof m === 'string' ? m : JSON.stringify(m));
+    send({ type: 'focus', stations: [a!.id, 'NO-SUCH-STATION'] });
+    expect(hub.stats().focused).toBe(1);
+    // Bad messages change nothing and break nothing.
+    send('not json');
+    send({ type: 'focus', stations: Array.from({ length: MAX_FOCUS_STATIONS + 1 }, (_, i) => `S${i}`) });
+    send({ type: 'subscribe', stations: [b!.id] });
+    ws.emitMessage(Buffer.from([1, 2, 3]), true);
+    expect(hub.stats().badMessages).toBe(4);
+    expect(log.warn).toHaveBeenCalledTimes(1); // at most once a minute
+    expect(hub.stats().focused).toBe(1);
+    // A backed-up focused client misses frames and is resynced by a snapshot once it drains.
+    ws.bufferedAmount = 5000;
+    for (const r of messageOf(catalogue, a!.id, Date.now())) readings$.next(r);
+    vi.advanceTimersByTime(300);
+    expect(hub.stats().droppedFrames).toBeGreaterThanOrEqual(1);
+    ws.bufferedAmount = 0;
+    vi.advanceTimersByTime(250);
+    expect(ws.frames().at(-1)?.type).toBe('snap');
+    // Leaving the focus: a snapshot, then the shared stream, b included.
+    send({ type: 'focus', stations: [] });
+    expect(hub.stats().focused).toBe(0);
+    const before = ws.sent.length;
+    vi.advanceTimersByTime(250);
+    for (const r of messageOf(catalogue, b!.id, Date.now())) readings$.next(r);
+    vi.advanceTimersByTime(250);
+    const after = ws.frames<LiveFrame>().slice(before);
+    expect(after[0]?.type).toBe('snap');
+    const index = ws.frames<LiveSnap>()[0]!.index;
+    const rows = after.filter((f): f is LiveDelta => f.type === 'delta').flatMap((f) => decodeLiveRows(index, f.rows, f.serverTime));
+    expect(new Set(rows.map((r) => r.station))).toEqual(new Set([b!.id]));
+    // A focus on unknown stations only is no focus.
+    send({ type: 'focus', stations: ['NO-SUCH-STATION'] });
+    expect(hub.stats().focused).toBe(0);
+    // Closing forgets it.
+    send({ type: 'focus', stations: [a!.id] });
+    ws.emitClose();
+    expect(hub.stats()).toMatchObject({ clients: 0, focused: 0 });
   });
 
   /**

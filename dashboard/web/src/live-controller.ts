@@ -90,6 +90,8 @@ export class LiveController implements ReactiveController {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #frame: number | undefined;
   #active = false;
+  /** The stations of the view (core/live.ts, views): none for the shared stream of every station. */
+  #focus: readonly string[] = [];
 
   constructor(host: ReactiveControllerHost, options: LiveControllerOptions = {}) {
     this.#host = host;
@@ -104,6 +106,23 @@ export class LiveController implements ReactiveController {
   onAlertEvent(listener: (event: AlertEvent) => void): () => void {
     this.#alertListeners.add(listener);
     return () => this.#alertListeners.delete(listener);
+  }
+
+  /**
+   * Tells the centre which stations the page shows (the station page: its station), so that
+   * their readings come at once rather than on the every-station stream's 250 ms frames; an
+   * empty list returns to that stream. Kept across reconnects.
+   */
+  focus(stations: readonly string[]): void {
+    if (stations.length === this.#focus.length && stations.every((s, i) => s === this.#focus[i])) return;
+    this.#focus = [...stations];
+    this.#sendFocus();
+  }
+
+  #sendFocus(): void {
+    const socket = this.#socket;
+    if (socket === undefined || this.state !== 'open') return; // sent on open
+    socket.send(JSON.stringify({ type: 'focus', stations: this.#focus }));
   }
 
   hostConnected(): void {
@@ -145,6 +164,7 @@ export class LiveController implements ReactiveController {
       if (socket !== this.#socket) return;
       opened = true;
       this.state = 'open';
+      if (this.#focus.length > 0) this.#sendFocus();
       this.#scheduleRender();
     };
     socket.onmessage = (event: MessageEvent) => {
@@ -206,6 +226,7 @@ export class LiveController implements ReactiveController {
       }
       case 'delta':
         if (this.#index) this.#apply(decodeLiveRows(this.#index, frame.rows, frame.serverTime));
+        if (frame.received && this.#index) this.#received(this.#index.stations, frame.received, frame.serverTime);
         if (frame.presence.length > 0) {
           const online = new Map(this.online);
           for (const p of frame.presence) online.set(p.station, p.state === 'online');
@@ -283,6 +304,23 @@ export class LiveController implements ReactiveController {
       entry.readings.set(r.parameter, r);
       track(entry, r);
     }
+  }
+
+  /** A focused view's reception times of every station (once a second): keeps "reporting" right. */
+  #received(stations: readonly string[], ago: ReadonlyArray<number | null>, serverTime: number): void {
+    stations.forEach((station, si) => {
+      const a = ago[si];
+      if (a === null || a === undefined) return;
+      const at = serverTime - a;
+      let entry = this.#latest.get(station);
+      if (entry === undefined || entry.lastReceivedAt >= at) return;
+      if (!this.#unseen.has(station)) {
+        entry = { readings: new Map(entry.readings), lastTs: entry.lastTs, lastReceivedAt: entry.lastReceivedAt };
+        this.#latest.set(station, entry);
+        this.#unseen.add(station);
+      }
+      entry.lastReceivedAt = at;
+    });
   }
 
   #scheduleRender(): void {

@@ -217,8 +217,11 @@ export class QtCentre extends LitElement {
 
   protected override render(): TemplateResult {
     void this.#lang;
+    const route = this.#router.route;
+    // A station page takes its station's readings as they come; every other view, the shared stream.
+    this.#live.focus(route.name === 'station' ? [route.station] : []);
     this.#computeStates();
-    return html`${this.#renderHeader()}<main>${this.#renderBody(this.#router.route)}</main>`;
+    return html`${this.#renderHeader()}<main>${this.#renderBody(route)}</main>`;
   }
 
   static override styles = centreStyles;

@@ -3,7 +3,7 @@ import type { Alert, AlertEvent, LiveIndex, LiveRow, Presence, Reading, StorageC
 /** The frames the page understands, checked by hand: the bundle takes no zod from core. */
 export type PageFrame =
   | { type: 'snap'; serverTime: number; index: LiveIndex; rows: LiveRow[]; received: Array<number | null>; online: Array<0 | 1 | null>; alerts: Alert[]; storage: StorageCondition | null }
-  | { type: 'delta'; serverTime: number; rows: LiveRow[]; presence: Presence[] }
+  | { type: 'delta'; serverTime: number; rows: LiveRow[]; presence: Presence[]; received?: Array<number | null> }
   | { type: 'alert'; serverTime: number; event: AlertEvent }
   | { type: 'storage'; serverTime: number; storage: StorageCondition }
   | { type: 'snapshot'; serverTime: number; latest: Reading[] }
@@ -69,7 +69,13 @@ export function readFrame(data: unknown): PageFrame | undefined {
         storage: isStorage(f['storage']) ? f['storage'] : null,
       };
     case 'delta':
-      return { type: 'delta', serverTime, rows, presence: Array.isArray(f['presence']) ? f['presence'].filter(isPresence) : [] };
+      return {
+        type: 'delta',
+        serverTime,
+        rows,
+        presence: Array.isArray(f['presence']) ? f['presence'].filter(isPresence) : [],
+        ...(Array.isArray(f['received']) ? { received: f['received'].map((v) => (typeof v === 'number' ? v : null)) } : {}),
+      };
     case 'alert':
       if (!isObject(f['event']) || !isAlert(f['event']['alert']) || typeof f['event']['type'] !== 'string') return undefined;
       return { type: 'alert', serverTime, event: f['event'] as unknown as AlertEvent };

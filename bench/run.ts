@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the centre against a real local InfluxDB, driven by simulated gateways in a
  * separate process at stepped rates. Reports per step: offered and stored readings/s, loss,
- * publish-to-PUBACK, publish-to-dashboard latency, RSS and CPU of the centre; InfluxDB's raw
+ * publish-to-PUBACK, publish-to-dashboard latency (station pages and the every-station
+ * overview), publish-to-alert latency, RSS and CPU of the centre; InfluxDB's raw
  * ingest ceiling in the same run and the ratio. Writes bench/results/latest.{json,md}.
  *
  *   npm run bench [-- --steps 10000,50000,100000 --step-s 30 --stations 2000 --no-outage]
@@ -37,8 +38,13 @@ interface StepResult {
   ackP99Ms: number;
   storedP50Ms: number;
   storedP99Ms: number;
-  dashboardP50Ms: number;
-  dashboardP99Ms: number;
+  /** Publish-to-dashboard on station pages: clients focused on one station each (core/live.ts, views). */
+  stationPageP50Ms: number;
+  stationPageP99Ms: number;
+  stationPageReadings: number;
+  /** Publish-to-dashboard on the overview: the shared every-station stream, one frame every 250 ms. */
+  overviewP50Ms: number;
+  overviewP99Ms: number;
   alertP50Ms: number;
   alertP99Ms: number;
   alertsSeen: number;
@@ -62,6 +68,8 @@ async function main(): Promise<void> {
       'step-s': { type: 'string', default: '60' },
       stations: { type: 'string', default: '2000' },
       connections: { type: 'string', default: '100' },
+      /** Dashboard clients on a station page each (a focus on one station), beside the one on the overview. */
+      'station-pages': { type: 'string', default: '8' },
       'no-outage': { type: 'boolean', default: false },
       'outage-s': { type: 'string', default: '60' },
       'outage-rate': { type: 'string', default: '10000' },
@@ -100,20 +108,16 @@ async function main(): Promise<void> {
     const influx = createInfluxClient({ api: 'v1', url: influxd.url, db: 'bench' });
     log(`centre pid ${centre.pid}: ${centre.mqttUrl}, ${centre.dashboardUrl}`);
 
-    // 3. Dashboard client measuring publish-to-dashboard latency (reading ts = publish time).
-    const dashLatencies: number[] = [];
-    // The compact format, as the browser gets it: each row is a station's readings at serverTime + row[1].
-    const ws = new WebSocket(`${centre.dashboardUrl.replace('http', 'ws')}/ws`, { headers: centre.wsHeaders });
-    ws.on('message', (data) => {
-      const now = Date.now();
-      const frame = JSON.parse(String(data)) as LiveFrame;
-      if (frame.type !== 'delta') return;
-      for (const row of frame.rows) {
-        const latency = now - (frame.serverTime + (row[1] as number));
-        for (let i = 2; i < row.length; i++) if (typeof row[i] === 'number') dashLatencies.push(latency);
-      }
-    });
-    await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+    // 3. Dashboard clients measuring publish-to-dashboard latency (reading ts = publish time):
+    // one on the overview (every station), and some on a station page each (a focus on it).
+    const overviewLatencies: number[] = [];
+    const stationPageLatencies: number[] = [];
+    const pages = Number(values['station-pages']);
+    const focusStations = Array.from({ length: pages }, (_, i) => catalogue.stations[Math.floor(((i + 0.5) * catalogue.stations.length) / pages)]!.id);
+    const sockets = await Promise.all([
+      liveClient(centre, undefined, overviewLatencies),
+      ...focusStations.map((id) => liveClient(centre!, id, stationPageLatencies)),
+    ]);
 
     // Publish-to-alert: an operator's MQTT subscriber on alerts/#; the exceeding reading's ts is its publish time.
     const alertLatencies: number[] = [];
@@ -136,7 +140,8 @@ async function main(): Promise<void> {
     const ALERTS_PER_STEP = 50;
     for (const [k, rate] of steps.entries()) {
       log(`step ${rate} readings/s for ${stepS} s`);
-      dashLatencies.length = 0;
+      overviewLatencies.length = 0;
+      stationPageLatencies.length = 0;
       alertLatencies.length = 0;
       const stepStart = Date.now();
       const watch = watchProc(centre.pid);
@@ -152,7 +157,8 @@ async function main(): Promise<void> {
       const loadEnd = stepStart + report.durationMs;
       const loadCpu = (u: { samples: ProcSample[] }): number => cpuPercentBetween(u.samples, stepStart, loadEnd);
       const mem = await centreMemory(centre.dashboardUrl);
-      const dash = dashLatencies.splice(0);
+      const overview = overviewLatencies.splice(0);
+      const stationPages = stationPageLatencies.splice(0);
       const alertsLat = alertLatencies.splice(0);
       results.push({
         offeredReadingsPerS: rate,
@@ -166,8 +172,11 @@ async function main(): Promise<void> {
         ackP99Ms: percentile(report.ackLatencyMs, 99),
         storedP50Ms: drained.lagP50Ms,
         storedP99Ms: drained.lagP99Ms,
-        dashboardP50Ms: percentile(dash, 50),
-        dashboardP99Ms: percentile(dash, 99),
+        stationPageP50Ms: percentile(stationPages, 50),
+        stationPageP99Ms: percentile(stationPages, 99),
+        stationPageReadings: stationPages.length,
+        overviewP50Ms: percentile(overview, 50),
+        overviewP99Ms: percentile(overview, 99),
         alertP50Ms: percentile(alertsLat, 50),
         alertP99Ms: percentile(alertsLat, 99),
         alertsSeen: alertsLat.length,
@@ -191,7 +200,7 @@ async function main(): Promise<void> {
       log(JSON.stringify(outage));
     }
     gen.send({ type: 'stop' });
-    ws.terminate();
+    for (const ws of sockets) ws.terminate();
     await sub.endAsync();
 
     // 6. The alerts engine's own rate (issue 5), in a process of its own.
@@ -360,12 +369,12 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; command: string; steps: StepResult[]; outage?: OutageResult; alertsEngine?: { readingsPerS?: number } }): string {
   const f = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
-  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.ackedReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.dashboardP50Ms)} / ${f(s.dashboardP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} (${f(s.heapUsedMb)} / ${f(s.externalMb)}) | ${f(s.cpuPercent)} | ${f(s.loadCpuPercent)} / ${f(s.loadGenCpuPercent)} / ${f(s.influxCpuPercent)} / ${f(s.benchCpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
+  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.ackedReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.stationPageP50Ms)} / ${f(s.stationPageP99Ms)} | ${f(s.overviewP50Ms)} / ${f(s.overviewP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} (${f(s.heapUsedMb)} / ${f(s.externalMb)}) | ${f(s.cpuPercent)} | ${f(s.loadCpuPercent)} / ${f(s.loadGenCpuPercent)} / ${f(s.influxCpuPercent)} / ${f(s.benchCpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
   const o = out.outage;
   return [
     `Benchmark ${out.date} (\`${out.command}\`): ${out.stations} stations x 8 parameters, ${out.stepS} s a step, 2 cores shared by the centre, InfluxDB 1.6.7 and the load generator. InfluxDB's raw ingest ceiling in the same run: ${f(out.influxCeiling.pointsPerSecond)} points/s.`,
     '',
-    '| offered readings/s | acknowledged readings/s (first publish to last PUBACK) | stored readings/s (first publish to last stored) | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms | alert p50 / p99 ms (seen/expected) | centre peak RSS MB (heap used / external at the end) | centre CPU % (step and drain) | CPU % while offered: centre / load gen / InfluxDB / bench | stored / InfluxDB ceiling |',
+    '| offered readings/s | acknowledged readings/s (first publish to last PUBACK) | stored readings/s (first publish to last stored) | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms: station page | dashboard p50 / p99 ms: overview (every station, 4 frames/s) | alert p50 / p99 ms (seen/expected) | centre peak RSS MB (heap used / external at the end) | centre CPU % (step and drain) | CPU % while offered: centre / load gen / InfluxDB / bench | stored / InfluxDB ceiling |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
@@ -378,3 +387,23 @@ void main().catch((err: unknown) => {
   process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });
+
+/**
+ * A logged-in live socket decoding the compact frames a browser gets (each row is a station's
+ * readings at serverTime + row[1]); `focus`: the station page of that station, else the overview.
+ */
+async function liveClient(centre: CentreProcess, focus: string | undefined, latencies: number[]): Promise<WebSocket> {
+  const ws = new WebSocket(`${centre.dashboardUrl.replace('http', 'ws')}/ws`, { headers: centre.wsHeaders });
+  ws.on('message', (data) => {
+    const now = Date.now();
+    const frame = JSON.parse(String(data)) as LiveFrame;
+    if (frame.type !== 'delta') return;
+    for (const row of frame.rows) {
+      const latency = now - (frame.serverTime + (row[1] as number));
+      for (let i = 2; i < row.length; i++) if (typeof row[i] === 'number') latencies.push(latency);
+    }
+  });
+  await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+  if (focus !== undefined) ws.send(JSON.stringify({ type: 'focus', stations: [focus] }));
+  return ws;
+}

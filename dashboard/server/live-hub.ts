@@ -90,8 +90,14 @@ interface Client {
   flushScheduled: boolean;
 }
 
-/** A focused client is sent every station's reception times this often. */
+/** A focused client's frames of readings carry every station's reception times at most this often. */
 const RECEIVED_EVERY_MS = 1000;
+/**
+ * When its stations send nothing for this long, a focused client gets a frame of reception
+ * times alone. That frame does not hold back the next frame of readings: a station page must
+ * not wait for it.
+ */
+const RECEIVED_QUIET_MS = 5000;
 
 /** Repeated failures are logged at most this often (with a count), so a bad stream cannot flood the log. */
 const ERROR_LOG_MS = 60_000;
@@ -401,7 +407,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
           c.focusPresence.clear();
           c.lastFrameAt = t;
           c.receivedSentAt = t;
-        } else if (t - c.receivedSentAt >= RECEIVED_EVERY_MS) scheduleFocus(c);
+        } else if (t - c.receivedSentAt >= RECEIVED_QUIET_MS && t - c.lastFrameAt >= frameMs) flushFocus(c, true);
         continue;
       }
       if (congested(c)) {
@@ -449,8 +455,9 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     else setTimeout(flushFocus, wait, c).unref();
   }
 
-  function flushFocus(c: Client): void {
-    c.flushScheduled = false;
+  /** A focused client's frame: its pending readings, or (`receivedOnly`, from the tick) reception times alone. */
+  function flushFocus(c: Client, receivedOnly = false): void {
+    if (!receivedOnly) c.flushScheduled = false;
     if (!clients.has(c) || c.focus === undefined) return;
     try {
       const t = now();
@@ -465,7 +472,8 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       }
       if (c.needsSnapshot) return; // the next tick sends the snapshot, which holds all of it
       const withReceived = c.format === 'compact' && t - c.receivedSentAt >= RECEIVED_EVERY_MS;
-      if (c.focusPending.size === 0 && c.focusPresence.size === 0 && !withReceived) return;
+      const withReadings = c.focusPending.size > 0 || c.focusPresence.size > 0;
+      if (!withReadings && !(receivedOnly && withReceived)) return;
       const list: Reading[] = [];
       for (const slot of c.focusPending) list.push(latest.reading(slot, encoder));
       c.focusPending.clear();
@@ -479,7 +487,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       } else {
         text = JSON.stringify({ type: 'readings', serverTime: t, readings: list, ...extra });
       }
-      c.lastFrameAt = t;
+      if (withReadings) c.lastFrameAt = t;
       stats.deltaFrames += 1;
       write(c, text);
     } catch (err) {

@@ -186,7 +186,7 @@ describe('live hub', () => {
     expect(hub.sessionIds()).toEqual(['s2']);
   });
 
-  it('sends a focused client its stations at once, at most 4 frames a second, and every station\'s reception times once a second', () => {
+  it('sends a focused client its stations at once, at most 4 frames a second, with every station\'s reception times', () => {
     vi.useFakeTimers({ now: 1_790_000_000_000 });
     const readings$ = new Subject<Reading>();
     const presence$ = new Subject<Presence>();
@@ -233,6 +233,20 @@ describe('live hub', () => {
     // The shared client got b's readings, each waiting for the 250 ms frame.
     const sharedRows = shared.frames<LiveDelta>().filter((f) => f.type === 'delta').flatMap((f) => decodeLiveRows(index, f.rows, f.serverTime).map((r) => f.serverTime - r.ts));
     expect(Math.max(...sharedRows)).toBeGreaterThan(100);
+
+    // Quiet stations: reception times alone every 5 s, which hold back no reading.
+    const quietFrom = focused.sent.length;
+    vi.advanceTimersByTime(11_000);
+    const quiet = focused.frames<LiveDelta>().slice(quietFrom);
+    expect(quiet.length).toBeGreaterThanOrEqual(2);
+    expect(quiet.length).toBeLessThanOrEqual(3);
+    for (const f of quiet) expect(f).toMatchObject({ type: 'delta', rows: [] });
+    expect(quiet.every((f) => f.received?.length === catalogue.stations.length)).toBe(true);
+    const at = Date.now();
+    for (const r of messageOf(catalogue, a!.id, at)) readings$.next(r);
+    vi.advanceTimersByTime(1);
+    const next = focused.frames<LiveDelta>().at(-1)!;
+    expect(decodeLiveRows(index, next.rows, next.serverTime).map((r) => r.ts)).toContain(at);
 
     // A station that reports faster than 4 times a second: frames at least 250 ms apart, the latest values kept.
     const before = focused.sent.length;

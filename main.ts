@@ -5,7 +5,7 @@ import { config as rxjsConfig, Subject } from 'rxjs';
 import { errorsTopic, influxTarget, loadCatalogue, type Catalogue, type Config, type Logger, type Presence } from './core/index.js';
 import { createBroker, credentialsFileIn, type Broker } from './broker/index.js';
 import { createInfluxClient, createIngest, createMetricsRegistry, createOpsRoutes, ingestSettings, MAX_PAYLOAD_BYTES, startLocalInfluxd, type InfluxClient, type Ingest, type LocalInfluxd } from './ingest/index.js';
-import { createDashboard, type Dashboard } from './dashboard/index.js';
+import { createDashboard, registerLiveMetrics, type Dashboard } from './dashboard/index.js';
 import { createReports } from './reports/index.js';
 import { loadScenarioFile, scenarioFileOptions, startSimulator, type Simulator } from './simulators/index.js';
 import { createLegacyAdapter, type LegacyAdapter } from './legacy/index.js';
@@ -141,6 +141,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
       passwordCost: config.DASHBOARD_SCRYPT_COST,
     });
     cleanups.push(() => dashboard.close());
+    registerLiveMetrics(metrics, dashboard.hub);
     // Demo mode: an operator account with a fresh random password, printed once by the CLI
     // (stdout, never the log). In memory only: never written to users.json, so it ends with the
     // run and never replaces a real user called "demo" (then it is "demo-<random>").

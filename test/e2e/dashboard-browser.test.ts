@@ -105,6 +105,9 @@ describe('the dashboard in the browser', () => {
     expect(await card.textContent()).toContain('mg/L');
     // The station page focuses the live socket on its station (its readings come at once).
     await vi.waitFor(() => expect(centre.dashboard.hub.stats().focused).toBe(1), { timeout: 5_000, interval: 50 });
+    const metrics = await (await fetch(`${centre.dashboardUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^quantrac_live_clients\{view="focus"\} 1$/m);
+    expect(metrics).toMatch(/^quantrac_live_frames_total [1-9]/m);
     await page.screenshot({ path: 'test-results/dashboard-station.png', fullPage: true });
 
     // English by the toggle; Vietnamese is the default.

@@ -64,20 +64,24 @@ async function main(): Promise<void> {
   try {
     const { cookie } = await loginWith(dashboard.url, 'bench', password);
     const origin = new URL(dashboard.url).origin;
-    // 1. A WebSocket client: bytes and frames per second (after the snapshot).
-    const ws = new WebSocket(`${dashboard.url.replace('http', 'ws')}/ws`, { headers: { cookie, origin } });
-    let snapshotBytes = 0;
-    let bytes = 0;
-    let frames = 0;
+    // 1. WebSocket clients: bytes and frames per second (after the snapshot), in the page's
+    // encoding (binary deltas) and in compact JSON (tools).
     let counting = false;
-    ws.on('message', (data: Buffer) => {
-      if (snapshotBytes === 0) snapshotBytes = data.length;
-      else if (counting) {
-        bytes += data.length;
-        frames += 1;
-      }
-    });
-    await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+    const client = async (format: 'binary' | 'compact'): Promise<{ ws: WebSocket; figure: { bytes: number; frames: number; snapshotBytes: number } }> => {
+      const ws = new WebSocket(`${dashboard.url.replace('http', 'ws')}/ws?format=${format}`, { headers: { cookie, origin } });
+      const figure = { bytes: 0, frames: 0, snapshotBytes: 0 };
+      ws.on('message', (data: Buffer) => {
+        if (figure.snapshotBytes === 0) figure.snapshotBytes = data.length;
+        else if (counting) {
+          figure.bytes += data.length;
+          figure.frames += 1;
+        }
+      });
+      await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+      return { ws, figure };
+    };
+    const binary = await client('binary');
+    const compact = await client('compact');
     await sleep(2000);
     log(`measuring the live stream for ${seconds} s`);
     const emittedBefore = emitted;
@@ -113,7 +117,15 @@ async function main(): Promise<void> {
       log(`${name}: ${fps[name]!.fps.toFixed(1)} fps`);
     }
     await browser.close();
-    ws.terminate();
+    binary.ws.terminate();
+    compact.ws.terminate();
+    const perClient = (f: { bytes: number; frames: number; snapshotBytes: number }): Record<string, number> => ({
+      bytesPerS: Math.round(f.bytes / wsSeconds),
+      kbPerS: Math.round(f.bytes / wsSeconds / 1000),
+      framesPerS: Number((f.frames / wsSeconds).toFixed(2)),
+      snapshotBytes: f.snapshotBytes,
+      barKbPerS: 300,
+    });
 
     const out = {
       bench: 'dashboard',
@@ -123,16 +135,12 @@ async function main(): Promise<void> {
       parametersPerStation: 8,
       messagesPerStationPerS: rate,
       readingsPerS: Math.round(readingsPerS),
-      liveClient: {
-        bytesPerS: Math.round(bytes / wsSeconds),
-        kbPerS: Math.round(bytes / wsSeconds / 1000),
-        framesPerS: Number((frames / wsSeconds).toFixed(2)),
-        snapshotBytes,
-        barKbPerS: 300,
-      },
+      /** The page's encoding. */
+      liveClient: perClient(binary.figure),
+      compactClient: perClient(compact.figure),
       hub: dashboard.hub.stats(),
       browser: { fps, barFps: 30 },
-      pass: bytes / wsSeconds <= 300_000 && Object.values(fps).every((f) => f.fps >= 30),
+      pass: binary.figure.bytes / wsSeconds <= 300_000 && compact.figure.bytes / wsSeconds <= 300_000 && Object.values(fps).every((f) => f.fps >= 30),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import mqtt from 'mqtt';
-import type { Alert, CatalogueFile, LiveFrame } from '../core/index.js';
+import { decodeBinaryDelta, type Alert, type CatalogueFile, type LiveFrame } from '../core/index.js';
 import { createInfluxClient, startLocalInfluxd, type InfluxClient } from '../ingest/index.js';
 import { benchCatalogue } from './bench-catalogue.js';
 import type { LoadGenInit, StepCommand, StepReport } from './load-gen.js';
@@ -389,14 +389,15 @@ void main().catch((err: unknown) => {
 });
 
 /**
- * A logged-in live socket decoding the compact frames a browser gets (each row is a station's
- * readings at serverTime + row[1]); `focus`: the station page of that station, else the overview.
+ * A logged-in live socket decoding the frames a browser gets (each row is a station's readings
+ * at serverTime + row[1]); `focus`: the station page of that station, else the overview.
  */
 async function liveClient(centre: CentreProcess, focus: string | undefined, latencies: number[]): Promise<WebSocket> {
-  const ws = new WebSocket(`${centre.dashboardUrl.replace('http', 'ws')}/ws`, { headers: centre.wsHeaders });
-  ws.on('message', (data) => {
+  // Binary deltas, as the page takes them; a focus's frames (and presence ticks) are JSON.
+  const ws = new WebSocket(`${centre.dashboardUrl.replace('http', 'ws')}/ws?format=binary`, { headers: centre.wsHeaders });
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
     const now = Date.now();
-    const frame = JSON.parse(String(data)) as LiveFrame;
+    const frame = isBinary ? { type: 'delta' as const, ...(decodeBinaryDelta(data) ?? { serverTime: 0, rows: [] }) } : JSON.parse(String(data)) as LiveFrame;
     if (frame.type !== 'delta') return;
     for (const row of frame.rows) {
       const latency = now - (frame.serverTime + (row[1] as number));

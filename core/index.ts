@@ -9,6 +9,7 @@ export * from './topics.js';
 export * from './units.js';
 export * from './live.js';
 export * from './live-codec.js';
+export * from './live-binary.js';
 export * from './free-port.js';
 export * from './timestamp.js';
 export * from './alert.js';

@@ -201,7 +201,8 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     }
     const principal = auth.principal(req);
     if (!principal) return refuse(401, 'Unauthorized');
-    const format = queryOf(req).get('format') === 'readings' ? 'readings' : 'compact';
+    const asked = queryOf(req).get('format');
+    const format = asked === 'readings' || asked === 'binary' ? asked : 'compact';
     wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, { format, sessionId: principal.session.id }));
   }
 

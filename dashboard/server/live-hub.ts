@@ -1,10 +1,11 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
-import { MAX_FOCUS_STATIONS, type Alert, type AlertEvent, type Catalogue, type LiveFrame, type Logger, type Presence, type Reading, type StorageCondition } from '../../core/index.js';
+import { encodeBinaryDelta, MAX_FOCUS_STATIONS, type Alert, type AlertEvent, type Catalogue, type LiveFrame, type Logger, type Presence, type Reading, type StorageCondition } from '../../core/index.js';
 import { createLiveEncoder } from './live-encoder.js';
 import { ReadingColumns } from './reading-columns.js';
 
-export type LiveFormat = 'compact' | 'readings';
+/** core/live.ts: `compact` JSON rows (the default), `binary` deltas (the page), plain `readings` (tools). */
+export type LiveFormat = 'compact' | 'binary' | 'readings';
 
 export interface LiveHubOptions {
   catalogue: Catalogue;
@@ -299,10 +300,10 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   }
 
   /** One client's broken socket drops that client, never the frame for the others. */
-  const write = (c: Client, text: string): void => {
+  const write = (c: Client, data: string | Uint8Array): void => {
     try {
-      c.socket.send(text);
-      stats.bytesSent += text.length;
+      c.socket.send(data);
+      stats.bytesSent += data.length;
     } catch (err) {
       drop(c);
       try {
@@ -317,7 +318,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   const sendSnapshot = (c: Client): void => {
     let text: string;
     try {
-      text = snapshotText(c.format);
+      text = snapshotText(c.format === 'readings' ? 'readings' : 'compact'); // binary clients too: the snapshot carries the index
     } catch (err) {
       c.needsSnapshot = true; // tried again next tick
       failed('snapshot', err);
@@ -359,6 +360,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     tokens = Math.min(rate, tokens + ((t - lastRefill) / 1000) * rate);
     lastRefill = t;
     let compact: string | undefined;
+    let binary: Uint8Array | undefined;
     let verbose: string | undefined;
     // While the bucket cannot take a frame of the size the last one suggests, hold it without
     // encoding: the readings keep coalescing, and an overloaded server spends no CPU on frames
@@ -377,21 +379,37 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     } else if (pending.length > 0 || pendingPresence.size > 0) {
       const presenceList = [...pendingPresence.values()];
       const extra = presenceList.length > 0 ? { presence: presenceList } : {};
-      let list = pending.readings(encoder);
-      compact = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(list, t), ...extra });
-      if (compact.length > tokens) {
+      // Which encodings the shared stream's clients take this tick (a binary frame carries no
+      // presence: binary clients get that tick's compact frame). The budget counts the larger.
+      let wantBinary = false;
+      let wantJson = false;
+      for (const c of clients) {
+        if (c.focus !== undefined) continue;
+        if (c.format === 'binary' && presenceList.length === 0) wantBinary = true;
+        else wantJson = true;
+      }
+      const encode = (): { list: Reading[]; compact?: string; binary?: Uint8Array; size: number } => {
+        const list = pending.readings(encoder);
+        const rows = encoder.rows(list, t);
+        const json = wantJson ? JSON.stringify({ type: 'delta', serverTime: t, rows, ...extra }) : undefined;
+        const bin = wantBinary ? encodeBinaryDelta(rows, t).bytes : undefined;
+        return { list, compact: json, binary: bin, size: Math.max(json?.length ?? 0, bin?.length ?? 0) };
+      };
+      let frame: ReturnType<typeof encode> | undefined = encode();
+      if (frame.size > tokens) {
         // Over budget: coalesce to the latest value per series; if that is still too much,
         // hold the frame until the bucket refills.
         collapsePending();
-        list = pending.readings(encoder);
-        compact = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(list, t), ...extra });
-        if (compact.length > tokens && tokens < rate) compact = undefined;
+        frame = encode();
+        if (frame.size > tokens && tokens < rate) frame = undefined;
       }
-      if (pending.length > 0 && compact !== undefined) bytesPerReading = compact.length / pending.length;
-      if (compact !== undefined) {
-        tokens -= compact.length;
+      if (pending.length > 0 && frame !== undefined) bytesPerReading = frame.size / pending.length;
+      if (frame !== undefined) {
+        tokens -= frame.size;
+        compact = frame.compact;
+        binary = frame.binary;
         if ([...clients].some((c) => c.format === 'readings' && c.focus === undefined)) {
-          verbose = JSON.stringify({ type: 'readings', serverTime: t, readings: list, ...extra });
+          verbose = JSON.stringify({ type: 'readings', serverTime: t, readings: frame.list, ...extra });
         }
         clearPending();
         pendingPresence = new Map();
@@ -411,7 +429,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         continue;
       }
       if (congested(c)) {
-        if (c.socket.readyState === c.socket.OPEN && compact !== undefined) {
+        if (c.socket.readyState === c.socket.OPEN && (compact ?? binary) !== undefined) {
           c.needsSnapshot = true;
           stats.droppedFrames += 1;
         }
@@ -419,6 +437,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       }
       if (c.needsSnapshot) sendSnapshot(c);
       else if (c.format === 'compact' && compact !== undefined) write(c, compact);
+      else if (c.format === 'binary' && (binary ?? compact) !== undefined) write(c, (binary ?? compact)!);
       else if (c.format === 'readings' && verbose !== undefined) write(c, verbose);
       else continue;
       c.lastFrameAt = t;
@@ -471,7 +490,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         return;
       }
       if (c.needsSnapshot) return; // the next tick sends the snapshot, which holds all of it
-      const withReceived = c.format === 'compact' && t - c.receivedSentAt >= RECEIVED_EVERY_MS;
+      const withReceived = c.format !== 'readings' && t - c.receivedSentAt >= RECEIVED_EVERY_MS;
       const withReadings = c.focusPending.size > 0 || c.focusPresence.size > 0;
       if (!withReadings && !(receivedOnly && withReceived)) return;
       const list: Reading[] = [];
@@ -481,7 +500,8 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       c.focusPresence.clear();
       const extra = presenceList.length > 0 ? { presence: presenceList } : {};
       let text: string;
-      if (c.format === 'compact') {
+      if (c.format !== 'readings') {
+        // Binary clients too: a focus's frames are small, JSON costs them nothing.
         text = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(list, t), ...extra, ...(withReceived ? { received: receivedAgo(t) } : {}) });
         if (withReceived) c.receivedSentAt = t;
       } else {

@@ -1,12 +1,14 @@
 import type { WebSocket } from 'ws';
+import { decodeBinaryDelta } from '../../core/live-binary.js';
 
 /** A stand-in for a `ws` socket in unit tests of the live hub: records frames, lets tests set `bufferedAmount`. */
 export interface FakeSocket {
   readonly socket: WebSocket;
-  readonly sent: string[];
+  /** What the hub sent: text frames, and binary ones (Uint8Array). */
+  readonly sent: Array<string | Uint8Array>;
   bufferedAmount: number;
   readonly closed: { code?: number; reason?: string; terminated: boolean };
-  /** Frames parsed as JSON. */
+  /** Frames parsed as JSON; a binary delta decoded into the equivalent compact `delta` frame. */
   frames<T = { type: string }>(): T[];
   /** Simulates the peer closing. */
   emitClose(): void;
@@ -16,14 +18,14 @@ export interface FakeSocket {
 
 export function fakeSocket(): FakeSocket {
   const handlers = new Map<string, Array<(...args: unknown[]) => void>>();
-  const sent: string[] = [];
+  const sent: Array<string | Uint8Array> = [];
   const closed: FakeSocket['closed'] = { terminated: false };
   const fake = {
     OPEN: 1,
     readyState: 1,
     bufferedAmount: 0,
-    send(text: string) {
-      sent.push(text);
+    send(data: string | Uint8Array) {
+      sent.push(data);
     },
     close(code?: number, reason?: string) {
       closed.code = code;
@@ -49,7 +51,7 @@ export function fakeSocket(): FakeSocket {
       fake.bufferedAmount = n;
     },
     closed,
-    frames: <T>() => sent.map((s) => JSON.parse(s) as T),
+    frames: <T>() => sent.map((s) => (typeof s === 'string' ? JSON.parse(s) : { type: 'delta', binary: true, presence: [], ...decodeBinaryDelta(s) }) as T),
     emitClose() {
       fake.readyState = 3;
       for (const fn of handlers.get('close') ?? []) fn();

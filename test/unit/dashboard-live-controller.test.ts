@@ -1,6 +1,6 @@
 import type { ReactiveControllerHost } from 'lit';
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
-import type { LiveIndex } from '../../core/index.js';
+import { encodeBinaryDelta, type LiveIndex } from '../../core/index.js';
 import { SESSION_LOST } from '../../dashboard/web/src/api.js';
 import { LiveController } from '../../dashboard/web/src/live-controller.js';
 
@@ -20,6 +20,9 @@ class FakeWebSocket {
   }
   receive(frame: unknown): void {
     this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  receiveBinary(bytes: Uint8Array): void {
+    this.onmessage?.({ data: bytes.slice().buffer });
   }
   drop(code = 1006): void {
     this.onclose?.({ code });
@@ -62,7 +65,7 @@ describe('LiveController (the page side of the live protocol)', () => {
     const live = new LiveController(host);
     live.hostConnected();
     const ws = FakeWebSocket.all[0]!;
-    expect(ws.url).toBe('ws://centre.test/ws');
+    expect(ws.url).toBe('ws://centre.test/ws?format=binary');
     ws.open();
     const t = Date.now();
     ws.receive(snap(t, [[0, -1000, 50, 7.1]], [{ id: 'A-001|COD|threshold', station: 'A-001', parameter: 'COD', severity: 'critical', state: 'firing', since: 1 }]));
@@ -79,6 +82,23 @@ describe('LiveController (the page side of the live protocol)', () => {
     // An older reading (a late redelivery) never replaces a newer one.
     ws.receive({ type: 'delta', serverTime: t, rows: [[0, -60_000, 1]] });
     expect(live.latest.get('A-001')?.readings.get('COD')?.value).toBe(55);
+  });
+
+  it('applies binary deltas as it does compact ones, and ignores broken ones', () => {
+    const live = new LiveController(host);
+    live.hostConnected();
+    const ws = FakeWebSocket.all[0]!;
+    ws.open();
+    const t = Date.now();
+    ws.receive(snap(t, [[0, -1000, 50, 7.1]]));
+    ws.receiveBinary(encodeBinaryDelta([[0, -100, 51.25], [1, -100, 300, '2']], t + 250).bytes);
+    expect(live.latest.get('A-001')?.readings.get('COD')).toMatchObject({ value: 51.25, ts: t + 150 });
+    expect(live.latest.get('A-001')?.readings.get('pH')?.value).toBe(7.1);
+    expect(live.latest.get('B-002')?.readings.get('SO2')).toMatchObject({ value: 300, status: '02' });
+    ws.receiveBinary(new Uint8Array([1, 2, 3]));
+    ws.receiveBinary(new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9, 9, 9]));
+    expect(live.state).toBe('open');
+    expect(live.latest.get('A-001')?.readings.get('COD')?.value).toBe(51.25);
   });
 
   it('applies alert events at once and tells listeners; a resolved alert leaves the open list', () => {

@@ -30,14 +30,15 @@ function track(entry: MutableLatest, r: Reading): void {
 }
 
 export interface LiveControllerOptions {
-  /** Defaults to `/ws` on the page's own host. */
+  /** Defaults to `/ws?format=binary` on the page's own host. */
   url?: string;
   minDelayMs?: number;
   maxDelayMs?: number;
 }
 
 function defaultUrl(): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  // Binary deltas (core/live-binary.ts): half the bytes of JSON rows on the every-station stream.
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?format=binary`;
 }
 
 function sameReadings(a: ReadonlyMap<string, Reading>, b: ReadonlyMap<string, Reading>): boolean {
@@ -158,6 +159,7 @@ export class LiveController implements ReactiveController {
       return;
     }
     this.#socket = socket;
+    socket.binaryType = 'arraybuffer';
     let opened = false;
     // Handlers check identity: a socket we let go of must not touch state any more.
     socket.onopen = () => {

@@ -1,4 +1,6 @@
 import type { Alert, AlertEvent, LiveIndex, LiveRow, Presence, Reading, StorageCondition } from '../../../core/index.js';
+// The codec file itself, not core/index.ts: the bundle takes pure functions, never zod.
+import { decodeBinaryDelta } from '../../../core/live-binary.js';
 
 /** The frames the page understands, checked by hand: the bundle takes no zod from core. */
 export type PageFrame =
@@ -44,6 +46,11 @@ function isReading(x: unknown): x is Reading {
  * a good frame is dropped alone (rows are checked as they are decoded, core/live-codec.ts).
  */
 export function readFrame(data: unknown): PageFrame | undefined {
+  if (data instanceof ArrayBuffer) {
+    // A binary delta (core/live-binary.ts): the same rows as a compact one.
+    const delta = decodeBinaryDelta(data);
+    return delta === undefined ? undefined : { type: 'delta', serverTime: delta.serverTime, rows: delta.rows, presence: [] };
+  }
   if (typeof data !== 'string') return undefined;
   let parsed: unknown;
   try {

@@ -2,17 +2,21 @@ import type { Alert, AlertEvent, StorageCondition } from './alert.js';
 import type { Presence, Reading } from './reading.js';
 
 /**
- * The dashboard's live protocol over the WebSocket at `/ws` (server -> browser, JSON text
- * frames). It needs a session cookie and the page's own Origin.
+ * The dashboard's live protocol over the WebSocket at `/ws` (server -> browser: JSON text
+ * frames, and binary deltas for `format=binary`; browser -> server: its view). It needs a
+ * session cookie and the page's own Origin.
  *
- * Two encodings, chosen by the client in the URL:
- * - `/ws` (the page): compact. A `snap` on connect carries an index of stations and their
+ * Three encodings, chosen by the client in the URL:
+ * - `/ws`: compact. A `snap` on connect carries an index of stations and their
  *   parameters, then `delta` frames carry rows of numbers against that index (a
  *   2,000-station country at one message a second stays near 150 KB/s per client).
  *   `decodeLiveRows` (core/live-codec.ts) turns rows back into readings.
+ * - `/ws?format=binary` (the page): as compact, except that deltas
+ *   of the shared stream are binary messages carrying the same rows (core/live-binary.ts);
+ *   a tick with presence changes, and a focused client's frames, stay JSON `delta`s.
  * - `/ws?format=readings` (tools, tests, integrations): `snapshot` and `readings` frames
  *   carrying plain Reading objects.
- * Both: deltas at most 4 frames a second, coalesced (they also carry station presence
+ * All: deltas at most 4 frames a second, coalesced (they also carry station presence
  * changes); alert events at once (`alert`); the storage condition (`storage`) when it changes.
  * A client that falls behind is sent a fresh snapshot instead of the frames it missed, so a
  * client must treat every snapshot as a full replacement.
@@ -22,8 +26,9 @@ import type { Presence, Reading } from './reading.js';
  * (the station page) sends `{"type":"focus","stations":[...]}`: from then on its deltas carry
  * only those stations' readings, sent as soon as they arrive (still at most 4 frames a
  * second: a frame goes at once when the last one is 250 ms old, else when it is), plus every
- * station's `received` once a second so that counts of stations reporting stay right. An
- * empty list returns to the shared stream, starting with a fresh snapshot.
+ * station's `received` at most once a second (alone after 5 s of quiet) so that counts of
+ * stations reporting stay right. An empty list returns to the shared stream, starting with a
+ * fresh snapshot.
  */
 export type LiveFrame =
   | LiveSnapshot

@@ -76,6 +76,8 @@ interface Client {
   format: LiveFormat;
   sessionId: string | undefined;
   needsSnapshot: boolean;
+  /** When it was last sent a snapshot: resyncs come at most once a second (one is about 300 KB). */
+  lastSnapshotAt: number;
   /** Since when its socket has been backed up (undefined: it is not). */
   congestedSince: number | undefined;
   /** Station indices of its focus (core/live.ts, views); undefined: the shared stream. */
@@ -99,6 +101,12 @@ const RECEIVED_EVERY_MS = 1000;
  * not wait for it.
  */
 const RECEIVED_QUIET_MS = 5000;
+
+/**
+ * A client is resynced with a snapshot at most this often, however often it falls behind or
+ * leaves a focus: a snapshot is the largest frame, and its encoding the hub's largest cost.
+ */
+const SNAPSHOT_EVERY_MS = 1000;
 
 /** Repeated failures are logged at most this often (with a count), so a bad stream cannot flood the log. */
 const ERROR_LOG_MS = 60_000;
@@ -325,6 +333,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       return;
     }
     c.needsSnapshot = false;
+    c.lastSnapshotAt = now();
     stats.snapshots += 1;
     write(c, text);
   };
@@ -420,6 +429,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         // Focused: its own frames (flushFocus); here only the resync and the once-a-second reception times.
         if (congested(c)) continue;
         if (c.needsSnapshot) {
+          if (t - c.lastSnapshotAt < SNAPSHOT_EVERY_MS) continue;
           sendSnapshot(c);
           c.focusPending.clear();
           c.focusPresence.clear();
@@ -435,8 +445,10 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         }
         continue;
       }
-      if (c.needsSnapshot) sendSnapshot(c);
-      else if (c.format === 'compact' && compact !== undefined) write(c, compact);
+      if (c.needsSnapshot) {
+        if (t - c.lastSnapshotAt < SNAPSHOT_EVERY_MS) continue;
+        sendSnapshot(c);
+      } else if (c.format === 'compact' && compact !== undefined) write(c, compact);
       else if (c.format === 'binary' && (binary ?? compact) !== undefined) write(c, (binary ?? compact)!);
       else if (c.format === 'readings' && verbose !== undefined) write(c, verbose);
       else continue;
@@ -578,7 +590,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   return {
     attach(socket, info = { format: 'compact' }) {
       const c: Client = {
-        socket, format: info.format, sessionId: info.sessionId, needsSnapshot: false, congestedSince: undefined,
+        socket, format: info.format, sessionId: info.sessionId, needsSnapshot: false, lastSnapshotAt: -Infinity, congestedSince: undefined,
         focus: undefined, focusPending: new Set(), focusPresence: new Map(), lastFrameAt: -Infinity, receivedSentAt: -Infinity, flushScheduled: false,
       };
       clients.add(c);

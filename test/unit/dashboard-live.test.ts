@@ -294,7 +294,7 @@ describe('live hub', () => {
     send({ type: 'focus', stations: [] });
     expect(hub.stats().focused).toBe(0);
     const before = ws.sent.length;
-    vi.advanceTimersByTime(250);
+    vi.advanceTimersByTime(1000); // resyncs are at most a second apart
     for (const r of messageOf(catalogue, b!.id, Date.now())) readings$.next(r);
     vi.advanceTimersByTime(250);
     const after = ws.frames<LiveFrame>().slice(before);
@@ -305,6 +305,13 @@ describe('live hub', () => {
     // A focus on unknown stations only is no focus.
     send({ type: 'focus', stations: ['NO-SUCH-STATION'] });
     expect(hub.stats().focused).toBe(0);
+    // Flipping in and out of a focus costs at most a snapshot a second.
+    const snapshotsBefore = hub.stats().snapshots;
+    for (let i = 0; i < 40; i++) {
+      send({ type: 'focus', stations: i % 2 === 0 ? [a!.id] : [] });
+      vi.advanceTimersByTime(100);
+    }
+    expect(hub.stats().snapshots - snapshotsBefore).toBeLessThanOrEqual(4);
     // Closing forgets it.
     send({ type: 'focus', stations: [a!.id] });
     ws.emitClose();

@@ -397,12 +397,11 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         if (c.format === 'binary' && presenceList.length === 0) wantBinary = true;
         else wantJson = true;
       }
-      const encode = (): { list: Reading[]; compact?: string; binary?: Uint8Array; size: number } => {
-        const list = pending.readings(encoder);
-        const rows = encoder.rows(list, t);
+      const encode = (): { compact?: string; binary?: Uint8Array; size: number } => {
+        const rows = pending.rows(encoder, t);
         const json = wantJson ? JSON.stringify({ type: 'delta', serverTime: t, rows, ...extra }) : undefined;
         const bin = wantBinary ? encodeBinaryDelta(rows, t).bytes : undefined;
-        return { list, compact: json, binary: bin, size: Math.max(json?.length ?? 0, bin?.length ?? 0) };
+        return { compact: json, binary: bin, size: Math.max(json?.length ?? 0, bin?.length ?? 0) };
       };
       let frame: ReturnType<typeof encode> | undefined = encode();
       if (frame.size > tokens) {
@@ -418,7 +417,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         compact = frame.compact;
         binary = frame.binary;
         if ([...clients].some((c) => c.format === 'readings' && c.focus === undefined)) {
-          verbose = JSON.stringify({ type: 'readings', serverTime: t, readings: frame.list, ...extra });
+          verbose = JSON.stringify({ type: 'readings', serverTime: t, readings: pending.readings(encoder), ...extra });
         }
         clearPending();
         pendingPresence = new Map();

@@ -1,4 +1,4 @@
-import type { Reading, Status } from '../../core/index.js';
+import { wireValue, type LiveRow, type Reading, type Status } from '../../core/index.js';
 import type { LiveEncoder } from './live-encoder.js';
 
 const STATUS: readonly Status[] = ['00', '01', '02'];
@@ -58,6 +58,46 @@ export class ReadingColumns {
     const pi = encoder.paramOfSlot[slot]!;
     const { index } = encoder;
     return { station: index.stations[si]!, zone: index.zones[si]!, parameter: index.parameters[si]![pi]!, unit: index.units[si]![pi]!, status: STATUS[this.status[i]!]!, value: this.value[i]!, ts: this.ts[i]!, receivedAt: this.receivedAt[i]! };
+  }
+
+  /**
+   * Compact rows (core/live.ts) straight from the columns, with no Reading objects: entries
+   * in a run of the same station and time make one row (a message's readings arrive
+   * together); the same station and time again later makes another row, which decodes the
+   * same. About ten times cheaper than `encoder.rows(this.readings(encoder))` for a frame.
+   */
+  rows(encoder: LiveEncoder, serverTime: number): LiveRow[] {
+    const out: LiveRow[] = [];
+    let row: LiveRow | undefined;
+    let rowSi = -1;
+    let rowTs = Number.NaN;
+    let statuses: number[] | undefined;
+    const finish = (): void => {
+      if (row === undefined || statuses === undefined) return;
+      let digits = '';
+      for (let p = 0; p < row.length - 2; p++) digits += String(statuses[p] ?? 0);
+      row.push(digits);
+    };
+    for (let i = 0; i < this.length; i++) {
+      const slot = this.slot[i]!;
+      const si = encoder.stationOfSlot[slot]!;
+      const pi = encoder.paramOfSlot[slot]!;
+      const ts = this.ts[i]!;
+      if (row === undefined || si !== rowSi || ts !== rowTs) {
+        finish();
+        row = [si, ts - serverTime];
+        out.push(row);
+        rowSi = si;
+        rowTs = ts;
+        statuses = undefined;
+      }
+      while (row.length < pi + 3) row.push(null);
+      row[pi + 2] = wireValue(this.value[i]!);
+      const status = this.status[i]!;
+      if (status !== 0 || statuses !== undefined) (statuses ??= [])[pi] = status;
+    }
+    finish();
+    return out;
   }
 
   readings(encoder: LiveEncoder): Reading[] {

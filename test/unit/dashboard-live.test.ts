@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeLiveRows, parseCatalogue, type Alert, type CatalogueFile, type AlertEvent, type Catalogue, type LiveDelta, type LiveFrame, type LiveSnap, type Logger, type Presence, MAX_FOCUS_STATIONS, type Reading, type StorageCondition } from '../../core/index.js';
 import { createLiveEncoder } from '../../dashboard/server/live-encoder.js';
 import { createLiveHub, type LiveHub } from '../../dashboard/server/live-hub.js';
+import { ReadingColumns } from '../../dashboard/server/reading-columns.js';
 import { benchCatalogue } from '../../bench/bench-catalogue.js';
 import { fakeSocket } from '../helpers/fake-socket.js';
 
@@ -57,6 +58,27 @@ describe('compact live encoding (core/live.ts)', () => {
     expect(values.get(key(input[0]!))).toBe(123.457);
     expect(values.get(key(input[2]!))).toBe(0.000123457);
     expect(values.get(key(input[3]!))).toBe(-4);
+  });
+
+  it('makes the same rows from the hub\'s columns as from reading objects', () => {
+    const enc = createLiveEncoder(national);
+    const t0 = 1_790_000_000_000;
+    const cols = new ReadingColumns(16);
+    const input: Reading[] = [];
+    for (let k = 0; k < 400; k++) {
+      const s = national.stations[(k * 37) % national.stations.length]!;
+      const ts = t0 - (k % 3) * 1000;
+      const status: Reading['status'] = k % 11 === 0 ? '02' : k % 13 === 0 ? '01' : '00';
+      // a message's readings, some of them, in a run; now and then a station again later
+      for (const p of s.parameters.filter((_, i) => (i + k) % 4 !== 0)) input.push({ ...reading(national, s.id, p.parameter, ts, status), value: 1000 * Math.random() - 10 });
+    }
+    for (const r of input) cols.push(enc.slotOf(r.station, r.parameter), r);
+    const serverTime = t0 + 250;
+    const key = (r: Reading): string => `${r.station}|${r.parameter}|${r.ts}|${r.status}|${r.value}`;
+    const fromColumns = decodeLiveRows(enc.index, cols.rows(enc, serverTime), serverTime).map(key).sort();
+    const fromObjects = decodeLiveRows(enc.index, enc.rows(input, serverTime), serverTime).map(key).sort();
+    expect(fromColumns).toEqual(fromObjects);
+    expect(fromColumns).toHaveLength(input.length);
   });
 
   it('skips rows that do not fit the index instead of throwing', () => {

@@ -284,6 +284,10 @@ interface OutageResult {
   drainReadingsPerS: number;
   drainRatio: number;
   peakRssMb: number;
+  /** RSS when the step began (what the previous step left), its peak while InfluxDB was down, and while the backlog drained. */
+  startRssMb: number;
+  peakRssOutageMb: number;
+  peakRssDrainMb: number;
 }
 
 async function outageStep(o: { rate: number; outageS: number; gen: ChildProcess; genMessages: { next<T>(type: string): Promise<T> }; influx: InfluxClient; influxd: { stop(): Promise<void>; start(): Promise<void> }; pid: number; log: (m: string) => void }): Promise<OutageResult> {
@@ -331,6 +335,9 @@ async function outageStep(o: { rate: number; outageS: number; gen: ChildProcess;
     drainReadingsPerS,
     drainRatio: drainReadingsPerS / o.rate,
     peakRssMb: usage.peakRssMb,
+    startRssMb: usage.samples[0]?.rssMb ?? NaN,
+    peakRssOutageMb: Math.max(0, ...usage.samples.filter((x) => x.at < restartAt).map((x) => x.rssMb)),
+    peakRssDrainMb: Math.max(0, ...usage.samples.filter((x) => x.at >= restartAt).map((x) => x.rssMb)),
   };
 }
 
@@ -379,7 +386,7 @@ function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: n
     ...rows,
     '',
     ...(out.alertsEngine?.readingsPerS ? [`Alerts engine alone (\`bench/alerts-engine.ts\`, 2,000 stations x 8 parameters, every rule on): ${f(out.alertsEngine.readingsPerS)} readings/s.`, ''] : []),
-    ...(o ? [`Outage: InfluxDB stopped ${o.outageS} s at ${f(o.offeredReadingsPerS)} readings/s: ${f(o.ackedReadings)} acknowledged, ${f(o.storedReadings)} stored, loss ${f(o.lossReadings)}; backlog at restart ${f(o.backlogAtRestart)} readings, drained in ${o.drainS.toFixed(1)} s at ${f(o.drainReadingsPerS)} readings/s (${o.drainRatio.toFixed(1)}x the offered rate); centre peak RSS ${f(o.peakRssMb)} MB.`, ''] : []),
+    ...(o ? [`Outage: InfluxDB stopped ${o.outageS} s at ${f(o.offeredReadingsPerS)} readings/s: ${f(o.ackedReadings)} acknowledged, ${f(o.storedReadings)} stored, loss ${f(o.lossReadings)}; backlog at restart ${f(o.backlogAtRestart)} readings, drained in ${o.drainS.toFixed(1)} s at ${f(o.drainReadingsPerS)} readings/s (${o.drainRatio.toFixed(1)}x the offered rate); centre peak RSS ${f(o.peakRssMb)} MB (${f(o.startRssMb)} MB at the start, peak ${f(o.peakRssOutageMb)} MB while InfluxDB was down, ${f(o.peakRssDrainMb)} MB while the backlog drained).`, ''] : []),
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from '../core/index.js';
@@ -45,6 +45,27 @@ async function bundle(): Promise<URL> {
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
     await writeFile(tmp, code);
     await rename(tmp, file);
+    await pruneBundles(dir, file);
   }
   return pathToFileURL(file);
+}
+
+/** Old bundles are kept a day (a centre of the previous version may still be starting), then removed. */
+const KEEP_OLD_BUNDLES_MS = 24 * 3_600_000;
+
+/**
+ * Removes the bundles of earlier versions (and files left half-written by a crash) once they
+ * are older than a day: each code change writes a new bundle, and nothing else would remove
+ * the old ones. Best effort: a file that cannot be removed stays.
+ */
+export async function pruneBundles(dir: string, current: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const path = join(dir, name);
+    if (path === current || !/^alerts-worker-[0-9a-f]+\.mjs(\.\d+\.\d+\.tmp)?$/.test(name)) continue;
+    const old = await stat(path).then((st) => now - st.mtimeMs > KEEP_OLD_BUNDLES_MS, () => false);
+    if (old && (await unlink(path).then(() => true, () => false))) removed.push(name);
+  }
+  return removed;
 }

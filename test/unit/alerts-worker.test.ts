@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { createReadingBatcher, createReadingUnpacker, startAlertsWorker, type AlertsWorker } from '../../alerts/index.js';
 import { alertsTestCatalogue, STATION, STATION_B, ZONE } from '../helpers/alerts-fixture.js';
 import { captureLog } from '../helpers/log-capture.js';
+import { pruneBundles } from '../../alerts/worker-bundle.js';
 
 const reading = (station: string, parameter: string, value: number, status: Reading['status'] = '00', ts = Date.now()): Reading =>
   ({ station, zone: ZONE, parameter, value, unit: parameter === 'pH' ? 'pH' : 'mg/L', status, ts, receivedAt: ts + 5 });
@@ -141,5 +142,23 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
 
   it('fails to start, saying why, when the worker cannot load its rules', async () => {
     await expect(start(undefined, { ALERTS_RULES_FILE: join(dir, 'missing.json') })).rejects.toMatchObject({ code: 'ERR_ALERTS_START', message: expect.stringContaining('missing.json') });
+  });
+});
+
+describe('the bundle cache (worker-bundle.ts)', () => {
+  it('removes bundles of earlier versions and half-written files once a day old, never the current one or other files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qt-bundles-'));
+    try {
+      const dayAgo = new Date(Date.now() - 25 * 3_600_000);
+      const files = ['alerts-worker-aaaa.mjs', 'alerts-worker-bbbb.mjs', 'alerts-worker-cccc.mjs.123.456.tmp', 'alerts-worker-dddd.mjs', 'other.mjs'];
+      for (const f of files) await writeFile(join(dir, f), 'x');
+      for (const f of ['alerts-worker-aaaa.mjs', 'alerts-worker-cccc.mjs.123.456.tmp', 'alerts-worker-dddd.mjs', 'other.mjs']) await utimes(join(dir, f), dayAgo, dayAgo);
+      // dddd is the current bundle (old, but in use); bbbb is recent (a centre of that version may be starting).
+      const removed = await pruneBundles(dir, join(dir, 'alerts-worker-dddd.mjs'));
+      expect(removed.sort()).toEqual(['alerts-worker-aaaa.mjs', 'alerts-worker-cccc.mjs.123.456.tmp']);
+      expect((await readdir(dir)).sort()).toEqual(['alerts-worker-bbbb.mjs', 'alerts-worker-dddd.mjs', 'other.mjs']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

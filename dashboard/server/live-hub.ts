@@ -392,10 +392,12 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       // presence: binary clients get that tick's compact frame). The budget counts the larger.
       let wantBinary = false;
       let wantJson = false;
+      let wantReadings = false;
       for (const c of clients) {
         if (c.focus !== undefined) continue;
         if (c.format === 'binary' && presenceList.length === 0) wantBinary = true;
         else wantJson = true;
+        if (c.format === 'readings') wantReadings = true;
       }
       const encode = (): { compact?: string; binary?: Uint8Array; size: number } => {
         const rows = pending.rows(encoder, t);
@@ -416,7 +418,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         tokens -= frame.size;
         compact = frame.compact;
         binary = frame.binary;
-        if ([...clients].some((c) => c.format === 'readings' && c.focus === undefined)) {
+        if (wantReadings) {
           verbose = JSON.stringify({ type: 'readings', serverTime: t, readings: pending.readings(encoder), ...extra });
         }
         clearPending();

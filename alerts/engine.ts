@@ -3,6 +3,8 @@ import { describeBacklog } from './describe.js';
 import { createLifecycle, type Lifecycle } from './lifecycle.js';
 import type { Rules } from './rules-config.js';
 import { createSilences, type SilenceInput, type Silences } from './silences.js';
+import { F64Slab } from './slab.js';
+import { isSeriesRule } from './series.js';
 import { StationState } from './station-state.js';
 import { CLEAR, CRITICAL, IDLE, OPEN, Track, WARNING, type Level } from './track.js';
 
@@ -68,7 +70,8 @@ export function createAlertEngine(options: EngineOptions): AlertEngine {
   const visible = new Map<string, Track>();
   const silences = createSilences((id) => catalogue.station(id) !== undefined);
   const start = clock.now();
-  for (const s of catalogue.stations) stations.set(s.id, new StationState(s, catalogue.zoneOf(s.id)?.id ?? '', catalogue, rules, start));
+  const slab = new F64Slab();
+  for (const s of catalogue.stations) stations.set(s.id, new StationState(s, catalogue.zoneOf(s.id)?.id ?? '', catalogue, rules, start, slab));
 
   const emit = (type: AlertEventType, track: Track): void => {
     const now = clock.now();
@@ -98,7 +101,8 @@ export function createAlertEngine(options: EngineOptions): AlertEngine {
     const st = stations.get(station ?? '');
     if (!st) return undefined;
     if (rule === 'stale') return st.stale;
-    return st.series.get(parameter ?? '')?.tracks.find((t) => t.rule === rule);
+    const series = st.series.get(parameter ?? '');
+    return series && isSeriesRule(rule) ? series.track(rule) : undefined;
   };
 
   return {

@@ -11,4 +11,5 @@ export { encodeAlertEvent } from './event-lines.js';
 export type { QueryFn } from './event-store.js';
 export { RollingMean } from './rolling-mean.js';
 export { MinuteTrend } from './minute-trend.js';
+export { F64Slab } from './slab.js';
 export { startAlertsWorker, type AlertsWorker, type AlertsWorkerOptions } from './alerts-worker.js';

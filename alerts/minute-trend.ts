@@ -1,11 +1,14 @@
+import { OWN_BUFFER, type Slab } from './slab.js';
+
 /**
  * One-minute means of a series and a least-squares line through the last `windowMin` of them
  * (rule 3, trend forecast). A value costs O(1); the line is refitted only when a minute
  * completes, over at most `windowMin` points, so the cost per value stays O(1) amortised.
  */
 export class MinuteTrend {
-  private readonly xs: Float64Array;
-  private readonly ys: Float64Array;
+  /** Point `i` of the ring is at `off + i * 2`: its minute, then its mean (buffer from a slab, alerts/slab.ts). */
+  private readonly buf: Float64Array;
+  private readonly off: number;
   private head = 0;
   private size = 0;
   private curMinute = -Infinity;
@@ -24,9 +27,8 @@ export class MinuteTrend {
   lastMean = NaN;
   lastMinute = NaN;
 
-  constructor(readonly windowMin: number) {
-    this.xs = new Float64Array(windowMin);
-    this.ys = new Float64Array(windowMin);
+  constructor(readonly windowMin: number, slab: Slab = OWN_BUFFER) {
+    ({ buf: this.buf, off: this.off } = slab.alloc(windowMin * 2));
   }
 
   /** Adds a value; true when this value closed a minute and the line was refitted. */
@@ -59,8 +61,8 @@ export class MinuteTrend {
   private push(x: number, y: number): void {
     const cap = this.windowMin;
     const at = (this.head + this.size) % cap;
-    this.xs[at] = x;
-    this.ys[at] = y;
+    this.buf[this.off + at * 2] = x;
+    this.buf[this.off + at * 2 + 1] = y;
     if (this.size < cap) this.size += 1;
     else this.head = (this.head + 1) % cap;
     this.lastMean = y;
@@ -82,11 +84,11 @@ export class MinuteTrend {
     let first = Infinity;
     for (let i = 0; i < this.size; i++) {
       const k = (this.head + i) % cap;
-      const xm = this.xs[k]!;
+      const xm = this.buf[this.off + k * 2]!;
       if (xm < oldest) continue;
       if (xm < first) first = xm;
       const x = xm - this.lastMinute;
-      const y = this.ys[k]! - y0;
+      const y = this.buf[this.off + k * 2 + 1]! - y0;
       n += 1;
       sx += x;
       sy += y;

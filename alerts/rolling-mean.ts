@@ -1,3 +1,13 @@
+import { OWN_BUFFER, type Slab } from './slab.js';
+
+/** Start of each quarter of a window of `w` minutes, and one past the last; shared by every window of that length. */
+const quarterOffsets = new Map<number, Int32Array>();
+const offsetsFor = (w: number): Int32Array => {
+  let o = quarterOffsets.get(w);
+  if (!o) quarterOffsets.set(w, (o = Int32Array.from([0, 1, 2, 3, 4], (q) => Math.floor((q * w) / 4))));
+  return o;
+};
+
 /**
  * A rolling mean over the last `windowMin` minutes in one-minute buckets, with the validity rule
  * of DOMAIN.md ("a valid hour needs values in at least 3 of its 4 quarter-hours", US 40 CFR
@@ -6,34 +16,39 @@
  * Work per value is O(1) amortised: the running sum and count move with each value, expired
  * buckets are cleared once as time passes them, and the quarters are recounted only when the
  * minute changes (O(window) once a minute, not per value).
+ *
+ * One of these lives per series for the life of the process, so it is kept small: the buckets
+ * sit in a shared slab (alerts/slab.ts) and the counters are plain small-integer fields.
  */
 export class RollingMean {
-  private readonly sums: Float64Array;
-  private readonly counts: Float64Array;
-  private readonly minutes: Float64Array;
-  /** Start offset of each quarter within the window, and one past the last. */
-  private readonly offsets: number[];
+  /** Bucket `slot` is at `off + slot * 3`: its sum, its count, and the minute it holds (-1 for none). */
+  private readonly buf: Float64Array;
+  private readonly off: number;
+  private readonly offsets: Int32Array;
   /** Minutes holding data per quarter of the window ending at the current minute. */
-  private readonly quarterMinutes = [0, 0, 0, 0];
+  private q0 = 0;
+  private q1 = 0;
+  private q2 = 0;
+  private q3 = 0;
   private sum = 0;
   private count = 0;
   private minute = -Infinity;
 
-  constructor(readonly windowMin: number) {
-    this.sums = new Float64Array(windowMin);
-    this.counts = new Float64Array(windowMin);
-    this.minutes = new Float64Array(windowMin).fill(-1);
-    this.offsets = [0, 1, 2, 3, 4].map((q) => Math.floor((q * windowMin) / 4));
+  constructor(readonly windowMin: number, slab: Slab = OWN_BUFFER) {
+    ({ buf: this.buf, off: this.off } = slab.alloc(windowMin * 3));
+    this.offsets = offsetsFor(windowMin);
+    this.reset();
   }
 
   /** Adds a value measured at `ts` (epoch ms, never earlier than the previous one). */
   add(ts: number, value: number): void {
     const m = Math.floor(ts / 60_000);
     if (m !== this.minute) this.advance(m);
-    const slot = m % this.windowMin;
-    if (this.counts[slot] === 0) this.quarterMinutes[3]! += 1;
-    this.sums[slot]! += value;
-    this.counts[slot]! += 1;
+    const at = this.off + (m % this.windowMin) * 3;
+    const b = this.buf;
+    if (b[at + 1] === 0) this.q3 += 1;
+    b[at]! += value;
+    b[at + 1]! += 1;
     this.sum += value;
     this.count += 1;
   }
@@ -44,8 +59,7 @@ export class RollingMean {
 
   /** Quarters of the window holding at least one value (0 to 4). */
   get validQuarters(): number {
-    const q = this.quarterMinutes;
-    return (q[0]! > 0 ? 1 : 0) + (q[1]! > 0 ? 1 : 0) + (q[2]! > 0 ? 1 : 0) + (q[3]! > 0 ? 1 : 0);
+    return (this.q0 > 0 ? 1 : 0) + (this.q1 > 0 ? 1 : 0) + (this.q2 > 0 ? 1 : 0) + (this.q3 > 0 ? 1 : 0);
   }
 
   get samples(): number {
@@ -53,34 +67,43 @@ export class RollingMean {
   }
 
   private has(k: number): number {
-    const slot = k % this.windowMin;
-    return this.minutes[slot] === k && this.counts[slot]! > 0 ? 1 : 0;
+    const at = this.off + (k % this.windowMin) * 3;
+    return this.buf[at + 2] === k && this.buf[at + 1]! > 0 ? 1 : 0;
+  }
+
+  private reset(): void {
+    const b = this.buf;
+    for (let at = this.off, end = this.off + this.windowMin * 3; at < end; at += 3) {
+      b[at] = 0;
+      b[at + 1] = 0;
+      b[at + 2] = -1;
+    }
+    this.sum = 0;
+    this.count = 0;
+    this.q0 = this.q1 = this.q2 = this.q3 = 0;
   }
 
   private advance(m: number): void {
     const w = this.windowMin;
-    if (this.minute === -Infinity || m - this.minute >= w) {
-      this.sums.fill(0);
-      this.counts.fill(0);
-      this.minutes.fill(-1);
-      this.sum = 0;
-      this.count = 0;
-      this.quarterMinutes.fill(0);
-    } else {
+    const b = this.buf;
+    const o = this.offsets;
+    if (this.minute === -Infinity || m - this.minute >= w) this.reset();
+    else {
       // Step the window a minute at a time: each quarter loses its oldest minute and gains the
       // one after its end (8 look-ups), then the minute leaving the window is cleared.
       for (let k = this.minute + 1; k <= m; k++) {
         const start = k - w; // the window ending at k - 1 starts at k - w
-        for (let q = 0; q < 4; q++) {
-          this.quarterMinutes[q]! += this.has(start + this.offsets[q + 1]!) - this.has(start + this.offsets[q]!);
-        }
-        const slot = k % w;
-        if (this.minutes[slot] !== k) {
-          this.sum -= this.sums[slot]!;
-          this.count -= this.counts[slot]!;
-          this.sums[slot] = 0;
-          this.counts[slot] = 0;
-          this.minutes[slot] = k;
+        this.q0 += this.has(start + o[1]!) - this.has(start + o[0]!);
+        this.q1 += this.has(start + o[2]!) - this.has(start + o[1]!);
+        this.q2 += this.has(start + o[3]!) - this.has(start + o[2]!);
+        this.q3 += this.has(start + o[4]!) - this.has(start + o[3]!);
+        const at = this.off + (k % w) * 3;
+        if (b[at + 2] !== k) {
+          this.sum -= b[at]!;
+          this.count -= b[at + 1]!;
+          b[at] = 0;
+          b[at + 1] = 0;
+          b[at + 2] = k;
         }
       }
       if (this.count <= 0) {
@@ -88,7 +111,7 @@ export class RollingMean {
         this.count = 0;
       }
     }
-    this.minutes[m % w] = m;
+    b[this.off + (m % w) * 3 + 2] = m;
     this.minute = m;
   }
 }

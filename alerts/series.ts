@@ -5,9 +5,19 @@ import type { Lifecycle } from './lifecycle.js';
 import { MinuteTrend } from './minute-trend.js';
 import { RollingMean } from './rolling-mean.js';
 import type { SeriesRules } from './rules-config.js';
+import { OWN_BUFFER, type Slab } from './slab.js';
 import { CLEAR, CRITICAL, HOLD, Track, WARNING, type Level } from './track.js';
 
 const DAY_MS = 86_400_000;
+
+export type SeriesRule = 'threshold' | 'average' | 'trend' | 'rate' | 'sensor_fault';
+const RULE_BITS: Record<SeriesRule, number> = { threshold: 1, average: 2, trend: 4, rate: 8, sensor_fault: 16 };
+export const isSeriesRule = (rule: string | undefined): rule is SeriesRule => rule !== undefined && Object.hasOwn(RULE_BITS, rule);
+
+/** One evaluation: a track that does not exist yet is idle, and an idle track below WARNING does nothing. */
+function step(lc: Lifecycle, tr: Track | undefined, level: Level, ts: number): void {
+  if (tr) lc.step(tr, level, ts);
+}
 
 /**
  * Everything the rules keep for one (station, parameter): windows, the limit in force and one
@@ -26,11 +36,15 @@ export class Series {
   private avgClearHi = NaN;
   private avgClearLo = NaN;
 
-  readonly threshold?: Track;
-  readonly average?: Track;
-  readonly trend?: Track;
-  readonly rate?: Track;
-  readonly fault?: Track;
+  // One Track per rule that is on, made the first time the rule warns: most series never
+  // alert, and an idle track below WARNING does nothing (lifecycle.step), so it need not exist.
+  threshold?: Track;
+  average?: Track;
+  trend?: Track;
+  rate?: Track;
+  fault?: Track;
+  /** Which rules are on (bits of RULE_BITS). */
+  private readonly on: number;
   private readonly rolling?: RollingMean;
   private readonly minutes?: MinuteTrend;
 
@@ -51,25 +65,44 @@ export class Series {
     private readonly catalogue: Catalogue,
     /** Whether the catalogue has any limit for this series (else the limit-based rules stay off). */
     hasLimit = true,
+    /** Where the windows' buckets live (one slab per engine). */
+    slab: Slab = OWN_BUFFER,
   ) {
     const r = rules;
-    const mk = (rule: Track['rule'], forS: number, clearForS: number, describe: Track['describe']): Track =>
-      new Track(station, zone, parameter, rule, forS * 1000, clearForS * 1000, describe);
-    if (r.threshold.enabled && hasLimit) this.threshold = mk('threshold', r.threshold.forS, r.threshold.clearForS, describeThreshold(unit));
+    let on = 0;
+    if (r.threshold.enabled && hasLimit) on |= RULE_BITS.threshold;
     if (r.average.enabled && hasLimit) {
-      this.average = mk('average', r.average.forS, r.average.clearForS, describeAverage(unit, r.average.windowMin));
-      this.rolling = new RollingMean(r.average.windowMin);
+      on |= RULE_BITS.average;
+      this.rolling = new RollingMean(r.average.windowMin, slab);
     }
     if (r.trend.enabled && hasLimit) {
-      this.trend = mk('trend', r.trend.forS, r.trend.clearForS, describeTrend(unit));
-      this.minutes = new MinuteTrend(r.trend.windowMin);
+      on |= RULE_BITS.trend;
+      this.minutes = new MinuteTrend(r.trend.windowMin, slab);
     }
-    if (r.rate.enabled && r.rate.maxPerMin !== undefined) this.rate = mk('rate', r.rate.forS, r.rate.clearForS, describeRate(unit));
-    if (r.sensorFault.enabled) this.fault = mk('sensor_fault', r.sensorFault.forS, r.sensorFault.clearForS, describeFault(unit));
+    if (r.rate.enabled && r.rate.maxPerMin !== undefined) on |= RULE_BITS.rate;
+    if (r.sensorFault.enabled) on |= RULE_BITS.sensor_fault;
+    this.on = on;
   }
 
-  get tracks(): Track[] {
-    return [this.threshold, this.average, this.trend, this.rate, this.fault].filter((t): t is Track => t !== undefined);
+  /** The track of a rule that is on, made if it does not exist yet; undefined for a rule that is off. */
+  track(rule: SeriesRule): Track | undefined {
+    if ((this.on & RULE_BITS[rule]) === 0) return undefined;
+    const r = this.rules;
+    const u = this.unit;
+    const mk = (cfg: { forS: number; clearForS: number }, describe: Track['describe']): Track =>
+      new Track(this.station, this.zone, this.parameter, rule, cfg.forS * 1000, cfg.clearForS * 1000, describe);
+    switch (rule) {
+      case 'threshold':
+        return (this.threshold ??= mk(r.threshold, describeThreshold(u)));
+      case 'average':
+        return (this.average ??= mk(r.average, describeAverage(u, r.average.windowMin)));
+      case 'trend':
+        return (this.trend ??= mk(r.trend, describeTrend(u)));
+      case 'rate':
+        return (this.rate ??= mk(r.rate, describeRate(u)));
+      case 'sensor_fault':
+        return (this.fault ??= mk(r.sensorFault, describeFault(u)));
+    }
   }
 
   /** One reading through every rule of the series. Allocation-free unless an alert changes. */
@@ -78,16 +111,20 @@ export class Series {
     if (ts <= this.lastTs) return;
     this.lastTs = ts;
     const inRange = !(value < this.rangeMin || value > this.rangeMax);
-    if (this.fault) this.evaluateFault(value, status, ts, inRange, lc);
+    const on = this.on;
+    if (on & RULE_BITS.sensor_fault) this.evaluateFault(value, status, ts, inRange, lc);
     // Values flagged 01 (calibrating) or 02 (fault), and values outside the instrument's
     // range, never count toward compliance (DOMAIN.md, "Averages and data validity").
     if (status !== '00' || !inRange) return;
     const day = Math.floor(ts / DAY_MS);
     if (day !== this.limitDay) this.refreshLimit(day);
-    if (this.threshold) lc.step(this.threshold, this.thresholdLevel(value), ts);
-    if (this.average) this.evaluateAverage(value, ts, lc);
-    if (this.trend) this.evaluateTrend(value, ts, now, lc);
-    if (this.rate) this.evaluateRate(value, ts, lc);
+    if (on & RULE_BITS.threshold) {
+      const level = this.thresholdLevel(value);
+      step(lc, this.threshold, level, ts);
+    }
+    if (on & RULE_BITS.average) this.evaluateAverage(value, ts, lc);
+    if (on & RULE_BITS.trend) this.evaluateTrend(value, ts, now, lc);
+    if (on & RULE_BITS.rate) this.evaluateRate(value, ts, lc);
   }
 
   private refreshLimit(day: number): void {
@@ -108,11 +145,12 @@ export class Series {
     this.avgClearLo = this.lower + a.deadbandFraction * scale;
   }
 
+  /** The threshold rule's level; at WARNING or above, the track exists and holds what it saw. */
   private thresholdLevel(v: number): Level {
-    const tr = this.threshold!;
     if (Number.isNaN(this.max)) return CLEAR;
     let level: Level = v > this.max ? CRITICAL : v >= this.warnHi ? WARNING : v < this.clearHi ? CLEAR : HOLD;
     if (level >= WARNING) {
+      const tr = this.track('threshold')!;
       tr.value = v;
       tr.limit = this.max;
       tr.note = 'upper';
@@ -121,6 +159,7 @@ export class Series {
       const low: Level = v < this.lower ? CRITICAL : v <= this.warnLo ? WARNING : v > this.clearLo ? CLEAR : HOLD;
       if (low > level) {
         level = low;
+        const tr = this.track('threshold')!;
         tr.value = v;
         tr.limit = this.lower;
         tr.note = 'lower';
@@ -132,13 +171,13 @@ export class Series {
   private evaluateAverage(v: number, ts: number, lc: Lifecycle): void {
     const rm = this.rolling!;
     rm.add(ts, v);
-    if (Number.isNaN(this.max)) return lc.step(this.average!, CLEAR, ts);
+    if (Number.isNaN(this.max)) return step(lc, this.average, CLEAR, ts);
     // An invalid window proves nothing either way: hold the alert as it is.
-    if (rm.validQuarters < this.rules.average.minQuarters) return lc.step(this.average!, HOLD, ts);
+    if (rm.validQuarters < this.rules.average.minQuarters) return step(lc, this.average, HOLD, ts);
     const mean = rm.mean;
-    const tr = this.average!;
     let level: Level = mean > this.max ? CRITICAL : mean < this.avgClearHi ? CLEAR : HOLD;
     if (level === CRITICAL) {
+      const tr = this.track('average')!;
       tr.value = mean;
       tr.limit = this.max;
       tr.note = 'upper';
@@ -147,18 +186,18 @@ export class Series {
       const low: Level = mean < this.lower ? CRITICAL : mean > this.avgClearLo ? CLEAR : HOLD;
       if (low > level) {
         level = low;
+        const tr = this.track('average')!;
         tr.value = mean;
         tr.limit = this.lower;
         tr.note = 'lower';
       }
     }
-    lc.step(tr, level, ts);
+    step(lc, this.average, level, ts);
   }
 
   private evaluateTrend(v: number, ts: number, now: number, lc: Lifecycle): void {
     const mt = this.minutes!;
     if (!mt.add(ts, v)) return;
-    const tr = this.trend!;
     const cfg = this.rules.trend;
     // A forecast is about the future: data forwarded late (a gateway's backlog) feeds the line
     // but is not judged until it is recent, else a stored-and-forwarded hour would raise and
@@ -166,7 +205,7 @@ export class Series {
     if (now - ts > cfg.windowMin * 60_000) return;
     // A line through a few minutes of noise can look steep and straight by chance: the fit needs
     // `minPoints` means spread over at least half the window.
-    if (Number.isNaN(this.max) || mt.points < cfg.minPoints || mt.spanMin * 2 < cfg.windowMin || !Number.isFinite(mt.r2)) return lc.step(tr, CLEAR, ts);
+    if (Number.isNaN(this.max) || mt.points < cfg.minPoints || mt.spanMin * 2 < cfg.windowMin || !Number.isFinite(mt.r2)) return step(lc, this.trend, CLEAR, ts);
     const horizonMs = cfg.horizonMin * 60_000;
     let level: Level = CLEAR;
     const rising = mt.slopePerMin > 0;
@@ -181,6 +220,7 @@ export class Series {
         const ahead = at - ts;
         if (ahead <= horizonMs && mt.r2 >= cfg.minR2) {
           level = WARNING;
+          const tr = this.track('trend')!;
           tr.forecastAt = Math.max(at, ts);
           tr.value = mt.lastMean;
           tr.limit = bound;
@@ -188,7 +228,7 @@ export class Series {
         } else if (ahead <= 2 * horizonMs && mt.r2 >= cfg.minR2 - 0.1) level = HOLD;
       }
     }
-    lc.step(tr, level, ts);
+    step(lc, this.trend, level, ts);
   }
 
   private evaluateRate(v: number, ts: number, lc: Lifecycle): void {
@@ -203,19 +243,18 @@ export class Series {
     this.prevValue = v;
     this.prevTs = ts;
     const max = this.rules.rate.maxPerMin!;
-    const tr = this.rate!;
     let level: Level = HOLD;
     if (perMin > max) {
       level = WARNING;
+      const tr = this.track('rate')!;
       tr.value = perMin;
       tr.limit = max;
     } else if (perMin <= max * (1 - this.rules.rate.deadbandFraction)) level = CLEAR;
-    lc.step(tr, level, ts);
+    step(lc, this.rate, level, ts);
   }
 
   private evaluateFault(v: number, status: Status, ts: number, inRange: boolean, lc: Lifecycle): void {
     const cfg = this.rules.sensorFault;
-    const tr = this.fault!;
     let cause = '';
     if (status === '02') {
       if (Number.isNaN(this.status02Since)) this.status02Since = ts;
@@ -234,9 +273,10 @@ export class Series {
     }
     if (cfg.checkRange && !inRange && cause === '') cause = `${withUnit(v, this.unit)} outside the instrument's range ${this.rangeMin} to ${this.rangeMax}`;
     if (cause !== '') {
+      const tr = this.track('sensor_fault')!;
       tr.value = v;
       tr.note = cause;
       lc.step(tr, WARNING, ts);
-    } else lc.step(tr, CLEAR, ts);
+    } else step(lc, this.fault, CLEAR, ts);
   }
 }

@@ -27,7 +27,8 @@ export interface Detail {
  * evaluating a reading allocates nothing unless the alert changes.
  */
 export class Track {
-  readonly id: string;
+  /** Made on first use (an alert opens): most tracks never need theirs. */
+  private key: string | undefined;
   phase: typeof IDLE | typeof PENDING | typeof OPEN = IDLE;
   /** Rule time (measurement time for reading rules, wall clock for stale and backlog). */
   since = 0;
@@ -55,7 +56,9 @@ export class Track {
     public forMs: number,
     public clearForMs: number,
     readonly describe: (track: Track) => Detail,
-  ) {
-    this.id = `${station}|${parameter}|${rule}`;
+  ) {}
+
+  get id(): string {
+    return (this.key ??= `${this.station}|${this.parameter}|${this.rule}`);
   }
 }

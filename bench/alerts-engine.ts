@@ -1,12 +1,13 @@
 /**
  * Micro-benchmark of the alerts engine's own rate (issue 5: at least 200,000 readings/s for
- * 2,000 stations x 8 parameters). Run: `npx tsx bench/alerts-engine.ts [--seconds N]`.
+ * 2,000 stations x 8 parameters). Run: `node --expose-gc --import tsx bench/alerts-engine.ts [--seconds N]`.
  *
  * Every rule is on (threshold, rolling average, trend, rate, sensor fault; stale on the tick).
  * Readings are made once per series and rewritten in place each round (value and time), so
  * what is measured is the engine, not the allocation of test data. Some series drift past
  * their limits and some go flat, so alerts are raised and resolved along the way.
- * Prints one JSON object.
+ * Prints one JSON object. With --expose-gc (as `npm run bench` runs it) it also measures the
+ * rules' state in bytes per series.
  */
 import { Subject } from 'rxjs';
 import { createLogger, parseCatalogue, type Reading } from '../core/index.js';
@@ -129,9 +130,46 @@ async function run(label: string, spacingMs: number, via: 'engine' | 'alerts'): 
   return result;
 }
 
+/**
+ * The rules' state per series: heap and external (typed array) bytes the engine keeps once
+ * every series has seen an hour of readings, measured between full collections. Needs
+ * --expose-gc; undefined without it.
+ */
+function stateBytesPerSeries(): { heap: number; external: number; openAlerts: number } | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  const measure = (): NodeJS.MemoryUsage => {
+    gc();
+    gc();
+    return process.memoryUsage();
+  };
+  const cat = catalogue();
+  const before = measure();
+  let t = Date.parse('2026-11-27T01:00:00Z');
+  const engine = createAlertEngine({ catalogue: cat, rules: createRules({ version: 1, parameters: { Temp: { rate: { maxPerMin: 20 } } } }, cat), clock: { now: () => t }, onEvent: () => undefined });
+  const r: Reading = { station: '', zone: '', parameter: '', value: 0, unit: '', status: '00', ts: t, receivedAt: t };
+  for (let minute = 0; minute < 60; minute++) {
+    t += 60_000;
+    for (const s of cat.stations) {
+      for (const p of PARAMS) {
+        r.station = s.id;
+        r.parameter = p.parameter;
+        r.value = ('limit' in p ? p.limit * 0.45 : p.typical) * (1 + (minute % 5) * 0.01);
+        r.ts = t;
+        engine.onReading(r);
+      }
+    }
+  }
+  const after = measure();
+  const n = cat.stations.length * PARAMS.length;
+  // Read after the measurement, which keeps the engine alive through it.
+  return { heap: Math.round((after.heapUsed - before.heapUsed) / n), external: Math.round((after.arrayBuffers - before.arrayBuffers) / n), openAlerts: engine.open().length };
+}
+
 // The figure: readings 1 s apart in each series. At 200,000 readings/s over 16,000 series a
 // series gets one every 80 ms, so 1 s apart closes more minutes than that load does.
 // The stress case closes a minute (trend refit, window slide) on every single reading.
+const stateBytes = stateBytesPerSeries();
 const runs: Run[] = [];
 runs.push(await run('engine, readings 1 s apart per series', 1000, 'engine'));
 runs.push(await run('stress: engine, readings 60 s apart (every reading closes a minute)', 60_000, 'engine'));
@@ -146,6 +184,7 @@ console.log(JSON.stringify({
   target,
   readingsPerS: runs[0]!.readingsPerS,
   meetsTarget: runs[0]!.readingsPerS >= target,
+  stateBytesPerSeries: stateBytes,
   loadAverage: (await import('node:os')).loadavg().map((l) => Math.round(l * 100) / 100),
   runs,
 }, null, 2));

@@ -342,13 +342,15 @@ async function outageStep(o: { rate: number; outageS: number; gen: ChildProcess;
 }
 
 /** Runs a benchmark script that prints one JSON object; returns that object. */
-async function runJson(script: string): Promise<{ readingsPerS?: number } | undefined> {
-  const child = fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+interface EngineBench { readingsPerS?: number; stateBytesPerSeries?: { heap: number; external: number } }
+
+async function runJson(script: string): Promise<EngineBench | undefined> {
+  const child = fork(script, [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let text = '';
   child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
   await new Promise((r) => child.once('exit', r));
   try {
-    return JSON.parse(text) as { readingsPerS?: number };
+    return JSON.parse(text) as EngineBench;
   } catch {
     return undefined;
   }
@@ -374,7 +376,7 @@ function centreEnv(text: string): Record<string, string> {
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; command: string; steps: StepResult[]; outage?: OutageResult; alertsEngine?: { readingsPerS?: number } }): string {
+function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; command: string; steps: StepResult[]; outage?: OutageResult; alertsEngine?: EngineBench }): string {
   const f = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
   const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.ackedReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.stationPageP50Ms)} / ${f(s.stationPageP99Ms)} | ${f(s.overviewP50Ms)} / ${f(s.overviewP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} (${f(s.heapUsedMb)} / ${f(s.externalMb)}) | ${f(s.cpuPercent)} | ${f(s.loadCpuPercent)} / ${f(s.loadGenCpuPercent)} / ${f(s.influxCpuPercent)} / ${f(s.benchCpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
   const o = out.outage;
@@ -385,7 +387,7 @@ function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: n
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    ...(out.alertsEngine?.readingsPerS ? [`Alerts engine alone (\`bench/alerts-engine.ts\`, 2,000 stations x 8 parameters, every rule on): ${f(out.alertsEngine.readingsPerS)} readings/s.`, ''] : []),
+    ...(out.alertsEngine?.readingsPerS ? [`Alerts engine alone (\`bench/alerts-engine.ts\`, 2,000 stations x 8 parameters, every rule on): ${f(out.alertsEngine.readingsPerS)} readings/s${out.alertsEngine.stateBytesPerSeries ? `; the rules' state ${f(out.alertsEngine.stateBytesPerSeries.heap)} bytes of heap and ${f(out.alertsEngine.stateBytesPerSeries.external)} of buffers per series` : ''}.`, ''] : []),
     ...(o ? [`Outage: InfluxDB stopped ${o.outageS} s at ${f(o.offeredReadingsPerS)} readings/s: ${f(o.ackedReadings)} acknowledged, ${f(o.storedReadings)} stored, loss ${f(o.lossReadings)}; backlog at restart ${f(o.backlogAtRestart)} readings, drained in ${o.drainS.toFixed(1)} s at ${f(o.drainReadingsPerS)} readings/s (${o.drainRatio.toFixed(1)}x the offered rate); centre peak RSS ${f(o.peakRssMb)} MB (${f(o.startRssMb)} MB at the start, peak ${f(o.peakRssOutageMb)} MB while InfluxDB was down, ${f(o.peakRssDrainMb)} MB while the backlog drained).`, ''] : []),
   ].join('\n');
 }

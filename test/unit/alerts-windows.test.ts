@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MinuteTrend, RollingMean } from '../../alerts/index.js';
+import { F64Slab, MinuteTrend, RollingMean } from '../../alerts/index.js';
 
 // The incremental windows against brute force on irregular data with gaps.
 const MIN = 60_000;
@@ -87,5 +87,44 @@ describe('MinuteTrend', () => {
     expect(mt.slopePerMin).toBeCloseTo(1, 9);
     expect(mt.r2).toBeCloseTo(1, 9);
     expect(mt.crossingAt(75)).toBe(t0 + 35.5 * MIN);
+  });
+});
+
+describe('windows sharing a slab', () => {
+  it('give the same results as windows with buffers of their own, across chunk boundaries', () => {
+    // A tiny chunk (100 numbers) forces windows to straddle chunks' ends and to be carved from
+    // several chunks; values interleaved between windows would show up as a wrong mean or fit.
+    const slab = new F64Slab(100);
+    const shared = [new RollingMean(20, slab), new MinuteTrend(15, slab), new RollingMean(20, slab), new MinuteTrend(15, slab), new RollingMean(60, slab)];
+    const own = [new RollingMean(20), new MinuteTrend(15), new RollingMean(20), new MinuteTrend(15), new RollingMean(60)];
+    const streams = shared.map((_, i) => samples(10 + i, 1500));
+    for (let k = 0; k < 1500; k++) {
+      for (let i = 0; i < shared.length; i++) {
+        const s = streams[i]![k]!;
+        const a = shared[i]!;
+        const b = own[i]!;
+        if (a instanceof RollingMean && b instanceof RollingMean) {
+          a.add(s.ts, s.v);
+          b.add(s.ts, s.v);
+          expect([a.mean, a.samples, a.validQuarters]).toEqual([b.mean, b.samples, b.validQuarters]);
+        } else if (a instanceof MinuteTrend && b instanceof MinuteTrend) {
+          expect(a.add(s.ts, s.v)).toBe(b.add(s.ts, s.v));
+          expect([a.slopePerMin, a.r2, a.points, a.lastMean]).toEqual([b.slopePerMin, b.r2, b.points, b.lastMean]);
+        }
+      }
+    }
+  });
+
+  it('hands out zeroed, non-overlapping ranges and a buffer of its own for a window bigger than a chunk', () => {
+    const slab = new F64Slab(10);
+    const a = slab.alloc(6);
+    const b = slab.alloc(6); // does not fit after a: a new chunk
+    const c = slab.alloc(4); // fits after b
+    const big = slab.alloc(25);
+    expect(b.buf).not.toBe(a.buf);
+    expect(c.buf).toBe(b.buf);
+    expect(c.off).toBe(6);
+    expect(big.buf.length).toBe(25);
+    for (const r of [a, b, c]) expect(Array.from(r.buf.subarray(r.off, r.off + 4))).toEqual([0, 0, 0, 0]);
   });
 });

@@ -71,7 +71,8 @@ export async function startCentreProcess(options: { dir: string; influxUrl: stri
     gatewayCredentials,
     subscriber,
     async stop() {
-      if (child.exitCode !== null) return;
+      // Gone already (an exit code, or a signal's): its 'exit' has been and will not come again.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGINT');
       const t = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -392,7 +392,14 @@ function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: n
   ].join('\n');
 }
 
-void main().catch((err: unknown) => {
+void main().then(() => {
+  // Everything was closed in main's finally; should a handle still hold the process (a run once
+  // hung here after its results were written), name it and end rather than wait forever.
+  setTimeout(() => {
+    process.stderr.write(`[bench] still open after the run: ${process.getActiveResourcesInfo().join(', ')}; exiting\n`);
+    process.exit(0);
+  }, 10_000).unref();
+}, (err: unknown) => {
   process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

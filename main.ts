@@ -139,6 +139,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
       sessionMaxAgeMs: config.DASHBOARD_SESSION_MAX_H * 3_600_000,
       login: { maxFailures: config.DASHBOARD_LOGIN_MAX_FAILURES, lockMs: config.DASHBOARD_LOGIN_LOCK_S * 1000 },
       passwordCost: config.DASHBOARD_SCRYPT_COST,
+      live: { frameMs: config.DASHBOARD_FRAME_MS },
     });
     cleanups.push(() => dashboard.close());
     registerLiveMetrics(metrics, dashboard.hub);

@@ -40,6 +40,12 @@ export const ConfigSchema = z.object({
   /** Login throttling: failed logins per address or user name in 15 minutes, then refused this long. */
   DASHBOARD_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   DASHBOARD_LOGIN_LOCK_S: z.coerce.number().int().positive().default(300),
+  /**
+   * Live deltas go to a client at most once per this interval: 250 ms is the dashboard issue's
+   * cap of 4 frames a second, and a reading on the overview waits up to that long for its frame.
+   * Shorter means fresher values for more frames and bytes (README, "Measured figures").
+   */
+  DASHBOARD_FRAME_MS: z.coerce.number().int().min(100, 'at least 100 (10 frames a second)').max(5000).default(250),
   /** scrypt cost N (a power of two) for new dashboard password hashes. */
   DASHBOARD_SCRYPT_COST: z.coerce.number().int().min(1024).refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two').default(32768),
   DATA_DIR: z.string().default('./data'),

@@ -23,3 +23,12 @@ describe('broker configuration: MQTT over TLS', () => {
     }
   });
 });
+
+describe('dashboard configuration: the live frame interval', () => {
+  it('defaults to 250 ms (4 frames a second), takes a shorter one down to 100 ms, and refuses less with the reason', () => {
+    expect(loadConfig({}).DASHBOARD_FRAME_MS).toBe(250);
+    expect(loadConfig({ DASHBOARD_FRAME_MS: '150' }).DASHBOARD_FRAME_MS).toBe(150);
+    expect(() => loadConfig({ DASHBOARD_FRAME_MS: '50' })).toThrow(/DASHBOARD_FRAME_MS: at least 100 \(10 frames a second\)/);
+    expect(() => loadConfig({ DASHBOARD_FRAME_MS: 'often' })).toThrow(ConfigError);
+  });
+});

@@ -165,6 +165,30 @@ describe('live hub', () => {
     expect(got).toHaveLength(sentReadings);
   });
 
+  it('paces deltas by the configured frame interval (DASHBOARD_FRAME_MS) on the shared stream and on a focus', () => {
+    vi.useFakeTimers({ now: 1_790_000_000_000 });
+    const readings$ = new Subject<Reading>();
+    hub = createLiveHub({ catalogue, readings$, alertEvents$: new Subject<AlertEvent>(), frameMs: 150 });
+    const shared = fakeSocket();
+    const focused = fakeSocket();
+    hub.attach(shared.socket);
+    hub.attach(focused.socket);
+    const id = catalogue.stations[0]!.id;
+    focused.emitMessage(JSON.stringify({ type: 'focus', stations: [id] }));
+    // 6 s of a message every 10 ms: readings arrive all the time, so every frame that may go, goes.
+    for (let ms = 0; ms < 6000; ms += 10) {
+      for (const r of messageOf(catalogue, id, Date.now())) readings$.next(r);
+      vi.advanceTimersByTime(10);
+    }
+    for (const ws of [shared, focused]) {
+      const times = ws.frames<LiveFrame & { serverTime: number }>().filter((f) => f.type === 'delta' && (f as LiveDelta).rows.length > 0).map((f) => f.serverTime);
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(150);
+      // 6,000 ms / 150 ms = 40 frames; the 250 ms default would allow only 24.
+      expect(times.length).toBeGreaterThanOrEqual(36);
+      expect(times.length).toBeLessThanOrEqual(41);
+    }
+  });
+
   it('skips a slow client (bufferedAmount) and resyncs it with a snapshot; cuts it off past the hard bound', () => {
     vi.useFakeTimers({ now: 1_790_000_000_000 });
     const readings$ = new Subject<Reading>();

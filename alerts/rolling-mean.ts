@@ -44,7 +44,7 @@ export class RollingMean {
   add(ts: number, value: number): void {
     const m = Math.floor(ts / 60_000);
     if (m !== this.minute) this.advance(m);
-    const at = this.off + (m % this.windowMin) * 3;
+    const at = this.at(m);
     const b = this.buf;
     if (b[at + 1] === 0) this.q3 += 1;
     b[at]! += value;
@@ -66,8 +66,17 @@ export class RollingMean {
     return this.count;
   }
 
+  /**
+   * Where minute `k`'s bucket starts. The modulo is made non-negative: the slab is shared, so a
+   * minute before 1970 (which validation never lets through) must not reach a neighbour's window.
+   */
+  private at(k: number): number {
+    const w = this.windowMin;
+    return this.off + (((k % w) + w) % w) * 3;
+  }
+
   private has(k: number): number {
-    const at = this.off + (k % this.windowMin) * 3;
+    const at = this.at(k);
     return this.buf[at + 2] === k && this.buf[at + 1]! > 0 ? 1 : 0;
   }
 
@@ -97,7 +106,7 @@ export class RollingMean {
         this.q1 += this.has(start + o[2]!) - this.has(start + o[1]!);
         this.q2 += this.has(start + o[3]!) - this.has(start + o[2]!);
         this.q3 += this.has(start + o[4]!) - this.has(start + o[3]!);
-        const at = this.off + (k % w) * 3;
+        const at = this.at(k);
         if (b[at + 2] !== k) {
           this.sum -= b[at]!;
           this.count -= b[at + 1]!;
@@ -111,7 +120,7 @@ export class RollingMean {
         this.count = 0;
       }
     }
-    b[this.off + (m % w) * 3 + 2] = m;
+    b[this.at(m) + 2] = m;
     this.minute = m;
   }
 }

@@ -119,6 +119,8 @@ export class Series {
     const day = Math.floor(ts / DAY_MS);
     if (day !== this.limitDay) this.refreshLimit(day);
     if (on & RULE_BITS.threshold) {
+      // Two statements on purpose: thresholdLevel makes the track when it warns, so the track
+      // must be read after it (read first, the first warning would step nothing).
       const level = this.thresholdLevel(value);
       step(lc, this.threshold, level, ts);
     }

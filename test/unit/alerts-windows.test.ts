@@ -115,6 +115,23 @@ describe('windows sharing a slab', () => {
     }
   });
 
+  it('keeps a window to its own range even for a time before 1970 (validation never lets one through)', () => {
+    const slab = new F64Slab();
+    const b = new RollingMean(60, slab);
+    const a = new RollingMean(60, slab); // right after b in the slab: a slot below 0 would be b's
+    const t = Date.parse('2026-11-27T00:00:00Z');
+    for (let k = 0; k < 60; k++) b.add(t + k * MIN, 10);
+    a.add(-5 * MIN - 1, 1e9);
+    expect(a.mean).toBe(1e9);
+    // b's window moves on over every one of its buckets: any written by a would show here.
+    for (let k = 60; k < 150; k++) {
+      b.add(t + k * MIN, 20);
+      const inWindow = Math.min(k + 1, 60);
+      const tens = Math.max(0, 60 - (k - 59));
+      expect([b.mean, b.samples, b.validQuarters]).toEqual([(tens * 10 + (inWindow - tens) * 20) / inWindow, inWindow, 4]);
+    }
+  });
+
   it('hands out zeroed, non-overlapping ranges and a buffer of its own for a window bigger than a chunk', () => {
     const slab = new F64Slab(10);
     const a = slab.alloc(6);

@@ -38,11 +38,11 @@ export class Series {
 
   // One Track per rule that is on, made the first time the rule warns: most series never
   // alert, and an idle track below WARNING does nothing (lifecycle.step), so it need not exist.
-  threshold?: Track;
-  average?: Track;
-  trend?: Track;
-  rate?: Track;
-  fault?: Track;
+  private threshold?: Track;
+  private average?: Track;
+  private trend?: Track;
+  private rate?: Track;
+  private fault?: Track;
   /** Which rules are on (bits of RULE_BITS). */
   private readonly on: number;
   private readonly rolling?: RollingMean;
@@ -86,22 +86,23 @@ export class Series {
 
   /** The track of a rule that is on, made if it does not exist yet; undefined for a rule that is off. */
   track(rule: SeriesRule): Track | undefined {
-    if ((this.on & RULE_BITS[rule]) === 0) return undefined;
+    const existing = rule === 'threshold' ? this.threshold : rule === 'average' ? this.average : rule === 'trend' ? this.trend : rule === 'rate' ? this.rate : this.fault;
+    if (existing || (this.on & RULE_BITS[rule]) === 0) return existing;
     const r = this.rules;
     const u = this.unit;
     const mk = (cfg: { forS: number; clearForS: number }, describe: Track['describe']): Track =>
       new Track(this.station, this.zone, this.parameter, rule, cfg.forS * 1000, cfg.clearForS * 1000, describe);
     switch (rule) {
       case 'threshold':
-        return (this.threshold ??= mk(r.threshold, describeThreshold(u)));
+        return (this.threshold = mk(r.threshold, describeThreshold(u)));
       case 'average':
-        return (this.average ??= mk(r.average, describeAverage(u, r.average.windowMin)));
+        return (this.average = mk(r.average, describeAverage(u, r.average.windowMin)));
       case 'trend':
-        return (this.trend ??= mk(r.trend, describeTrend(u)));
+        return (this.trend = mk(r.trend, describeTrend(u)));
       case 'rate':
-        return (this.rate ??= mk(r.rate, describeRate(u)));
+        return (this.rate = mk(r.rate, describeRate(u)));
       case 'sensor_fault':
-        return (this.fault ??= mk(r.sensorFault, describeFault(u)));
+        return (this.fault = mk(r.sensorFault, describeFault(u)));
     }
   }
 

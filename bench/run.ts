@@ -341,9 +341,9 @@ async function outageStep(o: { rate: number; outageS: number; gen: ChildProcess;
   };
 }
 
-/** Runs a benchmark script that prints one JSON object; returns that object. */
 interface EngineBench { readingsPerS?: number; stateBytesPerSeries?: { heap: number; external: number } }
 
+/** Runs a benchmark script that prints one JSON object; returns that object. */
 async function runJson(script: string): Promise<EngineBench | undefined> {
   const child = fork(script, [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let text = '';

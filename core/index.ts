@@ -15,3 +15,4 @@ export * from './timestamp.js';
 export * from './alert.js';
 export * from './report.js';
 export * from './series-index.js';
+export * from './ports.js';

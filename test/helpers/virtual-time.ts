@@ -1,5 +1,5 @@
 import { VirtualTimeScheduler } from 'rxjs';
-import type { Clock } from '../../core/index.js';
+import type { Clock } from '../../platform/index.js';
 
 export interface VirtualTime {
   readonly scheduler: VirtualTimeScheduler;

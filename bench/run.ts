@@ -384,7 +384,7 @@ function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: n
     `Benchmark ${out.date} (\`${out.command}\`): ${out.stations} stations x 8 parameters, ${out.stepS} s a step, 2 cores shared by the centre, InfluxDB 1.6.7 and the load generator. InfluxDB's raw ingest ceiling in the same run: ${f(out.influxCeiling.pointsPerSecond)} points/s.`,
     '',
     '| offered readings/s | acknowledged readings/s (first publish to last PUBACK) | stored readings/s (first publish to last stored) | loss | PUBACK p50 / p99 ms | stored lag ms | dashboard p50 / p99 ms: station page | dashboard p50 / p99 ms: overview (every station, 4 frames/s) | alert p50 / p99 ms (seen/expected) | centre peak RSS MB (heap used / external at the end) | centre CPU % (step and drain) | CPU % while offered: centre / load gen / InfluxDB / bench | stored / InfluxDB ceiling |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     ...(out.alertsEngine?.readingsPerS ? [`Alerts engine alone (\`bench/alerts-engine.ts\`, 2,000 stations x 8 parameters, every rule on): ${f(out.alertsEngine.readingsPerS)} readings/s${out.alertsEngine.stateBytesPerSeries ? `; the rules' state ${f(out.alertsEngine.stateBytesPerSeries.heap)} bytes of heap and ${f(out.alertsEngine.stateBytesPerSeries.external)} of buffers per series` : ''}.`, ''] : []),

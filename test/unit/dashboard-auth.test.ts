@@ -22,6 +22,15 @@ describe('password hashes', () => {
     expect(await verifySecret('x', 'md5$abc')).toBe(false);
   });
 
+  it('the user store never hashes below scrypt N = 1024, whatever is configured', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qt-users-'));
+    try {
+      await expect(createUserStore(join(dir, 'users.json'), { cost: 512 }).add('low.cost', 'viewer')).rejects.toThrow(RangeError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('salts: the same password hashes differently twice', async () => {
     expect(await hashSecret('same password!', CHEAP, CHEAP)).not.toBe(await hashSecret('same password!', CHEAP, CHEAP));
   });

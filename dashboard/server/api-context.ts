@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Catalogue } from '../../core/index.js';
+import { HttpError } from '../../platform/index.js';
 import type { Principal } from './auth.js';
-import { HttpError } from './http-util.js';
 import { roleAtLeast, type Role } from './user-store.js';
 
 export interface ApiContext {
@@ -27,4 +28,13 @@ export function parseInstant(text: string | null, fallback: number, name: string
 
 export function methodIs(req: IncomingMessage, ...methods: string[]): void {
   if (!methods.includes(req.method ?? 'GET')) throw new HttpError(405, 'ERR_METHOD', `use ${methods.join(' or ')}`);
+}
+
+type StationParameter = NonNullable<ReturnType<Catalogue['stationParameter']>>;
+
+/** A parameter the station measures (else 404). */
+export function requireParameter(catalogue: Catalogue, station: string, parameter: string): StationParameter {
+  const sp = catalogue.stationParameter(station, parameter);
+  if (!sp) throw new HttpError(404, 'ERR_NO_PARAMETER', `${station} does not measure "${parameter}"`);
+  return sp;
 }

@@ -13,5 +13,9 @@ const FINGERPRINT_KEY = randomBytes(32);
  */
 export function loggableUser(username: string, known: boolean): Record<string, string | number | boolean> {
   if (known) return { user: userNameKey(username), userKnown: true };
-  return { userKnown: false, userLength: username.length, userFingerprint: createHmac('sha256', FINGERPRINT_KEY).update(username).digest('hex').slice(0, 12) };
+  return {
+    userKnown: false,
+    userLength: username.length,
+    userFingerprint: createHmac('sha256', FINGERPRINT_KEY).update(username).digest('hex').slice(0, 12),
+  };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../../core/index.js';
-import { fail, json, lastListEntry, parseCookies, readJson } from './http-util.js';
+import { clientAddress as addressOf, parseCookies, readJson, sendError, sendJson } from '../../platform/index.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Session, SessionStore } from './session-store.js';
 import { userNameKey, type User, type UserStore } from './user-store.js';
@@ -51,25 +51,24 @@ export function createAuth(options: AuthOptions): Auth {
 
   const secure = (req: IncomingMessage): boolean => {
     if ((req.socket as { encrypted?: boolean }).encrypted) return true;
-    return options.trustProxy === true && String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
+    return (
+      options.trustProxy === true &&
+      String(req.headers['x-forwarded-proto'] ?? '')
+        .split(',')[0]
+        ?.trim() === 'https'
+    );
   };
 
-  const clientAddress = (req: IncomingMessage): string => {
-    if (options.trustProxy) {
-      // The LAST entry: the address our (single, trusted) proxy saw and appended. Earlier
-      // entries are whatever the client sent; taking the first would let anyone pick a fresh
-      // address per login attempt and walk past the per-address throttle.
-      const fwd = lastListEntry(req.headers['x-forwarded-for']);
-      if (fwd) return fwd;
-    }
-    return req.socket.remoteAddress ?? 'unknown';
-  };
+  // Behind the trusted proxy, the LAST X-Forwarded-For entry (platform clientAddress): taking the
+  // first would let anyone pick a fresh address per login attempt and walk past the per-address throttle.
+  const clientAddress = (req: IncomingMessage): string => addressOf(req, options.trustProxy === true);
 
   const cookie = (req: IncomingMessage, value: string, maxAgeS: number): string =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure(req) ? '; Secure' : ''}`;
 
   /** Who a failed or throttled login was for, safe to log (auth-log-user.ts). */
-  const loggable = (username: string): Record<string, string | number | boolean> => loggableUser(username, users.get(userNameKey(username)) !== undefined);
+  const loggable = (username: string): Record<string, string | number | boolean> =>
+    loggableUser(username, users.get(userNameKey(username)) !== undefined);
 
   const principal = (req: IncomingMessage): Principal | undefined => {
     const session = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
@@ -95,19 +94,21 @@ export function createAuth(options: AuthOptions): Auth {
     },
     async login(req, res) {
       const parsed = LoginSchema.safeParse(await readJson(req));
-      if (!parsed.success) return fail(res, 400, 'ERR_BAD_LOGIN', 'username and password are required');
+      if (!parsed.success) return sendError(res, 400, 'ERR_BAD_LOGIN', 'username and password are required');
       const { username, password } = parsed.data;
       const address = clientAddress(req);
       const wait = throttle.blockedFor(address, username);
       if (wait > 0) {
         log.warn({ address, ...loggable(username) }, 'login throttled');
-        return fail(res, 429, 'ERR_THROTTLED', 'too many failed logins: try again later', { 'retry-after': String(Math.ceil(wait / 1000)) });
+        return sendError(res, 429, 'ERR_THROTTLED', 'too many failed logins: try again later', {
+          'retry-after': String(Math.ceil(wait / 1000)),
+        });
       }
       const user = await users.verify(username, password);
       if (!user) {
         throttle.failed(address, username);
         log.warn({ address, ...loggable(username) }, 'login failed');
-        return fail(res, 401, 'ERR_BAD_CREDENTIALS', 'wrong user name or password');
+        return sendError(res, 401, 'ERR_BAD_CREDENTIALS', 'wrong user name or password');
       }
       throttle.succeeded(address, username);
       // A new token on every login: a cookie planted before login is worthless (session fixation).
@@ -116,7 +117,7 @@ export function createAuth(options: AuthOptions): Auth {
       const { token } = sessions.create(user.name);
       const maxAgeS = Math.floor(options.cookieMaxAgeMs / 1000);
       log.info({ address, user: user.name, role: user.role }, 'login');
-      json(res, 200, { user: { name: user.name, role: user.role } }, { 'set-cookie': cookie(req, token, maxAgeS) });
+      sendJson(res, 200, { user: { name: user.name, role: user.role } }, { 'set-cookie': cookie(req, token, maxAgeS) });
     },
     logout(req, res) {
       const p = principal(req);

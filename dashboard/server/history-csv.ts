@@ -1,10 +1,8 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import type { Catalogue } from '../../core/index.js';
+import type { Catalogue, InfluxQuery } from '../../core/index.js';
+import { localIso, SECURITY_HEADERS } from '../../platform/index.js';
 import { downsampleQuery, rawQuery } from './history-query.js';
-import { SECURITY_HEADERS } from './http-util.js';
-import { localIso } from './local-time.js';
-import type { InfluxQuery } from './station-routes.js';
 
 export interface HistoryCsvRequest {
   query: InfluxQuery;
@@ -20,6 +18,8 @@ export interface HistoryCsvRequest {
 /** Rows fetched per InfluxQL query: the range is walked in windows of about this many points. */
 const ROWS_PER_QUERY = 50_000;
 const FORMULA = /^[=+\-@\t\r]/;
+/** Station local time with milliseconds, "2026-11-27T08:15:00.000+07:00" (docs/DOMAIN.md, "Time"). */
+const CSV_TIME = { millis: true };
 
 function cell(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
@@ -53,9 +53,10 @@ export async function writeHistoryCsv(res: ServerResponse, r: HistoryCsvRequest)
     'content-disposition': `attachment; filename="${name}"`,
     'cache-control': 'no-store',
   });
-  const header = r.stepMs === undefined
-    ? ['time_utc', 'time_local', 'station', 'parameter', 'value', 'unit', 'status']
-    : ['time_utc', 'time_local', 'station', 'parameter', 'mean', 'min', 'max', 'count', 'unit', 'status'];
+  const header =
+    r.stepMs === undefined
+      ? ['time_utc', 'time_local', 'station', 'parameter', 'value', 'unit', 'status']
+      : ['time_utc', 'time_local', 'station', 'parameter', 'mean', 'min', 'max', 'count', 'unit', 'status'];
   res.write(`\uFEFF${line(header)}`);
   for (;;) {
     if (rows.length > 0 && !res.write(rows.join(''))) await once(res, 'drain');
@@ -76,7 +77,10 @@ async function fetchWindow(r: HistoryCsvRequest, from: number, to: number, units
       for (const v of s.values) {
         const t = v[it] as number;
         const p = String(v[ip] ?? '');
-        out.push([t, line([new Date(t).toISOString(), localIso(t), r.station, p, v[iv] as number, units.get(p) ?? '', String(v[is] ?? '')])]);
+        out.push([
+          t,
+          line([new Date(t).toISOString(), localIso(t, CSV_TIME), r.station, p, v[iv] as number, units.get(p) ?? '', String(v[is] ?? '')]),
+        ]);
       }
     }
     return out.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
@@ -89,7 +93,10 @@ async function fetchWindow(r: HistoryCsvRequest, from: number, to: number, units
       const status = s.tags?.['status'] ?? '';
       for (const v of s.values) {
         const [t, mean, min, max, count] = v as [number, number, number, number, number];
-        out.push([t, line([new Date(t).toISOString(), localIso(t), r.station, p, mean, min, max, count, units.get(p) ?? '', status])]);
+        out.push([
+          t,
+          line([new Date(t).toISOString(), localIso(t, CSV_TIME), r.station, p, mean, min, max, count, units.get(p) ?? '', status]),
+        ]);
       }
     }
   }

@@ -1,20 +1,30 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
-import { WebSocketServer } from 'ws';
 import type { Observable } from 'rxjs';
-import type { AlertEvent, AlertsApi, Catalogue, Logger, Presence, Reading, StorageCondition } from '../../core/index.js';
+import type {
+  AlertEvent,
+  AlertsApi,
+  Catalogue,
+  InfluxQuery,
+  Logger,
+  Presence,
+  Reading,
+  Route,
+  StorageCondition,
+} from '../../core/index.js';
+import { systemScheduler, type Clock, type SchedulerLike } from '../../platform/index.js';
 import { createAlertRoutes } from './alert-routes.js';
-import type { ApiContext, ApiRoutes } from './api-context.js';
-import { createAuth, type Principal } from './auth.js';
-import { fail, HttpError, pathOf, queryOf } from './http-util.js';
+import type { ApiRoutes } from './api-context.js';
+import { createAuth, type Auth } from './auth.js';
 import { createLiveHub, type LiveHub, type LiveHubOptions } from './live-hub.js';
+import { createLiveUpgrade } from './live-upgrade.js';
 import { createLoginThrottle } from './login-throttle.js';
-import { createSessionStore } from './session-store.js';
-import { stationSummaries } from './station-summaries.js';
-import { createStationRoutes, type InfluxQuery } from './station-routes.js';
-import { serveStatic } from './static-files.js';
+import { createRequestRouter } from './request-router.js';
+import { createSessionStore, type SessionStore } from './session-store.js';
+import { startSessionSweep } from './session-sweep.js';
+import { dailyStationSummaries } from './station-summaries.js';
+import { createStationRoutes } from './station-routes.js';
 import { createUserRoutes } from './user-routes.js';
 import { createUserStore, type UserStore } from './user-store.js';
 
@@ -26,14 +36,18 @@ export interface DashboardOptions {
   /** The Vite build of dashboard/web. */
   staticDir: string;
   log: Logger;
-  /** Extra routes (metrics, health, reports, open data) answered before the dashboard's own. */
-  routes?: RouteHandler[];
+  /**
+   * Extra routes (metrics, health, reports, open data) answered before the dashboard's own.
+   * `public` ones need no session; the others are answered only for a logged-in user, and a
+   * state-changing request to them must come from the page's own Origin.
+   */
+  routes?: Route[];
   /** Where `users.json` lives (DATA_DIR); or give `usersFile`. */
   dataDir?: string;
   usersFile?: string;
   /** InfluxQL for history and availability (ingest's `influx.query`). */
   query?: InfluxQuery;
-  /** The alerts engine (issue 5): REST and the snapshot's open alerts. */
+  /** The alerts engine: REST and the snapshot's open alerts. */
   alerts?: AlertsApi;
   /** Alert events, sent to every client at once. */
   alertEvents$?: Observable<AlertEvent>;
@@ -52,19 +66,14 @@ export interface DashboardOptions {
   login?: { maxFailures?: number; windowMs?: number; lockMs?: number };
   /** How often open live views refresh their sessions and lose those that ended (default 30 s; tests shorten it). */
   sweepMs?: number;
-  live?: Pick<LiveHubOptions, 'frameMs' | 'budgetBytesPerS' | 'maxBufferedBytes' | 'hardBufferedBytes' | 'stuckTimeoutMs' | 'maxPendingReadings'>;
-}
-
-/**
- * A route module mounted by path prefix. `public` routes need no session (open data,
- * /healthz, /metrics); the others are answered only for a logged-in user, and a
- * state-changing request to them must come from the page's own Origin.
- * `handle` returns true when it answered the request.
- */
-export interface RouteHandler {
-  prefix: string;
-  public?: boolean;
-  handle(req: IncomingMessage, res: ServerResponse, user?: { name: string; role: string }): Promise<boolean> | boolean;
+  live?: Pick<
+    LiveHubOptions,
+    'frameMs' | 'budgetBytesPerS' | 'maxBufferedBytes' | 'hardBufferedBytes' | 'stuckTimeoutMs' | 'maxPendingReadings'
+  >;
+  /** Runs the session sweep (default the system's; tests may pass a virtual one). */
+  scheduler?: SchedulerLike;
+  /** Sessions, logins, users and routes read the time here (default `scheduler`). */
+  clock?: Clock;
 }
 
 export interface Dashboard {
@@ -75,163 +84,91 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SWEEP_MS = 30_000;
 
-export async function createDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const { catalogue, log } = options;
-  const staticDir = resolve(options.staticDir);
+/** The accounts, the sessions and the login checks over them. */
+function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { users: UserStore; sessions: SessionStore; auth: Auth } {
+  const { log } = options;
   const usersFile = options.usersFile ?? join(resolve(options.dataDir ?? './data'), 'users.json');
-  const users = createUserStore(usersFile, { log, ...(options.passwordCost === undefined ? {} : { cost: options.passwordCost }) });
+  const users = createUserStore(usersFile, { log, clock, ...(options.passwordCost === undefined ? {} : { cost: options.passwordCost }) });
   // A broken users file is logged now, by name, not at the first login; the centre still starts
   // (broker and ingest matter more than the dashboard) and refuses logins until it is fixed.
   users.check();
   const sessionMaxAgeMs = options.sessionMaxAgeMs ?? 7 * 86_400_000;
-  const sessions = createSessionStore({ idleMs: options.sessionIdleMs ?? 12 * 3_600_000, maxAgeMs: sessionMaxAgeMs });
-  const hub = createLiveHub({
-    catalogue,
-    readings$: options.readings$,
-    ...(options.alertEvents$ ? { alertEvents$: options.alertEvents$ } : {}),
-    ...(options.alerts ? { openAlerts: () => options.alerts!.open() } : {}),
-    ...(options.presence$ ? { presence$: options.presence$ } : {}),
-    ...(options.storage$ ? { storage$: options.storage$ } : {}),
-    ...options.live,
-    log,
-  });
+  const sessions = createSessionStore({ idleMs: options.sessionIdleMs ?? 12 * 3_600_000, maxAgeMs: sessionMaxAgeMs, clock });
+  const { maxFailures = 10, windowMs = 15 * 60_000, lockMs = 5 * 60_000 } = options.login ?? {};
   const auth = createAuth({
     users,
     sessions,
-    throttle: createLoginThrottle({ maxFailures: options.login?.maxFailures ?? 10, windowMs: options.login?.windowMs ?? 15 * 60_000, lockMs: options.login?.lockMs ?? 5 * 60_000 }),
+    throttle: createLoginThrottle({ maxFailures, windowMs, lockMs, clock }),
     cookieMaxAgeMs: sessionMaxAgeMs,
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     onSessionEnd: (id) => hub.closeSession(id),
     log,
   });
-  const summaries = stationSummaries(catalogue);
-  let summariesDay = new Date().toISOString().slice(0, 10);
-  const stations = (): typeof summaries => {
-    // Limits change on their effective dates: recompute once a day.
-    const day = new Date().toISOString().slice(0, 10);
-    if (day !== summariesDay) {
-      summariesDay = day;
-      summaries.splice(0, summaries.length, ...stationSummaries(catalogue));
-    }
-    return summaries;
-  };
-  const api: ApiRoutes[] = [
-    createUserRoutes({ users, endSessions: (name) => sessions.destroyUser(name).forEach((id) => hub.closeSession(id)), log }),
-    createStationRoutes({ catalogue, stations, hub, ...(options.query ? { query: options.query } : {}) }),
-    createAlertRoutes({ catalogue, log, ...(options.alerts ? { alerts: options.alerts } : {}) }),
+  return { users, sessions, auth };
+}
+
+function startHub(options: DashboardOptions): LiveHub {
+  return createLiveHub({
+    catalogue: options.catalogue,
+    readings$: options.readings$,
+    ...(options.alertEvents$ ? { alertEvents$: options.alertEvents$ } : {}),
+    ...(options.alerts ? { openAlerts: () => options.alerts!.open() } : {}),
+    ...(options.presence$ ? { presence$: options.presence$ } : {}),
+    ...(options.storage$ ? { storage$: options.storage$ } : {}),
+    ...options.live,
+    log: options.log,
+  });
+}
+
+/** The REST API under /api/: users, station data, alerts. */
+function apiRoutes(options: DashboardOptions, clock: Clock, hub: LiveHub, users: UserStore, sessions: SessionStore): ApiRoutes[] {
+  const { catalogue, log } = options;
+  const endSessions = (name: string): void => sessions.destroyUser(name).forEach((id) => hub.closeSession(id));
+  return [
+    createUserRoutes({ users, endSessions, log }),
+    createStationRoutes({
+      catalogue,
+      stations: dailyStationSummaries(catalogue, clock),
+      hub,
+      clock,
+      ...(options.query ? { query: options.query } : {}),
+    }),
+    createAlertRoutes({ catalogue, log, clock, ...(options.alerts ? { alerts: options.alerts } : {}) }),
   ];
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
+}
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) return fail(res, err.status, err.code, err.message);
-      log.error({ err, url: pathOf(req) }, 'request failed');
-      if (!res.headersSent) fail(res, 500, 'ERR_INTERNAL', 'internal error');
-      else res.destroy();
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = pathOf(req);
-    const method = req.method ?? 'GET';
-    const stateChanging = !READ_METHODS.has(method);
-
-    if (path === '/api/login' || path === '/api/logout') {
-      if (method !== 'POST') return fail(res, 405, 'ERR_METHOD', 'use POST');
-      if (!auth.originAllowed(req)) return forbiddenOrigin(req, res);
-      return path === '/api/login' ? auth.login(req, res) : auth.logout(req, res);
-    }
-
-    let principal: Principal | undefined;
-    for (const route of options.routes ?? []) {
-      if (!path.startsWith(route.prefix)) continue;
-      if (route.public) {
-        if (await route.handle(req, res)) return;
-        continue;
-      }
-      principal ??= auth.principal(req);
-      if (!principal) return fail(res, 401, 'ERR_LOGIN_REQUIRED', 'log in first');
-      if (stateChanging && !auth.originAllowed(req)) return forbiddenOrigin(req, res);
-      if (await route.handle(req, res, { name: principal.user.name, role: principal.user.role })) return;
-    }
-
-    if (path.startsWith('/api/')) {
-      principal ??= auth.principal(req);
-      if (!principal) return fail(res, 401, 'ERR_LOGIN_REQUIRED', 'log in first');
-      if (stateChanging && !auth.originAllowed(req)) return forbiddenOrigin(req, res);
-      const ctx: ApiContext = { principal, path, query: queryOf(req) };
-      for (const routes of api) if (await routes(req, res, ctx)) return;
-      return fail(res, 404, 'ERR_NOT_FOUND', 'not found');
-    }
-    if (method !== 'GET' && method !== 'HEAD') return fail(res, 405, 'ERR_METHOD', 'method not allowed');
-    // The page itself holds no data: it is served to anyone and shows the login form.
-    await serveStatic(staticDir, path, res);
-  }
-
-  function forbiddenOrigin(req: IncomingMessage, res: ServerResponse): void {
-    log.warn({ origin: req.headers.origin, path: pathOf(req), address: auth.clientAddress(req) }, 'request from a foreign origin refused');
-    fail(res, 403, 'ERR_ORIGIN', 'request from a foreign origin');
-  }
-
-  server.on('upgrade', (req, socket, head) => {
-    const refuse = (status: number, text: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    socket.on('error', () => socket.destroy());
-    // An event listener: a throw here would be an uncaught exception and stop the whole centre.
-    try {
-      upgrade(req, socket, head, refuse);
-    } catch (err) {
-      log.error({ err }, 'live socket upgrade failed');
-      refuse(500, 'Internal Server Error');
-    }
-  });
-
-  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, refuse: (status: number, text: string) => void): void {
-    if (pathOf(req) !== '/ws') return refuse(404, 'Not Found');
-    // Cross-site WebSocket hijacking: browsers send cookies on a cross-origin upgrade, so the
-    // Origin is checked as well as the session (OWASP WebSocket security cheat sheet).
-    if (!auth.originAllowed(req)) {
-      log.warn({ origin: req.headers.origin, address: auth.clientAddress(req) }, 'live socket from a foreign origin refused');
-      return refuse(403, 'Forbidden');
-    }
-    const principal = auth.principal(req);
-    if (!principal) return refuse(401, 'Unauthorized');
-    const asked = queryOf(req).get('format');
-    const format = asked === 'readings' || asked === 'binary' ? asked : 'compact';
-    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, { format, sessionId: principal.session.id }));
-  }
-
-  // Open live views keep their session alive; expired or disabled sessions lose their sockets.
-  const sweep = setInterval(() => {
-    try {
-      for (const id of hub.sessionIds()) {
-        const s = sessions.peek(id);
-        const user = s ? users.get(s.user) : undefined;
-        if (!s || !user || user.disabled) {
-          sessions.destroy(id);
-          hub.closeSession(id);
-        } else {
-          sessions.touch(id);
-        }
-      }
-      for (const id of sessions.sweep()) hub.closeSession(id);
-    } catch (err) {
-      // A timer callback: a throw would stop the whole centre. The next sweep tries again.
-      log.error({ err }, 'session sweep failed');
-    }
-  }, options.sweepMs ?? SWEEP_MS);
-  sweep.unref();
-
-  server.listen(options.port, options.host);
+/** Listens, and names the URL the dashboard is reached at (a loopback or wildcard host as localhost). */
+async function listen(server: Server, host: string, port: number): Promise<{ port: number; url: string }> {
+  server.listen(port, host);
   await once(server, 'listening');
   const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : options.port;
-  const url = `http://${options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`;
+  const bound = typeof addr === 'object' && addr ? addr.port : port;
+  return { port: bound, url: `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${bound}` };
+}
+
+/**
+ * The dashboard server: the live hub (live-hub.ts), accounts and sessions, the HTTP router
+ * (request-router.ts), the WebSocket upgrade (live-upgrade.ts) and the session sweep
+ * (session-sweep.ts), joined here and started.
+ */
+export async function createDashboard(options: DashboardOptions): Promise<Dashboard> {
+  const { log } = options;
+  const scheduler = options.scheduler ?? systemScheduler;
+  const clock = options.clock ?? scheduler;
+  const hub = startHub(options);
+  const { users, sessions, auth } = createAccess(options, clock, hub);
+  const api = apiRoutes(options, clock, hub, users, sessions);
+  const server = createServer(createRequestRouter({ auth, routes: options.routes ?? [], api, staticDir: resolve(options.staticDir), log }));
+  const live = createLiveUpgrade({ auth, hub, log });
+  server.on('upgrade', live.onUpgrade);
+
+  const { port, url } = await listen(server, options.host, options.port);
+  // Open live views keep their session alive; expired or disabled sessions lose their sockets.
+  // Started once listening: a server that failed to start leaves no timer behind.
+  const sweep = startSessionSweep({ hub, sessions, users, log }, options.sweepMs ?? SWEEP_MS, scheduler);
   log.info({ url }, 'dashboard listening');
 
   return {
@@ -240,10 +177,9 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     users,
     hub,
     async close() {
-      clearInterval(sweep);
+      sweep.unsubscribe();
       hub.close();
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
+      live.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

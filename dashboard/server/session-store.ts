@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '../../platform/index.js';
 
 export interface Session {
   /** sha256 of the cookie's token: what the server keeps, so a memory dump holds no usable token. */
@@ -33,7 +34,7 @@ export interface SessionStoreOptions {
   perUser?: number;
   /** Bound on all sessions: the least recently seen is ended past it. */
   max?: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 export const tokenId = (token: string): string => createHash('sha256').update(token).digest('base64url');
@@ -44,7 +45,7 @@ export const tokenId = (token: string): string => createHash('sha256').update(to
  * after `idleMs` without activity or `maxAgeMs` in all (OWASP session management).
  */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const perUser = options.perUser ?? 20;
   const max = options.max ?? 10_000;
   const sessions = new Map<string, Session>();
@@ -54,7 +55,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   return {
     create(user) {
       const token = randomBytes(32).toString('base64url');
-      const t = now();
+      const t = clock.now();
       const session: Session = { id: tokenId(token), user, createdAt: t, lastSeenAt: t };
       const own = [...sessions.values()].filter((s) => s.user === user).sort((a, b) => a.createdAt - b.createdAt);
       for (const s of own.slice(0, Math.max(0, own.length - perUser + 1))) sessions.delete(s.id);
@@ -70,7 +71,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       const id = tokenId(token);
       const s = sessions.get(id);
       if (!s) return undefined;
-      const t = now();
+      const t = clock.now();
       if (expired(s, t)) {
         sessions.delete(id);
         return undefined;
@@ -80,7 +81,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     },
     touch(id) {
       const s = sessions.get(id);
-      if (s && !expired(s, now())) s.lastSeenAt = now();
+      if (s && !expired(s, clock.now())) s.lastSeenAt = clock.now();
     },
     destroy: (id) => void sessions.delete(id),
     destroyUser(user) {
@@ -94,7 +95,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       return gone;
     },
     sweep() {
-      const t = now();
+      const t = clock.now();
       const gone: string[] = [];
       for (const [id, s] of sessions) {
         if (expired(s, t)) {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { SECURITY_HEADERS } from './http-util.js';
+import { SECURITY_HEADERS } from '../../platform/index.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,7 +34,11 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
       const body = await readFile(candidate);
       const type = TYPES[extname(candidate)] ?? 'application/octet-stream';
       const immutable = candidate.includes(`${sep}assets${sep}`);
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': type,
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      });
       res.end(body);
       return;
     } catch {

@@ -1,4 +1,5 @@
 import type { Catalogue, StationSummary } from '../../core/index.js';
+import { systemClock, type Clock } from '../../platform/index.js';
 
 /** `GET /api/stations`: the catalogue as the page lays it out, with the limits in force today. */
 export function stationSummaries(catalogue: Catalogue, at: Date = new Date()): StationSummary[] {
@@ -29,4 +30,22 @@ export function stationSummaries(catalogue: Catalogue, at: Date = new Date()): S
       }),
     };
   });
+}
+
+/**
+ * The summaries, recomputed when the UTC day changes: limits change on their effective dates,
+ * which `Catalogue.limitAt` compares by UTC calendar day. The array is kept and refilled in place.
+ */
+export function dailyStationSummaries(catalogue: Catalogue, clock: Clock = systemClock): () => StationSummary[] {
+  const utcDay = (): string => new Date(clock.now()).toISOString().slice(0, 10);
+  let day = utcDay();
+  const summaries = stationSummaries(catalogue, new Date(clock.now()));
+  return () => {
+    const today = utcDay();
+    if (today !== day) {
+      day = today;
+      summaries.splice(0, summaries.length, ...stationSummaries(catalogue, new Date(clock.now())));
+    }
+    return summaries;
+  };
 }

@@ -20,7 +20,11 @@ export interface UserCommandIo {
  * printed once, here, and stored only as a scrypt hash; a password of one's own is read from
  * stdin, never from the command line (it would stay in the shell history and `ps`).
  */
-export async function runUserCommand(positionals: string[], flags: { role?: string; json?: boolean; passwordStdin?: boolean }, io: UserCommandIo): Promise<number> {
+export async function runUserCommand(
+  positionals: string[],
+  flags: { role?: string; json?: boolean; passwordStdin?: boolean },
+  io: UserCommandIo,
+): Promise<number> {
   const [sub, name, extra] = positionals;
   const { store, out } = io;
   const needName = (): string => {
@@ -32,7 +36,8 @@ export async function runUserCommand(positionals: string[], flags: { role?: stri
     if (!parsed.success) throw new QuantracError('ERR_USAGE', `role must be viewer, operator or admin, got "${text ?? ''}"`);
     return parsed.data;
   };
-  const password = async (): Promise<string | undefined> => (flags.passwordStdin ? (await io.readPassword()).replace(/\r?\n$/, '') : undefined);
+  const password = async (): Promise<string | undefined> =>
+    flags.passwordStdin ? (await io.readPassword()).replace(/\r?\n$/, '') : undefined;
 
   switch (sub) {
     case 'add': {
@@ -70,7 +75,8 @@ export async function runUserCommand(positionals: string[], flags: { role?: stri
       }
       const w = Math.max(4, ...users.map((u) => u.name.length));
       out(`${'name'.padEnd(w)}  role      state     updated\n`);
-      for (const u of users) out(`${u.name.padEnd(w)}  ${u.role.padEnd(8)}  ${(u.disabled ? 'disabled' : 'enabled').padEnd(8)}  ${u.updatedAt}\n`);
+      for (const u of users)
+        out(`${u.name.padEnd(w)}  ${u.role.padEnd(8)}  ${(u.disabled ? 'disabled' : 'enabled').padEnd(8)}  ${u.updatedAt}\n`);
       return 0;
     }
     default:

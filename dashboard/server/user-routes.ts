@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QuantracError, type Logger } from '../../core/index.js';
 import { methodIs, requireRole, type ApiRoutes } from './api-context.js';
-import { HttpError, json, readJson } from './http-util.js';
+import { HttpError, readJson, sendJson } from '../../platform/index.js';
 import { RoleSchema, userNameKey, type UserStore } from './user-store.js';
 
 export interface UserRoutesOptions {
@@ -29,7 +29,7 @@ export function createUserRoutes(options: UserRoutesOptions): ApiRoutes {
   return async (req, res, ctx) => {
     if (ctx.path === '/api/me') {
       methodIs(req, 'GET', 'HEAD');
-      json(res, 200, { user: { name: ctx.principal.user.name, role: ctx.principal.user.role } });
+      sendJson(res, 200, { user: { name: ctx.principal.user.name, role: ctx.principal.user.role } });
       return true;
     }
     if (ctx.path === '/api/users') {
@@ -41,7 +41,7 @@ export function createUserRoutes(options: UserRoutesOptions): ApiRoutes {
         } catch (err) {
           asHttp(err);
         }
-        json(res, 200, { users: list });
+        sendJson(res, 200, { users: list });
         return true;
       }
       methodIs(req, 'POST');
@@ -50,7 +50,7 @@ export function createUserRoutes(options: UserRoutesOptions): ApiRoutes {
       const added = await users.add(parsed.data.name, parsed.data.role, parsed.data.password).catch(asHttp);
       log.info({ user: added.user.name, role: added.user.role, by: ctx.principal.user.name }, 'user added');
       // The generated password is in this answer only: it is never stored or logged.
-      json(res, 201, { user: added.user, ...(parsed.data.password === undefined ? { password: added.password } : {}) });
+      sendJson(res, 201, { user: added.user, ...(parsed.data.password === undefined ? { password: added.password } : {}) });
       return true;
     }
     const m = /^\/api\/users\/([^/]+)$/.exec(ctx.path);
@@ -77,8 +77,15 @@ export function createUserRoutes(options: UserRoutesOptions): ApiRoutes {
         asHttp(err);
       }
       if (change.disabled === true || change.role !== undefined || change.resetPassword) options.endSessions(user!.name);
-      log.info({ user: user!.name, change: { role: change.role, disabled: change.disabled, resetPassword: change.resetPassword }, by: ctx.principal.user.name }, 'user changed');
-      json(res, 200, { user, ...(password !== undefined ? { password } : {}) });
+      log.info(
+        {
+          user: user!.name,
+          change: { role: change.role, disabled: change.disabled, resetPassword: change.resetPassword },
+          by: ctx.principal.user.name,
+        },
+        'user changed',
+      );
+      sendJson(res, 200, { user, ...(password !== undefined ? { password } : {}) });
       return true;
     }
     return false;

@@ -1,22 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { QuantracError } from '../../core/index.js';
-import { generatePassword, hashPassword, verifyPassword } from './password-hash.js';
-import { createUsersFile, RoleSchema, UserNameSchema, userNameKey, type Role, type StoredUser, type UsersFileOptions } from './users-file.js';
+import { generateSecret, hashSecret, systemClock, verifySecret } from '../../platform/index.js';
+import { checkRole, createUserAccounts, normaliseUserName, publicUser, type User } from './user-accounts.js';
+import { createUsersFile, type Role, type StoredUser, type UsersFileOptions } from './users-file.js';
 
 export { RoleSchema, UserNameSchema, userNameKey, type Role } from './users-file.js';
-
-const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
-/** Whether `role` may do what `needed` may. */
-export const roleAtLeast = (role: Role, needed: Role): boolean => RANK[role] >= RANK[needed];
-
-/** A user as the rest of the dashboard sees it: never the hash. */
-export interface User {
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export { roleAtLeast, type User } from './user-accounts.js';
 
 export interface UserStore {
   readonly file: string;
@@ -43,93 +31,68 @@ export interface UserStore {
 }
 
 export interface UserStoreOptions extends UsersFileOptions {
-  /** scrypt N for new hashes (tests lower it). */
+  /** scrypt N for new hashes (DASHBOARD_SCRYPT_COST; tests lower it). */
   cost?: number;
 }
 
+/**
+ * scrypt N = 2^15 by default (OWASP password storage cheat sheet): each check takes about
+ * 50-100 ms, which is the point (offline guessing) and why logins are also throttled
+ * (login-throttle.ts). Never below 2^10, whatever is configured.
+ */
+const PASSWORD_COST = 1 << 15;
+const MIN_PASSWORD_COST = 1024;
 const MIN_PASSWORD = 10;
+/** A generated password (demo user, `quantrac user add`): 15 random bytes, 20 characters, about 120 bits. */
+const generatePassword = (): string => generateSecret(15);
 /** Checked against when the user is unknown, so a wrong name costs as long as a wrong password. */
 let dummyHash: Promise<string> | undefined;
 
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD) throw new QuantracError('ERR_WEAK_PASSWORD', `a password needs at least ${MIN_PASSWORD} characters`);
+}
+
 /**
- * Dashboard accounts in `DATA_DIR/users.json` (mode 0600): scrypt hashes only (password-hash.ts).
- * The CLI (`quantrac user ...`) and the running centre share the file: every write replaces it
- * atomically (write then rename), and readers re-read it when its mtime changed, so a user
- * disabled from the CLI is refused by the running centre within a second.
+ * Dashboard accounts in `DATA_DIR/users.json` (mode 0600): scrypt hashes only (platform's one
+ * hash format). The CLI (`quantrac user ...`) and the running centre share the file: every write
+ * replaces it atomically (write then rename), and readers re-read it when its mtime changed, so a
+ * user disabled from the CLI is refused by the running centre within a second.
  *
  * An invalid file never throws out of get() or verify() (users-file.ts): the last good copy
- * stays in use and writes are refused until it is fixed.
+ * stays in use and writes are refused until it is fixed. Where an account lives (file or
+ * memory) is user-accounts.ts; this owns the password rules and their checking.
  */
 export function createUserStore(file: string, options: UserStoreOptions = {}): UserStore {
-  const now = options.now ?? Date.now;
-  const hash = (password: string): Promise<string> => hashPassword(password, options.cost === undefined ? undefined : { N: options.cost, r: 8, p: 1 });
-  const usersFile = createUsersFile(file, options);
-  /** In-memory accounts (demo mode); a file user of the same name wins. */
-  const ephemeral = new Map<string, StoredUser>();
+  const clock = options.clock ?? systemClock;
+  const hash = (password: string): Promise<string> => hashSecret(password, options.cost ?? PASSWORD_COST, MIN_PASSWORD_COST);
+  const accounts = createUserAccounts(createUsersFile(file, options), clock, options.log);
 
-  const publicUser = (u: StoredUser): User => ({ name: u.name, role: u.role, disabled: u.disabled, createdAt: u.createdAt, updatedAt: u.updatedAt });
-  const normalise = (name: string): string => {
-    const parsed = UserNameSchema.safeParse(userNameKey(name));
-    if (!parsed.success) throw new QuantracError('ERR_BAD_USER_NAME', parsed.error.issues[0]?.message ?? 'bad user name');
-    return parsed.data;
-  };
-  /** A file user wins over an in-memory one of the same name (the CLI may add one later). */
-  const find = (users: Map<string, StoredUser>, key: string): StoredUser | undefined => users.get(key) ?? ephemeral.get(key);
-  const existing = (name: string): { users: Map<string, StoredUser>; user: StoredUser } => {
-    const users = usersFile.readStrict();
-    const user = find(users, normalise(name));
-    if (!user) throw new QuantracError('ERR_NO_USER', `no user "${name}"`);
-    return { users, user };
-  };
-  const checkPassword = (password: string): void => {
-    if (password.length < MIN_PASSWORD) throw new QuantracError('ERR_WEAK_PASSWORD', `a password needs at least ${MIN_PASSWORD} characters`);
-  };
-  const checkRole = (role: Role): void => {
-    if (!RoleSchema.safeParse(role).success) throw new QuantracError('ERR_BAD_ROLE', 'role must be viewer, operator or admin');
-  };
-  const update = (name: string, change: Partial<StoredUser>): User => {
-    const { users, user } = existing(name);
-    const next = { ...user, ...change, updatedAt: new Date(now()).toISOString() };
-    if (users.has(user.name)) usersFile.write(new Map(users).set(user.name, next));
-    else ephemeral.set(user.name, next);
-    return publicUser(next);
-  };
-  const newUser = async (key: string, role: Role, secret: string): Promise<StoredUser> => {
-    const at = new Date(now()).toISOString();
-    return { name: key, role, hash: await hash(secret), disabled: false, createdAt: at, updatedAt: at };
-  };
-  const prepare = (name: string, role: Role, password: string | undefined): { key: string; secret: string } => {
-    const key = normalise(name);
+  /** A new account, its name normalised and its password checked (generated when not given), then hashed. */
+  const newUser = async (name: string, role: Role, password: string | undefined): Promise<{ user: StoredUser; secret: string }> => {
+    const key = normaliseUserName(name);
     checkRole(role);
     const secret = password ?? generatePassword();
     checkPassword(secret);
-    return { key, secret };
+    const at = new Date(clock.now()).toISOString();
+    return { user: { name: key, role, hash: await hash(secret), disabled: false, createdAt: at, updatedAt: at }, secret };
   };
+  const update = (name: string, change: Partial<StoredUser>): User => publicUser(accounts.update(name, change));
 
   return {
     file,
     async add(name, role, password) {
-      const { key, secret } = prepare(name, role, password);
-      const user = await newUser(key, role, secret);
-      const users = usersFile.readStrict();
-      if (find(users, key)) throw new QuantracError('ERR_USER_EXISTS', `user "${key}" exists`);
-      usersFile.write(new Map(users).set(key, user));
+      const { user, secret } = await newUser(name, role, password);
+      accounts.insert(user);
       return { user: publicUser(user), password: secret };
     },
     async addEphemeral(name, role, password) {
-      const { key: wanted, secret } = prepare(name, role, password);
-      const user = await newUser(wanted, role, secret);
-      // Tolerant read: a broken file must not stop a demo; its last good copy (if any) still names the taken users.
-      const users = usersFile.read(true);
-      while (find(users, user.name)) user.name = normalise(`${wanted.slice(0, 25)}-${randomBytes(3).toString('hex')}`);
-      if (user.name !== wanted) options.log?.warn({ wanted, name: user.name }, 'a user of users.json has the name asked for: the in-memory account gets another');
-      ephemeral.set(user.name, user);
-      return { user: publicUser(user), password: secret };
+      const { user, secret } = await newUser(name, role, password);
+      return { user: publicUser(accounts.insertEphemeral(user)), password: secret };
     },
     async setPassword(name, password) {
       const secret = password ?? generatePassword();
       checkPassword(secret);
-      existing(name);
+      accounts.existing(name);
       update(name, { hash: await hash(secret) });
       return secret;
     },
@@ -139,29 +102,25 @@ export function createUserStore(file: string, options: UserStoreOptions = {}): U
     },
     disable: (name) => update(name, { disabled: true }),
     enable: (name) => update(name, { disabled: false }),
-    list() {
-      const users = usersFile.readStrict();
-      return [...new Map([...ephemeral, ...users]).values()].map(publicUser).sort((a, b) => a.name.localeCompare(b.name));
-    },
+    list: () =>
+      accounts
+        .list()
+        .map(publicUser)
+        .sort((a, b) => a.name.localeCompare(b.name)),
     get(name) {
-      const u = find(usersFile.read(), name);
+      const u = accounts.get(name);
       return u ? publicUser(u) : undefined;
     },
     async verify(name, password) {
-      const users = usersFile.read();
-      const key = userNameKey(name);
-      const u = UserNameSchema.safeParse(key).success ? find(users, key) : undefined;
+      const u = accounts.lookup(name);
       if (!u) {
         dummyHash ??= hash('not-a-real-password');
-        await verifyPassword(password, await dummyHash);
+        await verifySecret(password, await dummyHash);
         return undefined;
       }
-      const ok = await verifyPassword(password, u.hash);
+      const ok = await verifySecret(password, u.hash);
       return ok && !u.disabled ? publicUser(u) : undefined;
     },
-    check() {
-      usersFile.read(true);
-      return usersFile.problem();
-    },
+    check: () => accounts.check(),
   };
 }

@@ -2,12 +2,15 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { QuantracError, type Logger } from '../../core/index.js';
+import { systemClock, type Clock } from '../../platform/index.js';
 
 /** viewer: an inspector (reads everything); operator: on-call (acknowledges, silences); admin: also manages users. */
 export const RoleSchema = z.enum(['viewer', 'operator', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
 
-export const UserNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'user name: 2-32 of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
+export const UserNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'user name: 2-32 of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
 
 /**
  * The one normal form of a typed user name (trimmed, lower case): login, the throttle's
@@ -28,7 +31,7 @@ const UsersFileSchema = z.object({ version: z.literal(1), users: z.array(StoredU
 export type StoredUser = z.infer<typeof StoredUserSchema>;
 
 export interface UsersFileOptions {
-  now?: () => number;
+  clock?: Clock;
   /** get() and verify() re-check the file's mtime at most this often. */
   recheckMs?: number;
   /** Where an invalid file is reported (once per change of the file). */
@@ -46,6 +49,34 @@ export interface UsersFile {
   problem(): string | undefined;
 }
 
+/** The file's accounts, or why it is not usable: never the parser's own message, which quotes the file (hashes) back. */
+function loadUsers(file: string): { users: StoredUser[] } | { problem: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { problem: code ? `cannot read (${code})` : 'not valid JSON' };
+  }
+  const parsed = UsersFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { problem: `${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { users: parsed.data.users };
+}
+
+/** Replaces the file atomically (write then rename), mode 0600; returns the new version (mtime and size). */
+function replaceUsers(file: string, users: StoredUser[]): string {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ version: 1, users }, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  const stat = statSync(file);
+  return `${stat.mtimeMs}:${stat.size}`;
+}
+
 /**
  * `users.json` as the user store reads it. An invalid file (a bad hand edit) never throws out
  * of read(): it runs in the WebSocket upgrade and the session sweep, where a throw would stop
@@ -54,7 +85,7 @@ export interface UsersFile {
  * writes are refused until it is fixed (writing would drop the users in the unreadable file).
  */
 export function createUsersFile(file: string, options: UsersFileOptions = {}): UsersFile {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const recheckMs = options.recheckMs ?? 1000;
   const log = options.log;
   let users = new Map<string, StoredUser>();
@@ -68,12 +99,16 @@ export function createUsersFile(file: string, options: UsersFileOptions = {}): U
     version = seen;
     problem = `${file}: ${why}`;
     if (!changed) return;
-    log?.error({ file, problem: why, usersKept: users.size },
-      users.size > 0 ? 'users file invalid: the users last read from it stay in use until it is fixed' : 'users file invalid: no dashboard user can log in until it is fixed');
+    log?.error(
+      { file, problem: why, usersKept: users.size },
+      users.size > 0
+        ? 'users file invalid: the users last read from it stay in use until it is fixed'
+        : 'users file invalid: no dashboard user can log in until it is fixed',
+    );
   };
 
   const read = (force = false): Map<string, StoredUser> => {
-    const t = now();
+    const t = clock.now();
     if (!force && t - checkedAt < recheckMs) return users;
     checkedAt = t;
     let stat;
@@ -92,23 +127,13 @@ export function createUsersFile(file: string, options: UsersFileOptions = {}): U
     }
     const seen = `${stat.mtimeMs}:${stat.size}`;
     if (!force && seen === version) return users;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (err) {
-      // Not the parser's own message: it quotes the file (hashes) back.
-      const code = (err as NodeJS.ErrnoException).code;
-      broken(seen, code ? `cannot read (${code})` : 'not valid JSON');
+    const loaded = loadUsers(file);
+    if ('problem' in loaded) {
+      broken(seen, loaded.problem);
       return users;
     }
-    const parsed = UsersFileSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      broken(seen, `${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}`);
-      return users;
-    }
-    if (problem !== undefined) log?.info({ file, users: parsed.data.users.length }, 'users file valid again');
-    users = new Map(parsed.data.users.map((u) => [u.name, u]));
+    if (problem !== undefined) log?.info({ file, users: loaded.users.length }, 'users file valid again');
+    users = new Map(loaded.users.map((u) => [u.name, u]));
     version = seen;
     problem = undefined;
     return users;
@@ -122,16 +147,10 @@ export function createUsersFile(file: string, options: UsersFileOptions = {}): U
       return users;
     },
     write(next) {
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify({ version: 1, users: [...next.values()] }, null, 2)}\n`, { mode: 0o600 });
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, file);
-      const stat = statSync(file);
+      version = replaceUsers(file, [...next.values()]);
       users = next;
-      version = `${stat.mtimeMs}:${stat.size}`;
       problem = undefined;
-      checkedAt = now();
+      checkedAt = clock.now();
     },
     problem: () => problem,
   };

@@ -2,27 +2,37 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../dashboard/server/password-hash.js';
+import { hashSecret, verifySecret } from '../../platform/index.js';
 import { createUserStore, roleAtLeast } from '../../dashboard/server/user-store.js';
 import { createSessionStore } from '../../dashboard/server/session-store.js';
 import { createLoginThrottle } from '../../dashboard/server/login-throttle.js';
 import { runUserCommand } from '../../dashboard/server/user-command.js';
 
-const CHEAP = { N: 1024, r: 8, p: 1 };
+/** scrypt N = 1024, the dashboard's minimum cost (platform's one hash format). */
+const CHEAP = 1024;
 
 describe('password hashes', () => {
   it('verifies the right password and refuses a wrong one or a malformed hash', async () => {
-    const h = await hashPassword('correct horse battery', CHEAP);
+    const h = await hashSecret('correct horse battery', CHEAP, CHEAP);
     expect(h).toMatch(/^scrypt\$1024\$8\$1\$[\w-]+\$[\w-]+$/);
     expect(h).not.toContain('correct horse');
-    expect(await verifyPassword('correct horse battery', h)).toBe(true);
-    expect(await verifyPassword('correct horse batterY', h)).toBe(false);
-    expect(await verifyPassword('x', 'scrypt$1024$8$1$AAAA')).toBe(false);
-    expect(await verifyPassword('x', 'md5$abc')).toBe(false);
+    expect(await verifySecret('correct horse battery', h)).toBe(true);
+    expect(await verifySecret('correct horse batterY', h)).toBe(false);
+    expect(await verifySecret('x', 'scrypt$1024$8$1$AAAA')).toBe(false);
+    expect(await verifySecret('x', 'md5$abc')).toBe(false);
+  });
+
+  it('the user store never hashes below scrypt N = 1024, whatever is configured', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qt-users-'));
+    try {
+      await expect(createUserStore(join(dir, 'users.json'), { cost: 512 }).add('low.cost', 'viewer')).rejects.toThrow(RangeError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('salts: the same password hashes differently twice', async () => {
-    expect(await hashPassword('same password!', CHEAP)).not.toBe(await hashPassword('same password!', CHEAP));
+    expect(await hashSecret('same password!', CHEAP, CHEAP)).not.toBe(await hashSecret('same password!', CHEAP, CHEAP));
   });
 });
 
@@ -103,7 +113,7 @@ describe('user store (DATA_DIR/users.json)', () => {
 describe('sessions', () => {
   it('end after the idle time or the maximum age, and per user on demand', () => {
     let now = 0;
-    const sessions = createSessionStore({ idleMs: 1000, maxAgeMs: 5000, now: () => now });
+    const sessions = createSessionStore({ idleMs: 1000, maxAgeMs: 5000, clock: { now: () => now } });
     const { token, session } = sessions.create('an');
     expect(token).not.toBe(session.id);
     expect(sessions.get(token)?.user).toBe('an');
@@ -135,7 +145,7 @@ describe('sessions', () => {
 describe('login throttle', () => {
   it('locks an address, and a user name, after N failures in the window; success clears', () => {
     let now = 0;
-    const th = createLoginThrottle({ maxFailures: 3, windowMs: 60_000, lockMs: 300_000, now: () => now });
+    const th = createLoginThrottle({ maxFailures: 3, windowMs: 60_000, lockMs: 300_000, clock: { now: () => now } });
     for (let i = 0; i < 2; i++) th.failed('10.0.0.1', 'an');
     expect(th.blockedFor('10.0.0.1', 'an')).toBe(0);
     th.failed('10.0.0.1', 'an');

@@ -18,7 +18,7 @@ import { fakeSocket } from '../helpers/fake-socket.js';
 
 describe('login throttle: user names in the store own normal form', () => {
   it('" admin", "admin\\t" and "ADMIN " count against the one lock of admin', () => {
-    const th = createLoginThrottle({ maxFailures: 3, windowMs: 60_000, lockMs: 300_000, now: () => 0 });
+    const th = createLoginThrottle({ maxFailures: 3, windowMs: 60_000, lockMs: 300_000, clock: { now: () => 0 } });
     th.failed('10.0.0.1', ' admin');
     th.failed('10.0.0.2', 'admin\t');
     th.failed('10.0.0.3', 'ADMIN ');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, Reading, StationSummary } from '../../core/index.js';
 import { chooseStep, downsampleQuery, quoteTag, rawQuery } from '../../dashboard/server/history-query.js';
-import { localDayStart, localIso } from '../../dashboard/server/local-time.js';
+import { localIso, parseLocalDay } from '../../platform/index.js';
 import { href, parseRoute } from '../../dashboard/web/src/router.js';
 import { stationState, type StationStateInput } from '../../dashboard/web/src/station-state.js';
 import { readFrame } from '../../dashboard/web/src/read-frame.js';
@@ -77,9 +77,9 @@ describe('history queries (InfluxQL)', () => {
     expect(rawQuery('S', undefined, 1.5, 2.5)).toBe('SELECT "value", "parameter", "status" FROM "reading" WHERE "station" = \'S\' AND time >= 1ms AND time < 3ms');
   });
   it('works in UTC+7 local days', () => {
-    expect(localIso(Date.UTC(2026, 10, 27, 1, 15))).toBe('2026-11-27T08:15:00.000+07:00');
-    expect(localDayStart('2026-11-27')).toBe(Date.UTC(2026, 10, 26, 17));
-    expect(localDayStart('2026-02-30')).toBeUndefined();
+    expect(localIso(Date.UTC(2026, 10, 27, 1, 15), { millis: true })).toBe('2026-11-27T08:15:00.000+07:00');
+    expect(parseLocalDay('2026-11-27')).toBe(Date.UTC(2026, 10, 26, 17));
+    expect(parseLocalDay('2026-02-30')).toBeUndefined();
     expect(fromLocalInput(toLocalInput(Date.UTC(2026, 10, 27, 1, 15)))).toBe(Date.UTC(2026, 10, 27, 1, 15));
   });
 });

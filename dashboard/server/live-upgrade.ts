@@ -1,0 +1,65 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../../core/index.js';
+import { pathOf, queryOf } from '../../platform/index.js';
+import type { Auth } from './auth.js';
+import type { LiveHub } from './live-hub.js';
+
+export interface LiveUpgradeOptions {
+  auth: Pick<Auth, 'originAllowed' | 'principal' | 'clientAddress'>;
+  hub: Pick<LiveHub, 'attach'>;
+  log: Logger;
+}
+
+export interface LiveUpgrade {
+  /** The HTTP server's 'upgrade' listener. */
+  onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Ends every live socket it accepted. */
+  close(): void;
+}
+
+/**
+ * The live WebSocket's door (`/ws?format=compact|readings|binary`, core/live.ts): the page's
+ * own Origin and a session are checked before the upgrade, then the socket is handed to the
+ * hub with its session, so the session sweep can end it.
+ */
+export function createLiveUpgrade(options: LiveUpgradeOptions): LiveUpgrade {
+  const { auth, hub, log } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, refuse: (status: number, text: string) => void): void {
+    if (pathOf(req) !== '/ws') return refuse(404, 'Not Found');
+    // Cross-site WebSocket hijacking: browsers send cookies on a cross-origin upgrade, so the
+    // Origin is checked as well as the session (OWASP WebSocket security cheat sheet).
+    if (!auth.originAllowed(req)) {
+      log.warn({ origin: req.headers.origin, address: auth.clientAddress(req) }, 'live socket from a foreign origin refused');
+      return refuse(403, 'Forbidden');
+    }
+    const principal = auth.principal(req);
+    if (!principal) return refuse(401, 'Unauthorized');
+    const asked = queryOf(req).get('format');
+    const format = asked === 'readings' || asked === 'binary' ? asked : 'compact';
+    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, { format, sessionId: principal.session.id }));
+  }
+
+  return {
+    onUpgrade(req, socket, head) {
+      const refuse = (status: number, text: string): void => {
+        socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      };
+      socket.on('error', () => socket.destroy());
+      // An event listener: a throw here would be an uncaught exception and stop the whole centre.
+      try {
+        upgrade(req, socket, head, refuse);
+      } catch (err) {
+        log.error({ err }, 'live socket upgrade failed');
+        refuse(500, 'Internal Server Error');
+      }
+    },
+    close() {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}

@@ -30,7 +30,11 @@ export function registerLiveMetrics(registry: Registry, hub: LiveHub): void {
   };
   counter('quantrac_live_frames_total', 'Delta frames and snapshots sent to dashboard live sockets', (s) => s.deltaFrames + s.snapshots);
   counter('quantrac_live_sent_bytes_total', 'Bytes sent to dashboard live sockets', (s) => s.bytesSent);
-  counter('quantrac_live_dropped_frames_total', 'Frames not sent to a backed-up live socket (it gets a snapshot once it drains)', (s) => s.droppedFrames);
+  counter(
+    'quantrac_live_dropped_frames_total',
+    'Frames not sent to a backed-up live socket (it gets a snapshot once it drains)',
+    (s) => s.droppedFrames,
+  );
   counter('quantrac_live_cut_off_total', 'Live sockets cut off: backed up past the hard bound, or stuck too long', (s) => s.cutOff);
   counter('quantrac_live_bad_messages_total', 'Messages from live sockets that were not a valid focus (ignored)', (s) => s.badMessages);
 }

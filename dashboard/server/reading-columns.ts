@@ -57,7 +57,16 @@ export class ReadingColumns {
     const si = encoder.stationOfSlot[slot]!;
     const pi = encoder.paramOfSlot[slot]!;
     const { index } = encoder;
-    return { station: index.stations[si]!, zone: index.zones[si]!, parameter: index.parameters[si]![pi]!, unit: index.units[si]![pi]!, status: STATUS[this.status[i]!]!, value: this.value[i]!, ts: this.ts[i]!, receivedAt: this.receivedAt[i]! };
+    return {
+      station: index.stations[si]!,
+      zone: index.zones[si]!,
+      parameter: index.parameters[si]![pi]!,
+      unit: index.units[si]![pi]!,
+      status: STATUS[this.status[i]!]!,
+      value: this.value[i]!,
+      ts: this.ts[i]!,
+      receivedAt: this.receivedAt[i]!,
+    };
   }
 
   /**

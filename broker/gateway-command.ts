@@ -1,5 +1,6 @@
 import { QuantracError, type Catalogue } from '../core/index.js';
-import { AccountIdSchema, type AccountRole, type CredentialStore } from './credential-store.js';
+import type { CredentialStore } from './credential-store.js';
+import { AccountIdSchema, type AccountRole } from './credentials-file.js';
 
 export const GATEWAY_USAGE = `  quantrac gateway add <gatewayId> [stationId...] [--role gateway|subscriber]
   quantrac gateway rotate|disable|enable <gatewayId>
@@ -15,7 +16,7 @@ export interface GatewayCommandContext {
 const usage = (message: string): QuantracError => new QuantracError('ERR_USAGE', `${message}\nUsage:\n${GATEWAY_USAGE}`);
 
 /**
- * `quantrac gateway ...`: the operator's side of gateway credentials (issue 3). A new or
+ * `quantrac gateway ...`: the operator's side of gateway credentials (docs/PROTOCOL.md, "Identity"). A new or
  * rotated secret is printed once and never stored in clear; a running centre follows the
  * file within seconds.
  */

@@ -147,9 +147,9 @@ describe('broker: limits and listeners', () => {
       admit: () => {
         current++;
         peak = Math.max(peak, current);
-        return new Promise<void>((resolve) => release.push(() => {
+        return new Promise((resolve) => release.push(() => {
           current--;
-          resolve();
+          resolve({ accepted: 1, rejected: 0 });
         }));
       },
     });

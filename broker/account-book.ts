@@ -45,7 +45,8 @@ export interface AccountBookOptions {
  */
 const PROVISIONED_SCRYPT_COST = 1024;
 
-const sameAccess = (a: AccountEntry, b: AccountEntry): boolean => a.disabled === b.disabled && a.hash === b.hash && a.stations.join() === b.stations.join();
+const sameAccess = (a: AccountEntry, b: AccountEntry): boolean =>
+  a.disabled === b.disabled && a.hash === b.hash && a.stations.join() === b.stations.join();
 
 /** Loads the credentials file once, then follows it on reload(); accounts naming stations not in the catalogue are reported. */
 export async function createAccountBook(options: AccountBookOptions): Promise<AccountBook> {
@@ -53,7 +54,8 @@ export async function createAccountBook(options: AccountBookOptions): Promise<Ac
   const memory = new Map<string, AccountEntry & { secret: string }>();
   const toEntry = (a: Account): AccountEntry => {
     const unknown = a.stations.filter((s) => !options.stationExists(s));
-    if (unknown.length > 0) log.warn({ account: a.id, stations: unknown }, 'credentials name stations not in the catalogue; ignoring those stations');
+    if (unknown.length > 0)
+      log.warn({ account: a.id, stations: unknown }, 'credentials name stations not in the catalogue; ignoring those stations');
     return { id: a.id, role: a.role, stations: a.stations.filter((s) => options.stationExists(s)), disabled: a.disabled, hash: a.hash };
   };
   const index = (accounts: Account[]): Map<string, AccountEntry> => new Map(accounts.map((a) => [a.id, toEntry(a)]));
@@ -71,7 +73,10 @@ export async function createAccountBook(options: AccountBookOptions): Promise<Ac
       const stations = requested.filter((s) => options.stationExists(s));
       if (stations.length < requested.length) {
         const ignored = requested.filter((s) => !stations.includes(s));
-        log.warn({ account: request.id, stations: ignored }, 'provisioned account names stations not in the catalogue; ignoring those stations');
+        log.warn(
+          { account: request.id, stations: ignored },
+          'provisioned account names stations not in the catalogue; ignoring those stations',
+        );
       }
       const secret = generateSecret();
       const hash = hashSecret(secret, Math.min(options.cost, PROVISIONED_SCRYPT_COST));

@@ -1,5 +1,13 @@
 import type { Logger } from '../core/index.js';
-import { createFailureThrottle, generateSecret, hashSecret, systemClock, verifySecret, type Clock, type FailureThrottle } from '../platform/index.js';
+import {
+  createFailureThrottle,
+  generateSecret,
+  hashSecret,
+  systemClock,
+  verifySecret,
+  type Clock,
+  type FailureThrottle,
+} from '../platform/index.js';
 import type { Identity } from './acl.js';
 import { createAccountBook, type ProvisionRequest } from './account-book.js';
 import { DEFAULT_SCRYPT_COST, type CredentialStore } from './credential-store.js';
@@ -49,7 +57,12 @@ const FAILURE_WINDOW_MS = 60_000;
 export async function createAuthenticator(options: AuthenticatorOptions): Promise<Authenticator> {
   const cost = options.cost ?? DEFAULT_SCRYPT_COST;
   const clock = options.clock ?? systemClock;
-  const throttle = createFailureThrottle({ maxFailures: options.maxFailuresPerMinute, windowMs: FAILURE_WINDOW_MS, blockMs: options.blockMs, clock });
+  const throttle = createFailureThrottle({
+    maxFailures: options.maxFailuresPerMinute,
+    windowMs: FAILURE_WINDOW_MS,
+    blockMs: options.blockMs,
+    clock,
+  });
   const refuse = createLoginRefusals({ log: options.log, throttle, blockMs: options.blockMs, clock, onFailure: options.onFailure });
   const book = await createAccountBook({ store: options.store, log: options.log, cost, stationExists: options.stationExists });
   const secrets = createVerifiedSecrets();
@@ -70,7 +83,9 @@ export async function createAuthenticator(options: AuthenticatorOptions): Promis
       // Disabled is told only to a caller who proved the secret, so it reveals nothing.
       if (entry.disabled) return refuse(attempt, 5, 'disabled');
       const identity: Identity =
-        entry.role === 'gateway' ? { account: entry.id, role: 'gateway', stations: new Set(entry.stations) } : { account: entry.id, role: 'subscriber' };
+        entry.role === 'gateway'
+          ? { account: entry.id, role: 'gateway', stations: new Set(entry.stations) }
+          : { account: entry.id, role: 'subscriber' };
       return { ok: true, identity };
     },
     provision: (request) => book.provision(request),

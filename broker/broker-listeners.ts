@@ -23,10 +23,18 @@ async function readPem(path: string, variable: string): Promise<Buffer> {
  * guard. If a listener cannot open, Aedes is closed and ERR_LISTEN (or ERR_CONFIG for an
  * unreadable certificate) thrown.
  */
-export async function openListeners(aedes: Aedes, ctx: BrokerContext, options: Pick<BrokerOptions, 'host' | 'port' | 'tls' | 'wsPort'>): Promise<Listeners> {
+export async function openListeners(
+  aedes: Aedes,
+  ctx: BrokerContext,
+  options: Pick<BrokerOptions, 'host' | 'port' | 'tls' | 'wsPort'>,
+): Promise<Listeners> {
   const { clients, clientLog, metrics } = ctx;
   const maxRemaining = ctx.limits.maxPayloadBytes + HEADER_ALLOWANCE_BYTES;
-  const tls = options.tls && { port: options.tls.port, cert: await readPem(options.tls.certFile, 'MQTT_TLS_CERT'), key: await readPem(options.tls.keyFile, 'MQTT_TLS_KEY') };
+  const tls = options.tls && {
+    port: options.tls.port,
+    cert: await readPem(options.tls.certFile, 'MQTT_TLS_CERT'),
+    key: await readPem(options.tls.keyFile, 'MQTT_TLS_KEY'),
+  };
   try {
     return await startListeners({
       host: options.host,
@@ -37,7 +45,13 @@ export async function openListeners(aedes: Aedes, ctx: BrokerContext, options: P
         guardPacketSize(conn, maxRemaining, (declared) => {
           metrics.refusal('packet_too_large');
           const client = clientOf(conn);
-          const fields = { address, clientId: client?.id, account: client ? clients.get(client)?.identity?.account : undefined, declaredBytes: declared, maxBytes: maxRemaining };
+          const fields = {
+            address,
+            clientId: client?.id,
+            account: client ? clients.get(client)?.identity?.account : undefined,
+            declaredBytes: declared,
+            maxBytes: maxRemaining,
+          };
           clientLog('warn', clients.key(client, address), 'packet_too_large', fields, 'packet too large; closing the connection');
         });
         clients.accepted(aedes.handle(conn, req), address);

@@ -24,7 +24,8 @@ export { DEFAULT_LIMITS, type Broker, type BrokerLimits, type BrokerOptions } fr
 function warnIfReadableByOthers(file: string, log: Logger): void {
   stat(file).then(
     (s) => {
-      if ((s.mode & 0o077) !== 0) log.warn({ file, mode: (s.mode & 0o777).toString(8) }, 'credentials file is readable by others; chmod 600 it');
+      if ((s.mode & 0o077) !== 0)
+        log.warn({ file, mode: (s.mode & 0o777).toString(8) }, 'credentials file is readable by others; chmod 600 it');
     },
     () => undefined,
   );
@@ -60,8 +61,8 @@ function createContext(options: BrokerOptions, timers: Subscription, connectedCl
 export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const { log } = options;
   const timers = new Subscription();
-  let aedes: Aedes | undefined;
-  const ctx = createContext(options, timers, () => aedes?.connectedClients ?? 0);
+  const started: { aedes?: Aedes } = {};
+  const ctx = createContext(options, timers, () => started.aedes?.connectedClients ?? 0);
   const store = createCredentialStore({ file: options.credentialsFile, cost: options.auth?.scryptCost });
   const auth = await createAuthenticator({
     store,
@@ -77,9 +78,15 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const persistence = boundedPersistence(ctx.limits.maxQueued, (clientId, topic) => {
     ctx.metrics.queueFull();
     const fields = { clientId, topic, maxQueued: ctx.limits.maxQueued };
-    ctx.clientLog('warn', `client ${clientId}`, 'queue_full', fields, "a client's queue of unacknowledged QoS 1 messages is full; newer ones are not kept for it");
+    ctx.clientLog(
+      'warn',
+      `client ${clientId}`,
+      'queue_full',
+      fields,
+      "a client's queue of unacknowledged QoS 1 messages is full; newer ones are not kept for it",
+    );
   });
-  aedes = await createAedes({
+  const aedes = await createAedes({
     persistence,
     drainTimeout: ctx.limits.drainTimeoutMs,
     connectTimeout: 10_000,
@@ -88,6 +95,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     ...createConnectHooks(ctx, auth),
     ...createPublishHooks(ctx, options.admit),
   });
+  started.aedes = aedes;
   watchClients(aedes, ctx);
   return serve(aedes, ctx, options, auth, timers);
 }
@@ -98,7 +106,14 @@ async function serve(aedes: Aedes, ctx: BrokerContext, options: BrokerOptions, a
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   ctx.log.info({ host: options.host, port: listeners.port, tlsPort: listeners.tlsPort, wsPort: listeners.wsPort }, 'MQTT broker listening');
   const pollMs = options.auth?.pollMs ?? 2_000;
-  const poll = followCredentials({ aedes, auth, clients: ctx.clients, log: ctx.log, pollMs, scheduler: options.scheduler ?? systemScheduler });
+  const poll = followCredentials({
+    aedes,
+    auth,
+    clients: ctx.clients,
+    log: ctx.log,
+    pollMs,
+    scheduler: options.scheduler ?? systemScheduler,
+  });
   const { tracker } = ctx;
   return {
     port: listeners.port,
@@ -112,7 +127,14 @@ async function serve(aedes: Aedes, ctx: BrokerContext, options: BrokerOptions, a
     provision: (request) => auth.provision(request),
     metrics: ctx.metrics.registry,
     publish(topic, payload, opts = {}) {
-      const packet = { cmd: 'publish' as const, topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: opts.qos ?? 1, retain: opts.retain ?? false, dup: false };
+      const packet = {
+        cmd: 'publish' as const,
+        topic,
+        payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+        qos: opts.qos ?? 1,
+        retain: opts.retain ?? false,
+        dup: false,
+      };
       return new Promise((resolve, reject) => aedes.publish(packet, (err) => (err ? reject(err) : resolve())));
     },
     async close() {

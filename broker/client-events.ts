@@ -15,7 +15,13 @@ export function createSlowConsumerDrop(ctx: EventContext): (client: Client) => v
     if (s) s.dropped = true;
     ctx.metrics.refusal('slow_consumer');
     const fields = { ...ctx.clients.who(client), queuedBytes: queuedOutboundBytes(client) };
-    ctx.clientLog('warn', ctx.clients.key(client), 'slow_consumer', fields, 'slow consumer: dropping the connection so it cannot hold up others');
+    ctx.clientLog(
+      'warn',
+      ctx.clients.key(client),
+      'slow_consumer',
+      fields,
+      'slow consumer: dropping the connection so it cannot hold up others',
+    );
     destroyConnection(client);
   };
 }

@@ -18,7 +18,13 @@ const DETACH_DELAY_MS = 1000;
  * nothing to a guesser. An empty one gets a unique id from Aedes; it needs a clean session
  * [MQTT-3.1.3-8]. Each refusal is logged: one line per connection attempt, a security record.
  */
-function checkClientId(ctx: BrokerContext, client: Client, state: ClientState, identity: Identity, connect: ConnectPacket | undefined): Refusal | null {
+function checkClientId(
+  ctx: BrokerContext,
+  client: Client,
+  state: ClientState,
+  identity: Identity,
+  connect: ConnectPacket | undefined,
+): Refusal | null {
   const assigned = connect !== undefined && !connect.clientId;
   if (assigned && !connect.clean) {
     ctx.metrics.refusal('client_id_empty');
@@ -60,7 +66,13 @@ function settle(ctx: BrokerContext, client: Client, state: ClientState, identity
   });
 }
 
-async function authenticate(ctx: BrokerContext, auth: Authenticator, client: Client, username: string | undefined, password: Buffer | undefined): Promise<Refusal | null> {
+async function authenticate(
+  ctx: BrokerContext,
+  auth: Authenticator,
+  client: Client,
+  username: string | undefined,
+  password: Buffer | undefined,
+): Promise<Refusal | null> {
   const state = ctx.clients.get(client)!;
   if (client.id.length > ctx.limits.maxClientIdLength) {
     ctx.metrics.refusal('client_id_too_long');
@@ -102,7 +114,13 @@ export function createConnectHooks(ctx: BrokerContext, auth: Authenticator): Req
       authenticate(ctx, auth, client, username, password).then(
         (err) => done(err, err === null),
         (err: Error) => {
-          ctx.clientLog('error', ctx.clients.key(client), 'authentication_failed', { err, ...ctx.clients.who(client) }, 'authentication failed unexpectedly');
+          ctx.clientLog(
+            'error',
+            ctx.clients.key(client),
+            'authentication_failed',
+            { err, ...ctx.clients.who(client) },
+            'authentication failed unexpectedly',
+          );
           done(refusal(3, 'server unavailable'), false);
         },
       );

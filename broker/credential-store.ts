@@ -66,7 +66,10 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     async add(account) {
       const accounts = await read();
       if (accounts.some((a) => a.id === account.id)) {
-        throw new QuantracError('ERR_ACCOUNT_EXISTS', `account "${account.id}" exists; use \`quantrac gateway rotate ${account.id}\` for a new secret`);
+        throw new QuantracError(
+          'ERR_ACCOUNT_EXISTS',
+          `account "${account.id}" exists; use \`quantrac gateway rotate ${account.id}\` for a new secret`,
+        );
       }
       const secret = generateSecret();
       const entry = { ...account, disabled: false, hash: await hashSecret(secret, cost), createdAt: now(), updatedAt: now() };

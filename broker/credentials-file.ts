@@ -5,7 +5,9 @@ import { QuantracError, StationIdSchema } from '../core/index.js';
 import { isSecretHash } from '../platform/index.js';
 
 /** A gateway id, station id or subscriber account name (the MQTT username). */
-export const AccountIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/, 'account id must be 3 to 64 letters, digits, _, . or -');
+export const AccountIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/, 'account id must be 3 to 64 letters, digits, _, . or -');
 
 /**
  * One account. A gateway publishes for its `stations` (docs/PROTOCOL.md, "Identity": a
@@ -23,7 +25,7 @@ export const AccountSchema = z
     updatedAt: z.string(),
   })
   .strict()
-  .refine((a) => (a.role === 'gateway') === (a.stations.length > 0), 'a gateway lists at least one station; a subscriber lists none');
+  .refine((a) => (a.role === 'gateway') === a.stations.length > 0, 'a gateway lists at least one station; a subscriber lists none');
 export type Account = z.infer<typeof AccountSchema>;
 export type AccountRole = Account['role'];
 

@@ -43,19 +43,29 @@ function loggableUser(username: string | undefined, reason: AuthFailureReason): 
  * every refusal is logged), and feeds the per-address throttle. A flood from a throttled
  * address is logged at most once a second per address, with the number held back.
  */
-export function createLoginRefusals(options: LoginRefusalsOptions): (attempt: LoginAttempt, returnCode: 4 | 5, reason: AuthFailureReason) => LoginRefusal {
+export function createLoginRefusals(
+  options: LoginRefusalsOptions,
+): (attempt: LoginAttempt, returnCode: 4 | 5, reason: AuthFailureReason) => LoginRefusal {
   const { log, throttle } = options;
   const throttledLog = createRateLimitedLog(log, 1000, options.clock);
   return (attempt, returnCode, reason) => {
     options.onFailure?.(reason);
     const fields = { address: attempt.address, clientId: attempt.clientId, ...loggableUser(attempt.username, reason), reason, returnCode };
     if (reason === 'throttled') {
-      throttledLog('warn', attempt.address, { ...fields, blockedForMs: throttle.blockedFor(attempt.address) }, 'login refused: address throttled');
+      throttledLog(
+        'warn',
+        attempt.address,
+        { ...fields, blockedForMs: throttle.blockedFor(attempt.address) },
+        'login refused: address throttled',
+      );
       return { ok: false, returnCode, reason };
     }
     log.warn(fields, 'login refused');
     if (reason !== 'disabled' && throttle.recordFailure(attempt.address)) {
-      log.warn({ event: 'security', address: attempt.address, blockMs: options.blockMs }, 'too many failed logins from one address; refusing it for a while');
+      log.warn(
+        { event: 'security', address: attempt.address, blockMs: options.blockMs },
+        'too many failed logins from one address; refusing it for a while',
+      );
     }
     return { ok: false, returnCode, reason };
   };

@@ -12,7 +12,10 @@ import { parsePresence } from './presence.js';
  * where a QoS 1 PUBACK waits until ingest made the message durable (aedes-adapter.ts,
  * createAedes; docs/ARCHITECTURE.md): a wrong topic fails the callback, which closes that client.
  */
-export function createPublishHooks(ctx: BrokerContext, admit: Admit): Required<Pick<AedesOptions, 'authorizePublish' | 'authorizeSubscribe'>> {
+export function createPublishHooks(
+  ctx: BrokerContext,
+  admit: Admit,
+): Required<Pick<AedesOptions, 'authorizePublish' | 'authorizeSubscribe'>> {
   const admissions = createAdmissionLimiter(ctx.limits.maxInflight);
   const { clients, clientLog, metrics } = ctx;
   return {
@@ -22,7 +25,13 @@ export function createPublishHooks(ctx: BrokerContext, admit: Admit): Required<P
       if (!state?.identity || !mayPublish(state.identity, packet.topic)) {
         metrics.refusal('publish_forbidden');
         const fields = { event: 'security', ...clients.who(client), topic: packet.topic };
-        clientLog('warn', clients.key(client), 'publish_forbidden', fields, 'publish to a topic this account may not write; closing the connection');
+        clientLog(
+          'warn',
+          clients.key(client),
+          'publish_forbidden',
+          fields,
+          'publish to a topic this account may not write; closing the connection',
+        );
         return done(new Error(`publishing to ${packet.topic} is not allowed`));
       }
       const topic = parseTopic(packet.topic)!;
@@ -32,14 +41,22 @@ export function createPublishHooks(ctx: BrokerContext, admit: Admit): Required<P
         if (presence) ctx.tracker.status(presence, client);
         return done(null);
       }
-      admissions.run(client, () => admit({ topic: packet.topic, payload, clientId: client.id })).then(
-        () => done(null),
-        (err: Error) => {
-          // Not acknowledged: closing the client makes a QoS 1 gateway resend later.
-          clientLog('error', clients.key(client), 'admission_failed', { err, ...clients.who(client), topic: packet.topic }, 'admission failed; closing client so it resends');
-          done(err);
-        },
-      );
+      admissions
+        .run(client, () => admit({ topic: packet.topic, payload, clientId: client.id }))
+        .then(
+          () => done(null),
+          (err: Error) => {
+            // Not acknowledged: closing the client makes a QoS 1 gateway resend later.
+            clientLog(
+              'error',
+              clients.key(client),
+              'admission_failed',
+              { err, ...clients.who(client), topic: packet.topic },
+              'admission failed; closing client so it resends',
+            );
+            done(err);
+          },
+        );
     },
     authorizeSubscribe(client, sub, done) {
       const identity = clients.get(client)?.identity;

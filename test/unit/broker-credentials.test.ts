@@ -12,7 +12,13 @@ describe('gateway credentials store and `quantrac gateway`', () => {
   let store: CredentialStore;
   let out: string;
   const run = (args: string[], flags: { role?: string; json?: boolean } = {}): Promise<number> =>
-    runGatewayCommand(args, flags, { store, catalogue: async () => catalogue, out: (t) => { out += t; } });
+    runGatewayCommand(args, flags, {
+      store,
+      catalogue: async () => catalogue,
+      out: (t) => {
+        out += t;
+      },
+    });
   const secretIn = (text: string): string => /password {2}(\S+)/.exec(text)![1]!;
 
   beforeEach(async () => {

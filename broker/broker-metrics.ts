@@ -1,7 +1,17 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AuthFailureReason } from './authenticator.js';
 
-export type RefusalKind = 'publish_forbidden' | 'subscribe_forbidden' | 'will_forbidden' | 'client_id_too_long' | 'client_id_not_owned' | 'client_id_empty' | 'packet_too_large' | 'slow_consumer' | 'keepalive_timeout' | 'tls_handshake';
+export type RefusalKind =
+  | 'publish_forbidden'
+  | 'subscribe_forbidden'
+  | 'will_forbidden'
+  | 'client_id_too_long'
+  | 'client_id_not_owned'
+  | 'client_id_empty'
+  | 'packet_too_large'
+  | 'slow_consumer'
+  | 'keepalive_timeout'
+  | 'tls_handshake';
 
 export interface BrokerMetrics {
   readonly registry: Registry;

@@ -1,30 +1,12 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
-import { QuantracError, StationIdSchema, systemClock, type Clock } from '../core/index.js';
-import { DEFAULT_SCRYPT_COST, generateSecret, hashSecret, isSecretHash } from './secret-hash.js';
+import { join, resolve } from 'node:path';
+import { QuantracError } from '../core/index.js';
+import { generateSecret, hashSecret, systemClock, type Clock } from '../platform/index.js';
+import { AccountSchema, fileFingerprint, readAccounts, writeAccounts, type Account, type AccountRole } from './credentials-file.js';
 
-/** A gateway id, station id or subscriber account name (the MQTT username). */
-export const AccountIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/, 'account id must be 3 to 64 letters, digits, _, . or -');
+export { AccountIdSchema, AccountSchema, type Account, type AccountRole } from './credentials-file.js';
 
-/**
- * One account. A gateway publishes for its `stations` (PROTOCOL.md, "Identity": a station's
- * own credentials, or a gateway serving several); a subscriber (operator, integration) may
- * only read `alerts/#`. Only the salted hash of the secret is kept.
- */
-export const AccountSchema = z.object({
-  id: AccountIdSchema,
-  role: z.enum(['gateway', 'subscriber']),
-  stations: z.array(StationIdSchema),
-  disabled: z.boolean(),
-  hash: z.string().refine(isSecretHash, 'not a scrypt hash'),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-}).strict().refine((a) => (a.role === 'gateway') === (a.stations.length > 0), 'a gateway lists at least one station; a subscriber lists none');
-export type Account = z.infer<typeof AccountSchema>;
-export type AccountRole = Account['role'];
-
-const CredentialsFileSchema = z.object({ version: z.literal(1), accounts: z.array(AccountSchema) }).strict();
+/** scrypt N for new gateway secret hashes unless configured (MQTT_AUTH_SCRYPT_COST's default). */
+export const DEFAULT_SCRYPT_COST = 16_384;
 
 export interface NewAccount {
   id: string;
@@ -60,50 +42,9 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   const clock = options.clock ?? systemClock;
   let lastSeen = '';
 
-  const fingerprint = async (): Promise<string> => {
-    try {
-      const s = await stat(file);
-      return `${s.ino}:${s.size}:${s.mtimeMs}`;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
-      throw err;
-    }
-  };
-
   async function read(): Promise<Account[]> {
-    lastSeen = await fingerprint();
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new QuantracError('ERR_CREDENTIALS', `credentials file ${file} is not JSON`);
-    }
-    const parsed = CredentialsFileSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new QuantracError('ERR_CREDENTIALS', `credentials file ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    }
-    const ids = new Set<string>();
-    for (const a of parsed.data.accounts) {
-      if (ids.has(a.id)) throw new QuantracError('ERR_CREDENTIALS', `credentials file ${file}: duplicate account "${a.id}"`);
-      ids.add(a.id);
-    }
-    return parsed.data.accounts;
-  }
-
-  async function write(accounts: Account[]): Promise<void> {
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    // Write then rename, so a reader never sees half a file; 0600: hashes are still secrets' kin.
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify({ version: 1, accounts }, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, file);
+    lastSeen = await fileFingerprint(file);
+    return readAccounts(file);
   }
 
   async function update(id: string, change: (a: Account) => Promise<Account>): Promise<void> {
@@ -111,7 +52,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     const i = accounts.findIndex((a) => a.id === id);
     if (i < 0) throw new QuantracError('ERR_NO_ACCOUNT', `no account "${id}" (see \`quantrac gateway list\`)`);
     accounts[i] = await change(accounts[i]!);
-    await write(accounts);
+    await writeAccounts(file, accounts);
   }
 
   const now = (): string => new Date(clock.now()).toISOString();
@@ -120,17 +61,22 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     file,
     read,
     async readIfChanged() {
-      return (await fingerprint()) === lastSeen ? undefined : read();
+      return (await fileFingerprint(file)) === lastSeen ? undefined : read();
     },
     async add(account) {
       const accounts = await read();
-      if (accounts.some((a) => a.id === account.id)) throw new QuantracError('ERR_ACCOUNT_EXISTS', `account "${account.id}" exists; use \`quantrac gateway rotate ${account.id}\` for a new secret`);
+      if (accounts.some((a) => a.id === account.id)) {
+        throw new QuantracError(
+          'ERR_ACCOUNT_EXISTS',
+          `account "${account.id}" exists; use \`quantrac gateway rotate ${account.id}\` for a new secret`,
+        );
+      }
       const secret = generateSecret();
       const entry = { ...account, disabled: false, hash: await hashSecret(secret, cost), createdAt: now(), updatedAt: now() };
       const checked = AccountSchema.safeParse(entry);
       if (!checked.success) throw new QuantracError('ERR_USAGE', `account "${account.id}": ${checked.error.issues[0]!.message}`);
       accounts.push(checked.data);
-      await write(accounts);
+      await writeAccounts(file, accounts);
       return secret;
     },
     async rotate(id) {

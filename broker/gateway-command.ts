@@ -1,5 +1,6 @@
 import { QuantracError, type Catalogue } from '../core/index.js';
-import { AccountIdSchema, type AccountRole, type CredentialStore } from './credential-store.js';
+import type { CredentialStore } from './credential-store.js';
+import { AccountIdSchema, type AccountRole } from './credentials-file.js';
 
 export const GATEWAY_USAGE = `  quantrac gateway add <gatewayId> [stationId...] [--role gateway|subscriber]
   quantrac gateway rotate|disable|enable <gatewayId>
@@ -14,77 +15,112 @@ export interface GatewayCommandContext {
 
 const usage = (message: string): QuantracError => new QuantracError('ERR_USAGE', `${message}\nUsage:\n${GATEWAY_USAGE}`);
 
-/**
- * `quantrac gateway ...`: the operator's side of gateway credentials (issue 3). A new or
- * rotated secret is printed once and never stored in clear; a running centre follows the
- * file within seconds.
- */
-export async function runGatewayCommand(args: string[], flags: { role?: string; json?: boolean }, ctx: GatewayCommandContext): Promise<number> {
-  const [action, id, ...stations] = args;
-  if (action === 'list') {
-    const accounts = await ctx.store.read();
-    if (flags.json) {
-      ctx.out(`${JSON.stringify(accounts.map(({ hash: _hash, ...a }) => a), null, 2)}\n`);
-      return 0;
-    }
-    if (accounts.length === 0) {
-      ctx.out(`no accounts in ${ctx.store.file}; add one with \`quantrac gateway add <gatewayId> [stationId...]\`\n`);
-      return 0;
-    }
-    const rows = [['ACCOUNT', 'ROLE', 'STATE', 'UPDATED', 'STATIONS'], ...accounts.map((a) => [a.id, a.role, a.disabled ? 'disabled' : 'enabled', a.updatedAt.slice(0, 19).replace('T', ' '), a.role === 'subscriber' ? 'alerts/#' : a.stations.join(' ')])];
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    ctx.out(rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n');
+type Flags = { role?: string; json?: boolean };
+
+/** `quantrac gateway list [--json]`: accounts without their hashes. */
+async function listAccounts(flags: Flags, ctx: GatewayCommandContext): Promise<number> {
+  const accounts = await ctx.store.read();
+  if (flags.json) {
+    const shown = accounts.map(({ hash: _hash, ...a }) => a);
+    ctx.out(`${JSON.stringify(shown, null, 2)}\n`);
     return 0;
   }
+  if (accounts.length === 0) {
+    ctx.out(`no accounts in ${ctx.store.file}; add one with \`quantrac gateway add <gatewayId> [stationId...]\`\n`);
+    return 0;
+  }
+  const rows = [
+    ['ACCOUNT', 'ROLE', 'STATE', 'UPDATED', 'STATIONS'],
+    ...accounts.map((a) => [
+      a.id,
+      a.role,
+      a.disabled ? 'disabled' : 'enabled',
+      a.updatedAt.slice(0, 19).replace('T', ' '),
+      a.role === 'subscriber' ? 'alerts/#' : a.stations.join(' '),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  ctx.out(rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n');
+  return 0;
+}
+
+/** The stations a new gateway account serves: those named (all in the catalogue), or the station whose id is the account's. */
+async function gatewayStations(id: string, stations: string[], ctx: GatewayCommandContext): Promise<string[]> {
+  const list = stations.length > 0 ? [...new Set(stations)] : [id];
+  const catalogue = await ctx.catalogue();
+  const unknown = list.filter((s) => !catalogue.station(s));
+  if (unknown.length > 0) {
+    throw new QuantracError(
+      'ERR_USAGE',
+      stations.length > 0
+        ? `not in the catalogue: ${unknown.join(', ')}`
+        : `"${id}" is not a station in the catalogue; a gateway serving several stations lists them: quantrac gateway add ${id} <stationId...>`,
+    );
+  }
+  const others = (await ctx.store.read()).filter((a) => !a.disabled && a.stations.some((s) => list.includes(s)));
+  for (const o of others) {
+    const shared = o.stations.filter((s) => list.includes(s)).join(', ');
+    ctx.out(`note: account ${o.id} also publishes for ${shared}; disable it if this gateway replaces it\n`);
+  }
+  return list;
+}
+
+/** `quantrac gateway add <id> [stationId...] [--role gateway|subscriber]`: prints the new secret once. */
+async function addAccount(id: string, stations: string[], flags: Flags, ctx: GatewayCommandContext): Promise<number> {
+  const role = (flags.role ?? 'gateway') as AccountRole;
+  if (role !== 'gateway' && role !== 'subscriber') throw usage(`--role is gateway or subscriber, not "${flags.role}"`);
+  if (role === 'subscriber' && stations.length > 0) throw usage('a subscriber account lists no stations: it reads alerts/# only');
+  const list = role === 'subscriber' ? [] : await gatewayStations(id, stations, ctx);
+  const secret = await ctx.store.add({ id, role, stations: list });
+  ctx.out(
+    [
+      role === 'subscriber'
+        ? `added subscriber ${id} (reads alerts/#)`
+        : `added gateway ${id} for ${list.length === 1 ? 'station' : 'stations'} ${list.join(', ')}`,
+      `  username  ${id}`,
+      `  password  ${secret}`,
+      'The password is shown this once: configure the client with it now. The centre keeps only a salted hash.',
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+/**
+ * `quantrac gateway ...`: the operator's side of gateway credentials (docs/PROTOCOL.md,
+ * "Identity"). A new or rotated secret is printed once and never stored in clear; a running
+ * centre follows the file within seconds.
+ */
+export async function runGatewayCommand(args: string[], flags: Flags, ctx: GatewayCommandContext): Promise<number> {
+  const [action, id, ...stations] = args;
+  if (action === 'list') return listAccounts(flags, ctx);
   if (!action) throw usage('gateway: which action?');
   if (!['add', 'rotate', 'disable', 'enable'].includes(action)) throw usage(`gateway: unknown action "${action}"`);
   if (!id) throw usage(`gateway ${action}: which account?`);
   if (!AccountIdSchema.safeParse(id).success) throw usage(`"${id}" is not an account id: 3 to 64 letters, digits, _, . or -`);
 
   switch (action) {
-    case 'add': {
-      const role = (flags.role ?? 'gateway') as AccountRole;
-      if (role !== 'gateway' && role !== 'subscriber') throw usage(`--role is gateway or subscriber, not "${flags.role}"`);
-      let list: string[] = [];
-      if (role === 'subscriber') {
-        if (stations.length > 0) throw usage('a subscriber account lists no stations: it reads alerts/# only');
-      } else {
-        list = stations.length > 0 ? [...new Set(stations)] : [id];
-        const catalogue = await ctx.catalogue();
-        const unknown = list.filter((s) => !catalogue.station(s));
-        if (unknown.length > 0) {
-          throw new QuantracError('ERR_USAGE', stations.length > 0
-            ? `not in the catalogue: ${unknown.join(', ')}`
-            : `"${id}" is not a station in the catalogue; a gateway serving several stations lists them: quantrac gateway add ${id} <stationId...>`);
-        }
-        const others = (await ctx.store.read()).filter((a) => !a.disabled && a.stations.some((s) => list.includes(s)));
-        for (const o of others) ctx.out(`note: account ${o.id} also publishes for ${o.stations.filter((s) => list.includes(s)).join(', ')}; disable it if this gateway replaces it\n`);
-      }
-      const secret = await ctx.store.add({ id, role, stations: list });
-      ctx.out([
-        role === 'subscriber' ? `added subscriber ${id} (reads alerts/#)` : `added gateway ${id} for ${list.length === 1 ? 'station' : 'stations'} ${list.join(', ')}`,
-        `  username  ${id}`,
-        `  password  ${secret}`,
-        'The password is shown this once: configure the client with it now. The centre keeps only a salted hash.',
-        '',
-      ].join('\n'));
-      return 0;
-    }
+    case 'add':
+      return addAccount(id, stations, flags, ctx);
     case 'rotate': {
       const secret = await ctx.store.rotate(id);
-      ctx.out([
-        `new secret for ${id}; the old one no longer works and its connections are closed`,
-        `  username  ${id}`,
-        `  password  ${secret}`,
-        'The password is shown this once.',
-        '',
-      ].join('\n'));
+      ctx.out(
+        [
+          `new secret for ${id}; the old one no longer works and its connections are closed`,
+          `  username  ${id}`,
+          `  password  ${secret}`,
+          'The password is shown this once.',
+          '',
+        ].join('\n'),
+      );
       return 0;
     }
     case 'disable':
     case 'enable':
       await ctx.store.setDisabled(id, action === 'disable');
-      ctx.out(action === 'disable' ? `disabled ${id}: its logins get "not authorized" and its connections are closed\n` : `enabled ${id}\n`);
+      ctx.out(
+        action === 'disable' ? `disabled ${id}: its logins get "not authorized" and its connections are closed\n` : `enabled ${id}\n`,
+      );
       return 0;
     default:
       throw usage(`gateway: unknown action "${action}"`);

@@ -56,10 +56,13 @@ export async function startListeners(options: ListenerOptions): Promise<Listener
 
     let tlsPort: number | undefined;
     if (options.tls) {
-      const tls = createTlsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 }, (socket) => {
-        socket.setNoDelay(true);
-        options.accept(socket, peer(socket));
-      });
+      const tls = createTlsServer(
+        { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 },
+        (socket) => {
+          socket.setNoDelay(true);
+          options.accept(socket, peer(socket));
+        },
+      );
       tls.on('tlsClientError', (err, socket) => options.onTlsError(peer(socket), err));
       servers.push(tls);
       tlsPort = await listen(tls, options.tls.port, options.host);

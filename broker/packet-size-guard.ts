@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { inspectReads } from './aedes-adapter.js';
 
 /**
  * Follows the MQTT framing of a byte stream (fixed header, Remaining Length as a variable
@@ -47,23 +48,16 @@ export function createPacketSizeScanner(maxRemaining: number): (chunk: Buffer) =
 
 /**
  * Enforces a maximum packet size on a connection handed to Aedes, which sets none for MQTT
- * 3.1.1 (moscajs/aedes#831) and would otherwise buffer up to 256 MB per declared packet.
- * Aedes pulls each chunk with `conn.read()` (lib/client.js, nextBatch), so the check sits
- * there: an oversized packet destroys the connection before its bytes reach the parser.
+ * 3.1.1 (moscajs/aedes#831) and would otherwise buffer up to 256 MB per declared packet. The
+ * check sees each chunk as Aedes pulls it (aedes-adapter.ts, inspectReads): an oversized packet
+ * destroys the connection before its bytes reach the parser.
  */
 export function guardPacketSize(conn: Duplex, maxRemaining: number, onTooLarge: (declared: number) => void): void {
   const feed = createPacketSizeScanner(maxRemaining);
-  const read = conn.read.bind(conn);
-  conn.read = (size?: number): unknown => {
-    const chunk: unknown = read(size);
-    if (Buffer.isBuffer(chunk)) {
-      const declared = feed(chunk);
-      if (declared !== undefined) {
-        onTooLarge(declared);
-        conn.destroy();
-        return null;
-      }
-    }
-    return chunk;
-  };
+  inspectReads(conn, (chunk) => {
+    const declared = feed(chunk);
+    if (declared === undefined) return true;
+    onTooLarge(declared);
+    return false;
+  });
 }

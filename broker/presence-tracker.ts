@@ -1,5 +1,6 @@
 import { Subject, type Observable } from 'rxjs';
-import { systemClock, type Clock, type Presence } from '../core/index.js';
+import type { Presence } from '../core/index.js';
+import { systemClock, type Clock } from '../platform/index.js';
 
 export interface PresenceTracker {
   /** State changes only: one event when a station goes online or offline. */

@@ -1,7 +1,6 @@
 import { parseTimestamp } from '../core/index.js';
 import type { Presence } from '../core/index.js';
 
-
 /** Reads a `stations/{id}/status` payload (`{"state":"online"|"offline","ts":...}`); undefined when malformed. */
 export function parsePresence(stationId: string, payload: Buffer, now: number, isWill: boolean): Presence | undefined {
   let body: unknown;

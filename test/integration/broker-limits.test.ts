@@ -15,7 +15,12 @@ const STATION = 'BN-YENPHONG-F001-NT1';
 
 function message(station: Station, seq: number): string {
   const p = station.parameters[0]!;
-  return JSON.stringify({ station: station.id, ts: Date.now() - seq, seq, readings: [{ parameter: p.parameter, value: 1, unit: p.unit, status: '00' }] });
+  return JSON.stringify({
+    station: station.id,
+    ts: Date.now() - seq,
+    seq,
+    readings: [{ parameter: p.parameter, value: 1, unit: p.unit, status: '00' }],
+  });
 }
 
 describe('broker: limits and listeners', () => {
@@ -28,8 +33,27 @@ describe('broker: limits and listeners', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'quantrac-tls-'));
     // A self-signed certificate for 127.0.0.1, made here (openssl is in scripts/test.sh's list).
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -62,7 +86,9 @@ describe('broker: limits and listeners', () => {
     gw.publish(readingsTopic(STATION), Buffer.alloc(300 * 1024, 0x20), { qos: 1 });
     await closed;
     const lines = logs.lines('packet too large');
-    expect(lines).toEqual([expect.objectContaining({ address: '127.0.0.1', clientId: `${STATION}:0`, account: STATION, maxBytes: 256 * 1024 + 1024 })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ address: '127.0.0.1', clientId: `${STATION}:0`, account: STATION, maxBytes: 256 * 1024 + 1024 }),
+    ]);
 
     // A header declaring 200 MB is refused on sight: the body is never sent, the socket still closes.
     const raw = await rawClient(centre!.broker.port);
@@ -80,7 +106,11 @@ describe('broker: limits and listeners', () => {
     const tlsUrl = `mqtts://127.0.0.1:${centre!.broker.tlsPort}`;
     const ca = await readFile(join(dir, 'cert.pem'));
 
-    const plain = await tryConnect(`mqtt://127.0.0.1:${centre!.broker.tlsPort}`, { ...centre!.credentials(STATION), clientId: `${STATION}:plain`, connectTimeout: 5000 });
+    const plain = await tryConnect(`mqtt://127.0.0.1:${centre!.broker.tlsPort}`, {
+      ...centre!.credentials(STATION),
+      clientId: `${STATION}:plain`,
+      connectTimeout: 5000,
+    });
     expect(plain.ok).toBe(false);
     await vi.waitFor(() => expect(logs.lines('TLS handshake failed')).toHaveLength(1), { timeout: 5000, interval: 20 });
 
@@ -91,7 +121,10 @@ describe('broker: limits and listeners', () => {
     await gw.publishAsync(readingsTopic(STATION), message(centre!.catalogue.station(STATION)!, 1), { qos: 1 });
     await vi.waitFor(async () => expect(await countReadings(centre!.influx)).toBe(1), { timeout: 10_000, interval: 100 });
     // Credentials are checked on TLS as on TCP.
-    expect(await tryConnect(tlsUrl, { ca, username: STATION, password: 'wrong', clientId: 'tls-wrong' })).toMatchObject({ ok: false, code: 4 });
+    expect(await tryConnect(tlsUrl, { ca, username: STATION, password: 'wrong', clientId: 'tls-wrong' })).toMatchObject({
+      ok: false,
+      code: 4,
+    });
   });
 
   it('accepts MQTT over WebSocket', async () => {
@@ -99,10 +132,12 @@ describe('broker: limits and listeners', () => {
     const gw = await gateway(`ws://127.0.0.1:${centre!.broker.wsPort}/mqtt`);
     await gw.publishAsync(readingsTopic(STATION), message(centre!.catalogue.station(STATION)!, 1), { qos: 1 });
     await vi.waitFor(async () => expect(await countReadings(centre!.influx)).toBe(1), { timeout: 10_000, interval: 100 });
-    expect(await tryConnect(`ws://127.0.0.1:${centre!.broker.wsPort}/mqtt`, { username: STATION, password: 'wrong', clientId: 'ws-wrong' })).toMatchObject({ ok: false, code: 4 });
+    expect(
+      await tryConnect(`ws://127.0.0.1:${centre!.broker.wsPort}/mqtt`, { username: STATION, password: 'wrong', clientId: 'ws-wrong' }),
+    ).toMatchObject({ ok: false, code: 4 });
   });
 
-  it('drops a subscriber that stops reading, while a gateway\'s publishes keep being acknowledged', async () => {
+  it("drops a subscriber that stops reading, while a gateway's publishes keep being acknowledged", async () => {
     await start({ MQTT_MAX_OUTBOUND_BYTES: String(256 * 1024) });
     const { username, password } = centre!.subscriberCredentials('frozen');
     const frozen = await rawClient(centre!.broker.port);
@@ -147,10 +182,12 @@ describe('broker: limits and listeners', () => {
       admit: () => {
         current++;
         peak = Math.max(peak, current);
-        return new Promise<void>((resolve) => release.push(() => {
-          current--;
-          resolve();
-        }));
+        return new Promise((resolve) =>
+          release.push(() => {
+            current--;
+            resolve({ accepted: 1, rejected: 0 });
+          }),
+        );
       },
     });
     const r = await tryConnect(`mqtt://127.0.0.1:${broker.port}`, { ...broker.provision({ id: STATION }), clientId: STATION });

@@ -1,0 +1,69 @@
+import type { AedesOptions } from 'aedes';
+import { parseTopic, type Admit } from '../core/index.js';
+import { mayPublish, maySubscribe } from './acl.js';
+import { isWill } from './aedes-adapter.js';
+import type { BrokerContext } from './broker-context.js';
+import { createAdmissionLimiter } from './client-guards.js';
+import { parsePresence } from './presence.js';
+
+/**
+ * Aedes' `authorizePublish` and `authorizeSubscribe` hooks: the topic ACL (docs/PROTOCOL.md,
+ * "Topics"), presence from the status topic, and admission of readings. `authorizePublish` is
+ * where a QoS 1 PUBACK waits until ingest made the message durable (aedes-adapter.ts,
+ * createAedes; docs/ARCHITECTURE.md): a wrong topic fails the callback, which closes that client.
+ */
+export function createPublishHooks(
+  ctx: BrokerContext,
+  admit: Admit,
+): Required<Pick<AedesOptions, 'authorizePublish' | 'authorizeSubscribe'>> {
+  const admissions = createAdmissionLimiter(ctx.limits.maxInflight);
+  const { clients, clientLog, metrics } = ctx;
+  return {
+    authorizePublish(client, packet, done) {
+      if (client === null) return done(null); // the centre's own publications
+      const state = clients.get(client);
+      if (!state?.identity || !mayPublish(state.identity, packet.topic)) {
+        metrics.refusal('publish_forbidden');
+        const fields = { event: 'security', ...clients.who(client), topic: packet.topic };
+        clientLog(
+          'warn',
+          clients.key(client),
+          'publish_forbidden',
+          fields,
+          'publish to a topic this account may not write; closing the connection',
+        );
+        return done(new Error(`publishing to ${packet.topic} is not allowed`));
+      }
+      const topic = parseTopic(packet.topic)!;
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      if (topic.kind === 'status') {
+        const presence = parsePresence(topic.stationId, payload, ctx.clock.now(), isWill(client, packet));
+        if (presence) ctx.tracker.status(presence, client);
+        return done(null);
+      }
+      admissions
+        .run(client, () => admit({ topic: packet.topic, payload, clientId: client.id }))
+        .then(
+          () => done(null),
+          (err: Error) => {
+            // Not acknowledged: closing the client makes a QoS 1 gateway resend later.
+            clientLog(
+              'error',
+              clients.key(client),
+              'admission_failed',
+              { err, ...clients.who(client), topic: packet.topic },
+              'admission failed; closing client so it resends',
+            );
+            done(err);
+          },
+        );
+    },
+    authorizeSubscribe(client, sub, done) {
+      const identity = clients.get(client)?.identity;
+      if (identity && maySubscribe(identity, sub.topic)) return done(null, sub);
+      metrics.refusal('subscribe_forbidden');
+      clientLog('warn', clients.key(client), 'subscribe_forbidden', { ...clients.who(client), topic: sub.topic }, 'subscription refused');
+      done(null, null); // SUBACK 0x80 [MQTT-3.9.3-2]
+    },
+  };
+}

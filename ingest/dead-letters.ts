@@ -40,7 +40,17 @@ export interface DeadLetterStoreOptions {
 
 export interface DeadLetterStore {
   /** A gateway message with rejected content. Resolves once written (to the OS; fsynced within a second). */
-  appendMessage(input: { topic: string; station: string; clientId?: string; payload: Buffer; seq?: number; accepted: number; rejected: number; errors: Rejection[]; receivedAt: number }): Promise<void>;
+  appendMessage(input: {
+    topic: string;
+    station: string;
+    clientId?: string;
+    payload: Buffer;
+    seq?: number;
+    accepted: number;
+    rejected: number;
+    errors: Rejection[];
+    receivedAt: number;
+  }): Promise<void>;
   /**
    * A line InfluxDB refused. Resolves only once fsynced: the delivery loop moves the spool's
    * checkpoint past the line right after, and the reading was PUBACKed, so this copy is its only one.
@@ -63,10 +73,12 @@ export const deadLetterFiles = async (dir: string): Promise<Array<{ path: string
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return names.flatMap((n) => {
-    const m = FILE.exec(n);
-    return m ? [{ path: join(dir, n), start: Number(m[1]) }] : [];
-  }).sort((a, b) => a.start - b.start);
+  return names
+    .flatMap((n) => {
+      const m = FILE.exec(n);
+      return m ? [{ path: join(dir, n), start: Number(m[1]) }] : [];
+    })
+    .sort((a, b) => a.start - b.start);
 };
 
 /**
@@ -148,10 +160,11 @@ export async function createDeadLetterStore(options: DeadLetterStoreOptions): Pr
     });
   };
 
-  const enqueue = (record: DeadLetter, durable = false): Promise<void> => new Promise<void>((res, rej) => {
-    queue.push({ text: `${JSON.stringify(record)}\n`, durable, resolve: res, reject: rej });
-    kick();
-  });
+  const enqueue = (record: DeadLetter, durable = false): Promise<void> =>
+    new Promise<void>((res, rej) => {
+      queue.push({ text: `${JSON.stringify(record)}\n`, durable, resolve: res, reject: rej });
+      kick();
+    });
 
   // Rejected messages are for diagnosis: a second's worth may wait for its fsync (the PUBACK's
   // promise concerns accepted readings, which the spool fsyncs before it). Refused lines are
@@ -167,10 +180,12 @@ export async function createDeadLetterStore(options: DeadLetterStoreOptions): Pr
     const files = await deadLetterFiles(dir);
     const now = clock.now();
     const cutoff = now - options.maxAgeDays * 86_400_000;
-    const sizes = await Promise.all(files.map(async (f) => {
-      const st = await stat(f.path).catch(() => undefined);
-      return { ...f, size: st?.size ?? 0, mtime: st?.mtimeMs ?? now };
-    }));
+    const sizes = await Promise.all(
+      files.map(async (f) => {
+        const st = await stat(f.path).catch(() => undefined);
+        return { ...f, size: st?.size ?? 0, mtime: st?.mtimeMs ?? now };
+      }),
+    );
     let total = sizes.reduce((n, f) => n + f.size, 0);
     for (const f of sizes) {
       const current = fh !== undefined && f.start === fileStart;
@@ -193,7 +208,9 @@ export async function createDeadLetterStore(options: DeadLetterStoreOptions): Pr
       let text: string | undefined;
       try {
         text = utf8.decode(kept);
-      } catch { /* not UTF-8 (or cut inside a character): keep it as base64 */ }
+      } catch {
+        /* not UTF-8 (or cut inside a character): keep it as base64 */
+      }
       return enqueue({
         kind: 'message',
         receivedAt: new Date(input.receivedAt).toISOString(),
@@ -213,14 +230,17 @@ export async function createDeadLetterStore(options: DeadLetterStoreOptions): Pr
     appendLine(line, error) {
       // The tag set comes first, so the first `,station=` is the tag (values escape `,`, ` `, `=`).
       const station = /,station=((?:\\.|[^,\\ ])*)/.exec(line)?.[1]?.replace(/\\(.)/g, '$1');
-      return enqueue({
-        kind: 'line',
-        receivedAt: new Date(clock.now()).toISOString(),
-        ...(station === undefined ? {} : { station }),
-        line,
-        codes: [error.code],
-        errors: [error],
-      }, true);
+      return enqueue(
+        {
+          kind: 'line',
+          receivedAt: new Date(clock.now()).toISOString(),
+          ...(station === undefined ? {} : { station }),
+          line,
+          codes: [error.code],
+          errors: [error],
+        },
+        true,
+      );
     },
     prune,
     async close() {

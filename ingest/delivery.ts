@@ -66,32 +66,34 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let lastLogAt = 0;
 
   /** Waits for the spool to change, `ms` to pass, close(), or abort; never leaves a timer behind. */
-  const pause = (ms: number | undefined): Promise<void> => new Promise<void>((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    let settled = false;
-    const done = (): void => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      abort.signal.removeEventListener('abort', done);
-      if (kick === done) kick = () => undefined;
-      resolve();
-    };
-    if (ms !== undefined) timer = setTimeout(done, Math.max(0, ms));
-    abort.signal.addEventListener('abort', done, { once: true });
-    kick = done;
-    if (ms === undefined || ms > 0) void spool.changed().then(done);
-    else done();
-  });
-  const sleep = (ms: number): Promise<void> => new Promise<void>((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      abort.signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    abort.signal.addEventListener('abort', done, { once: true });
-  });
+  const pause = (ms: number | undefined): Promise<void> =>
+    new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const done = (): void => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        abort.signal.removeEventListener('abort', done);
+        if (kick === done) kick = () => undefined;
+        resolve();
+      };
+      if (ms !== undefined) timer = setTimeout(done, Math.max(0, ms));
+      abort.signal.addEventListener('abort', done, { once: true });
+      kick = done;
+      if (ms === undefined || ms > 0) void spool.changed().then(done);
+      else done();
+    });
+  const sleep = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        abort.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      abort.signal.addEventListener('abort', done, { once: true });
+    });
   const check = (): void => {
     if (abort.signal.aborted) throw new Stopped('delivery stopped');
   };
@@ -115,8 +117,20 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (attempt < 3 || now - lastLogAt >= 30_000) {
       lastLogAt = now;
       const st = spool.stats();
-      const fields = { err: e.message, kind: e.kind, statusCode: e.statusCode, attempt, waitMs, backlogBytes: st.backlogBytes, backlogPoints: st.backlogPoints };
-      if (e.kind === 'config') log.error(fields, 'InfluxDB refuses our writes (credentials, database, bucket, or a proxy in between?): keeping the data and retrying');
+      const fields = {
+        err: e.message,
+        kind: e.kind,
+        statusCode: e.statusCode,
+        attempt,
+        waitMs,
+        backlogBytes: st.backlogBytes,
+        backlogPoints: st.backlogPoints,
+      };
+      if (e.kind === 'config')
+        log.error(
+          fields,
+          'InfluxDB refuses our writes (credentials, database, bucket, or a proxy in between?): keeping the data and retrying',
+        );
       else log.warn(fields, 'InfluxDB write failed; retrying');
     }
   };
@@ -135,7 +149,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       const lines = countLines(buf);
       if (lines > 1 && refused.length === lines) {
         const first = refused[0]!.error;
-        const e = new InfluxWriteError(`InfluxDB refused every one of the ${lines} lines of a batch (${first.message}): not blaming the data`, 'config', first.statusCode, first.body);
+        const e = new InfluxWriteError(
+          `InfluxDB refused every one of the ${lines} lines of a batch (${first.message}): not blaming the data`,
+          'config',
+          first.statusCode,
+          first.body,
+        );
         const waitMs = backoffMs(attempt, retryBaseMs, options.retryMaxMs, random);
         failed(e, attempt, waitMs);
         await sleep(waitMs);
@@ -174,7 +193,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           let cut = buf.indexOf(0x0a, mid);
           if (cut < 0 || cut + 1 >= buf.length) cut = buf.lastIndexOf(0x0a, mid - 1);
           if (cut < 0 || cut + 1 >= buf.length) return [{ line: buf, error: e }]; // a single line
-          return [...await write(buf.subarray(0, cut + 1)), ...await write(buf.subarray(cut + 1))];
+          return [...(await write(buf.subarray(0, cut + 1))), ...(await write(buf.subarray(cut + 1)))];
         }
         const waitMs = Math.min(options.retryMaxMs, e.retryAfterMs ?? backoffMs(attempt, retryBaseMs, options.retryMaxMs, random));
         failed(e, attempt, waitMs);
@@ -191,11 +210,18 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   /** Moves a refused line to the dead-letter store; returns once it is fsynced there. */
   const deadLetter = async (buf: Buffer, e: InfluxWriteError): Promise<void> => {
     const line = buf.toString('utf8').replace(/\n$/, '');
-    log.error({ line: line.slice(0, 500), statusCode: e.statusCode, err: e.body ?? e.message }, 'InfluxDB refused a line: moved to the dead-letter store');
+    log.error(
+      { line: line.slice(0, 500), statusCode: e.statusCode, err: e.body ?? e.message },
+      'InfluxDB refused a line: moved to the dead-letter store',
+    );
     for (let attempt = 0; ; attempt++) {
       check();
       try {
-        await options.deadLetters.appendLine(line, { path: '', code: 'influx_rejected', message: `InfluxDB answered ${e.statusCode ?? '?'}: ${e.body ?? e.message}` });
+        await options.deadLetters.appendLine(line, {
+          path: '',
+          code: 'influx_rejected',
+          message: `InfluxDB answered ${e.statusCode ?? '?'}: ${e.body ?? e.message}`,
+        });
         metrics.deadLetter('line');
         return;
       } catch (err) {
@@ -218,7 +244,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
   };
 
-  interface InFlight { end: number; lines: number; sent: Promise<void> }
+  interface InFlight {
+    end: number;
+    lines: number;
+    sent: Promise<void>;
+  }
 
   // The checkpoint is written (two fsyncs) off the send loop, coalesced: while one write is
   // under way, batches stored meanwhile are folded into the next. A crash before it lands only
@@ -237,13 +267,18 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         advanceLines = 0;
         const passed = await advance(target, count);
         const now = clock.now();
-        metrics.delivered(count, passed.map((at) => (now - at) / 1000));
+        metrics.delivered(
+          count,
+          passed.map((at) => (now - at) / 1000),
+        );
       }
-    })().catch((err: unknown) => {
-      if (!(err instanceof Stopped)) log.error({ err }, 'checkpoint writer stopped');
-    }).finally(() => {
-      advancing = undefined;
-    });
+    })()
+      .catch((err: unknown) => {
+        if (!(err instanceof Stopped)) log.error({ err }, 'checkpoint writer stopped');
+      })
+      .finally(() => {
+        advancing = undefined;
+      });
   };
 
   const run = async (): Promise<void> => {
@@ -258,7 +293,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       const waiting = spool.committedEnd - readPos;
       const age = clock.now() - (st.oldestUndeliveredAt ?? clock.now());
       if (inFlight.length === 0) {
-        return age < options.flushMs && waiting < options.batchBytes && st.backlogPoints < options.batchLines ? { wait: options.flushMs - age } : {};
+        return age < options.flushMs && waiting < options.batchBytes && st.backlogPoints < options.batchLines
+          ? { wait: options.flushMs - age }
+          : {};
       }
       // While writes fail, one batch probes; the others wait for it.
       if (status.failingSince !== undefined) return { wait: options.flushMs };
@@ -318,7 +355,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       clearTimeout(timer);
       abort.abort();
       const st = spool.stats();
-      if (st.backlogBytes > 0) log.warn({ backlogBytes: st.backlogBytes, backlogPoints: st.backlogPoints }, 'stopping with undelivered points in the spool; they are delivered at the next start');
+      if (st.backlogBytes > 0)
+        log.warn(
+          { backlogBytes: st.backlogBytes, backlogPoints: st.backlogPoints },
+          'stopping with undelivered points in the spool; they are delivered at the next start',
+        );
       return { backlogBytes: st.backlogBytes, backlogPoints: st.backlogPoints };
     },
   };

@@ -1,6 +1,23 @@
-export { createIngest, DEFAULT_INGEST_SETTINGS, type Ingest, type IngestOptions, type IngestSettings, type IngestHealth, type AdmitMessage, type AdmitResult, type RejectionEvent } from './ingest.js';
+export {
+  createIngest,
+  DEFAULT_INGEST_SETTINGS,
+  type Ingest,
+  type IngestOptions,
+  type IngestSettings,
+  type IngestHealth,
+  type AdmitMessage,
+  type AdmitResult,
+  type RejectionEvent,
+} from './ingest.js';
 export { ingestSettings } from './ingest-settings.js';
-export { createInfluxClient, InfluxWriteError, isLoopback, type InfluxClient, type InfluxSeries, type InfluxWriteErrorKind } from './influx-client.js';
+export {
+  createInfluxClient,
+  InfluxWriteError,
+  isLoopback,
+  type InfluxClient,
+  type InfluxSeries,
+  type InfluxWriteErrorKind,
+} from './influx-client.js';
 export { createSpool, type Spool, type SpoolOptions, type SpoolStats, type LineSink } from './spool.js';
 export { createDelivery, type Delivery, type DeliveryOptions, type DeliveryStatus } from './delivery.js';
 export { createDeadLetterStore, DeadLetterSchema, type DeadLetter, type DeadLetterStore } from './dead-letters.js';

@@ -6,7 +6,7 @@ export function ingestSettings(config: Config): IngestSettings {
   return {
     spool: {
       budgetBytes: config.SPOOL_BUDGET_BYTES,
-      highWaterBytes: Math.floor(config.SPOOL_BUDGET_BYTES * config.SPOOL_HIGH_WATER_PERCENT / 100),
+      highWaterBytes: Math.floor((config.SPOOL_BUDGET_BYTES * config.SPOOL_HIGH_WATER_PERCENT) / 100),
       segmentBytes: config.SPOOL_SEGMENT_BYTES,
       maxSlowdownMs: config.SPOOL_MAX_SLOWDOWN_MS,
     },

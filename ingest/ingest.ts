@@ -2,7 +2,17 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { Registry } from 'prom-client';
-import { parseTopic, QuantracError, systemClock, type Catalogue, type Clock, type Logger, type Reading, type RejectionNotice, type StorageCondition } from '../core/index.js';
+import {
+  parseTopic,
+  QuantracError,
+  systemClock,
+  type Catalogue,
+  type Clock,
+  type Logger,
+  type Reading,
+  type RejectionNotice,
+  type StorageCondition,
+} from '../core/index.js';
 import { createDeadLetterStore, type DeadLetterStore } from './dead-letters.js';
 import { createDelivery, type Delivery, type DeliveryStatus } from './delivery.js';
 import type { InfluxClient, InfluxWriteErrorKind } from './influx-client.js';
@@ -69,7 +79,11 @@ export interface IngestHealth {
    * No URL and no error text: /healthz is public, and InfluxDB's address and answers are nobody
    * else's business. `lastError.reason` is coarse ("unreachable", "http 401"); the log has the rest.
    */
-  influx: { api: 'v1' | 'v2' } & Pick<DeliveryStatus, 'consecutiveFailures'> & { lastError?: PublicWriteError; lastSuccessAt?: string; failingSince?: string };
+  influx: { api: 'v1' | 'v2' } & Pick<DeliveryStatus, 'consecutiveFailures'> & {
+      lastError?: PublicWriteError;
+      lastSuccessAt?: string;
+      failingSince?: string;
+    };
 }
 
 /** A failed InfluxDB write as /healthz shows it. */
@@ -118,21 +132,46 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
   const metrics: IngestMetrics = options.registry ? createIngestMetrics(options.registry, () => spool!.stats()) : noMetrics;
 
   let evaluate: () => void = () => undefined;
-  spool = await createSpool({ ...settings.spool, dir: join(options.dataDir, 'spool'), log: log.child({ part: 'spool' }), clock, onCommit: metrics.commitSeconds, onBackpressure: () => evaluate() });
+  spool = await createSpool({
+    ...settings.spool,
+    dir: join(options.dataDir, 'spool'),
+    log: log.child({ part: 'spool' }),
+    clock,
+    onCommit: metrics.commitSeconds,
+    onBackpressure: () => evaluate(),
+  });
   const theSpool = spool;
   let deadLetters: DeadLetterStore;
   try {
-    deadLetters = await createDeadLetterStore({ ...settings.deadLetters, dir: join(options.dataDir, 'deadletters'), log: log.child({ part: 'deadletters' }), clock });
+    deadLetters = await createDeadLetterStore({
+      ...settings.deadLetters,
+      dir: join(options.dataDir, 'deadletters'),
+      log: log.child({ part: 'deadletters' }),
+      clock,
+    });
   } catch (err) {
     await theSpool.close();
     throw err;
   }
-  const delivery: Delivery = createDelivery({ ...settings.delivery, spool: theSpool, influx: options.influx, deadLetters, log: log.child({ part: 'delivery' }), metrics, clock });
+  const delivery: Delivery = createDelivery({
+    ...settings.delivery,
+    spool: theSpool,
+    influx: options.influx,
+    deadLetters,
+    log: log.child({ part: 'delivery' }),
+    metrics,
+    clock,
+  });
 
   const condition = (): StorageCondition => {
     const st = theSpool.stats();
     const lagging = st.oldestUndeliveredAt !== undefined && clock.now() - st.oldestUndeliveredAt > settings.backlogAlertMs;
-    return { backlog: st.backpressure !== 'none' || lagging, spoolBytes: st.backlogBytes, budgetBytes: settings.spool.budgetBytes, backpressure: st.backpressure };
+    return {
+      backlog: st.backpressure !== 'none' || lagging,
+      spoolBytes: st.backlogBytes,
+      budgetBytes: settings.spool.budgetBytes,
+      backpressure: st.backpressure,
+    };
   };
   const storage$ = new BehaviorSubject<StorageCondition>(condition());
   let backlogSince: number | undefined;
@@ -148,7 +187,8 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
     // Bytes alone: at most once a second while they move (the dashboard's gauge).
     if (changed || (next.spoolBytes !== prev.spoolBytes && clock.now() - lastEmitAt >= 1000)) {
       lastEmitAt = clock.now();
-      if (next.backlog !== prev.backlog) log[next.backlog ? 'warn' : 'info']({ ...next }, next.backlog ? 'storage backlog raised' : 'storage backlog cleared');
+      if (next.backlog !== prev.backlog)
+        log[next.backlog ? 'warn' : 'info']({ ...next }, next.backlog ? 'storage backlog raised' : 'storage backlog cleared');
       storage$.next({ ...next, ...(backlogSince === undefined ? {} : { since: backlogSince }) });
     }
   };
@@ -177,7 +217,8 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
 
       if (result.seq !== undefined) {
         const o = seqTracker.observe(station, result.seq);
-        if (o.outcome === 'gap' || o.outcome === 'duplicate' || o.outcome === 'late' || o.outcome === 'reset') metrics.seq(station, o.outcome, o.missing);
+        if (o.outcome === 'gap' || o.outcome === 'duplicate' || o.outcome === 'late' || o.outcome === 'reset')
+          metrics.seq(station, o.outcome, o.missing);
       }
 
       let deadLettered: Promise<Error | undefined> | undefined;
@@ -190,12 +231,32 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
           rejected,
           errors: result.rejections,
         };
-        deadLettered = deadLetters.appendMessage({ topic: message.topic, station, clientId: message.clientId, payload: message.payload, seq: result.seq, accepted, rejected, errors: result.rejections, receivedAt })
-          .then(() => { metrics.deadLetter('message'); return undefined; }, (err: Error) => err);
+        deadLettered = deadLetters
+          .appendMessage({
+            topic: message.topic,
+            station,
+            clientId: message.clientId,
+            payload: message.payload,
+            seq: result.seq,
+            accepted,
+            rejected,
+            errors: result.rejections,
+            receivedAt,
+          })
+          .then(
+            () => {
+              metrics.deadLetter('message');
+              return undefined;
+            },
+            (err: Error) => err,
+          );
         // One warning per station a minute: a misbehaving gateway must not flood the log.
         if (receivedAt - (warnedAt.get(station) ?? 0) >= 60_000) {
           warnedAt.set(station, receivedAt);
-          log.warn({ station, clientId: message.clientId, accepted, rejected, errors: result.rejections.slice(0, 3) }, 'readings rejected (details in the dead-letter store)');
+          log.warn(
+            { station, clientId: message.clientId, accepted, rejected, errors: result.rejections.slice(0, 3) },
+            'readings rejected (details in the dead-letter store)',
+          );
         }
         rejections$.next({ stationId: station, topic: message.topic, clientId: message.clientId, payload: message.payload, notice });
       }
@@ -210,7 +271,11 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
         metrics.accepted(accepted);
       }
       const dlError = deadLettered && (await deadLettered);
-      if (dlError) throw new QuantracError('ERR_DEAD_LETTER', `dead-letter store write failed: ${dlError.message}`, { retryable: true, cause: dlError });
+      if (dlError)
+        throw new QuantracError('ERR_DEAD_LETTER', `dead-letter store write failed: ${dlError.message}`, {
+          retryable: true,
+          cause: dlError,
+        });
       metrics.message(accepted === 0 ? 'rejected' : result.rejections.length > 0 ? 'partial' : 'accepted');
       // Past the high-water mark, hold the PUBACK a little: the gateway's socket slows with it.
       const slow = theSpool.slowdownMs();
@@ -235,7 +300,11 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
         status: failing ? 'failing' : reasons.length > 0 ? 'degraded' : 'ok',
         reasons,
         storage: storage$.value,
-        spool: { ...spoolRest, ...(oldestUndeliveredAt === undefined ? {} : { oldestUndeliveredAt: new Date(oldestUndeliveredAt).toISOString() }), ...(lastWriteError ? { lastWriteError } : {}) },
+        spool: {
+          ...spoolRest,
+          ...(oldestUndeliveredAt === undefined ? {} : { oldestUndeliveredAt: new Date(oldestUndeliveredAt).toISOString() }),
+          ...(lastWriteError ? { lastWriteError } : {}),
+        },
         influx: {
           api: options.influx.target.api,
           consecutiveFailures: ds.consecutiveFailures,
@@ -250,7 +319,10 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
       const deadline = Date.now() + timeoutMs;
       while (theSpool.checkpoint < target) {
         const left = deadline - Date.now();
-        if (left <= 0 || closing) throw new QuantracError('ERR_NOT_DELIVERED', `${theSpool.stats().backlogPoints} points not yet delivered to InfluxDB`, { retryable: true });
+        if (left <= 0 || closing)
+          throw new QuantracError('ERR_NOT_DELIVERED', `${theSpool.stats().backlogPoints} points not yet delivered to InfluxDB`, {
+            retryable: true,
+          });
         await Promise.race([theSpool.changed(), delay(Math.min(left, 1000))]);
       }
     },

@@ -16,7 +16,8 @@ export interface LocalInfluxd {
   close(): Promise<void>;
 }
 
-const INSTALL_HINT = 'InfluxDB is needed: install it (Debian/Ubuntu: `sudo apt-get install influxdb`, or see https://docs.influxdata.com/influxdb/v1/introduction/install/) or set INFLUX_URL to a running server.';
+const INSTALL_HINT =
+  'InfluxDB is needed: install it (Debian/Ubuntu: `sudo apt-get install influxdb`, or see https://docs.influxdata.com/influxdb/v1/introduction/install/) or set INFLUX_URL to a running server.';
 
 export function findInfluxd(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/local/bin', '/usr/sbin'])) {
@@ -56,16 +57,27 @@ export async function startLocalInfluxd(options: { dir: string; log?: Logger }):
   const httpPort = await freePort();
   const rpcPort = await freePort();
   const configPath = join(dir, 'influxdb.conf');
-  await writeFile(configPath, [
-    'reporting-disabled = true',
-    `bind-address = "127.0.0.1:${rpcPort}"`,
-    '[meta]', `  dir = "${join(dir, 'meta')}"`,
-    '[data]', `  dir = "${join(dir, 'data')}"`, `  wal-dir = "${join(dir, 'wal')}"`, '  query-log-enabled = false',
-    '[monitor]', '  store-enabled = false',
-    '[http]', `  bind-address = "127.0.0.1:${httpPort}"`, '  log-enabled = false',
-    '[continuous_queries]', '  enabled = false',
-    '',
-  ].join('\n'));
+  await writeFile(
+    configPath,
+    [
+      'reporting-disabled = true',
+      `bind-address = "127.0.0.1:${rpcPort}"`,
+      '[meta]',
+      `  dir = "${join(dir, 'meta')}"`,
+      '[data]',
+      `  dir = "${join(dir, 'data')}"`,
+      `  wal-dir = "${join(dir, 'wal')}"`,
+      '  query-log-enabled = false',
+      '[monitor]',
+      '  store-enabled = false',
+      '[http]',
+      `  bind-address = "127.0.0.1:${httpPort}"`,
+      '  log-enabled = false',
+      '[continuous_queries]',
+      '  enabled = false',
+      '',
+    ].join('\n'),
+  );
   const url = `http://127.0.0.1:${httpPort}`;
   let child: ChildProcess | undefined;
 
@@ -82,8 +94,11 @@ export async function startLocalInfluxd(options: { dir: string; log?: Logger }):
       try {
         const res = await fetch(`${url}/ping`);
         if (res.status === 204) break;
-      } catch { /* not yet listening */ }
-      if (Date.now() > deadline) throw new QuantracError('ERR_INFLUXD', `influxd did not answer /ping within 60 s; see ${join(dir, 'influxd.log')}`);
+      } catch {
+        /* not yet listening */
+      }
+      if (Date.now() > deadline)
+        throw new QuantracError('ERR_INFLUXD', `influxd did not answer /ping within 60 s; see ${join(dir, 'influxd.log')}`);
     }
     options.log?.info({ url, dir }, 'local influxd started');
   };
@@ -100,7 +115,16 @@ export async function startLocalInfluxd(options: { dir: string; log?: Logger }):
   };
 
   await start();
-  return { url, dir, get pid() { return child?.pid; }, start, stop, close: stop };
+  return {
+    url,
+    dir,
+    get pid() {
+      return child?.pid;
+    },
+    start,
+    stop,
+    close: stop,
+  };
 }
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

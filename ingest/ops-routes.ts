@@ -34,7 +34,9 @@ export function createOpsRoutes(options: OpsRoutesOptions): OpsRoute[] {
       async handle(req, res) {
         if (!only('/metrics', req, res)) return res.writableEnded;
         const body = await options.registry.metrics();
-        res.writeHead(200, { 'content-type': options.registry.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+        res
+          .writeHead(200, { 'content-type': options.registry.contentType, 'cache-control': 'no-store' })
+          .end(req.method === 'HEAD' ? undefined : body);
         return true;
       },
     },
@@ -44,7 +46,11 @@ export function createOpsRoutes(options: OpsRoutesOptions): OpsRoute[] {
       async handle(req, res) {
         if (!only('/healthz', req, res)) return res.writableEnded;
         const health = options.health();
-        res.writeHead(health.status === 'failing' ? 503 : 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+        res
+          .writeHead(health.status === 'failing' ? 503 : 200, {
+            'content-type': 'application/json; charset=utf-8',
+            'cache-control': 'no-store',
+          })
           .end(req.method === 'HEAD' ? undefined : JSON.stringify(health));
         return true;
       },

@@ -24,8 +24,12 @@ interface StationSeq {
 export function createSeqTracker(): SeqTracker {
   const stations = new Map<string, StationSeq>();
   const bit = (s: StationSeq, seq: number): boolean => (s.seen[(seq % WINDOW) >> 3]! & (1 << (seq & 7))) !== 0;
-  const set = (s: StationSeq, seq: number): void => { s.seen[(seq % WINDOW) >> 3]! |= 1 << (seq & 7); };
-  const clear = (s: StationSeq, seq: number): void => { s.seen[(seq % WINDOW) >> 3]! &= ~(1 << (seq & 7)); };
+  const set = (s: StationSeq, seq: number): void => {
+    s.seen[(seq % WINDOW) >> 3]! |= 1 << (seq & 7);
+  };
+  const clear = (s: StationSeq, seq: number): void => {
+    s.seen[(seq % WINDOW) >> 3]! &= ~(1 << (seq & 7));
+  };
   /** Clears `count` seqs from `from` on: bit by bit to a byte boundary, then whole bytes (a gateway counting in ms jumps hundreds). */
   const clearRange = (s: StationSeq, from: number, count: number): void => {
     let q = from;

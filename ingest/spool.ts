@@ -162,13 +162,16 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
   const updateLevel = (): void => {
     const bytes = backlogBytes() + inflightBytes + pendingBytes;
     // Hysteresis: slowing ends 10 % below the mark, so the level does not flap at the line.
-    const next = blocked.length > 0 ? 'paused'
-      : bytes > highWaterBytes || (level !== 'none' && bytes > highWaterBytes * 0.9) ? 'slowing' : 'none';
+    const next =
+      blocked.length > 0 ? 'paused' : bytes > highWaterBytes || (level !== 'none' && bytes > highWaterBytes * 0.9) ? 'slowing' : 'none';
     if (next === level) return;
     const now = clock.now();
     if (level === 'slowing') slowingMs += now - levelSince;
     if (level === 'paused') pausedMs += now - levelSince;
-    log[next === 'none' ? 'info' : 'warn']({ from: level, to: next, backlogBytes: backlogBytes(), budgetBytes }, 'spool backpressure changed');
+    log[next === 'none' ? 'info' : 'warn'](
+      { from: level, to: next, backlogBytes: backlogBytes(), budgetBytes },
+      'spool backpressure changed',
+    );
     level = next;
     levelSince = now;
     options.onBackpressure?.(next);
@@ -293,8 +296,12 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
   }
 
   return {
-    get checkpoint() { return checkpoint; },
-    get committedEnd() { return committedEnd; },
+    get checkpoint() {
+      return checkpoint;
+    },
+    get committedEnd() {
+      return committedEnd;
+    },
     append(lines) {
       let text = '';
       for (const l of lines) text += `${l}\n`;

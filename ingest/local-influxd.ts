@@ -3,6 +3,7 @@ import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import { freePort, QuantracError, type Logger } from '../core/index.js';
+import { systemScheduler, wait, type SchedulerLike } from '../platform/index.js';
 
 export interface LocalInfluxd {
   readonly url: string;
@@ -50,7 +51,13 @@ export function ensureInfluxd(log?: Logger): string {
 }
 
 /** Runs a private influxd under `dir` on free loopback ports and waits until it answers /ping. */
-export async function startLocalInfluxd(options: { dir: string; log?: Logger }): Promise<LocalInfluxd> {
+export async function startLocalInfluxd(options: {
+  dir: string;
+  log?: Logger;
+  /** Polls /ping and times the stop: default systemScheduler. */
+  scheduler?: SchedulerLike;
+}): Promise<LocalInfluxd> {
+  const scheduler = options.scheduler ?? systemScheduler;
   const binary = ensureInfluxd(options.log);
   const dir = resolve(options.dir);
   await mkdir(dir, { recursive: true });
@@ -87,9 +94,9 @@ export async function startLocalInfluxd(options: { dir: string; log?: Logger }):
     closeSync(logFd);
     const proc = child;
     const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
-    const deadline = Date.now() + 60_000;
+    const deadline = scheduler.now() + 60_000;
     for (;;) {
-      const done = await Promise.race([exited.then(() => true), delay(100).then(() => false)]);
+      const done = await Promise.race([exited.then(() => true), wait(100, scheduler).then(() => false)]);
       if (done) throw new QuantracError('ERR_INFLUXD', `influxd exited during start-up; see ${join(dir, 'influxd.log')}`);
       try {
         const res = await fetch(`${url}/ping`);
@@ -97,7 +104,7 @@ export async function startLocalInfluxd(options: { dir: string; log?: Logger }):
       } catch {
         /* not yet listening */
       }
-      if (Date.now() > deadline)
+      if (scheduler.now() > deadline)
         throw new QuantracError('ERR_INFLUXD', `influxd did not answer /ping within 60 s; see ${join(dir, 'influxd.log')}`);
     }
     options.log?.info({ url, dir }, 'local influxd started');
@@ -109,9 +116,9 @@ export async function startLocalInfluxd(options: { dir: string; log?: Logger }):
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((res) => proc.once('exit', () => res()));
     proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    const timer = scheduler.schedule(() => proc.kill('SIGKILL'), 10_000);
     await exited;
-    clearTimeout(timer);
+    timer.unsubscribe();
   };
 
   await start();
@@ -126,5 +133,3 @@ export async function startLocalInfluxd(options: { dir: string; log?: Logger }):
     close: stop,
   };
 }
-
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

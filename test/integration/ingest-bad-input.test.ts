@@ -33,7 +33,7 @@ describe('bad input battery over MQTT', () => {
   let client: MqttClient;
   let closes = 0;
   const notices: RejectionNotice[] = [];
-  let noticeWaiters: Array<() => void> = [];
+  const noticeWaiters: Array<() => void> = [];
 
   beforeAll(async () => {
     centre = await startTestCentre(inject('influxUrl'));

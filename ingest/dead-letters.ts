@@ -76,7 +76,7 @@ const KEEP_PAYLOAD_BYTES = 256 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The dead-letter store (PROTOCOL.md, "Acceptance and rejection"): append-only JSON lines in
+ * The dead-letter store (docs/PROTOCOL.md, "Acceptance and rejection"): append-only JSON lines in
  * files named after their first record's time, sealed at 1/8 of the size budget or at the
  * UTC day's end. Retention drops whole files: those older than `maxAgeDays`, then the oldest
  * until the total is within `maxBytes`. Writes of one turn of the event loop share one write().

@@ -43,7 +43,7 @@ export interface AdmitParts {
 }
 
 /**
- * The admit path (docs/ARCHITECTURE.md, "Facts that shape the design"; PROTOCOL.md, "Acceptance
+ * The admit path (docs/ARCHITECTURE.md, "Facts that shape the design"; docs/PROTOCOL.md, "Acceptance
  * and rejection"): validate, count the seq, dead-letter what is refused and tell the gateway,
  * append what is accepted to the spool and resolve once it is durable (the broker PUBACKs
  * then), publish the readings live, and hold the PUBACK a little past the high-water mark.

@@ -5,7 +5,7 @@ import { LATENCY, SECONDS } from './metric-buckets.js';
 import { registerSpoolMetrics } from './spool-metrics.js';
 import type { SpoolStats } from './spool.js';
 
-/** What ingest records; every metric is named `quantrac_...` (README, "Operations"). */
+/** What ingest records; every metric is named `quantrac_...` (README.md, "Operations"). */
 export interface IngestMetrics {
   message(outcome: 'accepted' | 'partial' | 'rejected'): void;
   accepted(n: number): void;
@@ -75,7 +75,7 @@ export function createIngestMetrics(registry: Registry, spoolStats: () => SpoolS
   };
 }
 
-/** Gaps, duplicates, late arrivals and restarts of a station's seq (PROTOCOL.md). */
+/** Gaps, duplicates, late arrivals and restarts of a station's seq (docs/PROTOCOL.md). */
 function stationSeqCounters(registers: Registers): Record<'gap' | 'duplicate' | 'late' | 'reset', Counter<'station'>> {
   return {
     gap: new Counter({

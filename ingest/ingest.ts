@@ -72,7 +72,7 @@ export interface Ingest {
 }
 
 /**
- * Ingest: decode and validate per PROTOCOL.md, dead-letter what is refused, append what is
+ * Ingest: decode and validate per docs/PROTOCOL.md, dead-letter what is refused, append what is
  * accepted to the durable spool (group commit), and let the delivery loop take it to InfluxDB.
  * Composed of the admit path (createAdmit), the spool, the delivery loop, the dead-letter store
  * and the storage condition with its tick (StorageMonitor).

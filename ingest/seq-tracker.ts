@@ -1,4 +1,4 @@
-/** What one `seq` says about a station's stream (PROTOCOL.md: `seq` increases per station). */
+/** What one `seq` says about a station's stream (docs/PROTOCOL.md: `seq` increases per station). */
 export type SeqOutcome = 'first' | 'next' | 'gap' | 'duplicate' | 'late' | 'reset';
 
 export interface SeqTracker {
@@ -17,7 +17,7 @@ interface StationSeq {
 }
 
 /**
- * Counts gaps, duplicates and late arrivals per station, keyed by station alone (ARCHITECTURE.md,
+ * Counts gaps, duplicates and late arrivals per station, keyed by station alone (docs/ARCHITECTURE.md,
  * "Scaling out"). A resend after a lost PUBACK is a duplicate (the point is stored once anyway);
  * a late seq inside the window fills an earlier gap. State is 128 bytes per station.
  */

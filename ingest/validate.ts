@@ -27,7 +27,7 @@ export interface ValidationResult {
 const STATUSES = new Set<string>(['00', '01', '02']);
 
 /**
- * Decodes and validates one readings message per PROTOCOL.md, "Acceptance and rejection":
+ * Decodes and validates one readings message per docs/PROTOCOL.md, "Acceptance and rejection":
  * a malformed message is rejected whole; otherwise each reading stands or falls alone.
  * Never throws: every failure becomes a coded rejection.
  */
@@ -117,7 +117,7 @@ interface ReadingFault {
 
 const fault = (field: string, code: keyof typeof ERROR_CODES, message: string): ReadingFault => ({ field, code, message });
 
-/** One reading, checked per PROTOCOL.md; tags come from the catalogue, never from the payload. */
+/** One reading, checked per docs/PROTOCOL.md; tags come from the catalogue, never from the payload. */
 function checkReading(
   item: unknown,
   stationId: string,

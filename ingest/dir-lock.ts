@@ -50,7 +50,10 @@ async function takeOver(path: string): Promise<string> {
     return /^\d{1,15}$/.test(rest) ? Number(rest) : undefined;
   };
   for (let attempt = 0; attempt < 10; attempt++) {
-    const generations = (await readdir(dir)).map(generation).filter((g): g is number => g !== undefined).sort((a, b) => a - b);
+    const generations = (await readdir(dir))
+      .map(generation)
+      .filter((g): g is number => g !== undefined)
+      .sort((a, b) => a - b);
     const newest = generations.at(-1) ?? 0;
     if (generations.length > 0) {
       const text = await readFile(`${path}.${newest}`, 'utf8').catch((err: NodeJS.ErrnoException) => {

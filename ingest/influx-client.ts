@@ -36,7 +36,13 @@ export type InfluxWriteErrorKind = 'network' | 'server' | 'throttled' | 'rejecte
 /** A write failure that says whether it is worth retrying (never decided from message strings). */
 export class InfluxWriteError extends Error {
   readonly retryable: boolean;
-  constructor(message: string, readonly kind: InfluxWriteErrorKind, readonly statusCode?: number, readonly body?: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly kind: InfluxWriteErrorKind,
+    readonly statusCode?: number,
+    readonly body?: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
     this.name = 'InfluxWriteError';
     this.retryable = kind === 'network' || kind === 'server' || kind === 'throttled';
@@ -56,7 +62,13 @@ export function classifyStatus(status: number): InfluxWriteErrorKind {
  * InfluxDB versions answer. Credentials travel in headers, never in URLs, so they never reach
  * an access log.
  */
-export function createInfluxClient(target: InfluxTarget, options: { timeoutMs?: number; /** Bytes above which a write is gzipped; `false`: never. Default: 1000, or never on loopback. */ gzipThreshold?: number | false } = {}): InfluxClient {
+export function createInfluxClient(
+  target: InfluxTarget,
+  options: {
+    timeoutMs?: number;
+    /** Bytes above which a write is gzipped; `false`: never. Default: 1000, or never on loopback. */ gzipThreshold?: number | false;
+  } = {},
+): InfluxClient {
   const headers: Record<string, string> = {};
   if (target.api === 'v1' && target.username !== undefined) {
     headers.authorization = `Basic ${Buffer.from(`${target.username}:${target.password ?? ''}`).toString('base64')}`;
@@ -68,9 +80,10 @@ export function createInfluxClient(target: InfluxTarget, options: { timeoutMs?: 
     headers,
   });
   const transport = influx.transport;
-  const writePath = target.api === 'v1'
-    ? `/write?${new URLSearchParams({ db: target.db, precision: 'ms', ...(target.rp ? { rp: target.rp } : {}) })}`
-    : `/api/v2/write?${new URLSearchParams({ org: target.org, bucket: target.bucket, precision: 'ms' })}`;
+  const writePath =
+    target.api === 'v1'
+      ? `/write?${new URLSearchParams({ db: target.db, precision: 'ms', ...(target.rp ? { rp: target.rp } : {}) })}`
+      : `/api/v2/write?${new URLSearchParams({ org: target.org, bucket: target.bucket, precision: 'ms' })}`;
   const db = target.api === 'v1' ? target.db : target.bucket;
   // The transport gzips asynchronously (zlib on the thread pool) above this size. On loopback
   // that is pure cost: at 100,000 points/s it takes a good part of a core here and in InfluxDB.
@@ -82,22 +95,30 @@ export function createInfluxClient(target: InfluxTarget, options: { timeoutMs?: 
     write(lines, opts = {}) {
       return new Promise<void>((resolve, reject) => {
         // `send` takes the body as is (a Buffer stays bytes); `request` would JSON-encode a Buffer.
-        transport.send(writePath, lines as string, {
-          method: 'POST',
-          headers: { 'content-type': 'text/plain; charset=utf-8' },
-          ...(gzipThreshold === undefined ? {} : { gzipThreshold }),
-          ...(opts.signal ? { signal: opts.signal } : {}),
-        }, {
-          next: () => undefined,
-          complete: () => resolve(),
-          error: (err: Error) => reject(toWriteError(err)),
-        });
+        transport.send(
+          writePath,
+          lines as string,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+            ...(gzipThreshold === undefined ? {} : { gzipThreshold }),
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          },
+          {
+            next: () => undefined,
+            complete: () => resolve(),
+            error: (err: Error) => reject(toWriteError(err)),
+          },
+        );
       });
     },
     async query(influxql) {
       const params = new URLSearchParams({ db, q: influxql, epoch: 'ms' });
       if (target.api === 'v1' && target.rp) params.set('rp', target.rp);
-      const res = (await transport.request(`/query?${params}`, '', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } })) as {
+      const res = (await transport.request(`/query?${params}`, '', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })) as {
         results?: Array<{ series?: InfluxSeries[]; error?: string }>;
         error?: string;
       };
@@ -109,7 +130,10 @@ export function createInfluxClient(target: InfluxTarget, options: { timeoutMs?: 
     async ensureDatabase() {
       if (target.api !== 'v1') return;
       const q = `CREATE DATABASE "${target.db.replace(/["\\]/g, '\\$&')}"`;
-      await transport.request(`/query?${new URLSearchParams({ q })}`, '', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      await transport.request(`/query?${new URLSearchParams({ q })}`, '', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     },
   };
 }
@@ -129,7 +153,13 @@ function toWriteError(err: Error): InfluxWriteError {
   if (err instanceof HttpError) {
     const body = (err.body ?? '').slice(0, 1000);
     const retryAfterS = err.retryAfter();
-    return new InfluxWriteError(`InfluxDB answered ${err.statusCode}: ${body || err.message}`, classifyStatus(err.statusCode), err.statusCode, body, retryAfterS > 0 ? retryAfterS * 1000 : undefined);
+    return new InfluxWriteError(
+      `InfluxDB answered ${err.statusCode}: ${body || err.message}`,
+      classifyStatus(err.statusCode),
+      err.statusCode,
+      body,
+      retryAfterS > 0 ? retryAfterS * 1000 : undefined,
+    );
   }
   return new InfluxWriteError(`InfluxDB unreachable: ${err.message || err.name}`, 'network');
 }

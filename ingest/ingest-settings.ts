@@ -1,12 +1,12 @@
 import type { Config } from '../core/index.js';
 import type { IngestSettings } from './ingest.js';
 
-/** Ingest's settings from the configuration (README, "Configuration"). */
+/** Ingest's settings from the configuration (README.md, "Configuration"). */
 export function ingestSettings(config: Config): IngestSettings {
   return {
     spool: {
       budgetBytes: config.SPOOL_BUDGET_BYTES,
-      highWaterBytes: Math.floor(config.SPOOL_BUDGET_BYTES * config.SPOOL_HIGH_WATER_PERCENT / 100),
+      highWaterBytes: Math.floor((config.SPOOL_BUDGET_BYTES * config.SPOOL_HIGH_WATER_PERCENT) / 100),
       segmentBytes: config.SPOOL_SEGMENT_BYTES,
       maxSlowdownMs: config.SPOOL_MAX_SLOWDOWN_MS,
     },

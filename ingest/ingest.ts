@@ -1,36 +1,22 @@
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import type { Registry } from 'prom-client';
-import { parseTopic, QuantracError, systemClock, type Catalogue, type Clock, type Logger, type Reading, type RejectionNotice, type StorageCondition } from '../core/index.js';
-import { createDeadLetterStore, type DeadLetterStore } from './dead-letters.js';
-import { createDelivery, type Delivery, type DeliveryStatus } from './delivery.js';
-import type { InfluxClient, InfluxWriteErrorKind } from './influx-client.js';
-import { createIngestMetrics, noMetrics, type IngestMetrics } from './ingest-metrics.js';
+import type { AdmitMessage, AdmitResult, Catalogue, Logger, Reading, StorageCondition } from '../core/index.js';
+import { createRateLimitedLog, systemScheduler, type Clock, type SchedulerLike } from '../platform/index.js';
+import { createDeadLetterStore } from './dead-letters.js';
+import { createDelivery } from './delivery.js';
+import type { InfluxClient } from './influx-client.js';
+import { createAdmit, type RejectionEvent } from './ingest-admit.js';
+import { createIngestMetrics, noMetrics } from './ingest-metrics.js';
+import { ingestHealth, waitDelivered, type IngestHealth } from './ingest-status.js';
 import { createReadingEncoder } from './line-protocol.js';
 import { createSeqTracker } from './seq-tracker.js';
-import { createSpool, type Spool, type SpoolStats } from './spool.js';
-import { validateMessage, type ValidationWindow } from './validate.js';
+import { createSpool, type Spool } from './spool.js';
+import { StorageMonitor } from './storage-condition.js';
+import type { ValidationWindow } from './validate.js';
 
-export interface AdmitMessage {
-  topic: string;
-  payload: Buffer;
-  clientId?: string;
-}
-
-export interface AdmitResult {
-  accepted: number;
-  rejected: number;
-}
-
-/** A message with rejected content, for the gateway's errors topic. */
-export interface RejectionEvent {
-  stationId: string;
-  topic: string;
-  clientId?: string;
-  payload: Buffer;
-  notice: RejectionNotice;
-}
+export type { RejectionEvent } from './ingest-admit.js';
+export type { IngestHealth, PublicWriteError } from './ingest-status.js';
 
 export interface IngestSettings {
   spool: { budgetBytes: number; highWaterBytes: number; segmentBytes: number; maxSlowdownMs: number };
@@ -57,27 +43,10 @@ export interface IngestOptions {
   settings?: Partial<IngestSettings>;
   /** The centre's prom-client registry (createMetricsRegistry); ingest registers its metrics there. */
   registry?: Registry;
+  /** Reads the time (receivedAt, backlog age); default: the scheduler's. */
   clock?: Clock;
-}
-
-export interface IngestHealth {
-  status: 'ok' | 'degraded' | 'failing';
-  reasons: string[];
-  storage: StorageCondition;
-  spool: Omit<SpoolStats, 'oldestUndeliveredAt' | 'slowingMs' | 'pausedMs'> & { oldestUndeliveredAt?: string; lastWriteError?: string };
-  /**
-   * No URL and no error text: /healthz is public, and InfluxDB's address and answers are nobody
-   * else's business. `lastError.reason` is coarse ("unreachable", "http 401"); the log has the rest.
-   */
-  influx: { api: 'v1' | 'v2' } & Pick<DeliveryStatus, 'consecutiveFailures'> & { lastError?: PublicWriteError; lastSuccessAt?: string; failingSince?: string };
-}
-
-/** A failed InfluxDB write as /healthz shows it. */
-export interface PublicWriteError {
-  kind: InfluxWriteErrorKind;
-  reason: string;
-  statusCode?: number;
-  at: string;
+  /** Every wait and tick (storage tick, slowdown, delivery, dead-letter fsync): virtual time in tests. Default systemScheduler. */
+  scheduler?: SchedulerLike;
 }
 
 export interface Ingest {
@@ -103,178 +72,119 @@ export interface Ingest {
 }
 
 /**
- * Ingest: decode and validate per PROTOCOL.md, dead-letter what is refused, append what is
+ * Ingest: decode and validate per docs/PROTOCOL.md, dead-letter what is refused, append what is
  * accepted to the durable spool (group commit), and let the delivery loop take it to InfluxDB.
+ * Composed of the admit path (createAdmit), the spool, the delivery loop, the dead-letter store
+ * and the storage condition with its tick (StorageMonitor).
  */
 export async function createIngest(options: IngestOptions): Promise<Ingest> {
-  const { catalogue, log } = options;
-  const clock = options.clock ?? systemClock;
+  const { log } = options;
+  const scheduler = options.scheduler ?? systemScheduler;
+  const clock = options.clock ?? scheduler;
   const settings: IngestSettings = { ...DEFAULT_INGEST_SETTINGS, ...options.settings };
+  // Level changes are pushed at once; the monitor's tick catches the lag condition and bytes.
+  const levels = { changed: (): void => undefined };
+  const { spool, metrics, deadLetters } = await openStores(options, settings, clock, scheduler, () => levels.changed());
+  const delivery = createDelivery({
+    ...settings.delivery,
+    spool,
+    influx: options.influx,
+    deadLetters,
+    log: log.child({ part: 'delivery' }),
+    metrics,
+    clock,
+    scheduler,
+  });
+  const storage = new StorageMonitor({
+    spool,
+    budgetBytes: settings.spool.budgetBytes,
+    backlogAlertMs: settings.backlogAlertMs,
+    log,
+    clock,
+    scheduler,
+  });
+  levels.changed = () => storage.evaluate();
   const readings$ = new Subject<Reading>();
   const rejections$ = new Subject<RejectionEvent>();
-  const seqTracker = createSeqTracker();
-  const encodeReading = createReadingEncoder();
-  let spool: Spool | undefined;
-  const metrics: IngestMetrics = options.registry ? createIngestMetrics(options.registry, () => spool!.stats()) : noMetrics;
-
-  let evaluate: () => void = () => undefined;
-  spool = await createSpool({ ...settings.spool, dir: join(options.dataDir, 'spool'), log: log.child({ part: 'spool' }), clock, onCommit: metrics.commitSeconds, onBackpressure: () => evaluate() });
-  const theSpool = spool;
-  let deadLetters: DeadLetterStore;
-  try {
-    deadLetters = await createDeadLetterStore({ ...settings.deadLetters, dir: join(options.dataDir, 'deadletters'), log: log.child({ part: 'deadletters' }), clock });
-  } catch (err) {
-    await theSpool.close();
-    throw err;
-  }
-  const delivery: Delivery = createDelivery({ ...settings.delivery, spool: theSpool, influx: options.influx, deadLetters, log: log.child({ part: 'delivery' }), metrics, clock });
-
-  const condition = (): StorageCondition => {
-    const st = theSpool.stats();
-    const lagging = st.oldestUndeliveredAt !== undefined && clock.now() - st.oldestUndeliveredAt > settings.backlogAlertMs;
-    return { backlog: st.backpressure !== 'none' || lagging, spoolBytes: st.backlogBytes, budgetBytes: settings.spool.budgetBytes, backpressure: st.backpressure };
-  };
-  const storage$ = new BehaviorSubject<StorageCondition>(condition());
-  let backlogSince: number | undefined;
-  let lastEmitAt = 0;
-  // Level changes are pushed at once (onBackpressure); the tick catches the lag condition and bytes.
-  evaluate = (): void => {
-    if (storage$.closed) return;
-    const next = condition();
-    const prev = storage$.value;
-    if (next.backlog && !prev.backlog) backlogSince = clock.now();
-    if (!next.backlog) backlogSince = undefined;
-    const changed = next.backlog !== prev.backlog || next.backpressure !== prev.backpressure;
-    // Bytes alone: at most once a second while they move (the dashboard's gauge).
-    if (changed || (next.spoolBytes !== prev.spoolBytes && clock.now() - lastEmitAt >= 1000)) {
-      lastEmitAt = clock.now();
-      if (next.backlog !== prev.backlog) log[next.backlog ? 'warn' : 'info']({ ...next }, next.backlog ? 'storage backlog raised' : 'storage backlog cleared');
-      storage$.next({ ...next, ...(backlogSince === undefined ? {} : { since: backlogSince }) });
-    }
-  };
-  const tick = setInterval(() => evaluate(), 250);
-  tick.unref();
-
   let closing = false;
-  const warnedAt = new Map<string, number>();
+  const isClosing = (): boolean => closing;
+  const admit = createAdmit({
+    catalogue: options.catalogue,
+    window: options.window,
+    spool,
+    deadLetters,
+    seqTracker: createSeqTracker(),
+    encodeReading: createReadingEncoder(),
+    metrics,
+    readings$,
+    rejections$,
+    warn: createRateLimitedLog(log, 60_000, clock),
+    clock,
+    scheduler,
+    closing: isClosing,
+  });
 
   return {
     readings$: readings$.asObservable(),
     rejections$: rejections$.asObservable(),
-    storage$: storage$.asObservable(),
+    storage$: storage.storage$.asObservable(),
     influx: options.influx,
-    appendLines: (lines) => theSpool.append(lines),
-    async admit(message) {
-      const t0 = performance.now();
-      if (closing) throw new QuantracError('ERR_INGEST_CLOSED', 'ingest is shutting down', { retryable: true });
-      const receivedAt = clock.now();
-      const topic = parseTopic(message.topic);
-      if (!topic || topic.kind !== 'readings') throw new QuantracError('ERR_TOPIC', `not a readings topic: ${message.topic}`);
-      const station = topic.stationId;
-      const result = validateMessage(station, message.payload, receivedAt, catalogue, options.window);
-      const accepted = result.accepted.length;
-      const rejected = result.rejectedReadings ?? (result.wholeMessage ? 1 : result.rejections.length);
-
-      if (result.seq !== undefined) {
-        const o = seqTracker.observe(station, result.seq);
-        if (o.outcome === 'gap' || o.outcome === 'duplicate' || o.outcome === 'late' || o.outcome === 'reset') metrics.seq(station, o.outcome, o.missing);
-      }
-
-      let deadLettered: Promise<Error | undefined> | undefined;
-      if (result.rejections.length > 0) {
-        for (const r of result.rejections) metrics.rejected(r.code);
-        const notice: RejectionNotice = {
-          ...(result.seq === undefined ? {} : { seq: result.seq }),
-          receivedAt: new Date(receivedAt).toISOString(),
-          accepted,
-          rejected,
-          errors: result.rejections,
-        };
-        deadLettered = deadLetters.appendMessage({ topic: message.topic, station, clientId: message.clientId, payload: message.payload, seq: result.seq, accepted, rejected, errors: result.rejections, receivedAt })
-          .then(() => { metrics.deadLetter('message'); return undefined; }, (err: Error) => err);
-        // One warning per station a minute: a misbehaving gateway must not flood the log.
-        if (receivedAt - (warnedAt.get(station) ?? 0) >= 60_000) {
-          warnedAt.set(station, receivedAt);
-          log.warn({ station, clientId: message.clientId, accepted, rejected, errors: result.rejections.slice(0, 3) }, 'readings rejected (details in the dead-letter store)');
-        }
-        rejections$.next({ stationId: station, topic: message.topic, clientId: message.clientId, payload: message.payload, notice });
-      }
-
-      if (accepted > 0) {
-        // join() builds a flat string: the spool encodes it to bytes without flattening a rope first.
-        const lines = result.accepted.map(encodeReading);
-        lines.push('');
-        await theSpool.appendText(lines.join('\n'), accepted, true);
-        // Durable now: the live path gets them at once, never waiting on InfluxDB.
-        for (const r of result.accepted) readings$.next(r);
-        metrics.accepted(accepted);
-      }
-      const dlError = deadLettered && (await deadLettered);
-      if (dlError) throw new QuantracError('ERR_DEAD_LETTER', `dead-letter store write failed: ${dlError.message}`, { retryable: true, cause: dlError });
-      metrics.message(accepted === 0 ? 'rejected' : result.rejections.length > 0 ? 'partial' : 'accepted');
-      // Past the high-water mark, hold the PUBACK a little: the gateway's socket slows with it.
-      const slow = theSpool.slowdownMs();
-      if (slow > 0) await delay(slow);
-      metrics.admitSeconds((performance.now() - t0) / 1000);
-      return { accepted, rejected };
-    },
-    health() {
-      const st = theSpool.stats();
-      const ds = delivery.status();
-      const storage = condition();
-      const reasons: string[] = [];
-      const lastWriteError = theSpool.lastWriteError();
-      if (lastWriteError) reasons.push(`spool writes failing: ${lastWriteError}`);
-      if (st.backpressure === 'paused') reasons.push('spool at its disk budget: admission paused');
-      else if (st.backpressure === 'slowing') reasons.push('spool past its high-water mark: admission slowed');
-      if (ds.failingSince !== undefined) reasons.push(`InfluxDB writes failing since ${new Date(ds.failingSince).toISOString()}`);
-      else if (storage.backlog) reasons.push('delivery to InfluxDB is behind');
-      const failing = lastWriteError !== undefined || st.backpressure === 'paused';
-      const { slowingMs: _s, pausedMs: _p, oldestUndeliveredAt, ...spoolRest } = st;
-      return {
-        status: failing ? 'failing' : reasons.length > 0 ? 'degraded' : 'ok',
-        reasons,
-        storage: storage$.value,
-        spool: { ...spoolRest, ...(oldestUndeliveredAt === undefined ? {} : { oldestUndeliveredAt: new Date(oldestUndeliveredAt).toISOString() }), ...(lastWriteError ? { lastWriteError } : {}) },
-        influx: {
-          api: options.influx.target.api,
-          consecutiveFailures: ds.consecutiveFailures,
-          ...(ds.lastError ? { lastError: publicWriteError(ds.lastError) } : {}),
-          ...(ds.lastSuccessAt === undefined ? {} : { lastSuccessAt: new Date(ds.lastSuccessAt).toISOString() }),
-          ...(ds.failingSince === undefined ? {} : { failingSince: new Date(ds.failingSince).toISOString() }),
-        },
-      };
-    },
-    async delivered(timeoutMs = 60_000) {
-      const target = theSpool.committedEnd;
-      const deadline = Date.now() + timeoutMs;
-      while (theSpool.checkpoint < target) {
-        const left = deadline - Date.now();
-        if (left <= 0 || closing) throw new QuantracError('ERR_NOT_DELIVERED', `${theSpool.stats().backlogPoints} points not yet delivered to InfluxDB`, { retryable: true });
-        await Promise.race([theSpool.changed(), delay(Math.min(left, 1000))]);
-      }
-    },
+    appendLines: (lines) => spool.append(lines),
+    admit,
+    health: () =>
+      ingestHealth({
+        spool,
+        delivery: delivery.status(),
+        condition: storage.condition(),
+        emitted: storage.storage$.value,
+        api: options.influx.target.api,
+      }),
+    delivered: (timeoutMs = 60_000) => waitDelivered(spool, timeoutMs, scheduler, isClosing),
     async close() {
       if (closing) return;
       closing = true;
-      clearInterval(tick);
-      await theSpool.stopAccepting();
+      storage.stopTicking();
+      await spool.stopAccepting();
       await delivery.close(settings.delivery.drainMs);
       await deadLetters.close();
-      await theSpool.close();
+      await spool.close();
       readings$.complete();
       rejections$.complete();
-      storage$.complete();
+      storage.close();
     },
   };
 }
 
-/** Only the kind of failure and the HTTP status: the message can hold the host, port and response body. */
-function publicWriteError(e: NonNullable<DeliveryStatus['lastError']>): PublicWriteError {
-  return {
-    kind: e.kind,
-    reason: e.statusCode === undefined ? 'unreachable' : `http ${e.statusCode}`,
-    ...(e.statusCode === undefined ? {} : { statusCode: e.statusCode }),
-    at: new Date(e.at).toISOString(),
-  };
+/** The spool, its metrics and the dead-letter store, opened in turn; the spool is closed again if the store cannot open. */
+async function openStores(
+  options: IngestOptions,
+  settings: IngestSettings,
+  clock: Clock,
+  scheduler: SchedulerLike,
+  onBackpressure: () => void,
+) {
+  const { log, dataDir } = options;
+  const spool: Spool = await createSpool({
+    ...settings.spool,
+    dir: join(dataDir, 'spool'),
+    log: log.child({ part: 'spool' }),
+    clock,
+    onCommit: (s) => metrics.commitSeconds(s),
+    onBackpressure,
+  });
+  const metrics = options.registry ? createIngestMetrics(options.registry, () => spool.stats(), clock) : noMetrics;
+  try {
+    const dir = join(dataDir, 'deadletters');
+    const deadLetters = await createDeadLetterStore({
+      ...settings.deadLetters,
+      dir,
+      log: log.child({ part: 'deadletters' }),
+      clock,
+      scheduler,
+    });
+    return { spool, metrics, deadLetters };
+  } catch (err) {
+    await spool.close();
+    throw err;
+  }
 }

@@ -11,7 +11,7 @@ export function escapeTag(s: string): string {
 }
 
 /**
- * One reading as a line of the `reading` measurement (ARCHITECTURE.md, "Schema"): tags in
+ * One reading as a line of the `reading` measurement (docs/ARCHITECTURE.md, "Schema"): tags in
  * key order (InfluxDB sorts them anyway; sorted input saves it the work), ms timestamp.
  * The point's identity is station + zone + parameter + status + ts, so a replay stores it once.
  * Integral values carry no `i` suffix, so InfluxDB stores every value as a float.

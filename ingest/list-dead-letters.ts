@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { deadLetterFiles, DeadLetterSchema, type DeadLetter } from './dead-letters.js';
+import { deadLetterFiles } from './dead-letter-files.js';
+import { DeadLetterSchema, type DeadLetter } from './dead-letters.js';
 
 export interface DeadLetterQuery {
   /** DATA_DIR/deadletters */

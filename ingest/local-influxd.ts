@@ -3,6 +3,7 @@ import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import { freePort, QuantracError, type Logger } from '../core/index.js';
+import { systemScheduler, wait, type SchedulerLike } from '../platform/index.js';
 
 export interface LocalInfluxd {
   readonly url: string;
@@ -16,7 +17,8 @@ export interface LocalInfluxd {
   close(): Promise<void>;
 }
 
-const INSTALL_HINT = 'InfluxDB is needed: install it (Debian/Ubuntu: `sudo apt-get install influxdb`, or see https://docs.influxdata.com/influxdb/v1/introduction/install/) or set INFLUX_URL to a running server.';
+const INSTALL_HINT =
+  'InfluxDB is needed: install it (Debian/Ubuntu: `sudo apt-get install influxdb`, or see https://docs.influxdata.com/influxdb/v1/introduction/install/) or set INFLUX_URL to a running server.';
 
 export function findInfluxd(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/local/bin', '/usr/sbin'])) {
@@ -49,23 +51,40 @@ export function ensureInfluxd(log?: Logger): string {
 }
 
 /** Runs a private influxd under `dir` on free loopback ports and waits until it answers /ping. */
-export async function startLocalInfluxd(options: { dir: string; log?: Logger }): Promise<LocalInfluxd> {
+export async function startLocalInfluxd(options: {
+  dir: string;
+  log?: Logger;
+  /** Polls /ping and times the stop: default systemScheduler. */
+  scheduler?: SchedulerLike;
+}): Promise<LocalInfluxd> {
+  const scheduler = options.scheduler ?? systemScheduler;
   const binary = ensureInfluxd(options.log);
   const dir = resolve(options.dir);
   await mkdir(dir, { recursive: true });
   const httpPort = await freePort();
   const rpcPort = await freePort();
   const configPath = join(dir, 'influxdb.conf');
-  await writeFile(configPath, [
-    'reporting-disabled = true',
-    `bind-address = "127.0.0.1:${rpcPort}"`,
-    '[meta]', `  dir = "${join(dir, 'meta')}"`,
-    '[data]', `  dir = "${join(dir, 'data')}"`, `  wal-dir = "${join(dir, 'wal')}"`, '  query-log-enabled = false',
-    '[monitor]', '  store-enabled = false',
-    '[http]', `  bind-address = "127.0.0.1:${httpPort}"`, '  log-enabled = false',
-    '[continuous_queries]', '  enabled = false',
-    '',
-  ].join('\n'));
+  await writeFile(
+    configPath,
+    [
+      'reporting-disabled = true',
+      `bind-address = "127.0.0.1:${rpcPort}"`,
+      '[meta]',
+      `  dir = "${join(dir, 'meta')}"`,
+      '[data]',
+      `  dir = "${join(dir, 'data')}"`,
+      `  wal-dir = "${join(dir, 'wal')}"`,
+      '  query-log-enabled = false',
+      '[monitor]',
+      '  store-enabled = false',
+      '[http]',
+      `  bind-address = "127.0.0.1:${httpPort}"`,
+      '  log-enabled = false',
+      '[continuous_queries]',
+      '  enabled = false',
+      '',
+    ].join('\n'),
+  );
   const url = `http://127.0.0.1:${httpPort}`;
   let child: ChildProcess | undefined;
 
@@ -75,15 +94,18 @@ export async function startLocalInfluxd(options: { dir: string; log?: Logger }):
     closeSync(logFd);
     const proc = child;
     const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
-    const deadline = Date.now() + 60_000;
+    const deadline = scheduler.now() + 60_000;
     for (;;) {
-      const done = await Promise.race([exited.then(() => true), delay(100).then(() => false)]);
+      const done = await Promise.race([exited.then(() => true), wait(100, scheduler).then(() => false)]);
       if (done) throw new QuantracError('ERR_INFLUXD', `influxd exited during start-up; see ${join(dir, 'influxd.log')}`);
       try {
         const res = await fetch(`${url}/ping`);
         if (res.status === 204) break;
-      } catch { /* not yet listening */ }
-      if (Date.now() > deadline) throw new QuantracError('ERR_INFLUXD', `influxd did not answer /ping within 60 s; see ${join(dir, 'influxd.log')}`);
+      } catch {
+        /* not yet listening */
+      }
+      if (scheduler.now() > deadline)
+        throw new QuantracError('ERR_INFLUXD', `influxd did not answer /ping within 60 s; see ${join(dir, 'influxd.log')}`);
     }
     options.log?.info({ url, dir }, 'local influxd started');
   };
@@ -94,13 +116,20 @@ export async function startLocalInfluxd(options: { dir: string; log?: Logger }):
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((res) => proc.once('exit', () => res()));
     proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    const timer = scheduler.schedule(() => proc.kill('SIGKILL'), 10_000);
     await exited;
-    clearTimeout(timer);
+    timer.unsubscribe();
   };
 
   await start();
-  return { url, dir, get pid() { return child?.pid; }, start, stop, close: stop };
+  return {
+    url,
+    dir,
+    get pid() {
+      return child?.pid;
+    },
+    start,
+    stop,
+    close: stop,
+  };
 }
-
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-
-/** Shaped like the dashboard's RouteHandler, which main.ts mounts them as (feature folders never import each other). */
-export interface OpsRoute {
-  prefix: string;
-  public: boolean;
-  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-}
+import type { Route } from '../core/index.js';
+import { pathOf } from '../platform/index.js';
 
 export interface OpsRoutesOptions {
   registry: Registry;
@@ -16,11 +11,12 @@ export interface OpsRoutesOptions {
 
 /**
  * `/metrics` (Prometheus text format) and `/healthz` (JSON). Both public: no session, and
- * nothing secret in them (no credentials, not even the InfluxDB address).
+ * nothing secret in them (no credentials, not even the InfluxDB address). main.ts mounts them
+ * on the dashboard's server (core/ports.ts `Route`).
  */
-export function createOpsRoutes(options: OpsRoutesOptions): OpsRoute[] {
+export function createOpsRoutes(options: OpsRoutesOptions): Route[] {
   const only = (path: string, req: IncomingMessage, res: ServerResponse): boolean => {
-    if ((req.url ?? '/').split('?')[0] !== path) return false;
+    if (pathOf(req) !== path) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
       return false;
@@ -34,7 +30,9 @@ export function createOpsRoutes(options: OpsRoutesOptions): OpsRoute[] {
       async handle(req, res) {
         if (!only('/metrics', req, res)) return res.writableEnded;
         const body = await options.registry.metrics();
-        res.writeHead(200, { 'content-type': options.registry.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+        res
+          .writeHead(200, { 'content-type': options.registry.contentType, 'cache-control': 'no-store' })
+          .end(req.method === 'HEAD' ? undefined : body);
         return true;
       },
     },
@@ -44,7 +42,11 @@ export function createOpsRoutes(options: OpsRoutesOptions): OpsRoute[] {
       async handle(req, res) {
         if (!only('/healthz', req, res)) return res.writableEnded;
         const health = options.health();
-        res.writeHead(health.status === 'failing' ? 503 : 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+        res
+          .writeHead(health.status === 'failing' ? 503 : 200, {
+            'content-type': 'application/json; charset=utf-8',
+            'cache-control': 'no-store',
+          })
           .end(req.method === 'HEAD' ? undefined : JSON.stringify(health));
         return true;
       },

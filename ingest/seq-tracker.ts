@@ -1,4 +1,4 @@
-/** What one `seq` says about a station's stream (PROTOCOL.md: `seq` increases per station). */
+/** What one `seq` says about a station's stream (docs/PROTOCOL.md: `seq` increases per station). */
 export type SeqOutcome = 'first' | 'next' | 'gap' | 'duplicate' | 'late' | 'reset';
 
 export interface SeqTracker {
@@ -17,15 +17,19 @@ interface StationSeq {
 }
 
 /**
- * Counts gaps, duplicates and late arrivals per station, keyed by station alone (ARCHITECTURE.md,
+ * Counts gaps, duplicates and late arrivals per station, keyed by station alone (docs/ARCHITECTURE.md,
  * "Scaling out"). A resend after a lost PUBACK is a duplicate (the point is stored once anyway);
  * a late seq inside the window fills an earlier gap. State is 128 bytes per station.
  */
 export function createSeqTracker(): SeqTracker {
   const stations = new Map<string, StationSeq>();
   const bit = (s: StationSeq, seq: number): boolean => (s.seen[(seq % WINDOW) >> 3]! & (1 << (seq & 7))) !== 0;
-  const set = (s: StationSeq, seq: number): void => { s.seen[(seq % WINDOW) >> 3]! |= 1 << (seq & 7); };
-  const clear = (s: StationSeq, seq: number): void => { s.seen[(seq % WINDOW) >> 3]! &= ~(1 << (seq & 7)); };
+  const set = (s: StationSeq, seq: number): void => {
+    s.seen[(seq % WINDOW) >> 3]! |= 1 << (seq & 7);
+  };
+  const clear = (s: StationSeq, seq: number): void => {
+    s.seen[(seq % WINDOW) >> 3]! &= ~(1 << (seq & 7));
+  };
   /** Clears `count` seqs from `from` on: bit by bit to a byte boundary, then whole bytes (a gateway counting in ms jumps hundreds). */
   const clearRange = (s: StationSeq, from: number, count: number): void => {
     let q = from;

@@ -51,7 +51,9 @@ export async function readCheckpoint(dir: string): Promise<{ offset: number; dam
   try {
     const offset = (JSON.parse(text) as { offset?: unknown }).offset;
     if (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0) return { offset, damaged: false };
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   return { offset: 0, damaged: true };
 }
 
@@ -140,7 +142,10 @@ export async function removeFile(path: string): Promise<void> {
 }
 
 /** Reads what the last run left: checkpoint, segments (torn tail cut), undelivered line count. */
-export async function recoverSpool(dir: string, log: Logger): Promise<{ segments: SegmentFile[]; checkpoint: number; backlogPoints: number }> {
+export async function recoverSpool(
+  dir: string,
+  log: Logger,
+): Promise<{ segments: SegmentFile[]; checkpoint: number; backlogPoints: number }> {
   const cp = await readCheckpoint(dir);
   if (cp.damaged) log.warn({ dir }, 'spool checkpoint is damaged: replaying every segment (points are idempotent)');
   const segments = await listSegments(dir);
@@ -170,7 +175,13 @@ export async function recoverSpool(dir: string, log: Logger): Promise<{ segments
  * Reads whole lines from `offset` of a segment (at most `maxLines`, at most `maxBytes` unless a
  * single line is longer); `avail` is how many committed bytes follow `offset`.
  */
-export async function readLines(path: string, offset: number, avail: number, maxBytes: number, maxLines: number): Promise<{ data: Buffer; consumed: number; lines: number }> {
+export async function readLines(
+  path: string,
+  offset: number,
+  avail: number,
+  maxBytes: number,
+  maxLines: number,
+): Promise<{ data: Buffer; consumed: number; lines: number }> {
   let len = Math.min(avail, maxBytes);
   for (;;) {
     const buf = Buffer.allocUnsafe(len);

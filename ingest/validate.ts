@@ -27,7 +27,7 @@ export interface ValidationResult {
 const STATUSES = new Set<string>(['00', '01', '02']);
 
 /**
- * Decodes and validates one readings message per PROTOCOL.md, "Acceptance and rejection":
+ * Decodes and validates one readings message per docs/PROTOCOL.md, "Acceptance and rejection":
  * a malformed message is rejected whole; otherwise each reading stands or falls alone.
  * Never throws: every failure becomes a coded rejection.
  */
@@ -38,10 +38,15 @@ export function validateMessage(
   catalogue: Catalogue,
   window: ValidationWindow,
 ): ValidationResult {
-  const whole = (code: keyof typeof ERROR_CODES, message: string, path = ''): ValidationResult =>
-    ({ stationId, accepted: [], rejections: [{ path, code, message }], wholeMessage: true });
+  const whole = (code: keyof typeof ERROR_CODES, message: string, path = ''): ValidationResult => ({
+    stationId,
+    accepted: [],
+    rejections: [{ path, code, message }],
+    wholeMessage: true,
+  });
 
-  if (payload.length > MAX_PAYLOAD_BYTES) return whole('too_large', `payload is ${payload.length} bytes, the limit is ${MAX_PAYLOAD_BYTES}`);
+  if (payload.length > MAX_PAYLOAD_BYTES)
+    return whole('too_large', `payload is ${payload.length} bytes, the limit is ${MAX_PAYLOAD_BYTES}`);
   // isUtf8 (simdutf) then toString: the same check as a fatal TextDecoder, at a fraction of its cost.
   if (!isUtf8(payload)) return whole('not_utf8', ERROR_CODES.not_utf8);
   const text = payload.toString('utf8');
@@ -60,23 +65,32 @@ export function validateMessage(
     }
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return whole('bad_shape', `a readings message is a JSON object, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`);
+    return whole(
+      'bad_shape',
+      `a readings message is a JSON object, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`,
+    );
   }
   const msg = body as Record<string, unknown>;
   const station = catalogue.station(stationId);
   if (!station) return whole('unknown_station', `station ${stationId} is not in the catalogue`);
   if (msg.station === undefined) return whole('missing_field', 'station is required', 'station');
-  if (msg.station !== stationId) return whole('station_mismatch', `payload station ${quote(msg.station)} differs from the topic's ${stationId}`, 'station');
+  if (msg.station !== stationId)
+    return whole('station_mismatch', `payload station ${quote(msg.station)} differs from the topic's ${stationId}`, 'station');
   let seq: number | undefined;
   if (msg.seq !== undefined) {
-    if (typeof msg.seq !== 'number' || !Number.isSafeInteger(msg.seq) || msg.seq < 0) return whole('wrong_type', 'seq must be a non-negative integer', 'seq');
+    if (typeof msg.seq !== 'number' || !Number.isSafeInteger(msg.seq) || msg.seq < 0)
+      return whole('wrong_type', 'seq must be a non-negative integer', 'seq');
     seq = msg.seq;
   }
   const readings = msg.readings;
   if (readings === undefined) return whole('missing_field', 'readings is required', 'readings');
   if (!Array.isArray(readings)) return whole('wrong_type', 'readings must be an array', 'readings');
   if (readings.length === 0) return whole('no_readings', ERROR_CODES.no_readings, 'readings');
-  if (readings.length > MAX_READINGS) return { ...whole('too_many_readings', `${readings.length} readings, at most ${MAX_READINGS} per message`, 'readings'), rejectedReadings: readings.length };
+  if (readings.length > MAX_READINGS)
+    return {
+      ...whole('too_many_readings', `${readings.length} readings, at most ${MAX_READINGS} per message`, 'readings'),
+      rejectedReadings: readings.length,
+    };
 
   const zone = catalogue.zoneOf(stationId)!.id;
   const messageTs = msg.ts === undefined ? undefined : parseTimestamp(msg.ts);
@@ -95,12 +109,25 @@ export function validateMessage(
 }
 
 /** A reading's fault: `field` follows `readings[i]` in the path (`ts` alone: the message's ts). */
-interface ReadingFault { field: string; code: keyof typeof ERROR_CODES; message: string }
+interface ReadingFault {
+  field: string;
+  code: keyof typeof ERROR_CODES;
+  message: string;
+}
 
 const fault = (field: string, code: keyof typeof ERROR_CODES, message: string): ReadingFault => ({ field, code, message });
 
-/** One reading, checked per PROTOCOL.md; tags come from the catalogue, never from the payload. */
-function checkReading(item: unknown, stationId: string, zone: string, catalogue: Catalogue, rawMessageTs: unknown, messageTs: number | undefined, receivedAt: number, window: ValidationWindow): Reading | ReadingFault {
+/** One reading, checked per docs/PROTOCOL.md; tags come from the catalogue, never from the payload. */
+function checkReading(
+  item: unknown,
+  stationId: string,
+  zone: string,
+  catalogue: Catalogue,
+  rawMessageTs: unknown,
+  messageTs: number | undefined,
+  receivedAt: number,
+  window: ValidationWindow,
+): Reading | ReadingFault {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return fault('', 'wrong_type', 'a reading is a JSON object');
   const r = item as Record<string, unknown>;
   if (r.parameter === undefined) return fault('.parameter', 'missing_field', 'parameter is required');
@@ -108,14 +135,17 @@ function checkReading(item: unknown, stationId: string, zone: string, catalogue:
   const def = catalogue.stationParameter(stationId, r.parameter);
   if (!def) return fault('.parameter', 'unknown_parameter', `${quote(r.parameter)} is not measured at ${stationId}`);
   if (r.value === undefined) return fault('.value', 'missing_field', 'value is required');
-  if (typeof r.value === 'string' && r.value.startsWith(NON_FINITE)) return fault('.value', 'not_finite', `value of ${r.parameter} is ${r.value.slice(1)}`);
+  if (typeof r.value === 'string' && r.value.startsWith(NON_FINITE))
+    return fault('.value', 'not_finite', `value of ${r.parameter} is ${r.value.slice(1)}`);
   if (typeof r.value !== 'number') return fault('.value', 'wrong_type', 'value must be a number');
   if (!Number.isFinite(r.value)) return fault('.value', 'not_finite', `value of ${r.parameter} is not finite`);
   if (r.unit === undefined) return fault('.unit', 'missing_field', 'unit is required');
   if (typeof r.unit !== 'string') return fault('.unit', 'wrong_type', 'unit must be a string');
-  if (r.unit !== def.unit && normaliseUnit(r.unit) !== def.unit) return fault('.unit', 'unit_mismatch', `${r.parameter} is measured in ${def.unit}, got ${quote(r.unit)}`);
+  if (r.unit !== def.unit && normaliseUnit(r.unit) !== def.unit)
+    return fault('.unit', 'unit_mismatch', `${r.parameter} is measured in ${def.unit}, got ${quote(r.unit)}`);
   const status = r.status ?? '00';
-  if (typeof status !== 'string' || !STATUSES.has(status)) return fault('.status', 'bad_status', `status must be "00", "01" or "02", got ${quote(status)}`);
+  if (typeof status !== 'string' || !STATUSES.has(status))
+    return fault('.status', 'bad_status', `status must be "00", "01" or "02", got ${quote(status)}`);
   let ts = messageTs;
   let tsField = 'ts';
   if (r.ts !== undefined) {
@@ -127,8 +157,10 @@ function checkReading(item: unknown, stationId: string, zone: string, catalogue:
   } else if (ts === undefined) {
     return fault('ts', 'bad_timestamp', ERROR_CODES.bad_timestamp);
   }
-  if (ts < receivedAt - window.maxAgeMs) return fault(tsField, 'too_old', `measured at ${new Date(ts).toISOString()}, older than the accepted window`);
-  if (ts > receivedAt + window.maxAheadMs) return fault(tsField, 'in_future', `measured at ${new Date(ts).toISOString()}, ahead of the centre clock`);
+  if (ts < receivedAt - window.maxAgeMs)
+    return fault(tsField, 'too_old', `measured at ${new Date(ts).toISOString()}, older than the accepted window`);
+  if (ts > receivedAt + window.maxAheadMs)
+    return fault(tsField, 'in_future', `measured at ${new Date(ts).toISOString()}, ahead of the centre clock`);
   return { station: stationId, zone, parameter: def.parameter, value: r.value, unit: def.unit, status: status as Status, ts, receivedAt };
 }
 
@@ -141,7 +173,8 @@ function markNonFinite(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }

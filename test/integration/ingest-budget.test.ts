@@ -29,17 +29,28 @@ describe('disk budget reached: publishers slowed, nothing lost, backlog raised a
 
   it('holds the PUBACKs at the budget until InfluxDB is back, then every reading is stored once', async () => {
     centre = await startTestCentre(influxd.url, {
-      SPOOL_BUDGET_BYTES: String(BUDGET), SPOOL_HIGH_WATER_PERCENT: '50', SPOOL_SEGMENT_BYTES: String(SEGMENT),
-      SPOOL_MAX_SLOWDOWN_MS: '200', INGEST_RETRY_MAX_MS: '500',
+      SPOOL_BUDGET_BYTES: String(BUDGET),
+      SPOOL_HIGH_WATER_PERCENT: '50',
+      SPOOL_SEGMENT_BYTES: String(SEGMENT),
+      SPOOL_MAX_SLOWDOWN_MS: '200',
+      INGEST_RETRY_MAX_MS: '500',
     });
     const conditions: StorageCondition[] = [];
     const sub = centre.ingest.storage$.subscribe((c) => conditions.push(c));
     await influxd.stop();
-    gateways = startTestGateways({ url: centre.mqttUrl, stations: centre.catalogue.stations.slice(0, 5), credentials: centre.credentials, intervalMs: 20 });
+    gateways = startTestGateways({
+      url: centre.mqttUrl,
+      stations: centre.catalogue.stations.slice(0, 5),
+      credentials: centre.credentials,
+      intervalMs: 20,
+    });
 
     // Slowing past the high-water mark, then paused at the budget.
     await vi.waitFor(() => expect(conditions.some((c) => c.backpressure === 'slowing')).toBe(true), { timeout: 30_000, interval: 50 });
-    await vi.waitFor(() => expect(conditions.at(-1)).toMatchObject({ backlog: true, backpressure: 'paused', budgetBytes: BUDGET }), { timeout: 30_000, interval: 50 });
+    await vi.waitFor(() => expect(conditions.at(-1)).toMatchObject({ backlog: true, backpressure: 'paused', budgetBytes: BUDGET }), {
+      timeout: 30_000,
+      interval: 50,
+    });
     const healthz = await fetch(`${centre.dashboardUrl}/healthz`);
     expect(healthz.status).toBe(503);
     expect(((await healthz.json()) as { reasons: string[] }).reasons).toContain('spool at its disk budget: admission paused');
@@ -49,11 +60,14 @@ describe('disk budget reached: publishers slowed, nothing lost, backlog raised a
     // Admissions made durable just before the budget was reached finish their slowdown delay
     // (SPOOL_MAX_SLOWDOWN_MS) first: wait until the count has not moved for 1 s.
     let last = { count: -1, since: 0 };
-    await vi.waitFor(() => {
-      const count = gateways!.ackedCount();
-      if (count !== last.count) last = { count, since: Date.now() };
-      expect(Date.now() - last.since).toBeGreaterThanOrEqual(1000);
-    }, { timeout: 20_000, interval: 50 });
+    await vi.waitFor(
+      () => {
+        const count = gateways!.ackedCount();
+        if (count !== last.count) last = { count, since: Date.now() };
+        expect(Date.now() - last.since).toBeGreaterThanOrEqual(1000);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
     const acked = gateways.ackedCount();
     await new Promise((r) => setTimeout(r, 2000)); // a window to observe, not a synchronisation
     expect(gateways.ackedCount()).toBe(acked);
@@ -69,7 +83,10 @@ describe('disk budget reached: publishers slowed, nothing lost, backlog raised a
     gateways.stop();
     await gateways.allAcked(60_000);
     await centre.ingest.delivered(60_000);
-    await vi.waitFor(() => expect(conditions.at(-1)).toMatchObject({ backlog: false, backpressure: 'none' }), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(() => expect(conditions.at(-1)).toMatchObject({ backlog: false, backpressure: 'none' }), {
+      timeout: 10_000,
+      interval: 100,
+    });
     sub.unsubscribe();
 
     const expected = gateways.ackedReadings();

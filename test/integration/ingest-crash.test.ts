@@ -42,8 +42,14 @@ describe('crash: the centre is killed with SIGKILL mid-stream and restarted on t
     const credentials = (s: Station) => ({ username: s.id, password: secrets.get(s.id)! });
 
     const env = async (extra: Record<string, string>): Promise<Record<string, string>> => ({
-      MQTT_PORT: String(mqttPort), HTTP_PORT: String(await freePort()), DATA_DIR: dataDir!, INFLUX_URL: influxUrl, INFLUX_DB: db,
-      LOG_LEVEL: 'info', MQTT_AUTH_SCRYPT_COST: '1024', ...extra,
+      MQTT_PORT: String(mqttPort),
+      HTTP_PORT: String(await freePort()),
+      DATA_DIR: dataDir!,
+      INFLUX_URL: influxUrl,
+      INFLUX_DB: db,
+      LOG_LEVEL: 'info',
+      MQTT_AUTH_SCRYPT_COST: '1024',
+      ...extra,
     });
     // First life: delivery held back (a 10-minute flush), so every acknowledged reading is
     // only in the spool when the process dies: the restart must replay it.
@@ -70,12 +76,17 @@ describe('crash: the centre is killed with SIGKILL mid-stream and restarted on t
     gateways.stop();
     await gateways.allAcked(60_000);
     const expected = gateways.ackedReadings();
-    await vi.waitFor(async () => expect(await countReadings(influx)).toBeGreaterThanOrEqual(expected.length), { timeout: 60_000, interval: 500 });
+    await vi.waitFor(async () => expect(await countReadings(influx)).toBeGreaterThanOrEqual(expected.length), {
+      timeout: 60_000,
+      interval: 500,
+    });
 
     const result = await expectStoredExactlyOnce(influx, expected);
     expect(result).toEqual({ stored: expected.length, missing: [], wrong: [], extra: 0 });
     expect(ackedAtKill).toBeGreaterThan(0);
-    console.info(`crash: ${ackedAtKill} readings acknowledged before SIGKILL (all only in the spool), ${expected.length} in all, each stored once`);
+    console.info(
+      `crash: ${ackedAtKill} readings acknowledged before SIGKILL (all only in the spool), ${expected.length} in all, each stored once`,
+    );
 
     centre.child.kill('SIGTERM');
     expect(await centre.exited).toBe(0);

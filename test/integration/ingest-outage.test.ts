@@ -29,7 +29,12 @@ describe('InfluxDB outage: every acknowledged reading is stored exactly once', (
     centre = await startTestCentre(influxd.url, { INGEST_RETRY_MAX_MS: '1000', INGEST_BACKLOG_ALERT_S: '3', INGEST_FLUSH_MS: '100' });
     const conditions: StorageCondition[] = [];
     const sub = centre.ingest.storage$.subscribe((c) => conditions.push(c));
-    gateways = startTestGateways({ url: centre.mqttUrl, stations: centre.catalogue.stations.slice(0, 5), credentials: centre.credentials, intervalMs: 100 });
+    gateways = startTestGateways({
+      url: centre.mqttUrl,
+      stations: centre.catalogue.stations.slice(0, 5),
+      credentials: centre.credentials,
+      intervalMs: 100,
+    });
     await vi.waitFor(() => expect(gateways!.ackedCount()).toBeGreaterThanOrEqual(25), { timeout: 20_000, interval: 50 });
 
     await influxd.stop();
@@ -61,6 +66,8 @@ describe('InfluxDB outage: every acknowledged reading is stored exactly once', (
     expect(centre.ingest.health()).toMatchObject({ status: 'ok', influx: { consecutiveFailures: 0 } });
     const metrics = await (await fetch(`${centre.dashboardUrl}/metrics`)).text();
     expect(metrics).toMatch(/quantrac_influx_write_errors_total\{kind="network"\} [1-9]/);
-    console.info(`outage: ${expected.length} readings acknowledged (${ackedDuringOutage} messages during the 15 s outage), all stored once`);
+    console.info(
+      `outage: ${expected.length} readings acknowledged (${ackedDuringOutage} messages during the 15 s outage), all stored once`,
+    );
   }, 120_000);
 });

@@ -18,13 +18,24 @@ async function admitMessages(ingest: Ingest, catalogue: Catalogue, n: number): P
   const expected = new Map<string, number>();
   const stations = catalogue.stations.slice(0, 3);
   const t0 = Date.now() - 60_000;
-  await Promise.all(stations.flatMap((s, si) => Array.from({ length: n }, async (_, i) => {
-    const ts = t0 + i * 100 + si;
-    const readings = s.parameters.map((p, pi) => ({ parameter: p.parameter, value: Math.round((i + pi / 10 + 0.001 * si) * 1000) / 1000, unit: p.unit }));
-    for (const r of readings) expected.set(`${s.id}|${r.parameter}|${ts}`, r.value);
-    const res = await ingest.admit({ topic: readingsTopic(s.id), payload: Buffer.from(JSON.stringify({ station: s.id, ts, seq: i, readings })) });
-    expect(res).toEqual({ accepted: readings.length, rejected: 0 });
-  })));
+  await Promise.all(
+    stations.flatMap((s, si) =>
+      Array.from({ length: n }, async (_, i) => {
+        const ts = t0 + i * 100 + si;
+        const readings = s.parameters.map((p, pi) => ({
+          parameter: p.parameter,
+          value: Math.round((i + pi / 10 + 0.001 * si) * 1000) / 1000,
+          unit: p.unit,
+        }));
+        for (const r of readings) expected.set(`${s.id}|${r.parameter}|${ts}`, r.value);
+        const res = await ingest.admit({
+          topic: readingsTopic(s.id),
+          payload: Buffer.from(JSON.stringify({ station: s.id, ts, seq: i, readings })),
+        });
+        expect(res).toEqual({ accepted: readings.length, rejected: 0 });
+      }),
+    ),
+  );
   return expected;
 }
 
@@ -55,7 +66,14 @@ describe('both InfluxDB write endpoints', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'quantrac-paths-'));
     const influx = createInfluxClient(target, clientOptions);
     await influx.ensureDatabase();
-    ingest = await createIngest({ catalogue, influx, log, window: { maxAgeMs: 30 * 86_400_000, maxAheadMs: 300_000 }, dataDir, settings: { delivery: { batchLines: 50, batchBytes: 1024 * 1024, flushMs: 50, retryMaxMs: 1000, drainMs: 3000 } } });
+    ingest = await createIngest({
+      catalogue,
+      influx,
+      log,
+      window: { maxAgeMs: 30 * 86_400_000, maxAheadMs: 300_000 },
+      dataDir,
+      settings: { delivery: { batchLines: 50, batchBytes: 1024 * 1024, flushMs: 50, retryMaxMs: 1000, drainMs: 3000 } },
+    });
     return ingest;
   };
 
@@ -101,18 +119,21 @@ describe('both InfluxDB write endpoints', () => {
     // VictoriaMetrics names the series `reading_value`, with the tags as labels (it keeps about
     // 12 significant digits, which sensor values never exceed).
     const exported = new Map<string, number>();
-    await vi.waitFor(async () => {
-      await fetch(`${url}/internal/force_flush`);
-      const res = await fetch(`${url}/api/v1/export?${new URLSearchParams({ 'match[]': '{__name__="reading_value"}' })}`);
-      exported.clear();
-      for (const line of (await res.text()).split('\n').filter(Boolean)) {
-        const series = JSON.parse(line) as { metric: Record<string, string>; values: number[]; timestamps: number[] };
-        expect(series.metric.status).toBe('00');
-        expect(series.metric.zone).toBe(catalogue.zoneOf(series.metric.station!)!.id);
-        series.timestamps.forEach((t, i) => exported.set(`${series.metric.station}|${series.metric.parameter}|${t}`, series.values[i]!));
-      }
-      expect(exported.size).toBe(expected.size);
-    }, { timeout: 30_000, interval: 500 });
+    await vi.waitFor(
+      async () => {
+        await fetch(`${url}/internal/force_flush`);
+        const res = await fetch(`${url}/api/v1/export?${new URLSearchParams({ 'match[]': '{__name__="reading_value"}' })}`);
+        exported.clear();
+        for (const line of (await res.text()).split('\n').filter(Boolean)) {
+          const series = JSON.parse(line) as { metric: Record<string, string>; values: number[]; timestamps: number[] };
+          expect(series.metric.status).toBe('00');
+          expect(series.metric.zone).toBe(catalogue.zoneOf(series.metric.station!)!.id);
+          series.timestamps.forEach((t, i) => exported.set(`${series.metric.station}|${series.metric.parameter}|${t}`, series.values[i]!));
+        }
+        expect(exported.size).toBe(expected.size);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
     expect(exported).toEqual(expected);
   });
 });

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/index.js';
-import { createDeadLetterStore, createSeqTracker, listDeadLetters, parseSince, type DeadLetter, type DeadLetterStore } from '../../ingest/index.js';
+import {
+  createDeadLetterStore,
+  createSeqTracker,
+  listDeadLetters,
+  parseSince,
+  type DeadLetter,
+  type DeadLetterStore,
+} from '../../ingest/index.js';
 
 const log = createLogger({ level: 'silent' });
 let dir: string;
@@ -30,12 +37,43 @@ describe('dead-letter store', () => {
   it('keeps the raw message (UTF-8 as text, anything else as base64) with topic, client, time, codes and messages', async () => {
     store = await createDeadLetterStore({ dir, maxAgeDays: 90, maxBytes: 1024 * 1024, log });
     const t = Date.parse('2026-11-27T01:15:00.120Z');
-    await store.appendMessage({ topic: 'stations/A-1/readings', station: 'A-1', clientId: 'gw-1', payload: Buffer.from('{"x":"Nồng độ"}'), seq: 4, accepted: 1, rejected: 1, errors: [error], receivedAt: t });
+    await store.appendMessage({
+      topic: 'stations/A-1/readings',
+      station: 'A-1',
+      clientId: 'gw-1',
+      payload: Buffer.from('{"x":"Nồng độ"}'),
+      seq: 4,
+      accepted: 1,
+      rejected: 1,
+      errors: [error],
+      receivedAt: t,
+    });
     const binary = Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x7d]);
-    await store.appendMessage({ topic: 'stations/B-2/readings', station: 'B-2', payload: binary, accepted: 0, rejected: 1, errors: [{ path: '', code: 'not_utf8', message: 'payload is not valid UTF-8' }], receivedAt: t + 1 });
+    await store.appendMessage({
+      topic: 'stations/B-2/readings',
+      station: 'B-2',
+      payload: binary,
+      accepted: 0,
+      rejected: 1,
+      errors: [{ path: '', code: 'not_utf8', message: 'payload is not valid UTF-8' }],
+      receivedAt: t + 1,
+    });
     const records = await all();
     expect(records).toEqual([
-      { kind: 'message', receivedAt: '2026-11-27T01:15:00.120Z', topic: 'stations/A-1/readings', station: 'A-1', clientId: 'gw-1', seq: 4, accepted: 1, rejected: 1, payload: '{"x":"Nồng độ"}', payloadBytes: Buffer.byteLength('{"x":"Nồng độ"}'), codes: ['unit_mismatch'], errors: [error] },
+      {
+        kind: 'message',
+        receivedAt: '2026-11-27T01:15:00.120Z',
+        topic: 'stations/A-1/readings',
+        station: 'A-1',
+        clientId: 'gw-1',
+        seq: 4,
+        accepted: 1,
+        rejected: 1,
+        payload: '{"x":"Nồng độ"}',
+        payloadBytes: Buffer.byteLength('{"x":"Nồng độ"}'),
+        codes: ['unit_mismatch'],
+        errors: [error],
+      },
       expect.objectContaining({ station: 'B-2', payloadBase64: binary.toString('base64'), codes: ['not_utf8'] }),
     ]);
     expect(Buffer.from(records[1]!.payloadBase64!, 'base64')).toEqual(binary);
@@ -43,8 +81,14 @@ describe('dead-letter store', () => {
 
   it('stores a line InfluxDB refused, with the station read from its tags', async () => {
     store = await createDeadLetterStore({ dir, maxAgeDays: 90, maxBytes: 1024 * 1024, log });
-    await store.appendLine('reading,parameter=COD,station=BN\\ X\\,1,status=00,zone=Z value="x" 1', { path: '', code: 'influx_rejected', message: 'InfluxDB answered 400: field type conflict' });
-    expect(await all({ station: 'BN X,1' })).toEqual([expect.objectContaining({ kind: 'line', station: 'BN X,1', codes: ['influx_rejected'] })]);
+    await store.appendLine('reading,parameter=COD,station=BN\\ X\\,1,status=00,zone=Z value="x" 1', {
+      path: '',
+      code: 'influx_rejected',
+      message: 'InfluxDB answered 400: field type conflict',
+    });
+    expect(await all({ station: 'BN X,1' })).toEqual([
+      expect.objectContaining({ kind: 'line', station: 'BN X,1', codes: ['influx_rejected'] }),
+    ]);
   });
 
   it('a refused line is fsynced before appendLine resolves (the checkpoint moves past it right after)', async () => {
@@ -59,9 +103,21 @@ describe('dead-letter store', () => {
       return real.call(this);
     });
     store = await createDeadLetterStore({ dir, maxAgeDays: 90, maxBytes: 1024 * 1024, log });
-    await store.appendMessage({ topic: 'quantrac/v1/Z/S1/readings', station: 'S1', payload: Buffer.from('{}'), accepted: 0, rejected: 1, errors: [error], receivedAt: Date.now() });
+    await store.appendMessage({
+      topic: 'quantrac/v1/Z/S1/readings',
+      station: 'S1',
+      payload: Buffer.from('{}'),
+      accepted: 0,
+      rejected: 1,
+      errors: [error],
+      receivedAt: Date.now(),
+    });
     expect(syncs).toEqual([]); // a rejected message waits for the 1 s timer (diagnosis only)
-    await store.appendLine('reading,parameter=COD,station=S1,status=00,zone=Z value=1 1', { path: '', code: 'influx_rejected', message: 'InfluxDB answered 400' });
+    await store.appendLine('reading,parameter=COD,station=S1,status=00,zone=Z value=1 1', {
+      path: '',
+      code: 'influx_rejected',
+      message: 'InfluxDB answered 400',
+    });
     expect(syncs).toEqual(['datasync']);
     expect(await all()).toHaveLength(2);
   });
@@ -70,7 +126,15 @@ describe('dead-letter store', () => {
     store = await createDeadLetterStore({ dir, maxAgeDays: 90, maxBytes: 1024 * 1024, log });
     const t0 = Date.now();
     for (let i = 0; i < 6; i++) {
-      await store.appendMessage({ topic: `stations/S-${i % 2}/readings`, station: `S-${i % 2}`, payload: Buffer.from(`{"i":${i}}`), accepted: 0, rejected: 1, errors: [error], receivedAt: t0 - (5 - i) * 3_600_000 });
+      await store.appendMessage({
+        topic: `stations/S-${i % 2}/readings`,
+        station: `S-${i % 2}`,
+        payload: Buffer.from(`{"i":${i}}`),
+        accepted: 0,
+        rejected: 1,
+        errors: [error],
+        receivedAt: t0 - (5 - i) * 3_600_000,
+      });
     }
     await store.close();
     store = undefined;
@@ -83,7 +147,15 @@ describe('dead-letter store', () => {
 
   it('keeps at most 256 KiB of a payload and says how big it was', async () => {
     store = await createDeadLetterStore({ dir, maxAgeDays: 90, maxBytes: 64 * 1024 * 1024, log });
-    await store.appendMessage({ topic: 't', station: 'S', payload: Buffer.alloc(300 * 1024, 0x61), accepted: 0, rejected: 1, errors: [{ path: '', code: 'too_large', message: 'x' }], receivedAt: Date.now() });
+    await store.appendMessage({
+      topic: 't',
+      station: 'S',
+      payload: Buffer.alloc(300 * 1024, 0x61),
+      accepted: 0,
+      rejected: 1,
+      errors: [{ path: '', code: 'too_large', message: 'x' }],
+      receivedAt: Date.now(),
+    });
     const [r] = await all();
     expect(r).toMatchObject({ payloadBytes: 300 * 1024, truncated: true });
     expect(r!.payload).toHaveLength(256 * 1024);
@@ -95,7 +167,10 @@ describe('dead-letter store', () => {
     for (const ageDays of [100, 10, 1]) {
       const start = now - ageDays * 86_400_000;
       const path = join(dir, `${String(start).padStart(13, '0')}.jsonl`);
-      await writeFile(path, `${JSON.stringify({ kind: 'message', receivedAt: new Date(start).toISOString(), codes: ['not_json'], errors: [], payload: 'x'.repeat(40_000) })}\n`);
+      await writeFile(
+        path,
+        `${JSON.stringify({ kind: 'message', receivedAt: new Date(start).toISOString(), codes: ['not_json'], errors: [], payload: 'x'.repeat(40_000) })}\n`,
+      );
       await utimes(path, new Date(start), new Date(start));
     }
     store = await createDeadLetterStore({ dir, maxAgeDays: 90, maxBytes: 70_000, log });

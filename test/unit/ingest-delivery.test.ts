@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, type Rejection } from '../../core/index.js';
-import { createDelivery, createSpool, InfluxWriteError, type Delivery, type DeliveryOptions, type InfluxClient, type Spool } from '../../ingest/index.js';
+import {
+  createDelivery,
+  createSpool,
+  InfluxWriteError,
+  type Delivery,
+  type DeliveryOptions,
+  type InfluxClient,
+  type Spool,
+} from '../../ingest/index.js';
 
 const log = createLogger({ level: 'silent' });
 let dir: string;
@@ -34,13 +42,35 @@ function fakeInflux(fail: (lines: string[], n: number) => InfluxWriteError | und
 
 function fakeDeadLetters() {
   const lines: Array<{ line: string; error: Rejection }> = [];
-  return { lines, appendLine: async (line: string, error: Rejection) => { lines.push({ line, error }); } };
+  return {
+    lines,
+    appendLine: async (line: string, error: Rejection) => {
+      lines.push({ line, error });
+    },
+  };
 }
 
-const line = (i: number, bad = false): string => `reading,parameter=COD,station=S${i % 3},status=00,zone=Z value=${bad ? '"BAD"' : i} ${1_700_000_000_000 + i}`;
+const line = (i: number, bad = false): string =>
+  `reading,parameter=COD,station=S${i % 3},status=00,zone=Z value=${bad ? '"BAD"' : i} ${1_700_000_000_000 + i}`;
 
-function start(influx: InfluxClient, options: Partial<DeliveryOptions> = {}, deadLetters: DeliveryOptions['deadLetters'] = fakeDeadLetters()): Delivery {
-  delivery = createDelivery({ spool, influx, deadLetters, log, batchLines: 10, batchBytes: 1024 * 1024, flushMs: 20, retryBaseMs: 10, retryMaxMs: 50, random: () => 0.5, ...options });
+function start(
+  influx: InfluxClient,
+  options: Partial<DeliveryOptions> = {},
+  deadLetters: DeliveryOptions['deadLetters'] = fakeDeadLetters(),
+): Delivery {
+  delivery = createDelivery({
+    spool,
+    influx,
+    deadLetters,
+    log,
+    batchLines: 10,
+    batchBytes: 1024 * 1024,
+    flushMs: 20,
+    retryBaseMs: 10,
+    retryMaxMs: 50,
+    random: () => 0.5,
+    ...options,
+  });
   return delivery;
 }
 
@@ -72,9 +102,10 @@ describe('delivery loop', () => {
     const gates: Array<{ lines: string[]; release: () => void }> = [];
     const influx = fakeInflux();
     const write = influx.write.bind(influx);
-    influx.write = (body) => new Promise<void>((resolve, reject) => {
-      gates.push({ lines: body.toString().split('\n').filter(Boolean), release: () => void write(body).then(resolve, reject) });
-    });
+    influx.write = (body) =>
+      new Promise<void>((resolve, reject) => {
+        gates.push({ lines: body.toString().split('\n').filter(Boolean), release: () => void write(body).then(resolve, reject) });
+      });
     await spool.append(Array.from({ length: 30 }, (_, i) => line(i)));
     start(influx, { concurrency: 2 });
     await vi.waitFor(() => expect(gates).toHaveLength(2), { timeout: 5000, interval: 5 });
@@ -124,7 +155,11 @@ describe('delivery loop', () => {
   });
 
   it('splits a refused batch (400) to isolate the bad lines: they are dead-lettered, the rest delivered', async () => {
-    const influx = fakeInflux((lines) => (lines.some((l) => l.includes('BAD')) ? new InfluxWriteError('400', 'rejected', 400, '{"error":"partial write: field type conflict"}') : undefined));
+    const influx = fakeInflux((lines) =>
+      lines.some((l) => l.includes('BAD'))
+        ? new InfluxWriteError('400', 'rejected', 400, '{"error":"partial write: field type conflict"}')
+        : undefined,
+    );
     const dead = fakeDeadLetters();
     const lines = Array.from({ length: 40 }, (_, i) => line(i, i === 7 || i === 31));
     await spool.append(lines);
@@ -153,7 +188,9 @@ describe('delivery loop', () => {
 
   it('a 400 to every line (a proxy, a setting) blames no line: the batch is kept and retried with backoff, none dead-lettered', async () => {
     let fixed = false;
-    const influx = fakeInflux(() => (fixed ? undefined : new InfluxWriteError('InfluxDB answered 400: bad request', 'rejected', 400, '<html>400 Bad Request</html>')));
+    const influx = fakeInflux(() =>
+      fixed ? undefined : new InfluxWriteError('InfluxDB answered 400: bad request', 'rejected', 400, '<html>400 Bad Request</html>'),
+    );
     const dead = fakeDeadLetters();
     const lines = Array.from({ length: 6 }, (_, i) => line(i));
     await spool.append(lines);
@@ -170,7 +207,9 @@ describe('delivery loop', () => {
   });
 
   it('a refused batch of one line is still dead-lettered (nothing tells it from bad data)', async () => {
-    const influx = fakeInflux((l) => (l.some((x) => x.includes('BAD')) ? new InfluxWriteError('400', 'rejected', 400, 'unable to parse') : undefined));
+    const influx = fakeInflux((l) =>
+      l.some((x) => x.includes('BAD')) ? new InfluxWriteError('400', 'rejected', 400, 'unable to parse') : undefined,
+    );
     const dead = fakeDeadLetters();
     await spool.append([line(1, true)]);
     start(influx, {}, dead);
@@ -179,10 +218,18 @@ describe('delivery loop', () => {
   });
 
   it('advances the checkpoint past a dead-lettered line only after appendLine resolved (fsynced)', async () => {
-    const influx = fakeInflux((l) => (l.some((x) => x.includes('BAD')) ? new InfluxWriteError('400', 'rejected', 400, 'field type conflict') : undefined));
+    const influx = fakeInflux((l) =>
+      l.some((x) => x.includes('BAD')) ? new InfluxWriteError('400', 'rejected', 400, 'field type conflict') : undefined,
+    );
     let release: () => void = () => undefined;
     const written: string[] = [];
-    const dead = { appendLine: (l: string) => new Promise<void>((res) => { written.push(l); release = res; }) };
+    const dead = {
+      appendLine: (l: string) =>
+        new Promise<void>((res) => {
+          written.push(l);
+          release = res;
+        }),
+    };
     await spool.append([line(1), line(2, true), line(3)]);
     start(influx, {}, dead);
     await vi.waitFor(() => expect(written).toEqual([line(2, true)]), { timeout: 5000, interval: 5 });

@@ -43,15 +43,26 @@ describe('ingest health', () => {
       settings: { delivery: { batchLines: 10, batchBytes: 1024 * 1024, flushMs: 10, retryMaxMs: 100, drainMs: 100 } },
     });
     const p = station.parameters[0]!;
-    await ingest.admit({ topic: readingsTopic(station.id), payload: Buffer.from(JSON.stringify({ station: station.id, ts: Date.now(), readings: [{ parameter: p.parameter, value: 1, unit: p.unit }] })) });
+    await ingest.admit({
+      topic: readingsTopic(station.id),
+      payload: Buffer.from(
+        JSON.stringify({ station: station.id, ts: Date.now(), readings: [{ parameter: p.parameter, value: 1, unit: p.unit }] }),
+      ),
+    });
 
-    await vi.waitFor(() => expect(ingest!.health().influx.lastError).toMatchObject({ kind: 'config', reason: 'http 401', statusCode: 401 }), { timeout: 5000, interval: 20 });
+    await vi.waitFor(
+      () => expect(ingest!.health().influx.lastError).toMatchObject({ kind: 'config', reason: 'http 401', statusCode: 401 }),
+      { timeout: 5000, interval: 20 },
+    );
     let shown = JSON.stringify(ingest.health());
     expect(shown).not.toContain('127.0.0.1');
     expect(shown).not.toContain('authorization failed');
 
     await new Promise((r) => server!.close(r)); // now nobody answers: ECONNREFUSED 127.0.0.1:port
-    await vi.waitFor(() => expect(ingest!.health().influx.lastError).toMatchObject({ kind: 'network', reason: 'unreachable' }), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(ingest!.health().influx.lastError).toMatchObject({ kind: 'network', reason: 'unreachable' }), {
+      timeout: 5000,
+      interval: 20,
+    });
     shown = JSON.stringify(ingest.health());
     expect(shown).not.toContain(address);
     expect(shown).not.toContain('ECONNREFUSED');

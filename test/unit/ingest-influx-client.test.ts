@@ -5,7 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../core/index.js';
 import { createInfluxClient, InfluxWriteError, isLoopback } from '../../ingest/index.js';
 
-interface Seen { method?: string; url?: string; headers: IncomingMessage['headers']; body: Buffer }
+interface Seen {
+  method?: string;
+  url?: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
 let server: Server | undefined;
 afterEach(async () => {
   server?.closeAllConnections();
@@ -30,12 +35,18 @@ async function fakeServer(reply: (res: ServerResponse) => void): Promise<{ url: 
   return { url: `http://127.0.0.1:${addr.port}`, seen };
 }
 
-const body = Array.from({ length: 50 }, (_, i) => `reading,parameter=COD,station=S,status=00,zone=Z value=${i} ${1_700_000_000_000 + i}`).join('\n');
+const body = Array.from(
+  { length: 50 },
+  (_, i) => `reading,parameter=COD,station=S,status=00,zone=Z value=${i} ${1_700_000_000_000 + i}`,
+).join('\n');
 
 describe('InfluxDB client writes', () => {
   it('/write with db, ms precision, Basic auth in a header (never the URL), gzip above the threshold', async () => {
     const { url, seen } = await fakeServer((res) => res.writeHead(204).end());
-    const client = createInfluxClient({ api: 'v1', url, db: 'qt', rp: 'autogen', username: 'writer', password: 's3cret' }, { gzipThreshold: 1000 });
+    const client = createInfluxClient(
+      { api: 'v1', url, db: 'qt', rp: 'autogen', username: 'writer', password: 's3cret' },
+      { gzipThreshold: 1000 },
+    );
     await client.write(Buffer.from(body));
     expect(seen[0]!.url).toBe('/write?db=qt&precision=ms&rp=autogen');
     expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from('writer:s3cret').toString('base64')}`);
@@ -85,8 +96,14 @@ describe('InfluxDB client writes', () => {
     [500, 'server', true],
     [503, 'server', true],
   ])('status %i is a %s error (retryable: %s)', async (status, kind, retryable) => {
-    const { url } = await fakeServer((res) => res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '3' } : {}) }).end('{"error":"nope"}'));
-    const err = await createInfluxClient({ api: 'v1', url, db: 'qt' }).write('x value=1 1').catch((e: unknown) => e);
+    const { url } = await fakeServer((res) =>
+      res
+        .writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '3' } : {}) })
+        .end('{"error":"nope"}'),
+    );
+    const err = await createInfluxClient({ api: 'v1', url, db: 'qt' })
+      .write('x value=1 1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InfluxWriteError);
     expect(err).toMatchObject({ kind, retryable, statusCode: status });
     if (status === 429) expect((err as InfluxWriteError).retryAfterMs).toBe(3000);
@@ -94,14 +111,18 @@ describe('InfluxDB client writes', () => {
 
   it('a refused connection is a network error (retryable)', async () => {
     const port = await freePort();
-    const err = await createInfluxClient({ api: 'v1', url: `http://127.0.0.1:${port}`, db: 'qt' }).write('x value=1 1').catch((e: unknown) => e);
+    const err = await createInfluxClient({ api: 'v1', url: `http://127.0.0.1:${port}`, db: 'qt' })
+      .write('x value=1 1')
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'network', retryable: true });
   });
 
   it('an aborted write rejects at once', async () => {
     const { url } = await fakeServer(() => undefined); // never answers
     const ac = new AbortController();
-    const p = createInfluxClient({ api: 'v1', url, db: 'qt' }).write('x value=1 1', { signal: ac.signal }).catch((e: unknown) => e);
+    const p = createInfluxClient({ api: 'v1', url, db: 'qt' })
+      .write('x value=1 1', { signal: ac.signal })
+      .catch((e: unknown) => e);
     setTimeout(() => ac.abort(), 50);
     expect(await p).toMatchObject({ kind: 'network' });
   });

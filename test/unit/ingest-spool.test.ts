@@ -18,7 +18,15 @@ afterEach(async () => {
 });
 
 async function spool(options: Partial<SpoolOptions> = {}): Promise<Spool> {
-  const s = await createSpool({ dir, budgetBytes: 1024 * 1024, highWaterBytes: 512 * 1024, segmentBytes: 64 * 1024, maxSlowdownMs: 500, log, ...options });
+  const s = await createSpool({
+    dir,
+    budgetBytes: 1024 * 1024,
+    highWaterBytes: 512 * 1024,
+    segmentBytes: 64 * 1024,
+    maxSlowdownMs: 500,
+    log,
+    ...options,
+  });
   open.push(s);
   return s;
 }
@@ -131,7 +139,10 @@ describe('spool: reading, checkpoint and recovery', () => {
     // A torn tail after them is still cut, with the line its NUL run began in.
     await s.close();
     open.length = 0;
-    await appendFile(join(dir, file!), Buffer.concat([Buffer.from('reading,parameter=COD,sta'), Buffer.alloc(4096), Buffer.from('\n'), Buffer.alloc(100)]));
+    await appendFile(
+      join(dir, file!),
+      Buffer.concat([Buffer.from('reading,parameter=COD,sta'), Buffer.alloc(4096), Buffer.from('\n'), Buffer.alloc(100)]),
+    );
     s = await spool();
     expect(await readAll(s)).toEqual([line(1), noted, line(2), line(3)]);
   });
@@ -166,7 +177,9 @@ describe('spool: reading, checkpoint and recovery', () => {
 
   it('refuses a second spool on the same directory', async () => {
     await spool();
-    await expect(createSpool({ dir, budgetBytes: 1e6, highWaterBytes: 5e5, segmentBytes: 65536, maxSlowdownMs: 0, log })).rejects.toThrow(/in use|held/);
+    await expect(createSpool({ dir, budgetBytes: 1e6, highWaterBytes: 5e5, segmentBytes: 65536, maxSlowdownMs: 0, log })).rejects.toThrow(
+      /in use|held/,
+    );
   });
 });
 
@@ -179,7 +192,9 @@ describe('spool: budget and backpressure', () => {
     expect(s.slowdownMs()).toBeGreaterThan(0);
     await s.appendText(chunk(3), 30, true);
     let resolved = false;
-    const held = s.appendText(chunk(4), 30, true).then(() => { resolved = true; });
+    const held = s.appendText(chunk(4), 30, true).then(() => {
+      resolved = true;
+    });
     const held2 = s.appendText(chunk(5), 30, true);
     await new Promise((r) => setTimeout(r, 50));
     expect(resolved).toBe(false);
@@ -224,7 +239,10 @@ describe('spool: budget and backpressure', () => {
   it('closing rejects the appends still waiting for room (not acknowledged, so the gateway resends)', async () => {
     const s = await spool({ budgetBytes: 200, highWaterBytes: 100 });
     await s.appendText(`${line(1)}\n${line(2)}\n`, 2, true);
-    const held = s.appendText(`${line(3)}\n${line(4)}\n`, 2, true).then(() => 'stored', (err: Error) => err.message);
+    const held = s.appendText(`${line(3)}\n${line(4)}\n`, 2, true).then(
+      () => 'stored',
+      (err: Error) => err.message,
+    );
     await s.close();
     open.length = 0;
     expect(await held).toMatch(/closing/);

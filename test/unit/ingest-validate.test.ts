@@ -13,8 +13,21 @@ beforeAll(async () => {
   catalogue = await loadCatalogue(SEED);
 });
 
-const check = (body: unknown, station = STATION) => validateMessage(station, Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), NOW, catalogue, WINDOW);
-const msg = (readings: unknown[], extra: Record<string, unknown> = {}) => ({ station: STATION, ts: '2026-11-27T08:15:00+07:00', seq: 7, readings, ...extra });
+const check = (body: unknown, station = STATION) =>
+  validateMessage(
+    station,
+    Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+    NOW,
+    catalogue,
+    WINDOW,
+  );
+const msg = (readings: unknown[], extra: Record<string, unknown> = {}) => ({
+  station: STATION,
+  ts: '2026-11-27T08:15:00+07:00',
+  seq: 7,
+  readings,
+  ...extra,
+});
 const cod = { parameter: 'COD', value: 54.2, unit: 'mg/L', status: '00' };
 
 describe('validateMessage: whole-message rejections (PROTOCOL.md, "Acceptance and rejection")', () => {
@@ -78,7 +91,10 @@ describe('validateMessage: per-reading rejections keep the valid neighbours', ()
     ['10 minutes ahead', { parameter: 'TSS', value: 1, unit: 'mg/L', ts: NOW + 600_000 }, 'in_future', 'readings[1].ts'],
   ];
   it.each(cases)('%s -> %s at %s; COD kept', (_name, bad, code, path) => {
-    const body = JSON.stringify(msg([cod, bad === '__1e999__' ? { parameter: 'TSS', value: 0, unit: 'mg/L' } : bad])).replace('"value":0,', '"value":1e999,');
+    const body = JSON.stringify(msg([cod, bad === '__1e999__' ? { parameter: 'TSS', value: 0, unit: 'mg/L' } : bad])).replace(
+      '"value":0,',
+      '"value":1e999,',
+    );
     const r = check(body);
     expect(r.wholeMessage).toBe(false);
     expect(r.accepted.map((a) => a.parameter)).toEqual(['COD']);
@@ -93,9 +109,19 @@ describe('validateMessage: per-reading rejections keep the valid neighbours', ()
   });
 
   it('normalises unit spellings and fills the default status', () => {
-    const r = check(msg([{ parameter: 'COD', value: 1, unit: 'mg/l' }, { parameter: 'Temp', value: 30, unit: 'oC' }, { parameter: 'Flow', value: 3, unit: 'm³/h' }]));
+    const r = check(
+      msg([
+        { parameter: 'COD', value: 1, unit: 'mg/l' },
+        { parameter: 'Temp', value: 30, unit: 'oC' },
+        { parameter: 'Flow', value: 3, unit: 'm³/h' },
+      ]),
+    );
     expect(r.rejections).toEqual([]);
-    expect(r.accepted.map((a) => [a.parameter, a.unit, a.status])).toEqual([['COD', 'mg/L', '00'], ['Temp', '°C', '00'], ['Flow', 'm3/h', '00']]);
+    expect(r.accepted.map((a) => [a.parameter, a.unit, a.status])).toEqual([
+      ['COD', 'mg/L', '00'],
+      ['Temp', '°C', '00'],
+      ['Flow', 'm3/h', '00'],
+    ]);
   });
 
   it('a reading ts overrides the message ts; epoch ms and RFC 3339 offsets both work', () => {
@@ -105,7 +131,16 @@ describe('validateMessage: per-reading rejections keep the valid neighbours', ()
 
   it('the cached encoder ingest uses writes the same lines as encodeReading, escaping, statuses and a full cache included', () => {
     const encode = createReadingEncoder(3);
-    const base = { station: 'S 1,a=b', zone: 'Z\\1', parameter: 'COD', unit: 'mg/L', status: '00' as const, ts: NOW, receivedAt: NOW, value: 54.2 };
+    const base = {
+      station: 'S 1,a=b',
+      zone: 'Z\\1',
+      parameter: 'COD',
+      unit: 'mg/L',
+      status: '00' as const,
+      ts: NOW,
+      receivedAt: NOW,
+      value: 54.2,
+    };
     const readings = [
       base,
       { ...base, status: '01' as const, value: 7 },
@@ -121,16 +156,23 @@ describe('validateMessage: per-reading rejections keep the valid neighbours', ()
   it('strings built to break line protocol, in every string field, never reach a stored line', () => {
     const evil = ['a,b', 'a b', 'a=b', 'a"b', 'a\\b', 'a\nb', 'Nồng độ ô nhiễm', 'x\\ ,=\n"'];
     for (const s of evil) {
-      const r = check(msg([
-        cod,
-        { parameter: s, value: 1, unit: 'mg/L' },
-        { parameter: 'TSS', value: 1, unit: s },
-        { parameter: 'NH4', value: 1, unit: 'mg/L', status: s },
-        { parameter: 'Color', value: 1, unit: 'Pt-Co', ts: s },
-      ], { note: s }));
+      const r = check(
+        msg(
+          [
+            cod,
+            { parameter: s, value: 1, unit: 'mg/L' },
+            { parameter: 'TSS', value: 1, unit: s },
+            { parameter: 'NH4', value: 1, unit: 'mg/L', status: s },
+            { parameter: 'Color', value: 1, unit: 'Pt-Co', ts: s },
+          ],
+          { note: s },
+        ),
+      );
       expect(r.rejections.map((x) => x.code)).toEqual(['unknown_parameter', 'unit_mismatch', 'bad_status', 'bad_timestamp']);
       expect(r.accepted).toHaveLength(1);
-      expect(encodeReading(r.accepted[0]!)).toMatch(/^reading,parameter=COD,station=BN-YENPHONG-F001-NT1,status=00,zone=[A-Z0-9-]+ value=54\.2 \d+$/);
+      expect(encodeReading(r.accepted[0]!)).toMatch(
+        /^reading,parameter=COD,station=BN-YENPHONG-F001-NT1,status=00,zone=[A-Z0-9-]+ value=54\.2 \d+$/,
+      );
       // And a message ts with them: every reading without its own ts is refused.
       expect(check(msg([cod], { ts: s })).rejections[0]!.code).toBe('bad_timestamp');
     }

@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../../../core/index.js';
-import { t } from './i18n.js';
+import { t } from './i18n/index.js';
 
 const KEY = 'quantrac.notify';
 
@@ -48,7 +48,7 @@ function beep(): void {
 }
 
 /**
- * The optional sound and desktop notification for new critical alerts (issue 6): only when
+ * The optional sound and desktop notification for new critical alerts (docs/DOMAIN.md, "What the receiving centre must do"): only when
  * an alert is raised as, or escalated to, critical; never for reminders or acknowledgements,
  * so that the channel does not storm.
  */

@@ -1,2 +1,5 @@
-// Entry of the dashboard bundle: defining the page's element is all it takes.
+// Entry of the dashboard bundle: the theme's colours on the document, then the page's element.
+import { applyTheme } from './theme.js';
 import './qt-app.js';
+
+applyTheme();

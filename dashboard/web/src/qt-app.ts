@@ -1,25 +1,21 @@
-import { LitElement, css, html, type TemplateResult } from 'lit';
+import { css, html, type TemplateResult } from 'lit';
 import { api, ApiError, SESSION_LOST } from './api.js';
-import { LangController, t } from './i18n.js';
+import { QtElement, states } from './elements.js';
+import { t } from './i18n/index.js';
+import type { SessionUser } from './model/session.js';
 import './qt-centre.js';
 import './qt-login.js';
-
-export interface SessionUser {
-  name: string;
-  role: 'viewer' | 'operator' | 'admin';
-}
 
 /**
  * The page's root: asks the centre who is logged in (`GET /api/me`), then shows the login
  * form or the monitoring centre. A 401 from any call (session expired, logged out
  * elsewhere, account disabled) brings the login form back.
  */
-export class QtApp extends LitElement {
-  static override properties = { user: { state: true }, checked: { state: true }, notice: { state: true } };
+export class QtApp extends QtElement {
+  static override properties = states('user', 'checked', 'notice');
   declare user: SessionUser | undefined;
   declare checked: boolean;
   declare notice: string | undefined;
-  readonly #lang = new LangController(this);
 
   readonly #onLost = (): void => {
     if (this.user !== undefined) this.notice = t('sessionEnded');
@@ -56,17 +52,22 @@ export class QtApp extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    void this.#lang;
     if (!this.checked) return html``;
     if (this.user === undefined) {
-      return html`<qt-login .notice=${this.notice} @logged-in=${(e: CustomEvent<SessionUser>) => {
-        this.notice = undefined;
-        this.user = e.detail;
-      }}></qt-login>`;
+      return html`<qt-login
+        .notice=${this.notice}
+        @logged-in=${(e: CustomEvent<SessionUser>) => {
+          this.notice = undefined;
+          this.user = e.detail;
+        }}
+      ></qt-login>`;
     }
-    return html`<qt-centre .user=${this.user} @logged-out=${() => {
-      this.user = undefined;
-    }}></qt-centre>`;
+    return html`<qt-centre
+      .user=${this.user}
+      @logged-out=${() => {
+        this.user = undefined;
+      }}
+    ></qt-centre>`;
   }
 
   static override styles = css`

@@ -1,15 +1,15 @@
-import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
+import { QtElement } from './elements.js';
 import { api, ApiError } from './api.js';
-import { LangController, lang, setLang, t } from './i18n.js';
-import type { SessionUser } from './qt-app.js';
+import { lang, setLang, t } from './i18n/index.js';
+import type { SessionUser } from './model/session.js';
 
 /** The login form: POST /api/login sets the HttpOnly session cookie; the page never sees the token. */
-export class QtLogin extends LitElement {
+export class QtLogin extends QtElement {
   static override properties = { notice: { attribute: false }, error: { state: true }, busy: { state: true } };
   declare notice: string | undefined;
   declare error: string | undefined;
   declare busy: boolean;
-  readonly #lang = new LangController(this);
 
   constructor() {
     super();
@@ -25,7 +25,9 @@ export class QtLogin extends LitElement {
     this.busy = true;
     this.error = undefined;
     try {
-      const { user } = await api<{ user: SessionUser }>('/api/login', { body: { username: String(data.get('username') ?? ''), password: String(data.get('password') ?? '') } });
+      const { user } = await api<{ user: SessionUser }>('/api/login', {
+        body: { username: String(data.get('username') ?? ''), password: String(data.get('password') ?? '') },
+      });
       form.reset();
       this.dispatchEvent(new CustomEvent('logged-in', { detail: user, bubbles: true, composed: true }));
     } catch (err) {
@@ -38,7 +40,6 @@ export class QtLogin extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    void this.#lang;
     return html`<main>
       <form @submit=${(e: SubmitEvent) => void this.#submit(e)} data-testid="login-form">
         <h1>${t('loginTitle')}</h1>
@@ -57,7 +58,7 @@ export class QtLogin extends LitElement {
       min-height: 100vh;
       display: grid;
       place-items: center;
-      background: linear-gradient(160deg, #0f3d5e, #1d6d8f);
+      background: linear-gradient(160deg, var(--qt-brand), var(--qt-link));
     }
     form {
       width: min(22rem, 90vw);
@@ -65,24 +66,24 @@ export class QtLogin extends LitElement {
       gap: 0.9rem;
       padding: 1.75rem;
       border-radius: 0.75rem;
-      background: #fff;
-      box-shadow: 0 10px 30px rgb(0 0 0 / 25%);
+      background: var(--qt-white);
+      box-shadow: 0 10px 30px var(--qt-shadow);
     }
     h1 {
       margin: 0 0 0.25rem;
       font-size: 1.2rem;
-      color: #0f3d5e;
+      color: var(--qt-brand);
     }
     label {
       display: grid;
       gap: 0.3rem;
       font-size: 0.85rem;
-      color: #334155;
+      color: var(--qt-text-strong);
     }
     input {
       font: inherit;
       padding: 0.5rem 0.6rem;
-      border: 1px solid #cbd5e1;
+      border: 1px solid var(--qt-border);
       border-radius: 0.4rem;
     }
     button[type='submit'] {
@@ -90,8 +91,8 @@ export class QtLogin extends LitElement {
       padding: 0.55rem;
       border: 0;
       border-radius: 0.4rem;
-      background: #0f3d5e;
-      color: #fff;
+      background: var(--qt-brand);
+      color: var(--qt-white);
       font-weight: 600;
       cursor: pointer;
     }
@@ -104,17 +105,17 @@ export class QtLogin extends LitElement {
       font-size: 0.8rem;
       background: none;
       border: 0;
-      color: #1d6d8f;
+      color: var(--qt-link);
       cursor: pointer;
     }
     .error {
       margin: 0;
-      color: #b3261e;
+      color: var(--qt-critical);
       font-size: 0.9rem;
     }
     .notice {
       margin: 0;
-      color: #9a5b00;
+      color: var(--qt-near-text);
       font-size: 0.9rem;
     }
   `;

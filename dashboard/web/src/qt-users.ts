@@ -1,7 +1,8 @@
-import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
+import { QtElement } from './elements.js';
 import { api } from './api.js';
 import { formatDateTime } from './format-clock.js';
-import { LangController, t, type MessageKey } from './i18n.js';
+import { t, type MessageKey } from './i18n/index.js';
 
 interface UserRow {
   name: string;
@@ -13,13 +14,12 @@ interface UserRow {
 const ROLES = ['viewer', 'operator', 'admin'] as const;
 
 /** Accounts for admins: add (the generated password is shown once), change role, disable, reset password. */
-export class QtUsers extends LitElement {
+export class QtUsers extends QtElement {
   static override properties = { self: { attribute: false }, users: { state: true }, message: { state: true }, error: { state: true } };
   declare self: string;
   declare users: UserRow[] | undefined;
   declare message: string | undefined;
   declare error: string | undefined;
-  readonly #lang = new LangController(this);
 
   constructor() {
     super();
@@ -58,34 +58,72 @@ export class QtUsers extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    void this.#lang;
     return html`<h2>${t('users')}</h2>
-      <form @submit=${(e: SubmitEvent) => {
-        e.preventDefault();
-        const form = e.target as HTMLFormElement;
-        const data = new FormData(form);
-        void this.#do(() => api('/api/users', { body: { name: String(data.get('name') ?? ''), role: String(data.get('role') ?? 'viewer') } })).then(() => form.reset());
-      }}>
+      <form
+        @submit=${(e: SubmitEvent) => {
+          e.preventDefault();
+          const form = e.target as HTMLFormElement;
+          const data = new FormData(form);
+          void this.#do(() =>
+            api('/api/users', { body: { name: String(data.get('name') ?? ''), role: String(data.get('role') ?? 'viewer') } }),
+          ).then(() => form.reset());
+        }}
+      >
         <label>${t('username')}<input name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,31}" /></label>
-        <label>${t('role')}<select name="role">${ROLES.map((r) => html`<option value=${r}>${t(`role_${r}` as MessageKey)}</option>`)}</select></label>
+        <label
+          >${t('role')}<select name="role">
+            ${ROLES.map((r) => html`<option value=${r}>${t(`role_${r}` as MessageKey)}</option>`)}
+          </select></label
+        >
         <button type="submit">${t('addUser')}</button>
       </form>
       ${this.message ? html`<p class="secret" role="status" data-testid="new-password">${this.message}</p>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      ${this.users === undefined ? nothing : html`<table>
-        <thead><tr><th>${t('username')}</th><th>${t('role')}</th><th>${t('state')}</th><th>UTC+7</th><th>${t('actions')}</th></tr></thead>
-        <tbody>${this.users.map((u) => html`<tr data-user=${u.name}>
-          <td>${u.name}</td>
-          <td><select ?disabled=${u.name === this.self} @change=${(e: Event) => void this.#do(() => this.#change(u.name, { role: (e.target as HTMLSelectElement).value }))}>
-            ${ROLES.map((r) => html`<option value=${r} ?selected=${u.role === r}>${t(`role_${r}` as MessageKey)}</option>`)}</select></td>
-          <td>${u.disabled ? t('disabled') : t('enabled')}</td>
-          <td>${formatDateTime(Date.parse(u.updatedAt))}</td>
-          <td>
-            <button type="button" ?disabled=${u.name === this.self} @click=${() => void this.#do(() => this.#change(u.name, { disabled: !u.disabled }))}>${u.disabled ? t('enable') : t('disable')}</button>
-            <button type="button" @click=${() => void this.#do(() => this.#change(u.name, { resetPassword: true }))}>${t('resetPassword')}</button>
-          </td>
-        </tr>`)}</tbody>
-      </table>`}`;
+      ${
+        this.users === undefined
+          ? nothing
+          : html`<table>
+              <thead>
+                <tr>
+                  <th>${t('username')}</th>
+                  <th>${t('role')}</th>
+                  <th>${t('state')}</th>
+                  <th>UTC+7</th>
+                  <th>${t('actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${this.users.map(
+                  (u) =>
+                    html`<tr data-user=${u.name}>
+                      <td>${u.name}</td>
+                      <td>
+                        <select
+                          ?disabled=${u.name === this.self}
+                          @change=${(e: Event) => void this.#do(() => this.#change(u.name, { role: (e.target as HTMLSelectElement).value }))}
+                        >
+                          ${ROLES.map((r) => html`<option value=${r} ?selected=${u.role === r}>${t(`role_${r}` as MessageKey)}</option>`)}
+                        </select>
+                      </td>
+                      <td>${u.disabled ? t('disabled') : t('enabled')}</td>
+                      <td>${formatDateTime(Date.parse(u.updatedAt))}</td>
+                      <td>
+                        <button
+                          type="button"
+                          ?disabled=${u.name === this.self}
+                          @click=${() => void this.#do(() => this.#change(u.name, { disabled: !u.disabled }))}
+                        >
+                          ${u.disabled ? t('enable') : t('disable')}
+                        </button>
+                        <button type="button" @click=${() => void this.#do(() => this.#change(u.name, { resetPassword: true }))}>
+                          ${t('resetPassword')}
+                        </button>
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }`;
   }
 
   static override styles = css`
@@ -95,7 +133,7 @@ export class QtUsers extends LitElement {
     }
     h2 {
       font-size: 1.2rem;
-      color: #0f3d5e;
+      color: var(--qt-brand);
     }
     form {
       display: flex;
@@ -106,7 +144,7 @@ export class QtUsers extends LitElement {
     label {
       display: grid;
       gap: 0.15rem;
-      color: #475569;
+      color: var(--qt-text-muted);
     }
     input,
     select,
@@ -114,12 +152,12 @@ export class QtUsers extends LitElement {
       font: inherit;
       padding: 0.3rem 0.5rem;
       border-radius: 0.35rem;
-      border: 1px solid #cbd5e1;
+      border: 1px solid var(--qt-border);
     }
     button {
-      background: #0f3d5e;
-      color: #fff;
-      border-color: #0f3d5e;
+      background: var(--qt-brand);
+      color: var(--qt-white);
+      border-color: var(--qt-brand);
       cursor: pointer;
     }
     button[disabled] {
@@ -127,23 +165,23 @@ export class QtUsers extends LitElement {
     }
     table {
       border-collapse: collapse;
-      background: #fff;
+      background: var(--qt-white);
       min-width: 40rem;
     }
     th,
     td {
       text-align: left;
       padding: 0.4rem 0.6rem;
-      border-bottom: 1px solid #e2e8f0;
+      border-bottom: 1px solid var(--qt-border-light);
     }
     .secret {
       padding: 0.5rem 0.75rem;
-      background: #ecfdf5;
-      border: 1px solid #15803d;
+      background: var(--qt-secret-bg);
+      border: 1px solid var(--qt-ok);
       font-family: ui-monospace, monospace;
     }
     .error {
-      color: #b3261e;
+      color: var(--qt-critical);
     }
   `;
 }

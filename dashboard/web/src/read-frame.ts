@@ -4,7 +4,16 @@ import { decodeBinaryDelta } from '../../../core/live-binary.js';
 
 /** The frames the page understands, checked by hand: the bundle takes no zod from core. */
 export type PageFrame =
-  | { type: 'snap'; serverTime: number; index: LiveIndex; rows: LiveRow[]; received: Array<number | null>; online: Array<0 | 1 | null>; alerts: Alert[]; storage: StorageCondition | null }
+  | {
+      type: 'snap';
+      serverTime: number;
+      index: LiveIndex;
+      rows: LiveRow[];
+      received: Array<number | null>;
+      online: Array<0 | 1 | null>;
+      alerts: Alert[];
+      storage: StorageCondition | null;
+    }
   | { type: 'delta'; serverTime: number; rows: LiveRow[]; presence: Presence[]; received?: Array<number | null> }
   | { type: 'alert'; serverTime: number; event: AlertEvent }
   | { type: 'storage'; serverTime: number; storage: StorageCondition }
@@ -15,8 +24,15 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
 function isAlert(x: unknown): x is Alert {
-  return isObject(x) && typeof x['id'] === 'string' && typeof x['station'] === 'string' && typeof x['parameter'] === 'string'
-    && (x['severity'] === 'warning' || x['severity'] === 'critical') && typeof x['state'] === 'string' && typeof x['since'] === 'number';
+  return (
+    isObject(x) &&
+    typeof x['id'] === 'string' &&
+    typeof x['station'] === 'string' &&
+    typeof x['parameter'] === 'string' &&
+    (x['severity'] === 'warning' || x['severity'] === 'critical') &&
+    typeof x['state'] === 'string' &&
+    typeof x['since'] === 'number'
+  );
 }
 
 function isPresence(x: unknown): x is Presence {
@@ -28,16 +44,31 @@ function isStorage(x: unknown): x is StorageCondition {
 }
 
 function isIndex(x: unknown): x is LiveIndex {
-  return isObject(x) && isStringArray(x['stations']) && isStringArray(x['zones'])
-    && Array.isArray(x['parameters']) && x['parameters'].every(isStringArray)
-    && Array.isArray(x['units']) && x['units'].every(isStringArray);
+  return (
+    isObject(x) &&
+    isStringArray(x['stations']) &&
+    isStringArray(x['zones']) &&
+    Array.isArray(x['parameters']) &&
+    x['parameters'].every(isStringArray) &&
+    Array.isArray(x['units']) &&
+    x['units'].every(isStringArray)
+  );
 }
 
 const STATUSES: ReadonlySet<string> = new Set(['00', '01', '02']);
 function isReading(x: unknown): x is Reading {
-  return isObject(x) && typeof x['station'] === 'string' && typeof x['parameter'] === 'string' && typeof x['unit'] === 'string'
-    && typeof x['value'] === 'number' && Number.isFinite(x['value']) && typeof x['ts'] === 'number' && Number.isFinite(x['ts'])
-    && typeof x['status'] === 'string' && STATUSES.has(x['status']);
+  return (
+    isObject(x) &&
+    typeof x['station'] === 'string' &&
+    typeof x['parameter'] === 'string' &&
+    typeof x['unit'] === 'string' &&
+    typeof x['value'] === 'number' &&
+    Number.isFinite(x['value']) &&
+    typeof x['ts'] === 'number' &&
+    Number.isFinite(x['ts']) &&
+    typeof x['status'] === 'string' &&
+    STATUSES.has(x['status'])
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The report pages (dashboard/web/src/reports/, issue 8) are loaded on first use, as their
+ * The report pages (dashboard/web/src/reports/) are loaded on first use, as their
  * own chunk. `import.meta.glob` finds the module at build time and gives nothing when it is
  * absent, so the dashboard builds and runs with or without them.
  */

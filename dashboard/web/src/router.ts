@@ -16,13 +16,16 @@ export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
   const [pathPart, queryPart] = raw.split('?', 2) as [string, string | undefined];
   const q = new URLSearchParams(queryPart ?? '');
-  const parts = pathPart.split('/').filter((p) => p !== '').map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = pathPart
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   const view = q.get('view') === 'map' ? 'map' : 'table';
   const date = q.get('date') ?? undefined;
   const [a, b, c] = parts;
@@ -31,7 +34,8 @@ export function parseRoute(hash: string): Route {
   if (a === 'zone' && b) return { name: 'zone', zone: b, view };
   if (a === 'station' && b) return { name: 'station', station: b, ...(q.get('parameter') ? { parameter: q.get('parameter')! } : {}) };
   if (a === 'alerts') return { name: 'alerts', tab: b === 'history' ? 'history' : b === 'silences' ? 'silences' : 'open' };
-  if (a === 'reports' && b === 'station' && c) return { name: 'report-station', station: c, period: q.get('period') === 'month' ? 'month' : 'day', ...(date ? { date } : {}) };
+  if (a === 'reports' && b === 'station' && c)
+    return { name: 'report-station', station: c, period: q.get('period') === 'month' ? 'month' : 'day', ...(date ? { date } : {}) };
   if (a === 'reports' && b === 'zone' && c) return { name: 'report-zone', zone: c, ...(date ? { date } : {}) };
   if (a === 'users') return { name: 'users' };
   return { name: 'not-found' };
@@ -40,9 +44,11 @@ export function parseRoute(hash: string): Route {
 export const href = {
   overview: (view: 'table' | 'map' = 'table'): string => (view === 'map' ? '#/map' : '#/'),
   zone: (zone: string, view: 'table' | 'map' = 'table'): string => `#/zone/${encodeURIComponent(zone)}${view === 'map' ? '?view=map' : ''}`,
-  station: (station: string, parameter?: string): string => `#/station/${encodeURIComponent(station)}${parameter ? `?parameter=${encodeURIComponent(parameter)}` : ''}`,
+  station: (station: string, parameter?: string): string =>
+    `#/station/${encodeURIComponent(station)}${parameter ? `?parameter=${encodeURIComponent(parameter)}` : ''}`,
   alerts: (tab: 'open' | 'history' | 'silences' = 'open'): string => (tab === 'open' ? '#/alerts' : `#/alerts/${tab}`),
-  reportStation: (station: string, period: 'day' | 'month', date?: string): string => `#/reports/station/${encodeURIComponent(station)}?period=${period}${date ? `&date=${date}` : ''}`,
+  reportStation: (station: string, period: 'day' | 'month', date?: string): string =>
+    `#/reports/station/${encodeURIComponent(station)}?period=${period}${date ? `&date=${date}` : ''}`,
   reportZone: (zone: string, date?: string): string => `#/reports/zone/${encodeURIComponent(zone)}${date ? `?date=${date}` : ''}`,
   users: (): string => '#/users',
 };

@@ -1,8 +1,8 @@
 import type { Alert, StationSummary } from '../../../core/index.js';
 import { limitLevel } from './limit-level.js';
-import type { StationLatest } from './live-controller.js';
+import type { StationLatest } from './live/latest-store.js';
 
-/** A station's state on the overview, by colour and by text (issue 6). */
+/** A station's state on the overview, by colour and by text (docs/DOMAIN.md, "What the receiving centre must do"). */
 export type StationState = 'critical' | 'interrupted' | 'fault' | 'warning' | 'calibrating' | 'normal';
 
 /** Worst first: the order states are sorted and counted in. */
@@ -24,7 +24,7 @@ export interface StationStateInput {
 
 /**
  * Derives the state from what the page knows: open alerts (the engine's judgement), then
- * presence and silence (interrupted), status codes (02 fault, 01 calibrating, DOMAIN.md),
+ * presence and silence (interrupted), status codes (02 fault, 01 calibrating, docs/DOMAIN.md "Stations and parameters"),
  * and the latest values against the limits. Critical wins over interrupted so that an
  * exceedance is never hidden by a later dropout; values of an interrupted station are old,
  * so only alerts count then.
@@ -32,11 +32,10 @@ export interface StationStateInput {
 export function stationState({ station, latest, alerts, online, now }: StationStateInput): StationState {
   const open = alerts.filter((a) => a.state !== 'resolved');
   const staleAfter = Math.max(3 * (station.intervalS ?? 60) * 1000, STALE_FLOOR_MS);
-  const interrupted = online === false
-    || latest === undefined
-    || now - latest.lastReceivedAt > staleAfter
-    || open.some((a) => a.rule === 'stale');
-  const levelAlert = (sev: 'critical' | 'warning'): boolean => open.some((a) => a.severity === sev && a.rule !== 'stale' && a.rule !== 'sensor_fault');
+  const interrupted =
+    online === false || latest === undefined || now - latest.lastReceivedAt > staleAfter || open.some((a) => a.rule === 'stale');
+  const levelAlert = (sev: 'critical' | 'warning'): boolean =>
+    open.some((a) => a.severity === sev && a.rule !== 'stale' && a.rule !== 'sensor_fault');
   if (levelAlert('critical')) return 'critical';
   let breach = false;
   let near = false;

@@ -5,7 +5,7 @@
 const ID = 'qt-report-print-page';
 const CSS = `@page { size: A4; margin: 12mm 10mm 14mm; }
 @media print {
-  html, body { background: #fff !important; }
+  html, body { background: var(--qt-white) !important; }
 }`;
 
 let users = 0;

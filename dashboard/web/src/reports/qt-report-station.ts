@@ -1,9 +1,35 @@
 import { html, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { DayFigures, HourFigures, ReportStation, StationDayReport, StationMonthReport } from '../../../../core/index.js';
+import type { ReportStation, StationDayReport, StationMonthReport } from '../../../../core/index.js';
+import type { MessageKey } from '../i18n/index.js';
 import { formatFigure, formatPercent } from './format-figure.js';
 import { ReportElement } from './report-element.js';
+import { DAY_COLUMNS, dayCell, dayFigureCells, hourCell, parameterHead, reportTable, rowClass } from './report-tables.js';
 
 type StationReport = StationDayReport | StationMonthReport;
+type Rules = StationReport['validityRules'];
+
+const HOUR_COLUMNS: MessageKey[] = [
+  'report_hour',
+  'report_count',
+  'report_min',
+  'report_max',
+  'report_mean',
+  'report_quarters',
+  'report_validity',
+  'report_availability',
+  'report_exceedances',
+];
+const MONTH_COLUMNS: MessageKey[] = [
+  'report_parameter',
+  'report_unit',
+  'report_count',
+  'report_min',
+  'report_max',
+  'report_monthMean',
+  'report_validDays',
+  'report_availability',
+  'report_exceedances',
+];
 
 /**
  * A station's compliance report: `period="day"` with `date="YYYY-MM-DD"` (hourly averages),
@@ -39,132 +65,161 @@ export class QtReportStation extends ReportElement<StationReport> {
   }
 
   protected renderReport(r: StationReport): TemplateResult {
-    const t = this.labels;
-    const title = r.kind === 'station-day' ? `${t.stationDay} ${r.date}` : `${t.stationMonth} ${r.month}`;
+    const title =
+      r.kind === 'station-day' ? `${this.text('report_stationDay')} ${r.date}` : `${this.text('report_stationMonth')} ${r.month}`;
     return html`<article data-kind=${r.kind}>
-      ${this.renderHead(`${title} — ${r.station.name}`, stationFacts(r.station, t), this.csvUrl(this.reportUrl() ?? ''), r.generatedAt)}
-      ${this.renderValidityNote(r.validityRules)}
-      <p class="meta"><span>${t.stationAvailability}: <strong data-testid="station-availability">${formatPercent(r.availability.availability)} %</strong>
-        (${r.availability.received}/${r.availability.expected})</span></p>
+      ${this.renderHead(`${title} — ${r.station.name}`, this.#facts(r.station), r.generatedAt)} ${this.renderValidityNote(r.validityRules)}
+      <p class="meta">
+        <span
+          >${this.text('report_stationAvailability')}:
+          <strong data-testid="station-availability">${formatPercent(r.availability.availability)} %</strong>
+          (${r.availability.received}/${r.availability.expected})</span
+        >
+      </p>
       ${r.kind === 'station-day' ? this.#day(r) : this.#month(r)}
-      <p class="legend">${t.legend}</p>
+      <p class="legend">${this.text('report_legend')}</p>
     </article>`;
   }
 
-  #day(r: StationDayReport): TemplateResult {
-    const t = this.labels;
+  #facts(s: ReportStation): string[] {
+    const x = (key: MessageKey): string => this.text(key);
+    return [
+      `${x('report_station')} ${s.id}`,
+      `${x('report_facility')}: ${s.facility}`,
+      `${x('report_zone')}: ${s.zoneName} (${s.province})`,
+      `${x('report_interval')}: ${s.intervalS} ${x('report_seconds')}`,
+    ];
+  }
+
+  /** A titled section holding one table. */
+  #section(titleKey: MessageKey, testid: string, head: Array<string | TemplateResult>, body: unknown, rules: Rules): TemplateResult {
+    const title = this.text(titleKey);
     return html`<section>
-        <h2>${t.summary}</h2>
-        <div class="table-wrap"><table data-testid="summary">
-          ${this.caption(t.summary, r.validityRules)}
-          <thead><tr>
-            <th scope="col">${t.parameter}</th><th scope="col">${t.unit}</th><th scope="col">${t.limit}</th>
-            <th scope="col">${t.count}</th><th scope="col">${t.min}</th><th scope="col">${t.max}</th><th scope="col">${t.dayMean}</th>
-            <th scope="col">${t.validHours}</th><th scope="col">${t.invalidHalfHours}</th><th scope="col">${t.validity}</th>
-            <th scope="col">${t.availability}</th><th scope="col">${t.exceedances}</th>
-          </tr></thead>
-          <tbody>${r.parameters.map((p) => html`<tr data-parameter=${p.parameter}>
-            <th scope="row">${p.parameter} <small>${this.locale === 'en' ? p.name : p.nameVi}</small></th>
-            <td class="text">${p.unit}</td><td class="text">${this.limitText(p.day.limit)}</td>
-            ${this.#dayCells(p.day)}
-          </tr>`)}</tbody>
-        </table></div>
-      </section>
-      <section>
-        <h2>${t.hourly}</h2>
-        <div class="table-wrap"><table data-testid="hourly">
-          ${this.caption(t.hourly, r.validityRules)}
-          <thead><tr><th scope="col">${t.hour}</th>${r.parameters.map((p) => html`<th scope="col">${p.parameter}<br /><small>${p.unit}</small></th>`)}</tr></thead>
-          <tbody>${r.parameters[0]?.hours.map((h, i) => html`<tr data-hour=${h.hour}>
-            <th scope="row">${h.hour}</th>
-            ${r.parameters.map((p) => hourCell(p.hours[i]!))}
-          </tr>`)}</tbody>
-        </table></div>
-      </section>
-      ${r.parameters.map((p) => html`<section class="detail" data-parameter=${p.parameter}>
-        <h2>${t.hourDetail}: ${p.parameter} (${p.unit})</h2>
-        <div class="table-wrap"><table>
-          ${this.caption(`${t.hourDetail}: ${p.parameter}`, r.validityRules)}
-          <thead><tr>
-            <th scope="col">${t.hour}</th><th scope="col">${t.count}</th><th scope="col">${t.min}</th><th scope="col">${t.max}</th>
-            <th scope="col">${t.mean}</th><th scope="col">${t.quarters}</th><th scope="col">${t.validity}</th>
-            <th scope="col">${t.availability}</th><th scope="col">${t.exceedances}</th>
-          </tr></thead>
-          <tbody>${p.hours.map((h) => html`<tr class=${rowClass(h.valid, h.exceeds)}>
-            <th scope="row">${h.hour}</th><td>${h.count}</td><td>${formatFigure(h.min)}</td><td>${formatFigure(h.max)}</td>
-            <td>${formatFigure(h.mean)}</td><td>${h.quarters}/4</td><td class="text">${this.validityText(h.valid)}</td>
-            <td>${formatPercent(h.availability)}</td><td>${h.exceeds ? 1 : 0}</td>
-          </tr>`)}</tbody>
-        </table></div>
-      </section>`)}`;
+      <h2>${title}</h2>
+      ${reportTable(testid, this.caption(title, rules), head, body)}
+    </section>`;
+  }
+
+  #name(p: { name?: string; nameVi?: string }): string | undefined {
+    return this.language === 'en' ? p.name : p.nameVi;
+  }
+
+  #day(r: StationDayReport): TemplateResult {
+    const summary = r.parameters.map(
+      (p) =>
+        html`<tr data-parameter=${p.parameter}>
+          <th scope="row">${p.parameter} <small>${this.#name(p)}</small></th>
+          <td class="text">${p.unit}</td>
+          <td class="text">${this.limitText(p.day.limit)}</td>
+          ${dayFigureCells(p.day, rowClass(p.day.valid, p.day.meanExceeds), this.validityText(p.day.valid))}
+        </tr>`,
+    );
+    const hourly = r.parameters[0]?.hours.map(
+      (h, i) =>
+        html`<tr data-hour=${h.hour}>
+          <th scope="row">${h.hour}</th>
+          ${r.parameters.map((p) => hourCell(p.hours[i]!))}
+        </tr>`,
+    );
+    return html`${this.#section(
+      'report_summary',
+      'summary',
+      DAY_COLUMNS.map((k) => this.text(k)),
+      html`<tbody>
+        ${summary}
+      </tbody>`,
+      r.validityRules,
+    )}
+    ${this.#section(
+      'report_hourly',
+      'hourly',
+      [this.text('report_hour'), ...r.parameters.map(parameterHead)],
+      html`<tbody>
+        ${hourly}
+      </tbody>`,
+      r.validityRules,
+    )}
+    ${r.parameters.map((p) => this.#hourDetail(p, r.validityRules))}`;
+  }
+
+  #hourDetail(p: StationDayReport['parameters'][number], rules: Rules): TemplateResult {
+    const title = `${this.text('report_hourDetail')}: ${p.parameter}`;
+    const rows = p.hours.map(
+      (h) =>
+        html`<tr class=${rowClass(h.valid, h.exceeds)}>
+          <th scope="row">${h.hour}</th>
+          <td>${h.count}</td>
+          <td>${formatFigure(h.min)}</td>
+          <td>${formatFigure(h.max)}</td>
+          <td>${formatFigure(h.mean)}</td>
+          <td>${h.quarters}/4</td>
+          <td class="text">${this.validityText(h.valid)}</td>
+          <td>${formatPercent(h.availability)}</td>
+          <td>${h.exceeds ? 1 : 0}</td>
+        </tr>`,
+    );
+    return html`<section class="detail" data-parameter=${p.parameter}>
+      <h2>${title} (${p.unit})</h2>
+      ${reportTable(
+        undefined,
+        this.caption(title, rules),
+        HOUR_COLUMNS.map((k) => this.text(k)),
+        html`<tbody>
+          ${rows}
+        </tbody>`,
+      )}
+    </section>`;
   }
 
   #month(r: StationMonthReport): TemplateResult {
-    const t = this.labels;
-    return html`<section>
-        <h2>${t.summary}</h2>
-        <div class="table-wrap"><table data-testid="summary">
-          ${this.caption(t.summary, r.validityRules)}
-          <thead><tr>
-            <th scope="col">${t.parameter}</th><th scope="col">${t.unit}</th>
-            <th scope="col">${t.count}</th><th scope="col">${t.min}</th><th scope="col">${t.max}</th><th scope="col">${t.monthMean}</th>
-            <th scope="col">${t.validDays}</th><th scope="col">${t.availability}</th><th scope="col">${t.exceedances}</th>
-          </tr></thead>
-          <tbody>${r.parameters.map((p) => html`<tr data-parameter=${p.parameter}>
-            <th scope="row">${p.parameter} <small>${this.locale === 'en' ? p.name : p.nameVi}</small></th>
-            <td class="text">${p.unit}</td>
-            <td>${p.month.count}</td><td>${formatFigure(p.month.min)}</td><td>${formatFigure(p.month.max)}</td><td>${formatFigure(p.month.mean)}</td>
-            <td>${p.month.validDays}/${p.days.length}</td><td>${formatPercent(p.month.availability)}</td><td>${p.month.exceedances}</td>
-          </tr>`)}</tbody>
-        </table></div>
-      </section>
-      <section>
-        <h2>${t.daily}</h2>
-        <div class="table-wrap"><table data-testid="daily">
-          ${this.caption(t.daily, r.validityRules)}
-          <thead><tr>
-            <th scope="col">${t.date}</th>
-            ${r.parameters.map((p) => html`<th scope="col">${p.parameter}<br /><small>${p.unit}</small></th>`)}
-            <th scope="col">${t.availability}</th><th scope="col">${t.exceedances}</th>
-          </tr></thead>
-          <tbody>${r.days.map((d, i) => html`<tr data-date=${d.date}>
-            <th scope="row">${d.date}</th>
-            ${r.parameters.map((p) => dayCell(p.days[i]!))}
-            <td>${formatPercent(d.availability)}</td>
-            <td>${r.parameters.reduce((a, p) => a + p.days[i]!.exceedances, 0)}</td>
-          </tr>`)}</tbody>
-        </table></div>
-      </section>`;
+    const summary = r.parameters.map(
+      (p) =>
+        html`<tr data-parameter=${p.parameter}>
+          <th scope="row">${p.parameter} <small>${this.#name(p)}</small></th>
+          <td class="text">${p.unit}</td>
+          <td>${p.month.count}</td>
+          <td>${formatFigure(p.month.min)}</td>
+          <td>${formatFigure(p.month.max)}</td>
+          <td>${formatFigure(p.month.mean)}</td>
+          <td>${p.month.validDays}/${p.days.length}</td>
+          <td>${formatPercent(p.month.availability)}</td>
+          <td>${p.month.exceedances}</td>
+        </tr>`,
+    );
+    const daily = r.days.map(
+      (d, i) =>
+        html`<tr data-date=${d.date}>
+          <th scope="row">${d.date}</th>
+          ${r.parameters.map((p) => dayCell(p.days[i]!))}
+          <td>${formatPercent(d.availability)}</td>
+          <td>${r.parameters.reduce((a, p) => a + p.days[i]!.exceedances, 0)}</td>
+        </tr>`,
+    );
+    const dailyHead = [
+      this.text('report_date'),
+      ...r.parameters.map(parameterHead),
+      this.text('report_availability'),
+      this.text('report_exceedances'),
+    ];
+    return html`${this.#section(
+      'report_summary',
+      'summary',
+      MONTH_COLUMNS.map((k) => this.text(k)),
+      html`<tbody>
+        ${summary}
+      </tbody>`,
+      r.validityRules,
+    )}
+    ${this.#section(
+      'report_daily',
+      'daily',
+      dailyHead,
+      html`<tbody>
+        ${daily}
+      </tbody>`,
+      r.validityRules,
+    )}`;
   }
-
-  #dayCells(d: DayFigures): TemplateResult {
-    return html`<td>${d.count}</td><td>${formatFigure(d.min)}</td><td>${formatFigure(d.max)}</td>
-      <td class=${rowClass(d.valid, d.meanExceeds)}>${formatFigure(d.mean)}</td>
-      <td>${d.validHours}/24</td><td>${d.invalidHalfHours}</td><td class="text">${this.validityText(d.valid)}</td>
-      <td>${formatPercent(d.availability)}</td><td class=${d.exceedances > 0 ? 'exceeds' : ''}>${d.exceedances}</td>`;
-  }
-}
-
-export function stationFacts(s: ReportStation, t: { station: string; facility: string; zone: string; interval: string; seconds: string }): string[] {
-  return [`${t.station} ${s.id}`, `${t.facility}: ${s.facility}`, `${t.zone}: ${s.zoneName} (${s.province})`, `${t.interval}: ${s.intervalS} ${t.seconds}`];
-}
-
-function rowClass(valid: boolean | null, exceeds: boolean): string {
-  return [valid === false ? 'invalid' : valid === null ? 'pending' : '', exceeds ? 'exceeds' : ''].join(' ').trim();
-}
-
-/** An average with its marks: * invalid, ▲ outside the limit, … not over yet. */
-function mark(mean: number | null, valid: boolean | null, exceeds: boolean): string {
-  if (mean === null) return '—';
-  return `${formatFigure(mean)}${valid === false ? '*' : ''}${exceeds ? ' ▲' : ''}${valid === null ? ' …' : ''}`;
-}
-
-function hourCell(h: HourFigures): TemplateResult {
-  return html`<td class=${rowClass(h.valid, h.exceeds)} data-valid=${String(h.valid)}>${mark(h.mean, h.valid, h.exceeds)}</td>`;
-}
-
-function dayCell(d: DayFigures): TemplateResult {
-  return html`<td class=${rowClass(d.valid, d.meanExceeds)} data-valid=${String(d.valid)}>${mark(d.mean, d.valid, d.meanExceeds)}${d.exceedances > 0 ? html` <small>(${d.exceedances}▲)</small>` : ''}</td>`;
 }
 
 customElements.define('qt-report-station', QtReportStation);

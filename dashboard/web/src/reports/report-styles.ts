@@ -8,7 +8,7 @@ import { css } from 'lit';
 export const reportStyles = css`
   :host {
     display: block;
-    color: #1d2733;
+    color: var(--qt-text);
     font-size: 0.9rem;
     font-family: inherit;
   }
@@ -30,7 +30,7 @@ export const reportStyles = css`
   }
   .meta {
     margin: 0;
-    color: #475569;
+    color: var(--qt-text-muted);
   }
   .meta span + span::before {
     content: ' · ';
@@ -43,18 +43,18 @@ export const reportStyles = css`
   .actions button {
     font: inherit;
     padding: 0.3rem 0.8rem;
-    border: 1px solid #0f3d5e;
+    border: 1px solid var(--qt-brand);
     border-radius: 0.3rem;
-    background: #fff;
-    color: #0f3d5e;
+    background: var(--qt-white);
+    color: var(--qt-brand);
     text-decoration: none;
     cursor: pointer;
   }
   .validity-note {
     margin: 0.5rem 0;
     padding: 0.4rem 0.6rem;
-    border-left: 3px solid #b45309;
-    background: #fffbeb;
+    border-left: 3px solid var(--qt-stale);
+    background: var(--qt-note-bg);
     font-size: 0.85rem;
   }
   .validity-note button {
@@ -62,10 +62,10 @@ export const reportStyles = css`
     font-size: 0.8rem;
     margin-left: 0.5rem;
     padding: 0 0.4rem;
-    border: 1px solid #b45309;
+    border: 1px solid var(--qt-stale);
     border-radius: 0.25rem;
     background: none;
-    color: #92400e;
+    color: var(--qt-note-text);
     cursor: pointer;
   }
   .validity-note ul {
@@ -89,17 +89,17 @@ export const reportStyles = css`
     text-align: left;
     padding: 0.2rem 0;
     font-size: 0.75rem;
-    color: #92400e;
+    color: var(--qt-note-text);
   }
   th,
   td {
-    border: 1px solid #cbd5e1;
+    border: 1px solid var(--qt-border);
     padding: 0.2rem 0.45rem;
     text-align: right;
     white-space: nowrap;
   }
   th {
-    background: #eef2f6;
+    background: var(--qt-report-head);
     font-weight: 600;
     text-align: center;
   }
@@ -109,32 +109,32 @@ export const reportStyles = css`
   }
   tr.group th {
     text-align: left;
-    background: #dbe6f0;
+    background: var(--qt-report-group);
   }
   .invalid {
-    color: #64748b;
+    color: var(--qt-text-faint);
   }
   .exceeds {
-    color: #b3261e;
+    color: var(--qt-critical);
     font-weight: 700;
   }
   .pending {
-    color: #94a3b8;
+    color: var(--qt-text-ghost);
   }
   .legend {
     font-size: 0.75rem;
-    color: #475569;
+    color: var(--qt-text-muted);
   }
   .notice {
-    color: #475569;
+    color: var(--qt-text-muted);
   }
   .notice.error {
-    color: #b3261e;
+    color: var(--qt-critical);
   }
 
   @media print {
     :host {
-      color: #000;
+      color: var(--qt-black);
       font-size: 9pt;
     }
     .actions,
@@ -144,7 +144,7 @@ export const reportStyles = css`
     }
     .validity-note {
       background: none;
-      border-left-color: #000;
+      border-left-color: var(--qt-black);
     }
     /* The rules travel with the figures on paper, whether opened on screen or not. */
     .validity-note ul {
@@ -160,10 +160,10 @@ export const reportStyles = css`
     th,
     td {
       padding: 1pt 3pt;
-      border-color: #777;
+      border-color: var(--qt-print-border);
     }
     th {
-      background: #eee !important;
+      background: var(--qt-print-head) !important;
       -webkit-print-color-adjust: exact;
       print-color-adjust: exact;
     }
@@ -180,7 +180,7 @@ export const reportStyles = css`
       break-inside: auto;
     }
     .exceeds {
-      color: #000;
+      color: var(--qt-black);
       text-decoration: underline;
     }
   }

@@ -2,17 +2,15 @@ import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit'
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { StationSummary } from '../../../core/index.js';
-import { lang, t } from './i18n.js';
-import type { StationLatest } from './live-controller.js';
-import type { StationState } from './station-state.js';
+import type { StationSummary } from '../../../../core/index.js';
+import { lang, t } from '../i18n/index.js';
+import type { StationLatest } from '../live/latest-store.js';
+import type { StationState } from '../station-state.js';
 import { renderStationRow } from './station-row.js';
 import { stationTableStyles } from './station-table-styles.js';
-import type { ZoneGroup } from './stations-controller.js';
+import type { ZoneGroup } from '../stations-controller.js';
 
-type Item =
-  | { key: string; kind: 'zone'; group: ZoneGroup }
-  | { key: string; kind: 'station'; station: StationSummary };
+type Item = { key: string; kind: 'zone'; group: ZoneGroup } | { key: string; kind: 'station'; station: StationSummary };
 
 const EMPTY: ReadonlyMap<string, StationLatest> = new Map();
 
@@ -58,20 +56,23 @@ export class QtStationTable extends LitElement {
     // Rows off screen are not laid out (content-visibility), and not re-rendered either: with
     // 2,000 stations a frame would otherwise rewrite 16,000 cells nobody sees. A row catches up
     // as it comes within 600 px of the viewport.
-    this.#observer = new IntersectionObserver((entries) => {
-      let appeared = false;
-      for (const e of entries) {
-        const id = (e.target as HTMLElement).dataset['stationRow'];
-        if (id === undefined) continue;
-        if (e.isIntersecting) {
-          if (!this.#visible.has(id)) appeared = true;
-          this.#visible.add(id);
-        } else {
-          this.#visible.delete(id);
+    this.#observer = new IntersectionObserver(
+      (entries) => {
+        let appeared = false;
+        for (const e of entries) {
+          const id = (e.target as HTMLElement).dataset['stationRow'];
+          if (id === undefined) continue;
+          if (e.isIntersecting) {
+            if (!this.#visible.has(id)) appeared = true;
+            this.#visible.add(id);
+          } else {
+            this.#visible.delete(id);
+          }
         }
-      }
-      if (appeared) this.requestUpdate();
-    }, { rootMargin: '600px 0px' });
+        if (appeared) this.requestUpdate();
+      },
+      { rootMargin: '600px 0px' },
+    );
     this.#observed = new WeakSet();
     this.#observeAll = true;
   }
@@ -119,11 +120,16 @@ export class QtStationTable extends LitElement {
   #row(item: Item): unknown {
     if (item.kind === 'zone') {
       const { group } = item;
-      return guard([group, lang()], () => html`<tr class="zone" role="row">
-        <th scope="colgroup" role="rowheader">
-          <a href=${`#/zone/${encodeURIComponent(group.zoneId)}`}>${group.zoneName}</a><span class="province">${group.province}</span><span class="count">${t('zoneStations', { n: group.stations.length })}</span>
-        </th>
-      </tr>`);
+      return guard(
+        [group, lang()],
+        () =>
+          html`<tr class="zone" role="row">
+            <th scope="colgroup" role="rowheader">
+              <a href=${`#/zone/${encodeURIComponent(group.zoneId)}`}>${group.zoneName}</a><span class="province">${group.province}</span
+              ><span class="count">${t('zoneStations', { n: group.stations.length })}</span>
+            </th>
+          </tr>`,
+      );
     }
     const { station } = item;
     let latest = this.latest.get(station.id);
@@ -148,7 +154,11 @@ export class QtStationTable extends LitElement {
         </tr>
       </thead>
       <tbody role="rowgroup">
-        ${repeat(this.#items, (item) => item.key, (item) => this.#row(item))}
+        ${repeat(
+          this.#items,
+          (item) => item.key,
+          (item) => this.#row(item),
+        )}
       </tbody>
     </table>`;
   }

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { stateBadgeStyles } from './state-styles.js';
+import { stateBadgeStyles } from '../styles/states.js';
 
 /**
  * Styles of qt-station-table. With 2,000 stations a real table layout costs hundreds of ms
@@ -17,7 +17,7 @@ export const stationTableStyles = css`
   table {
     display: block;
     min-width: max-content;
-    background: #fff;
+    background: var(--qt-white);
   }
   thead,
   tbody {
@@ -37,12 +37,12 @@ export const stationTableStyles = css`
     contain-intrinsic-size: auto 3.25rem;
   }
   thead th {
-    background: #e8edf2;
-    color: #334155;
+    background: var(--qt-table-head);
+    color: var(--qt-text-strong);
     text-align: left;
     font-weight: 600;
     padding: 0.5rem 0.45rem;
-    border-bottom: 2px solid #cbd5e1;
+    border-bottom: 2px solid var(--qt-border);
     white-space: nowrap;
   }
   thead th.parameters {
@@ -51,7 +51,7 @@ export const stationTableStyles = css`
   thead small {
     display: block;
     font-weight: 400;
-    color: #64748b;
+    color: var(--qt-text-faint);
   }
   .time {
     grid-column: -2 / -1;
@@ -64,23 +64,23 @@ export const stationTableStyles = css`
     display: block;
     text-align: left;
     padding: 0.6rem 0.45rem 0.35rem;
-    background: #f1f5f9;
-    color: #0f3d5e;
+    background: var(--qt-zone-row);
+    color: var(--qt-brand);
     font-size: 0.95rem;
-    border-top: 1px solid #cbd5e1;
+    border-top: 1px solid var(--qt-border);
   }
   tr.zone .province,
   tr.zone .count {
     margin-left: 0.75rem;
     font-weight: 400;
-    color: #64748b;
+    color: var(--qt-text-faint);
     font-size: 0.85rem;
   }
   tr.station {
-    border-bottom: 1px solid #e2e8f0;
+    border-bottom: 1px solid var(--qt-border-light);
   }
   tr.station:hover {
-    background: #f8fafc;
+    background: var(--qt-row-hover);
   }
   tr.station > * {
     padding: 0.3rem 0.45rem;
@@ -95,14 +95,14 @@ export const stationTableStyles = css`
     display: block;
     font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace;
     font-size: 0.8rem;
-    color: #475569;
+    color: var(--qt-text-muted);
   }
   td.kind {
     white-space: nowrap;
-    color: #475569;
+    color: var(--qt-text-muted);
   }
   td.kind.stack {
-    color: #6b4f1d;
+    color: var(--qt-kind-stack);
   }
   td.value {
     white-space: nowrap;
@@ -113,32 +113,32 @@ export const stationTableStyles = css`
     content: attr(data-parameter);
     display: block;
     font-size: 0.7rem;
-    color: #64748b;
+    color: var(--qt-text-faint);
   }
   td.value .unit {
-    color: #64748b;
+    color: var(--qt-text-faint);
     font-size: 0.8rem;
   }
   td.value.empty {
-    color: #94a3b8;
+    color: var(--qt-text-ghost);
   }
   td.value.near {
-    background: #fff4d6;
+    background: var(--qt-near-bg);
   }
   td.value.near .number {
-    color: #9a5b00;
+    color: var(--qt-near-text);
     font-weight: 600;
   }
   td.value.breach {
-    background: #fde2e1;
+    background: var(--qt-breach-bg);
   }
   td.value.breach .number {
-    color: #b3261e;
+    color: var(--qt-critical);
     font-weight: 700;
   }
   td.value.s01 .number,
   td.value.s02 .number {
-    color: #64748b;
+    color: var(--qt-text-faint);
   }
   td.value .status {
     display: block;
@@ -147,12 +147,12 @@ export const stationTableStyles = css`
     padding: 0 0.3rem;
     border-radius: 0.25rem;
     font-size: 0.7rem;
-    background: #e0e7ff;
-    color: #3730a3;
+    background: var(--qt-status-bg);
+    color: var(--qt-status-text);
   }
   td.value.s02 .status {
-    background: #fee2e2;
-    color: #991b1b;
+    background: var(--qt-fault-bg);
+    color: var(--qt-fault-text);
   }
   td.time {
     white-space: nowrap;
@@ -160,11 +160,11 @@ export const stationTableStyles = css`
     font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace;
   }
   tr.stale td.time {
-    color: #b45309;
+    color: var(--qt-stale);
   }
   tr.stale th.name .stale-note {
     display: block;
-    color: #b45309;
+    color: var(--qt-stale);
     font-size: 0.75rem;
   }
   th.name a,

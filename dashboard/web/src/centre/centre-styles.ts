@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { severityStyles } from './severity-styles.js';
+import { severityStyles } from '../styles/severity.js';
 
 /** Styles of qt-centre: the header bar, navigation, banners. */
 const ownStyles = css`
@@ -13,8 +13,8 @@ const ownStyles = css`
     align-items: center;
     gap: 0.6rem 1.6rem;
     padding: 0.6rem 1.25rem;
-    background: #0f3d5e;
-    color: #fff;
+    background: var(--qt-brand);
+    color: var(--qt-white);
     position: sticky;
     top: 0;
     z-index: 5;
@@ -40,7 +40,7 @@ const ownStyles = css`
   }
   .counts dt {
     font-size: 0.8rem;
-    color: #bcd3e6;
+    color: var(--qt-header-dim);
   }
   .counts dd {
     margin: 0;
@@ -63,7 +63,7 @@ const ownStyles = css`
     gap: 0.25rem;
   }
   nav a {
-    color: #dbeafe;
+    color: var(--qt-header-text);
     text-decoration: none;
     padding: 0.3rem 0.7rem;
     border-radius: 0.4rem;
@@ -71,8 +71,8 @@ const ownStyles = css`
   }
   nav a.active,
   nav a:hover {
-    background: rgb(255 255 255 / 15%);
-    color: #fff;
+    background: var(--qt-header-hover);
+    color: var(--qt-white);
   }
   .connection {
     margin: 0 0 0 auto;
@@ -82,37 +82,37 @@ const ownStyles = css`
     padding: 0.2rem 0.7rem;
     border-radius: 1rem;
     font-size: 0.85rem;
-    background: #7a2e0e;
-    color: #ffedd5;
+    background: var(--qt-lost-bg);
+    color: var(--qt-lost-text);
   }
   .connection .dot {
     width: 0.6rem;
     height: 0.6rem;
     border-radius: 50%;
-    background: #fb923c;
+    background: var(--qt-lost-dot);
   }
   .connection.open {
-    background: #14532d;
-    color: #dcfce7;
+    background: var(--qt-open-bg);
+    color: var(--qt-open-text);
   }
   .connection.open .dot {
-    background: #4ade80;
+    background: var(--qt-open-dot);
   }
   .user {
     display: flex;
     align-items: center;
     gap: 0.5rem;
     font-size: 0.85rem;
-    color: #dbeafe;
+    color: var(--qt-header-text);
   }
   .user button {
     font: inherit;
     font-size: 0.8rem;
     padding: 0.2rem 0.6rem;
     border-radius: 0.35rem;
-    border: 1px solid rgb(255 255 255 / 35%);
+    border: 1px solid var(--qt-header-outline);
     background: transparent;
-    color: #fff;
+    color: var(--qt-white);
     cursor: pointer;
   }
   .banner {
@@ -121,24 +121,24 @@ const ownStyles = css`
     font-size: 0.9rem;
   }
   .banner.storage {
-    background: #fef3c7;
-    color: #78350f;
-    border-bottom: 1px solid #f59e0b;
+    background: var(--qt-banner-bg);
+    color: var(--qt-banner-text);
+    border-bottom: 1px solid var(--qt-warning);
   }
   main {
     padding: 0.75rem 1.25rem 2rem;
   }
   .notice {
-    color: #475569;
+    color: var(--qt-text-muted);
   }
   .notice.error {
-    color: #b3261e;
+    color: var(--qt-critical);
   }
   .crumbs {
     margin: 0 0 0.5rem;
   }
   .crumbs a {
-    color: #1d6d8f;
+    color: var(--qt-link);
   }
 `;
 

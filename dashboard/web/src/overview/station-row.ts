@@ -1,19 +1,21 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Reading, StationSummary } from '../../../core/index.js';
-import { formatClock, isoTitle } from './format-clock.js';
-import { formatValue } from './format-value.js';
-import { t, type MessageKey } from './i18n.js';
-import { limitLevel } from './limit-level.js';
-import type { StationLatest } from './live-controller.js';
-import type { StationState } from './station-state.js';
+import type { Reading, StationSummary } from '../../../../core/index.js';
+import { formatClock, isoTitle } from '../format-clock.js';
+import { formatValue } from '../format-value.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { limitLevel } from '../limit-level.js';
+import type { StationLatest } from '../live/latest-store.js';
+import type { StationState } from '../station-state.js';
 
 type StationParameter = StationSummary['parameters'][number];
 
 function valueCell(stationId: string, p: StationParameter, r: Reading | undefined): TemplateResult {
   if (r === undefined) {
-    return html`<td role="cell" class="value empty" data-station=${stationId} data-parameter=${p.parameter}><span class="reading">— <span class="unit">${p.unit}</span></span></td>`;
+    return html`<td role="cell" class="value empty" data-station=${stationId} data-parameter=${p.parameter}>
+      <span class="reading">— <span class="unit">${p.unit}</span></span>
+    </td>`;
   }
-  // Data status codes (DOMAIN.md): 00 measuring, 01 calibrating, 02 device fault.
+  // Data status codes (docs/DOMAIN.md, "Stations and parameters"): 00 measuring, 01 calibrating, 02 device fault.
   const status = r.status === '00' ? undefined : t(`status_${r.status}` as MessageKey);
   // Limits are stated in the station's unit; a reading in another unit is not compared.
   // Calibration and fault values (01, 02) are no measurements of the discharge, so they are
@@ -27,22 +29,31 @@ function valueCell(stationId: string, p: StationParameter, r: Reading | undefine
     data-ts=${r.ts}
     data-level=${level}
     title=${isoTitle(r.ts)}
-  ><span class="reading"><span class="number">${formatValue(r.value)}</span> <span class="unit">${r.unit}</span></span>${
-    status === undefined ? nothing : html` <span class="status" title=${t('statusCode', { code: r.status })}>${status}</span>`
-  }</td>`;
+  >
+    <span class="reading"><span class="number">${formatValue(r.value)}</span> <span class="unit">${r.unit}</span></span
+    >${status === undefined ? nothing : html` <span class="status" title=${t('statusCode', { code: r.status })}>${status}</span>`}
+  </td>`;
 }
 
 /**
  * One station's row: id and name (a link to its page), state by colour and text, kind, a
  * cell per parameter, the time of its newest reading (UTC+7, ISO in the tooltip).
  */
-export function renderStationRow(station: StationSummary, latest: StationLatest | undefined, stale: boolean, state: StationState): TemplateResult {
+export function renderStationRow(
+  station: StationSummary,
+  latest: StationLatest | undefined,
+  stale: boolean,
+  state: StationState,
+): TemplateResult {
   return html`<tr class="station ${stale ? 'stale' : ''}" role="row" data-station-row=${station.id} data-state=${state}>
     <th scope="row" role="rowheader" class="name">
-      <a href=${`#/station/${encodeURIComponent(station.id)}`}><span class="id">${station.id}</span>
-      <span class="label">${station.name}</span></a>${stale ? html`<span class="stale-note">${t('staleNote')}</span>` : nothing}
+      <a href=${`#/station/${encodeURIComponent(station.id)}`}
+        ><span class="id">${station.id}</span> <span class="label">${station.name}</span></a
+      >${stale ? html`<span class="stale-note">${t('staleNote')}</span>` : nothing}
     </th>
-    <td role="cell" class="state st-${state}" data-testid="station-state"><span class="badge">${t(`state_${state}` as MessageKey)}</span></td>
+    <td role="cell" class="state st-${state}" data-testid="station-state">
+      <span class="badge">${t(`state_${state}` as MessageKey)}</span>
+    </td>
     <td role="cell" class="kind ${station.kind}">${t(`kind_${station.kind}` as MessageKey)}</td>
     ${station.parameters.map((p) => valueCell(station.id, p, latest?.readings.get(p.parameter)))}
     <td role="cell" class="time" title=${latest ? isoTitle(latest.lastTs) : nothing}>${latest ? formatClock(latest.lastTs) : '—'}</td>

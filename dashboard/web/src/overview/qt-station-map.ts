@@ -1,9 +1,10 @@
-import { LitElement, css, html, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
-import type { StationSummary } from '../../../core/index.js';
-import { LangController, t, type MessageKey } from './i18n.js';
-import { href } from './router.js';
-import { STATE_COLOURS, stateBadgeStyles } from './state-styles.js';
-import { STATE_ORDER, type StationState } from './station-state.js';
+import { html, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { QtElement } from '../elements.js';
+import type { StationSummary } from '../../../../core/index.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { href } from '../router.js';
+import { stationMapStyles } from './station-map-styles.js';
+import { STATE_ORDER, type StationState } from '../station-state.js';
 import { ARCHIPELAGOS, VIETNAM_OUTLINE } from './vietnam-outline.js';
 
 /** Equirectangular projection around 16 N: x grows east, y grows south, in 1/100 degree. */
@@ -31,13 +32,17 @@ const worst = (states: Iterable<StationState>): StationState => {
  * Vietnam (no tiles: the centre has no internet). The country shows one marker per zone in
  * the colour of its worst station; a zone, clicked or given, is zoomed to its stations.
  */
-export class QtStationMap extends LitElement {
-  static override properties = { stations: { attribute: false }, states: { attribute: false }, zone: { attribute: false }, focusZone: { state: true } };
+export class QtStationMap extends QtElement {
+  static override properties = {
+    stations: { attribute: false },
+    states: { attribute: false },
+    zone: { attribute: false },
+    focusZone: { state: true },
+  };
   declare stations: readonly StationSummary[];
   declare states: ReadonlyMap<string, StationState>;
   declare zone: string | undefined;
   declare focusZone: string | undefined;
-  readonly #lang = new LangController(this);
   #zones: ZoneMark[] = [];
 
   constructor() {
@@ -76,7 +81,7 @@ export class QtStationMap extends LitElement {
       const side = Math.max(w, h * 0.75);
       const cx = (Math.max(...xs) + Math.min(...xs)) / 2;
       const cy = (Math.max(...ys) + Math.min(...ys)) / 2;
-      return [cx - side / 2, cy - (side / 0.75) / 2, side, side / 0.75];
+      return [cx - side / 2, cy - side / 0.75 / 2, side, side / 0.75];
     }
     const x0 = px(102.0);
     const y0 = py(23.6);
@@ -85,146 +90,67 @@ export class QtStationMap extends LitElement {
 
   #renderZone(z: ZoneMark, unit: number): SVGTemplateResult {
     const state = worst(z.stations.map((s) => this.states.get(s.id) ?? 'interrupted'));
-    const c = STATE_COLOURS[state];
     const r = unit * (1.1 + Math.min(1.2, Math.sqrt(z.stations.length) / 8));
     return svg`<g class="zone" data-zone=${z.id} data-state=${state} tabindex="0" role="button"
       aria-label=${`${z.name}: ${t(`state_${state}` as MessageKey)}`}
       @click=${() => (this.focusZone = z.id)} @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && (this.focusZone = z.id)}>
       <title>${z.name} (${z.province}) — ${t('zoneStations', { n: z.stations.length })} — ${t(`state_${state}` as MessageKey)}</title>
-      <circle cx=${z.x} cy=${z.y} r=${r} fill=${c.bg} stroke="#fff" stroke-width=${unit * 0.18}></circle>
-      <text x=${z.x} y=${z.y + unit * 0.35} font-size=${unit * 0.95} fill=${c.fg} text-anchor="middle">${z.stations.length}</text>
+      <circle class="marker st-${state}" cx=${z.x} cy=${z.y} r=${r} stroke-width=${unit * 0.18}></circle>
+      <text class="st-${state}" x=${z.x} y=${z.y + unit * 0.35} font-size=${unit * 0.95} text-anchor="middle">${z.stations.length}</text>
       <text x=${z.x + r + unit * 0.4} y=${z.y + unit * 0.35} font-size=${unit * 0.95} class="label">${z.name}</text>
     </g>`;
   }
 
   #renderStation(s: StationSummary, unit: number): SVGTemplateResult {
     const state = this.states.get(s.id) ?? 'interrupted';
-    const c = STATE_COLOURS[state];
     return svg`<a href=${href.station(s.id)} data-map-station=${s.id} data-state=${state}>
       <title>${s.id} — ${s.name} — ${t(`state_${state}` as MessageKey)}</title>
-      <circle cx=${px(s.lon)} cy=${py(s.lat)} r=${unit * 0.55} fill=${c.bg} stroke="#fff" stroke-width=${unit * 0.12}></circle>
+      <circle class="marker st-${state}" cx=${px(s.lon)} cy=${py(s.lat)} r=${unit * 0.55} stroke-width=${unit * 0.12}></circle>
     </a>`;
   }
 
   protected override render(): TemplateResult {
-    void this.#lang;
     const [x, y, w, h] = this.#viewBox();
     const unit = w / 60;
     const outline = VIETNAM_OUTLINE.map(([lon, lat]) => `${px(lon)},${py(lat)}`).join(' ');
     const focused = this.#zones.find((z) => z.id === this.focusZone);
     return html`<div class="bar">
-        <button type="button" ?disabled=${!focused} @click=${() => (this.focusZone = undefined)} data-testid="map-country">${t('map_country')}</button>
+        <button type="button" ?disabled=${!focused} @click=${() => (this.focusZone = undefined)} data-testid="map-country">
+          ${t('map_country')}
+        </button>
         ${focused ? html`<strong>${focused.name}</strong> <span>${focused.province}</span>` : html`<span class="hint">${t('map_hint')}</span>`}
         <span class="legend">${STATE_ORDER.map((s) => html`<span class="badge st-${s}">${t(`state_${s}` as MessageKey)}</span>`)}</span>
       </div>
-      <div class="body"><svg viewBox="${x} ${y} ${w} ${h}" data-testid="map" role="img" aria-label=${t('nav_map')} preserveAspectRatio="xMidYMid meet">
-        <rect x=${x} y=${y} width=${w} height=${h} class="sea"></rect>
-        <polygon points=${outline} class="land" stroke-width=${unit * 0.15}></polygon>
-        ${ARCHIPELAGOS.map((a) => svg`<g class="islands"><circle cx=${px(a.lon)} cy=${py(a.lat)} r=${unit * 0.35}></circle>
-          <text x=${px(a.lon)} y=${py(a.lat) + unit * 1.6} font-size=${unit * 0.9} text-anchor="middle">${a.name}</text></g>`)}
-        ${focused
-          ? focused.stations.map((s) => this.#renderStation(s, unit))
-          : this.#zones.map((z) => this.#renderZone(z, unit))}
-      </svg>
-      <ol class="zones">${this.#zones.map((z) => {
-        const state = worst(z.stations.map((s) => this.states.get(s.id) ?? 'interrupted'));
-        return html`<li><button type="button" class=${z.id === this.focusZone ? 'on' : ''} data-zone-button=${z.id} @click=${() => (this.focusZone = z.id)}>
-          <span class="badge st-${state}">${t(`state_${state}` as MessageKey)}</span> ${z.name} <small>${z.province} · ${z.stations.length}</small></button></li>`;
-      })}</ol></div>`;
+      <div class="body">
+        <svg viewBox="${x} ${y} ${w} ${h}" data-testid="map" role="img" aria-label=${t('nav_map')} preserveAspectRatio="xMidYMid meet">
+          <rect x=${x} y=${y} width=${w} height=${h} class="sea"></rect>
+          <polygon points=${outline} class="land" stroke-width=${unit * 0.15}></polygon>
+          ${ARCHIPELAGOS.map(
+            (a) => svg`<g class="islands"><circle cx=${px(a.lon)} cy=${py(a.lat)} r=${unit * 0.35}></circle>
+          <text x=${px(a.lon)} y=${py(a.lat) + unit * 1.6} font-size=${unit * 0.9} text-anchor="middle">${a.name}</text></g>`,
+          )}
+          ${focused ? focused.stations.map((s) => this.#renderStation(s, unit)) : this.#zones.map((z) => this.#renderZone(z, unit))}
+        </svg>
+        <ol class="zones">
+          ${this.#zones.map((z) => {
+            const state = worst(z.stations.map((s) => this.states.get(s.id) ?? 'interrupted'));
+            return html`<li>
+              <button
+                type="button"
+                class=${z.id === this.focusZone ? 'on' : ''}
+                data-zone-button=${z.id}
+                @click=${() => (this.focusZone = z.id)}
+              >
+                <span class="badge st-${state}">${t(`state_${state}` as MessageKey)}</span> ${z.name}
+                <small>${z.province} · ${z.stations.length}</small>
+              </button>
+            </li>`;
+          })}
+        </ol>
+      </div>`;
   }
 
-  static override styles = [stateBadgeStyles, css`
-    :host {
-      display: block;
-    }
-    .bar {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 0.5rem 0.8rem;
-      margin-bottom: 0.5rem;
-      font-size: 0.85rem;
-    }
-    .hint {
-      color: #64748b;
-    }
-    .legend {
-      margin-left: auto;
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.25rem;
-    }
-    .badge {
-      font-size: 0.72rem;
-      font-weight: 600;
-      padding: 0.05rem 0.45rem;
-      border-radius: 0.7rem;
-    }
-    button {
-      font: inherit;
-      padding: 0.25rem 0.6rem;
-      border: 1px solid #cbd5e1;
-      border-radius: 0.35rem;
-      background: #fff;
-      cursor: pointer;
-    }
-    svg {
-      display: block;
-      background: #e0f2fe;
-      width: 100%;
-      height: calc(100vh - 13rem);
-      min-height: 24rem;
-      border-radius: 0.5rem;
-      border: 1px solid #cbd5e1;
-    }
-    .body {
-      display: grid;
-      grid-template-columns: 1fr minmax(14rem, 18rem);
-      gap: 0.75rem;
-    }
-    .zones {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-      display: grid;
-      gap: 0.3rem;
-      align-content: start;
-      font-size: 0.85rem;
-    }
-    .zones button {
-      width: 100%;
-      text-align: left;
-    }
-    .zones button.on {
-      border-color: #0f3d5e;
-      box-shadow: 0 0 0 2px #0f3d5e33;
-    }
-    .zones small {
-      color: #64748b;
-    }
-    .sea {
-      fill: #e0f2fe;
-    }
-    .land {
-      fill: #f8fafc;
-      stroke: #94a3b8;
-      stroke-linejoin: round;
-    }
-    .islands circle {
-      fill: #94a3b8;
-    }
-    .islands text,
-    .label {
-      fill: #334155;
-    }
-    .zone {
-      cursor: pointer;
-    }
-    .zone:focus circle,
-    .zone:hover circle {
-      stroke: #0f172a;
-    }
-  `];
+  static override styles = stationMapStyles;
 }
 
 customElements.define('qt-station-map', QtStationMap);

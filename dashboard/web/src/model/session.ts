@@ -1,0 +1,13 @@
+/** Who is logged in (`GET /api/me`, `POST /api/login`); every view takes it from the page's root. */
+export interface SessionUser {
+  name: string;
+  role: 'viewer' | 'operator' | 'admin';
+}
+
+/**
+ * Whether the user may act on alerts (acknowledge, silence). The buttons are shown to everyone
+ * but enabled for operators and admins only; the server checks the role again.
+ */
+export function canAct(user: SessionUser | undefined): boolean {
+  return user?.role === 'operator' || user?.role === 'admin';
+}

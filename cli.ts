@@ -25,12 +25,20 @@ Configuration comes from the environment (see README, "Configuration"); flags ov
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case 'start': return start(rest);
-    case 'simulate': return simulate(rest);
-    case 'gateway': return gateway(rest);
-    case 'user': return user(rest);
-    case 'deadletters': return deadletters(rest);
-    case undefined: case '-h': case '--help': case 'help':
+    case 'start':
+      return start(rest);
+    case 'simulate':
+      return simulate(rest);
+    case 'gateway':
+      return gateway(rest);
+    case 'user':
+      return user(rest);
+    case 'deadletters':
+      return deadletters(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     default:
@@ -43,7 +51,8 @@ async function main(argv: string[]): Promise<number> {
 async function deadletters(args: string[]): Promise<number> {
   const dataDir = parseArgs({ args, strict: false, options: { 'data-dir': { type: 'string' } } }).values['data-dir'];
   const config = loadConfig(envWith({ DATA_DIR: typeof dataDir === 'string' ? dataDir : undefined }));
-  const out = (text: string): Promise<void> | undefined => (process.stdout.write(text) ? undefined : new Promise((r) => process.stdout.once('drain', () => r())));
+  const out = (text: string): Promise<void> | undefined =>
+    process.stdout.write(text) ? undefined : new Promise((r) => process.stdout.once('drain', () => r()));
   const code = await runDeadLettersCommand(args, { dataDir: resolve(config.DATA_DIR), out });
   // main() exits the process next: let a piped listing reach its reader first.
   await new Promise<void>((r) => process.stdout.write('', () => r()));
@@ -81,27 +90,43 @@ async function start(args: string[]): Promise<number> {
       catalogue: { type: 'string' },
     },
   });
-  const config = loadConfig(envWith({ MQTT_PORT: values['mqtt-port'], HTTP_PORT: values['http-port'], DATA_DIR: values['data-dir'], CATALOGUE: values.catalogue }));
+  const config = loadConfig(
+    envWith({ MQTT_PORT: values['mqtt-port'], HTTP_PORT: values['http-port'], DATA_DIR: values['data-dir'], CATALOGUE: values.catalogue }),
+  );
   const log = createLogger({ level: config.LOG_LEVEL });
   ensureWebBuild(log);
   const centre = await startCentre({ config, log, demo: values.demo });
-  process.stdout.write([
-    '',
-    'quantrac is running',
-    `  dashboard  ${centre.dashboardUrl}`,
-    `  MQTT       ${centre.mqttUrl}`,
-    centre.broker.tlsPort === undefined ? '' : `  MQTT/TLS   mqtts://${config.MQTT_HOST === '0.0.0.0' ? '127.0.0.1' : config.MQTT_HOST}:${centre.broker.tlsPort}`,
-    centre.broker.wsPort === undefined ? '' : `  MQTT/WS    ws://${config.MQTT_HOST === '0.0.0.0' ? '127.0.0.1' : config.MQTT_HOST}:${centre.broker.wsPort}/mqtt`,
-    `  InfluxDB   ${withoutUserinfo(centre.influxUrl)} (database ${config.INFLUX_DB})`,
-    values.demo ? `  demo       ${centre.catalogue.stations.length} simulated gateways, one message every ${config.DEMO_INTERVAL_MS} ms` : '',
-    values.demo && config.DEMO_SCENARIO_FILE !== '' ? `  scenarios  ${config.DEMO_SCENARIO_FILE} (every alert kind within ten minutes)` : '',
-    centre.legacy ? `  legacy     watching ${config.LEGACY_DROP_DIR} for text files` : '',
-    `  heap       ${Math.round(getHeapStatistics().heap_size_limit / 1024 ** 2)} MB at most (QUANTRAC_HEAP_MB bounds the old space)`,
-    // Printed here once, on stdout, never through the logger (core/logger.ts).
-    centre.demoLogin ? `  login      user ${centre.demoLogin.username}  password ${centre.demoLogin.password}  (operator; new each start)` : '',
-    'Press Ctrl-C to stop.',
-    '',
-  ].filter((l) => l !== '').join('\n') + '\n');
+  process.stdout.write(
+    [
+      '',
+      'quantrac is running',
+      `  dashboard  ${centre.dashboardUrl}`,
+      `  MQTT       ${centre.mqttUrl}`,
+      centre.broker.tlsPort === undefined
+        ? ''
+        : `  MQTT/TLS   mqtts://${config.MQTT_HOST === '0.0.0.0' ? '127.0.0.1' : config.MQTT_HOST}:${centre.broker.tlsPort}`,
+      centre.broker.wsPort === undefined
+        ? ''
+        : `  MQTT/WS    ws://${config.MQTT_HOST === '0.0.0.0' ? '127.0.0.1' : config.MQTT_HOST}:${centre.broker.wsPort}/mqtt`,
+      `  InfluxDB   ${withoutUserinfo(centre.influxUrl)} (database ${config.INFLUX_DB})`,
+      values.demo
+        ? `  demo       ${centre.catalogue.stations.length} simulated gateways, one message every ${config.DEMO_INTERVAL_MS} ms`
+        : '',
+      values.demo && config.DEMO_SCENARIO_FILE !== ''
+        ? `  scenarios  ${config.DEMO_SCENARIO_FILE} (every alert kind within ten minutes)`
+        : '',
+      centre.legacy ? `  legacy     watching ${config.LEGACY_DROP_DIR} for text files` : '',
+      `  heap       ${Math.round(getHeapStatistics().heap_size_limit / 1024 ** 2)} MB at most (QUANTRAC_HEAP_MB bounds the old space)`,
+      // Printed here once, on stdout, never through the logger (core/logger.ts).
+      centre.demoLogin
+        ? `  login      user ${centre.demoLogin.username}  password ${centre.demoLogin.password}  (operator; new each start)`
+        : '',
+      'Press Ctrl-C to stop.',
+      '',
+    ]
+      .filter((l) => l !== '')
+      .join('\n') + '\n',
+  );
   await untilSignal(log, () => centre.close());
   return 0;
 }
@@ -120,11 +145,15 @@ async function gateway(args: string[]): Promise<number> {
   });
   const config = loadConfig(envWith({ DATA_DIR: values['data-dir'], CATALOGUE: values.catalogue }));
   const store = createCredentialStore({ file: credentialsFileIn(config.DATA_DIR), cost: config.MQTT_AUTH_SCRYPT_COST });
-  return runGatewayCommand(positionals, { role: values.role, json: values.json }, {
-    store,
-    catalogue: () => loadCatalogue(resolve(config.CATALOGUE)),
-    out: (text) => process.stdout.write(text),
-  });
+  return runGatewayCommand(
+    positionals,
+    { role: values.role, json: values.json },
+    {
+      store,
+      catalogue: () => loadCatalogue(resolve(config.CATALOGUE)),
+      out: (text) => process.stdout.write(text),
+    },
+  );
 }
 
 /** `quantrac user add|passwd|role|disable|enable|list`: dashboard accounts (dashboard/server/user-command.ts). */
@@ -140,15 +169,19 @@ async function user(args: string[]): Promise<number> {
     },
   });
   const config = loadConfig(envWith({ DATA_DIR: values['data-dir'] }));
-  return runUserCommand(positionals, { role: values.role, json: values.json, passwordStdin: values['password-stdin'] }, {
-    store: createUserStore(join(resolve(config.DATA_DIR), 'users.json'), { cost: config.DASHBOARD_SCRYPT_COST }),
-    out: (text) => process.stdout.write(text),
-    readPassword: async () => {
-      let text = '';
-      for await (const chunk of process.stdin) text += String(chunk);
-      return text.split('\n')[0] ?? '';
+  return runUserCommand(
+    positionals,
+    { role: values.role, json: values.json, passwordStdin: values['password-stdin'] },
+    {
+      store: createUserStore(join(resolve(config.DATA_DIR), 'users.json'), { cost: config.DASHBOARD_SCRYPT_COST }),
+      out: (text) => process.stdout.write(text),
+      readPassword: async () => {
+        let text = '';
+        for await (const chunk of process.stdin) text += String(chunk);
+        return text.split('\n')[0] ?? '';
+      },
     },
-  });
+  );
 }
 
 async function simulate(args: string[]): Promise<number> {
@@ -175,10 +208,25 @@ async function simulate(args: string[]): Promise<number> {
   const catalogue = await loadCatalogue(resolve(config.CATALOGUE));
   const url = values.url ?? `mqtt://127.0.0.1:${config.MQTT_PORT}`;
   // Flags win over the scenario file, which wins over the defaults; --scenario adds to the file's.
-  const file = scenarioFileOptions(values['scenario-file'] === undefined ? undefined : await loadScenarioFile(resolve(values['scenario-file']), catalogue));
+  const file = scenarioFileOptions(
+    values['scenario-file'] === undefined ? undefined : await loadScenarioFile(resolve(values['scenario-file']), catalogue),
+  );
   const scenarios = [...file.scenarios, ...(values.scenario ?? []).map(parseScenarioArg)];
-  const stations = values.stations === undefined ? file.stations : /^\d+$/.test(values.stations) ? positiveInt(values.stations, '--stations') : values.stations.split(',').map((s) => s.trim()).filter(Boolean);
-  const rate = values.rate !== undefined ? positiveNumber(values.rate, '--rate') : values['interval-ms'] !== undefined ? 1000 / positiveNumber(values['interval-ms'], '--interval-ms') : file.rate ?? 1;
+  const stations =
+    values.stations === undefined
+      ? file.stations
+      : /^\d+$/.test(values.stations)
+        ? positiveInt(values.stations, '--stations')
+        : values.stations
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
+  const rate =
+    values.rate !== undefined
+      ? positiveNumber(values.rate, '--rate')
+      : values['interval-ms'] !== undefined
+        ? 1000 / positiveNumber(values['interval-ms'], '--interval-ms')
+        : (file.rate ?? 1);
   const durationS = values['duration-s'] === undefined ? file.durationS : positiveNumber(values['duration-s'], '--duration-s');
   const sim = startSimulator({
     url,
@@ -187,7 +235,7 @@ async function simulate(args: string[]): Promise<number> {
     rate,
     durationS,
     messages: values.messages === undefined ? undefined : positiveInt(values.messages, '--messages'),
-    seed: values.seed === undefined ? file.seed ?? 1 : positiveInt(values.seed, '--seed'),
+    seed: values.seed === undefined ? (file.seed ?? 1) : positiveInt(values.seed, '--seed'),
     historyS: values['history-s'] === undefined ? file.historyS : positiveNumber(values['history-s'], '--history-s'),
     historyStepS: file.historyStepS,
     scenarios,
@@ -196,7 +244,8 @@ async function simulate(args: string[]): Promise<number> {
     log,
   });
   process.stdout.write(`simulating gateways against ${url} at ${rate} messages/s each; Ctrl-C to stop\n`);
-  for (const s of scenarios) process.stdout.write(`  scenario ${scenarioLabel(s)} from ${s.atS} s${s.forS === undefined ? '' : ` for ${s.forS} s`}\n`);
+  for (const s of scenarios)
+    process.stdout.write(`  scenario ${scenarioLabel(s)} from ${s.atS} s${s.forS === undefined ? '' : ` for ${s.forS} s`}\n`);
   const finished = durationS !== undefined || values.messages !== undefined;
   if (finished) {
     await Promise.race([sim.done, untilSignal(log, async () => undefined)]);
@@ -205,7 +254,9 @@ async function simulate(args: string[]): Promise<number> {
     await untilSignal(log, () => sim.close());
   }
   const st = sim.stats();
-  process.stdout.write(`sent ${st.messages} messages, ${st.acked} acknowledged, ${st.readingsAcked} readings; ${st.backlogMessages} store-and-forward messages, ${st.lost} samples lost (dropout), ${st.notices} rejection notices, ${st.backlog} readings still stored\n`);
+  process.stdout.write(
+    `sent ${st.messages} messages, ${st.acked} acknowledged, ${st.readingsAcked} readings; ${st.backlogMessages} store-and-forward messages, ${st.lost} samples lost (dropout), ${st.notices} rejection notices, ${st.backlog} readings still stored\n`,
+  );
   return 0;
 }
 
@@ -214,10 +265,14 @@ async function simulate(args: string[]): Promise<number> {
  * gateway account listing the stations; the secret stays off the command line), or --credentials
  * FILE, a JSON object of station id to secret or to {"username","password"}. Default: the station id, no password.
  */
-async function simulatorCredentials(username: string | undefined, file: string | undefined): Promise<((s: Station) => { username: string; password: string } | undefined) | undefined> {
+async function simulatorCredentials(
+  username: string | undefined,
+  file: string | undefined,
+): Promise<((s: Station) => { username: string; password: string } | undefined) | undefined> {
   if (username !== undefined) {
     const password = process.env.QUANTRAC_GATEWAY_SECRET;
-    if (!password) throw new QuantracError('ERR_USAGE', '--username needs the gateway secret in the environment variable QUANTRAC_GATEWAY_SECRET');
+    if (!password)
+      throw new QuantracError('ERR_USAGE', '--username needs the gateway secret in the environment variable QUANTRAC_GATEWAY_SECRET');
     return () => ({ username, password });
   }
   if (file === undefined) return undefined;
@@ -262,13 +317,16 @@ function untilSignal(log: Logger, shutdown: () => Promise<void>): Promise<void> 
         process.exit(1);
       }, 10_000);
       force.unref();
-      shutdown().then(() => {
-        clearTimeout(force);
-        resolvePromise();
-      }, (err: Error) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      });
+      shutdown().then(
+        () => {
+          clearTimeout(force);
+          resolvePromise();
+        },
+        (err: Error) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -279,7 +337,18 @@ function untilSignal(log: Logger, shutdown: () => Promise<void>): Promise<void> 
 function ensureWebBuild(log: Logger): void {
   if (existsSync(join(WEB_DIST, 'index.html'))) return;
   log.info('building the dashboard (first start)');
-  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'dashboard', 'web', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  const res = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      join(ROOT, 'dashboard', 'web', 'vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
   if (res.status !== 0) throw new QuantracError('ERR_BUILD', 'building the dashboard failed: run `npm run build` to see why');
 }
 

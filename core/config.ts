@@ -20,18 +20,35 @@ export const ConfigSchema = z.object({
   MQTT_MAX_CLIENT_ID_LENGTH: z.coerce.number().int().min(23).default(128),
   MQTT_MAX_KEEPALIVE_S: z.coerce.number().int().positive().max(65535).default(300),
   MQTT_MAX_INFLIGHT: z.coerce.number().int().positive().default(16),
-  MQTT_MAX_OUTBOUND_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  MQTT_MAX_OUTBOUND_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   MQTT_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   MQTT_MAX_QUEUED: z.coerce.number().int().positive().default(1000),
   /** Login throttling: failed logins per source address per minute, then refused this long. */
   MQTT_AUTH_MAX_FAILURES_PER_MIN: z.coerce.number().int().positive().default(10),
   MQTT_AUTH_BLOCK_S: z.coerce.number().int().positive().default(60),
   /** scrypt cost N (a power of two) for new gateway secret hashes. */
-  MQTT_AUTH_SCRYPT_COST: z.coerce.number().int().min(1024).refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two').default(16384),
+  MQTT_AUTH_SCRYPT_COST: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two')
+    .default(16384),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   /** Dashboard (dashboard/, issue 6): origins allowed besides the page's own (comma-separated; a reverse proxy that rewrites Host). */
-  DASHBOARD_ORIGINS: z.string().default('').transform((s) => s.split(',').map((o) => o.trim()).filter((o) => o !== '')),
+  DASHBOARD_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    ),
   /** Behind a TLS-terminating reverse proxy: trust X-Forwarded-Proto/-For (Secure cookie, client address for throttling). */
   DASHBOARD_TRUST_PROXY: z.stringbool().default(false),
   /** A dashboard session ends after this long without activity (an open live view is activity), or this long in all. */
@@ -47,7 +64,12 @@ export const ConfigSchema = z.object({
    */
   DASHBOARD_FRAME_MS: z.coerce.number().int().min(100, 'at least 100 (10 frames a second)').max(5000).default(250),
   /** scrypt cost N (a power of two) for new dashboard password hashes. */
-  DASHBOARD_SCRYPT_COST: z.coerce.number().int().min(1024).refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two').default(32768),
+  DASHBOARD_SCRYPT_COST: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two')
+    .default(32768),
   DATA_DIR: z.string().default('./data'),
   CATALOGUE: z.string().default('seeds/catalogue.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -65,7 +87,11 @@ export const ConfigSchema = z.object({
   /** Delivery batching: a batch is sent when it has this many lines or is this old. */
   INGEST_BATCH_LINES: z.coerce.number().int().positive().default(20_000),
   INGEST_FLUSH_MS: z.coerce.number().int().positive().default(200),
-  INGEST_BATCH_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  INGEST_BATCH_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   /** Batches in flight to InfluxDB at once; the checkpoint still advances in order. */
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
   /** Cap of the exponential backoff between InfluxDB write retries (retries never stop). */
@@ -73,13 +99,25 @@ export const ConfigSchema = z.object({
   /** The storage backlog condition is raised when undelivered readings are older than this. */
   INGEST_BACKLOG_ALERT_S: z.coerce.number().positive().default(60),
   /** Durable spool (ingest/, issue 4): backlog budget on disk, where slowing starts, segment size. */
-  SPOOL_BUDGET_BYTES: z.coerce.number().int().min(64 * 1024).default(1024 ** 3),
+  SPOOL_BUDGET_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(1024 ** 3),
   SPOOL_HIGH_WATER_PERCENT: z.coerce.number().min(1).max(100).default(50),
-  SPOOL_SEGMENT_BYTES: z.coerce.number().int().min(4096).default(16 * 1024 ** 2),
+  SPOOL_SEGMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(16 * 1024 ** 2),
   SPOOL_MAX_SLOWDOWN_MS: z.coerce.number().int().nonnegative().default(1000),
   /** Dead-letter store retention: whichever limit is reached first. */
   DEADLETTER_MAX_AGE_DAYS: z.coerce.number().positive().default(90),
-  DEADLETTER_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(256 * 1024 ** 2),
+  DEADLETTER_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(256 * 1024 ** 2),
   /** Accepted window of a reading's timestamp (PROTOCOL.md, "Readings message"). */
   READING_MAX_AGE_DAYS: z.coerce.number().positive().default(30),
   READING_MAX_AHEAD_S: z.coerce.number().nonnegative().default(300),
@@ -149,10 +187,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   // All three or none (README): a certificate without a port would otherwise be ignored silently.
   const tls = { MQTT_TLS_PORT: config.MQTT_TLS_PORT, MQTT_TLS_CERT: config.MQTT_TLS_CERT, MQTT_TLS_KEY: config.MQTT_TLS_KEY };
-  const tlsMissing = Object.entries(tls).filter(([, v]) => v === undefined).map(([k]) => k);
+  const tlsMissing = Object.entries(tls)
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => k);
   if (tlsMissing.length > 0 && tlsMissing.length < 3) {
     const set = Object.keys(tls).filter((k) => !tlsMissing.includes(k));
-    throw new ConfigError(`invalid configuration: MQTT over TLS needs MQTT_TLS_PORT, MQTT_TLS_CERT and MQTT_TLS_KEY (port, PEM file paths), all three or none; ${set.join(' and ')} set without ${tlsMissing.join(' and ')}`);
+    throw new ConfigError(
+      `invalid configuration: MQTT over TLS needs MQTT_TLS_PORT, MQTT_TLS_CERT and MQTT_TLS_KEY (port, PEM file paths), all three or none; ${set.join(' and ')} set without ${tlsMissing.join(' and ')}`,
+    );
   }
   return config;
 }

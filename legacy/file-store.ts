@@ -15,7 +15,11 @@ export async function moveFile(from: string, to: string): Promise<void> {
   }
 }
 
-const exists = async (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+const exists = async (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 export interface ArchiveSlot {
   /** Where the file goes, or where it already is. */

@@ -1,14 +1,27 @@
 import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { readingsTopic, systemClock, type Catalogue, type Clock, type Logger, type Rejection, type RejectionNotice, type Station } from '../core/index.js';
+import {
+  readingsTopic,
+  systemClock,
+  type Catalogue,
+  type Clock,
+  type Logger,
+  type Rejection,
+  type RejectionNotice,
+  type Station,
+} from '../core/index.js';
 import { createNameMatcher } from './legacy-file-name.js';
 import { parseLegacyFile, type LegacyLine, type LineError } from './parse-legacy-file.js';
 import { archiveSlot, freeName, moveFile, sha256, writeReason } from './file-store.js';
 import { listDropFiles } from './list-drop-files.js';
 
 /** The same admission MQTT readings go through (ingest's admit): validation, durability, idempotence. */
-export type LegacyAdmit = (message: { topic: string; payload: Buffer; clientId?: string }) => Promise<{ accepted: number; rejected: number; errors?: Rejection[] }>;
+export type LegacyAdmit = (message: {
+  topic: string;
+  payload: Buffer;
+  clientId?: string;
+}) => Promise<{ accepted: number; rejected: number; errors?: Rejection[] }>;
 
 export interface LegacyAdapterOptions {
   /** Where the province's FTP server writes (subfolders too, e.g. one per FTP account). */
@@ -79,19 +92,39 @@ export async function createLegacyAdapter(options: LegacyAdapterOptions): Promis
 
   const finish = (result: LegacyFileResult): LegacyFileResult => {
     const level = result.outcome === 'rejected' ? 'warn' : 'info';
-    log[level]({ file: result.file, station: result.station, outcome: result.outcome, accepted: result.accepted, rejected: result.rejected, errors: result.errors.slice(0, 5) }, 'legacy file');
+    log[level](
+      {
+        file: result.file,
+        station: result.station,
+        outcome: result.outcome,
+        accepted: result.accepted,
+        rejected: result.rejected,
+        errors: result.errors.slice(0, 5),
+      },
+      'legacy file',
+    );
     results$.next(result);
     return result;
   };
 
-  const reject = async (file: string, path: string, header: string[], errors: LegacyFileResult['errors'], station?: string): Promise<LegacyFileResult> => {
+  const reject = async (
+    file: string,
+    path: string,
+    header: string[],
+    errors: LegacyFileResult['errors'],
+    station?: string,
+  ): Promise<LegacyFileResult> => {
     const keptAt = await freeName(options.rejectedDir, basename(file));
     await moveFile(path, keptAt);
     const reasonAt = await writeReason(keptAt, [...header, 'outcome: rejected, nothing stored', ...errors.map(describe)]);
     return finish({ file, station, outcome: 'rejected', accepted: 0, rejected: errors.length, errors, keptAt, reasonAt });
   };
 
-  const admitLines = async (stationId: string, lines: LegacyLine[], file: string): Promise<{ accepted: number; errors: LegacyFileResult['errors'] }> => {
+  const admitLines = async (
+    stationId: string,
+    lines: LegacyLine[],
+    file: string,
+  ): Promise<{ accepted: number; errors: LegacyFileResult['errors'] }> => {
     let accepted = 0;
     const errors: LegacyFileResult['errors'] = [];
     for (let i = 0; i < lines.length; i += MAX_READINGS) {
@@ -103,7 +136,8 @@ export async function createLegacyAdapter(options: LegacyAdapterOptions): Promis
         accepted += res.accepted;
         const reasons = res.errors ?? notices.get(payload)?.errors;
         if (reasons) for (const r of reasons) errors.push(...lineErrors(r, chunk));
-        else if (res.rejected > 0) errors.push({ code: 'rejected', message: `${res.rejected} readings refused by validation (see the dead letters)` });
+        else if (res.rejected > 0)
+          errors.push({ code: 'rejected', message: `${res.rejected} readings refused by validation (see the dead letters)` });
       } finally {
         notices.delete(payload);
       }
@@ -114,7 +148,12 @@ export async function createLegacyAdapter(options: LegacyAdapterOptions): Promis
   const processFile = async (file: string, size: number): Promise<LegacyFileResult | undefined> => {
     const path = join(options.dropDir, file);
     if (size > maxFileBytes) {
-      return reject(file, path, [`file: ${file}`, `received: ${new Date(clock.now()).toISOString()}`], [{ code: 'too_large', message: `${size} bytes, more than ${maxFileBytes}: not a legacy cycle file` }]);
+      return reject(
+        file,
+        path,
+        [`file: ${file}`, `received: ${new Date(clock.now()).toISOString()}`],
+        [{ code: 'too_large', message: `${size} bytes, more than ${maxFileBytes}: not a legacy cycle file` }],
+      );
     }
     const bytes = await readFile(path);
     if (bytes.length !== size) return undefined; // grew between stat and read: wait for it to settle
@@ -126,7 +165,18 @@ export async function createLegacyAdapter(options: LegacyAdapterOptions): Promis
     header.push(`station: ${station.id} (prefix ${match.name.prefix})`);
     if (options.requireStationFolder && !inStationFolder(file, station)) {
       // Checked before the archive: a file from the wrong folder is never a "re-delivery" either.
-      return reject(file, path, header, [{ code: 'wrong_folder', message: `a file of station ${station.id} is accepted only under its own folder ${[...new Set([station.id, station.legacyPrefix ?? station.id])].map((n) => `"${n}/"`).join(' or ')} of the drop folder (LEGACY_REQUIRE_STATION_FOLDER)` }], station.id);
+      return reject(
+        file,
+        path,
+        header,
+        [
+          {
+            code: 'wrong_folder',
+            message: `a file of station ${station.id} is accepted only under its own folder ${[...new Set([station.id, station.legacyPrefix ?? station.id])].map((n) => `"${n}/"`).join(' or ')} of the drop folder (LEGACY_REQUIRE_STATION_FOLDER)`,
+          },
+        ],
+        station.id,
+      );
     }
     const slot = await archiveSlot(options.archiveDir, stamp, basename(file), hash);
     if (slot.duplicate) {
@@ -136,9 +186,16 @@ export async function createLegacyAdapter(options: LegacyAdapterOptions): Promis
     }
     const parsed = parseLegacyFile(bytes, station);
     header.push(`encoding: ${parsed.encoding}`);
-    const lineErrs: LegacyFileResult['errors'] = parsed.errors.map((e: LineError) => ({ line: e.line, code: e.code, message: `${e.message}: ${e.text}` }));
+    const lineErrs: LegacyFileResult['errors'] = parsed.errors.map((e: LineError) => ({
+      line: e.line,
+      code: e.code,
+      message: `${e.message}: ${e.text}`,
+    }));
     if (parsed.lines.length === 0) {
-      const why = bytes.length === 0 ? [{ code: 'empty_file', message: 'the file is empty' }] : [{ code: 'nothing_parseable', message: 'no line of the file is a reading' }, ...lineErrs];
+      const why =
+        bytes.length === 0
+          ? [{ code: 'empty_file', message: 'the file is empty' }]
+          : [{ code: 'nothing_parseable', message: 'no line of the file is a reading' }, ...lineErrs];
       return reject(file, path, header, why, station.id);
     }
     const { accepted, errors } = await admitLines(station.id, parsed.lines, file);
@@ -147,8 +204,22 @@ export async function createLegacyAdapter(options: LegacyAdapterOptions): Promis
     await moveFile(path, slot.path);
     const rejectedLines = new Set(all.map((e) => e.line)).size;
     let reasonAt: string | undefined;
-    if (all.length > 0) reasonAt = await writeReason(slot.path, [...header, `outcome: partly stored, ${accepted} readings stored, ${rejectedLines} lines rejected`, ...all.map(describe)]);
-    return finish({ file, station: station.id, outcome: all.length > 0 ? 'partial' : 'stored', accepted, rejected: rejectedLines, errors: all, keptAt: slot.path, reasonAt });
+    if (all.length > 0)
+      reasonAt = await writeReason(slot.path, [
+        ...header,
+        `outcome: partly stored, ${accepted} readings stored, ${rejectedLines} lines rejected`,
+        ...all.map(describe),
+      ]);
+    return finish({
+      file,
+      station: station.id,
+      outcome: all.length > 0 ? 'partial' : 'stored',
+      accepted,
+      rejected: rejectedLines,
+      errors: all,
+      keptAt: slot.path,
+      reasonAt,
+    });
   };
 
   const scanOnce = async (): Promise<LegacyFileResult[]> => {
@@ -185,16 +256,23 @@ export async function createLegacyAdapter(options: LegacyAdapterOptions): Promis
   };
 
   const scan = (): Promise<LegacyFileResult[]> => {
-    running ??= scanOnce().finally(() => { running = undefined; });
+    running ??= scanOnce().finally(() => {
+      running = undefined;
+    });
     return running;
   };
 
   const loop = (): void => {
     if (closed || pollMs <= 0) return;
-    timer = setTimeout(() => { void scan().finally(loop); }, pollMs);
+    timer = setTimeout(() => {
+      void scan().finally(loop);
+    }, pollMs);
   };
   loop();
-  log.info({ dropDir: options.dropDir, pollMs, requireStationFolder: options.requireStationFolder === true }, 'legacy file adapter watching');
+  log.info(
+    { dropDir: options.dropDir, pollMs, requireStationFolder: options.requireStationFolder === true },
+    'legacy file adapter watching',
+  );
 
   return {
     scan,

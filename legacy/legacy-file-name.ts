@@ -33,7 +33,11 @@ export function createNameMatcher(catalogue: Catalogue): (fileName: string) => N
         return { ok: true, name: { station: p.station, prefix: p.prefix, stamp: m[2]! } };
       }
     }
-    return { ok: false, code: 'no_station', message: `no station of the catalogue has a legacy prefix that "${m[1]}" ends with (set the station's legacyPrefix in the catalogue)` };
+    return {
+      ok: false,
+      code: 'no_station',
+      message: `no station of the catalogue has a legacy prefix that "${m[1]}" ends with (set the station's legacyPrefix in the catalogue)`,
+    };
   };
 }
 
@@ -43,6 +47,14 @@ export function localStampToIso(stamp: string): string | undefined {
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   const probe = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d || probe.getUTCHours() !== h || probe.getUTCMinutes() !== mi || probe.getUTCSeconds() !== s) return undefined;
+  if (
+    probe.getUTCFullYear() !== y ||
+    probe.getUTCMonth() !== mo - 1 ||
+    probe.getUTCDate() !== d ||
+    probe.getUTCHours() !== h ||
+    probe.getUTCMinutes() !== mi ||
+    probe.getUTCSeconds() !== s
+  )
+    return undefined;
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+07:00`;
 }

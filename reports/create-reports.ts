@@ -34,7 +34,12 @@ export interface Reports {
 export function createReports(options: ReportsOptions): Reports {
   const clock = options.clock ?? systemClock;
   const log = options.log;
-  const service = createReportService({ query: options.query, catalogue: options.catalogue, clock, cacheTtlMs: options.cacheTtlMs ?? 30_000 });
+  const service = createReportService({
+    query: options.query,
+    catalogue: options.catalogue,
+    clock,
+    cacheTtlMs: options.cacheTtlMs ?? 30_000,
+  });
   const limiter = createRateLimiter({
     burst: options.openData?.burstRequests ?? 30,
     perMinute: options.openData?.requestsPerMin ?? 60,

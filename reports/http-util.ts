@@ -26,7 +26,11 @@ export function sendCsv(res: ServerResponse, filename: string, csv: string, head
 /** Path segments after `prefix`, decoded; undefined when one is not valid percent-encoding. */
 export function segments(path: string, prefix: string): string[] | undefined {
   try {
-    return path.slice(prefix.length).split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    return path
+      .slice(prefix.length)
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s));
   } catch {
     return undefined;
   }
@@ -49,7 +53,10 @@ export function parseUrl(req: IncomingMessage): URL {
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   let address = req.socket.remoteAddress ?? 'unknown';
   if (trustProxy) {
-    const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     if (forwarded.length > 0) address = forwarded[forwarded.length - 1]!;
   }
   if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7);
@@ -58,7 +65,10 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
 }
 
 function ipv6Groups(address: string): string[] {
-  const bare = address.replace(/%.*$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  const bare = address
+    .replace(/%.*$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   const [head = '', tail] = bare.split('::');
   const left = head === '' ? [] : head.split(':');
   const right = tail === undefined || tail === '' ? [] : tail.split(':');

@@ -75,7 +75,12 @@ export function seriesByParameter(quarters: QuerySeries[], slots: QuerySeries[])
     for (const row of s.values) {
       const count = Number(row[col.count]);
       if (!(count > 0)) continue;
-      e.quarters.set(quarterKey(row[col.time]), { count, mean: Number(row[col.mean]), min: Number(row[col.min]), max: Number(row[col.max]) });
+      e.quarters.set(quarterKey(row[col.time]), {
+        count,
+        mean: Number(row[col.mean]),
+        min: Number(row[col.min]),
+        max: Number(row[col.max]),
+      });
     }
   }
   for (const s of slots) {

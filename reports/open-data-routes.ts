@@ -64,18 +64,25 @@ export function createOpenDataRoutes(options: OpenDataOptions): ReportRoute {
       const admission = limiter.take(client);
       if (!admission.ok) {
         log.debug({ client }, 'open data: rate limited');
-        sendJson(res, 429, { error: 'too many requests: slow down', code: 'ERR_RATE_LIMITED', retryAfterS: admission.retryAfterS }, { 'retry-after': String(admission.retryAfterS) });
+        sendJson(
+          res,
+          429,
+          { error: 'too many requests: slow down', code: 'ERR_RATE_LIMITED', retryAfterS: admission.retryAfterS },
+          { 'retry-after': String(admission.retryAfterS) },
+        );
         return true;
       }
       res.setHeader('ratelimit-remaining', String(admission.remaining));
 
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, {
-          allow: ALLOW,
-          'access-control-allow-methods': ALLOW,
-          'access-control-allow-headers': req.headers['access-control-request-headers'] ?? 'Accept',
-          'access-control-max-age': '86400',
-        }).end();
+        res
+          .writeHead(204, {
+            allow: ALLOW,
+            'access-control-allow-methods': ALLOW,
+            'access-control-allow-headers': req.headers['access-control-request-headers'] ?? 'Accept',
+            'access-control-max-age': '86400',
+          })
+          .end();
         return true;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -93,15 +100,27 @@ export function createOpenDataRoutes(options: OpenDataOptions): ReportRoute {
       } else if (kind === 'zones' && id === undefined) {
         sendJson(res, 200, { zones }, CACHEABLE);
       } else if (kind === 'stations' && id !== undefined && (what === 'hourly' || what === 'hourly.csv') && rest.length === 0) {
-        await answerReport(res, log, async () => {
-          const r = await service.stationDay(id, date);
-          return { json: r, csv: () => hourlyCsv(r), filename: `quantrac-${id}-${date}-hourly.csv` };
-        }, what === 'hourly.csv' ? 'csv' : format, CACHEABLE);
+        await answerReport(
+          res,
+          log,
+          async () => {
+            const r = await service.stationDay(id, date);
+            return { json: r, csv: () => hourlyCsv(r), filename: `quantrac-${id}-${date}-hourly.csv` };
+          },
+          what === 'hourly.csv' ? 'csv' : format,
+          CACHEABLE,
+        );
       } else if (kind === 'zones' && id !== undefined && (what === 'daily' || what === 'daily.csv') && rest.length === 0) {
-        await answerReport(res, log, async () => {
-          const r = await service.zoneDay(id, date);
-          return { json: r, csv: () => zoneDayCsv(r), filename: `quantrac-${id}-${date}-daily.csv` };
-        }, what === 'daily.csv' ? 'csv' : format, CACHEABLE);
+        await answerReport(
+          res,
+          log,
+          async () => {
+            const r = await service.zoneDay(id, date);
+            return { json: r, csv: () => zoneDayCsv(r), filename: `quantrac-${id}-${date}-daily.csv` };
+          },
+          what === 'daily.csv' ? 'csv' : format,
+          CACHEABLE,
+        );
       } else {
         sendJson(res, 404, { error: 'not found: see /api/open', code: 'ERR_NOT_FOUND' });
       }

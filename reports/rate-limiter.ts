@@ -17,7 +17,10 @@ export interface RateLimiter {
   readonly size: number;
 }
 
-interface Bucket { tokens: number; at: number }
+interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 /**
  * A token bucket per client: each request takes a token; tokens come back at `perMinute`

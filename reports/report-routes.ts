@@ -33,22 +33,37 @@ export function createReportRoutes(service: ReportService, log: Logger): ReportR
       }
       if (kind === 'stations' && period === 'day') {
         const day = date ?? service.today();
-        await answerReport(res, log, async () => {
-          const r = await service.stationDay(id, day);
-          return { json: r, csv: () => stationDayCsv(r), filename: `bao-cao-${id}-${day}.csv` };
-        }, format);
+        await answerReport(
+          res,
+          log,
+          async () => {
+            const r = await service.stationDay(id, day);
+            return { json: r, csv: () => stationDayCsv(r), filename: `bao-cao-${id}-${day}.csv` };
+          },
+          format,
+        );
       } else if (kind === 'stations' && period === 'month') {
         const month = date ?? url.searchParams.get('month') ?? service.thisMonth();
-        await answerReport(res, log, async () => {
-          const r = await service.stationMonth(id, month);
-          return { json: r, csv: () => stationMonthCsv(r), filename: `bao-cao-${id}-${month}.csv` };
-        }, format);
+        await answerReport(
+          res,
+          log,
+          async () => {
+            const r = await service.stationMonth(id, month);
+            return { json: r, csv: () => stationMonthCsv(r), filename: `bao-cao-${id}-${month}.csv` };
+          },
+          format,
+        );
       } else if (kind === 'zones' && period === 'day') {
         const day = date ?? service.today();
-        await answerReport(res, log, async () => {
-          const r = await service.zoneDay(id, day);
-          return { json: r, csv: () => zoneDayCsv(r), filename: `bao-cao-kcn-${id}-${day}.csv` };
-        }, format);
+        await answerReport(
+          res,
+          log,
+          async () => {
+            const r = await service.zoneDay(id, day);
+            return { json: r, csv: () => zoneDayCsv(r), filename: `bao-cao-kcn-${id}-${day}.csv` };
+          },
+          format,
+        );
       } else {
         sendJson(res, 404, { error: 'no such report: stations/{id}/day, stations/{id}/month or zones/{id}/day', code: 'ERR_NOT_FOUND' });
       }

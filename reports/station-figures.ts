@@ -57,13 +57,20 @@ async function pooled<T>(tasks: Array<() => Promise<T>>, limit: number): Promise
  * then the validity rules in TypeScript (validity.ts), each day against the limit in force
  * that day.
  */
-export async function stationFigures(query: InfluxQuery, catalogue: Catalogue, station: Station, from: number, days: number, now: number): Promise<StationFigures> {
+export async function stationFigures(
+  query: InfluxQuery,
+  catalogue: Catalogue,
+  station: Station,
+  from: number,
+  days: number,
+  now: number,
+): Promise<StationFigures> {
   const to = from + days * DAY_MS;
   const grid = slotGrid(station, from);
-  const answers = await pooled(station.parameters.flatMap((p) => [
-    () => query(quarterQuery(station, p, from, to)),
-    () => query(slotQuery(station, p, from, to)),
-  ]), QUERY_CONCURRENCY);
+  const answers = await pooled(
+    station.parameters.flatMap((p) => [() => query(quarterQuery(station, p, from, to)), () => query(slotQuery(station, p, from, to))]),
+    QUERY_CONCURRENCY,
+  );
   const parameters = station.parameters.map((p, i): ParameterDays => {
     const def = catalogue.parameters.find((d) => d.symbol === p.parameter);
     const series = seriesByParameter(answers[2 * i]!, answers[2 * i + 1]!).get(p.parameter) ?? EMPTY;

@@ -71,7 +71,11 @@ function receivedSlots(data: SeriesData, from: number, to: number): number {
   return n;
 }
 
-interface Spread { count: number; min: number | null; max: number | null }
+interface Spread {
+  count: number;
+  min: number | null;
+  max: number | null;
+}
 
 function spread(data: SeriesData, from: number, to: number): Spread & { quarters: number; meanOfQuarters: number | null } {
   let count = 0;

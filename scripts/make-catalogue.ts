@@ -122,23 +122,100 @@ interface ZoneSpec extends Zone {
 
 const ZONES: ZoneSpec[] = [
   // Cầu river, a drinking-water source downstream: column A; medium river.
-  { id: 'YENPHONG', name: 'Yên Phong', province: 'Bắc Ninh', lat: 21.2, lon: 106.0, code: 'BN', legacy: 'YP', column: 'A', kq: 1.0, kv: 1.0 },
+  {
+    id: 'YENPHONG',
+    name: 'Yên Phong',
+    province: 'Bắc Ninh',
+    lat: 21.2,
+    lon: 106.0,
+    code: 'BN',
+    legacy: 'YP',
+    column: 'A',
+    kq: 1.0,
+    kv: 1.0,
+  },
   // Cà Lồ river, small, not a supply source.
-  { id: 'QUANGMINH', name: 'Quang Minh', province: 'Hà Nội', lat: 21.19, lon: 105.77, code: 'HN', legacy: 'QM', column: 'B', kq: 0.9, kv: 1.0 },
+  {
+    id: 'QUANGMINH',
+    name: 'Quang Minh',
+    province: 'Hà Nội',
+    lat: 21.19,
+    lon: 105.77,
+    code: 'HN',
+    legacy: 'QM',
+    column: 'B',
+    kq: 0.9,
+    kv: 1.0,
+  },
   // Bạch Đằng estuary / coastal water.
-  { id: 'DINHVU', name: 'Đình Vũ', province: 'Hải Phòng', lat: 20.84, lon: 106.77, code: 'HP', legacy: 'DV', column: 'B', kq: 1.0, kv: 1.0 },
+  {
+    id: 'DINHVU',
+    name: 'Đình Vũ',
+    province: 'Hải Phòng',
+    lat: 20.84,
+    lon: 106.77,
+    code: 'HP',
+    legacy: 'DV',
+    column: 'B',
+    kq: 1.0,
+    kv: 1.0,
+  },
   // Sài Gòn river basin upstream of the city's intakes: column A; small receiving canal.
   { id: 'VSIP1', name: 'VSIP I', province: 'Bình Dương', lat: 10.93, lon: 106.71, code: 'BD', legacy: 'VS', column: 'A', kq: 0.9, kv: 1.0 },
   // Đồng Nai river, a major supply source: column A; large river.
-  { id: 'NHONTRACH', name: 'Nhơn Trạch', province: 'Đồng Nai', lat: 10.74, lon: 106.9, code: 'DN', legacy: 'NTR', column: 'A', kq: 1.1, kv: 1.0 },
+  {
+    id: 'NHONTRACH',
+    name: 'Nhơn Trạch',
+    province: 'Đồng Nai',
+    lat: 10.74,
+    lon: 106.9,
+    code: 'DN',
+    legacy: 'NTR',
+    column: 'A',
+    kq: 1.1,
+    kv: 1.0,
+  },
   // Soài Rạp / Nhà Bè, large tidal river.
-  { id: 'HIEPPHUOC', name: 'Hiệp Phước', province: 'Hồ Chí Minh', lat: 10.63, lon: 106.75, code: 'HCM', legacy: 'HPH', column: 'B', kq: 1.2, kv: 1.0 },
+  {
+    id: 'HIEPPHUOC',
+    name: 'Hiệp Phước',
+    province: 'Hồ Chí Minh',
+    lat: 10.63,
+    lon: 106.75,
+    code: 'HCM',
+    legacy: 'HPH',
+    column: 'B',
+    kq: 1.2,
+    kv: 1.0,
+  },
   // Coastal water.
   { id: 'VUNGANG', name: 'Vũng Áng', province: 'Hà Tĩnh', lat: 18.08, lon: 106.4, code: 'HT', legacy: 'VA', column: 'B', kq: 1.0, kv: 1.0 },
   // Coastal water.
-  { id: 'DUNGQUAT', name: 'Dung Quất', province: 'Quảng Ngãi', lat: 15.4, lon: 108.8, code: 'QNG', legacy: 'DQ', column: 'B', kq: 1.0, kv: 1.0 },
+  {
+    id: 'DUNGQUAT',
+    name: 'Dung Quất',
+    province: 'Quảng Ngãi',
+    lat: 15.4,
+    lon: 108.8,
+    code: 'QNG',
+    legacy: 'DQ',
+    column: 'B',
+    kq: 1.0,
+    kv: 1.0,
+  },
   // Cu Đê river, small; within 2 km of Đà Nẵng's inner city (class-I city): Kv 0.8.
-  { id: 'HOAKHANH', name: 'Hòa Khánh', province: 'Đà Nẵng', lat: 16.08, lon: 108.14, code: 'DNG', legacy: 'HK', column: 'B', kq: 0.9, kv: 0.8 },
+  {
+    id: 'HOAKHANH',
+    name: 'Hòa Khánh',
+    province: 'Đà Nẵng',
+    lat: 16.08,
+    lon: 108.14,
+    code: 'DNG',
+    legacy: 'HK',
+    column: 'B',
+    kq: 0.9,
+    kv: 0.8,
+  },
 ];
 
 // --- facilities (FICTIONAL) --------------------------------------------------------------------
@@ -310,7 +387,8 @@ function stackParameters(f: FacilitySpec, designFlow: number): StationParameter[
 function stackLimits(zone: ZoneSpec, designFlow: number): Limit[] {
   const coefficients = { Kp: kp(designFlow), Kv: zone.kv };
   return Object.entries(QCVN19_BASE_B).map(([parameter, base]) =>
-    orderLimit({ parameter, ...QCVN19, column: 'B', base, coefficients: { ...coefficients } }));
+    orderLimit({ parameter, ...QCVN19, column: 'B', base, coefficients: { ...coefficients } }),
+  );
 }
 
 /** Fixed key order in the JSON, for readable diffs. */
@@ -374,7 +452,11 @@ export function buildCatalogue(): CatalogueFile {
     }
   }
 
-  for (const id of LEGACY_STATIONS) must(stations.find((s) => s.id === id), `legacy station ${id}`);
+  for (const id of LEGACY_STATIONS)
+    must(
+      stations.find((s) => s.id === id),
+      `legacy station ${id}`,
+    );
 
   const used = new Set(stations.flatMap((s) => s.parameters.map((p) => p.parameter)));
   const catalogue: CatalogueFile = {
@@ -398,7 +480,8 @@ async function main(): Promise<void> {
   // Round-trip the text itself too, so what is written is what loads.
   parseCatalogue(JSON.parse(text));
   const c = JSON.parse(text) as CatalogueFile;
-  const summary = `${c.zones.length} zones, ${c.facilities.length} facilities, ${c.stations.length} stations ` +
+  const summary =
+    `${c.zones.length} zones, ${c.facilities.length} facilities, ${c.stations.length} stations ` +
     `(${c.stations.filter((s) => s.kind === 'wastewater').length} wastewater, ${c.stations.filter((s) => s.kind === 'stack').length} stack)`;
   if (process.argv.includes('--check')) {
     const current = await readFile(CATALOGUE_PATH, 'utf8').catch(() => '');

@@ -33,8 +33,12 @@ export function createBacklog(maxReadings: number): Backlog {
     }
   };
   return {
-    get size() { return items.length - head; },
-    get overflowed() { return overflowed; },
+    get size() {
+      return items.length - head;
+    },
+    get overflowed() {
+      return overflowed;
+    },
     push(readings) {
       for (const r of readings) items.push(r);
       trim();

@@ -63,8 +63,12 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   const { catalogue } = options;
   const specs = (options.scenarios ?? []).map((s) => ScenarioSpecSchema.parse(s));
   checkScenarios(specs, catalogue);
-  const stations = pickStations(catalogue, options.stations, specs.map((s) => s.station));
-  const intervalMs = options.rate !== undefined ? 1000 / options.rate : options.intervalMs ?? 1000;
+  const stations = pickStations(
+    catalogue,
+    options.stations,
+    specs.map((s) => s.station),
+  );
+  const intervalMs = options.rate !== undefined ? 1000 / options.rate : (options.intervalMs ?? 1000);
   const stepMs = options.stepMs ?? intervalMs;
   const startedAt = Date.now();
   const startAt = options.startAt ?? startedAt;
@@ -101,32 +105,36 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     if (!closing) await gateway.drain();
   });
 
-  const runTicks = (script: StationScript, gateway: Gateway): Promise<void> => new Promise((resolve) => {
-    const wallStart = Date.now();
-    // The duration counts from the first sample, so --duration-s x --rate samples are sent whatever the connect time.
-    const deadline = options.durationS === undefined ? Infinity : wallStart + options.durationS * 1000;
-    let i = 0;
-    let last = -Infinity;
-    const next = (): void => {
-      if (closing) return resolve();
-      const due = wallStart + i * intervalMs;
-      if ((options.messages !== undefined && i >= options.messages) || due >= deadline) return resolve();
-      const timer = setTimeout(() => {
-        timers.delete(timer);
+  const runTicks = (script: StationScript, gateway: Gateway): Promise<void> =>
+    new Promise((resolve) => {
+      const wallStart = Date.now();
+      // The duration counts from the first sample, so --duration-s x --rate samples are sent whatever the connect time.
+      const deadline = options.durationS === undefined ? Infinity : wallStart + options.durationS * 1000;
+      let i = 0;
+      let last = -Infinity;
+      const next = (): void => {
         if (closing) return resolve();
-        // Sample times are planned, so a run is reproducible from its seed; never ahead of the wall clock.
-        const ts = Math.max(last + 1, Math.min(startAt + i * stepMs, Date.now()));
-        last = ts;
-        const tick = script.tick(ts);
-        gateway.setOffline(tick.offline);
-        gateway.send(tick);
-        i++;
-        next();
-      }, Math.max(0, due - Date.now()));
-      timers.add(timer);
-    };
-    next();
-  });
+        const due = wallStart + i * intervalMs;
+        if ((options.messages !== undefined && i >= options.messages) || due >= deadline) return resolve();
+        const timer = setTimeout(
+          () => {
+            timers.delete(timer);
+            if (closing) return resolve();
+            // Sample times are planned, so a run is reproducible from its seed; never ahead of the wall clock.
+            const ts = Math.max(last + 1, Math.min(startAt + i * stepMs, Date.now()));
+            last = ts;
+            const tick = script.tick(ts);
+            gateway.setOffline(tick.offline);
+            gateway.send(tick);
+            i++;
+            next();
+          },
+          Math.max(0, due - Date.now()),
+        );
+        timers.add(timer);
+      };
+      next();
+    });
 
   const done = Promise.all(runs).then(() => undefined);
   return {
@@ -136,7 +144,18 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     startAt,
     intervalMs,
     stats() {
-      const total: GatewayStats = { ticks: 0, lost: 0, messages: 0, acked: 0, readingsAcked: 0, backlogMessages: 0, backlog: 0, overflowed: 0, disconnects: 0, notices: 0 };
+      const total: GatewayStats = {
+        ticks: 0,
+        lost: 0,
+        messages: 0,
+        acked: 0,
+        readingsAcked: 0,
+        backlogMessages: 0,
+        backlog: 0,
+        overflowed: 0,
+        disconnects: 0,
+        notices: 0,
+      };
       for (const g of gateways) for (const k of Object.keys(total) as Array<keyof GatewayStats>) total[k] += g.stats[k];
       return total;
     },
@@ -157,7 +176,10 @@ function history(script: StationScript, startAt: number, historyS: number, stepS
 
 function delay(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(() => { timers.delete(t); resolve(); }, ms);
+    const t = setTimeout(() => {
+      timers.delete(t);
+      resolve();
+    }, ms);
     timers.add(t);
   });
 }

@@ -66,7 +66,10 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-interface Session { client: MqttClient; inflight: Map<number, { message: SimulatedMessage; stored: StoredReading[] }> }
+interface Session {
+  client: MqttClient;
+  inflight: Map<number, { message: SimulatedMessage; stored: StoredReading[] }>;
+}
 
 const MAX_BACKLOG_INFLIGHT = 4;
 
@@ -74,7 +77,18 @@ const MAX_BACKLOG_INFLIGHT = 4;
 export function createGateway(options: GatewayOptions): Gateway {
   const { station } = options;
   const backlog = createBacklog(options.backlogMax);
-  const stats: GatewayStats = { ticks: 0, lost: 0, messages: 0, acked: 0, readingsAcked: 0, backlogMessages: 0, backlog: 0, overflowed: 0, disconnects: 0, notices: 0 };
+  const stats: GatewayStats = {
+    ticks: 0,
+    lost: 0,
+    messages: 0,
+    acked: 0,
+    readingsAcked: 0,
+    backlogMessages: 0,
+    backlog: 0,
+    overflowed: 0,
+    disconnects: 0,
+    notices: 0,
+  };
   let session: Session | undefined;
   let offline = false;
   let closed = false;
@@ -82,7 +96,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   let backlogInflight = 0;
   const idleWaiters: Array<() => void> = [];
   let resolveFirst!: () => void;
-  const firstConnect = new Promise<void>((r) => { resolveFirst = r; });
+  const firstConnect = new Promise<void>((r) => {
+    resolveFirst = r;
+  });
 
   const refresh = (): void => {
     stats.backlog = backlog.size;
@@ -106,18 +122,24 @@ export function createGateway(options: GatewayOptions): Gateway {
     const own: Session = { client, inflight: new Map() };
     session = own;
     client.on('error', (err) => options.log?.warn({ err: err.message, station: station.id }, 'simulator client error'));
-    client.on('close', () => { if (session === own) stats.disconnects++; });
+    client.on('close', () => {
+      if (session === own) stats.disconnects++;
+    });
     client.on('message', (_topic, payload) => {
       try {
         const notice = JSON.parse(payload.toString()) as RejectionNotice;
         stats.notices++;
         options.onNotice?.(station.id, notice);
-      } catch { /* a gateway ignores what it cannot read */ }
+      } catch {
+        /* a gateway ignores what it cannot read */
+      }
     });
     client.on('connect', () => {
       if (session !== own) return;
       resolveFirst();
-      void client.publishAsync(statusTopic(station.id), JSON.stringify({ state: 'online', ts: Date.now() }), { qos: 1, retain: true }).catch(() => undefined);
+      void client
+        .publishAsync(statusTopic(station.id), JSON.stringify({ state: 'online', ts: Date.now() }), { qos: 1, retain: true })
+        .catch(() => undefined);
       // Hearing our own rejection notices is what a good gateway does (PROTOCOL.md, errors topic).
       client.subscribeAsync(errorsTopic(station.id), { qos: 1 }).catch(() => undefined);
       pump();
@@ -129,22 +151,25 @@ export function createGateway(options: GatewayOptions): Gateway {
     options.record?.(message);
     stats.messages++;
     own.inflight.set(message.seq, { message, stored });
-    own.client.publishAsync(readingsTopic(station.id), payload, { qos: 1 }).then(() => {
-      if (session !== own || !own.inflight.delete(message.seq)) return;
-      message.ackedAt = Date.now();
-      stats.acked++;
-      stats.readingsAcked += message.readings.length;
-      if (message.backlog) backlogInflight--;
-      options.onAck?.(message);
-      refresh();
-      pump();
-    }, () => {
-      // Not acknowledged (connection closed under it): keep the readings for the next try.
-      if (session !== own || !own.inflight.delete(message.seq)) return;
-      if (message.backlog) backlogInflight--;
-      backlog.unshift(stored);
-      refresh();
-    });
+    own.client.publishAsync(readingsTopic(station.id), payload, { qos: 1 }).then(
+      () => {
+        if (session !== own || !own.inflight.delete(message.seq)) return;
+        message.ackedAt = Date.now();
+        stats.acked++;
+        stats.readingsAcked += message.readings.length;
+        if (message.backlog) backlogInflight--;
+        options.onAck?.(message);
+        refresh();
+        pump();
+      },
+      () => {
+        // Not acknowledged (connection closed under it): keep the readings for the next try.
+        if (session !== own || !own.inflight.delete(message.seq)) return;
+        if (message.backlog) backlogInflight--;
+        backlog.unshift(stored);
+        refresh();
+      },
+    );
   };
 
   /** Sends the store, oldest first, a few messages in flight at a time. */
@@ -160,7 +185,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         backlog: true,
         sentAt: Date.now(),
       };
-      const wire = { station: station.id, seq: message.seq, readings: batch.map((r) => ({ parameter: r.parameter, value: r.value, unit: r.unit, status: r.status, ts: toLocalIso(r.ts) })) };
+      const wire = {
+        station: station.id,
+        seq: message.seq,
+        readings: batch.map((r) => ({ parameter: r.parameter, value: r.value, unit: r.unit, status: r.status, ts: toLocalIso(r.ts) })),
+      };
       backlogInflight++;
       stats.backlogMessages++;
       publish(message, JSON.stringify(wire), batch);
@@ -175,7 +204,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     stats,
     firstConnect,
-    get connected() { return session?.client.connected === true && !offline; },
+    get connected() {
+      return session?.client.connected === true && !offline;
+    },
     send(tick) {
       stats.ticks++;
       if (tick.lost) {
@@ -188,7 +219,12 @@ export function createGateway(options: GatewayOptions): Gateway {
         pump();
         return;
       }
-      const wire: WireMessage = { station: station.id, ts: toLocalIso(tick.ts), seq: seq++, readings: tick.readings.map((r) => ({ parameter: r.parameter, value: r.value, unit: r.unit, status: r.status })) };
+      const wire: WireMessage = {
+        station: station.id,
+        ts: toLocalIso(tick.ts),
+        seq: seq++,
+        readings: tick.readings.map((r) => ({ parameter: r.parameter, value: r.value, unit: r.unit, status: r.status })),
+      };
       const message: SimulatedMessage = { station: station.id, seq: wire.seq, ts: tick.ts, readings: tick.readings, sentAt: Date.now() };
       if (tick.malformed) {
         const bad = malformedPayload(tick.malformed, wire, tick.ts);
@@ -242,7 +278,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!own) return;
       const { client } = own;
       // A clean stop says goodbye: offline status, then DISCONNECT (no will).
-      if (client.connected) await withTimeout(client.publishAsync(statusTopic(station.id), JSON.stringify({ state: 'offline', ts: Date.now() }), { qos: 1, retain: true }), 2000).catch(() => undefined);
+      if (client.connected)
+        await withTimeout(
+          client.publishAsync(statusTopic(station.id), JSON.stringify({ state: 'offline', ts: Date.now() }), { qos: 1, retain: true }),
+          2000,
+        ).catch(() => undefined);
       await withTimeout(client.endAsync(), 2000).catch(() => client.end(true));
     },
   };
@@ -250,5 +290,10 @@ export function createGateway(options: GatewayOptions): Gateway {
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error('timeout')), ms); })]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -59,7 +59,7 @@ export function applyValueEffect(spec: ScenarioSpec, sample: ValueSample, ctx: E
       const lo = sample.parameter.rangeMin ?? 0;
       const hi = sample.parameter.rangeMax ?? ctx.reference * 2;
       const span = ctx.window.progress >= 0.5;
-      sample.value = (span ? lo + 0.8 * (hi - lo) : lo + 0.002 * (hi - lo) * Math.abs(ctx.gauss()));
+      sample.value = span ? lo + 0.8 * (hi - lo) : lo + 0.002 * (hi - lo) * Math.abs(ctx.gauss());
       sample.status = '01';
       return true;
     }

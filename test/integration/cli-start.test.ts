@@ -5,7 +5,9 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../helpers/cli-process.js';
 import { testDatabase } from '../helpers/centre.js';
 
-type Json = { stations: Array<{ id: string; parameters: Array<{ parameter: string; unit: string }>; limits: Array<{ parameter: string }> }> };
+type Json = {
+  stations: Array<{ id: string; parameters: Array<{ parameter: string; unit: string }>; limits: Array<{ parameter: string }> }>;
+};
 
 describe('quantrac start refuses a broken catalogue, naming the entry', () => {
   let dir: string | undefined;
@@ -19,13 +21,22 @@ describe('quantrac start refuses a broken catalogue, naming the entry', () => {
     mutate(catalogue);
     const path = join(dir, 'catalogue.json');
     await writeFile(path, JSON.stringify(catalogue));
-    const proc = runCli(['start', '--catalogue', path], { MQTT_PORT: '0', HTTP_PORT: '0', DATA_DIR: dir, INFLUX_URL: inject('influxUrl'), INFLUX_DB: testDatabase(), LOG_LEVEL: 'silent' });
+    const proc = runCli(['start', '--catalogue', path], {
+      MQTT_PORT: '0',
+      HTTP_PORT: '0',
+      DATA_DIR: dir,
+      INFLUX_URL: inject('influxUrl'),
+      INFLUX_DB: testDatabase(),
+      LOG_LEVEL: 'silent',
+    });
     const code = await proc.exited;
     return { code, stderr: proc.stderr() };
   }
 
   it('an unknown unit', async () => {
-    const { code, stderr } = await startWith((c) => { c.stations[2]!.parameters[0]!.unit = 'gallons/h'; });
+    const { code, stderr } = await startWith((c) => {
+      c.stations[2]!.parameters[0]!.unit = 'gallons/h';
+    });
     expect(code).toBe(1);
     expect(stderr).toMatch(/stations\[2\] \([A-Z0-9-]+\)\.parameters\[0\]\.unit/);
     expect(stderr).toContain('gallons/h');
@@ -33,14 +44,19 @@ describe('quantrac start refuses a broken catalogue, naming the entry', () => {
 
   it('a duplicate station id', async () => {
     let id = '';
-    const { code, stderr } = await startWith((c) => { id = c.stations[0]!.id; c.stations[5]!.id = id; });
+    const { code, stderr } = await startWith((c) => {
+      id = c.stations[0]!.id;
+      c.stations[5]!.id = id;
+    });
     expect(code).toBe(1);
     expect(stderr).toContain(`stations[5] (${id})`);
     expect(stderr).toContain('duplicate');
   });
 
   it('a limit on a parameter the station does not measure', async () => {
-    const { code, stderr } = await startWith((c) => { c.stations[0]!.limits[0]!.parameter = 'HCl'; });
+    const { code, stderr } = await startWith((c) => {
+      c.stations[0]!.limits[0]!.parameter = 'HCl';
+    });
     expect(code).toBe(1);
     expect(stderr).toMatch(/stations\[0\] \([A-Z0-9-]+\)\.limits\[0\]: limit on unknown parameter "HCl"/);
   });

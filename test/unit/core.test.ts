@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, influxTarget, loadConfig, normaliseUnit, parseTimestamp, parseTopic, readingsTopic, errorsTopic, statusTopic, alertsTopic } from '../../core/index.js';
+import {
+  ConfigError,
+  influxTarget,
+  loadConfig,
+  normaliseUnit,
+  parseTimestamp,
+  parseTopic,
+  readingsTopic,
+  errorsTopic,
+  statusTopic,
+  alertsTopic,
+} from '../../core/index.js';
 
 describe('topics (PROTOCOL.md, "Topics")', () => {
   it('builds and parses the gateway topics', () => {
@@ -11,13 +22,29 @@ describe('topics (PROTOCOL.md, "Topics")', () => {
     expect(parseTopic('stations/BN-X-1/status')).toEqual({ kind: 'status', stationId: 'BN-X-1' });
   });
 
-  it.each(['stations/bn-lower/readings', 'stations/BN-X-1/other', 'stations/BN-X-1/readings/extra', 'alerts/Z/BN-X-1', 'stations//readings', 'stations/AB/readings', '$SYS/broker'])('refuses %s', (topic) => {
+  it.each([
+    'stations/bn-lower/readings',
+    'stations/BN-X-1/other',
+    'stations/BN-X-1/readings/extra',
+    'alerts/Z/BN-X-1',
+    'stations//readings',
+    'stations/AB/readings',
+    '$SYS/broker',
+  ])('refuses %s', (topic) => {
     expect(parseTopic(topic)).toBeUndefined();
   });
 });
 
 describe('units (PROTOCOL.md aliases)', () => {
-  it.each([['mg/l', 'mg/L'], ['m³/h', 'm3/h'], ['oC', '°C'], ['degC', '°C'], ['C', '°C'], ['mg/Nm3', 'mg/Nm3'], [' mg/L ', 'mg/L']])('%s -> %s', (raw, unit) => {
+  it.each([
+    ['mg/l', 'mg/L'],
+    ['m³/h', 'm3/h'],
+    ['oC', '°C'],
+    ['degC', '°C'],
+    ['C', '°C'],
+    ['mg/Nm3', 'mg/Nm3'],
+    [' mg/L ', 'mg/L'],
+  ])('%s -> %s', (raw, unit) => {
     expect(normaliseUnit(raw)).toBe(unit);
   });
   it('an unknown unit is undefined', () => {
@@ -56,7 +83,11 @@ describe('config (one schema over the environment)', () => {
   });
   it('chooses the v2 API when org and bucket are set, else 1.x', () => {
     expect(influxTarget(loadConfig({ INFLUX_DB: 'x' }), 'http://h:1').api).toBe('v1');
-    expect(influxTarget(loadConfig({ INFLUX_ORG: 'o', INFLUX_BUCKET: 'b', INFLUX_TOKEN: 't' }), 'http://h:1')).toMatchObject({ api: 'v2', org: 'o', bucket: 'b' });
+    expect(influxTarget(loadConfig({ INFLUX_ORG: 'o', INFLUX_BUCKET: 'b', INFLUX_TOKEN: 't' }), 'http://h:1')).toMatchObject({
+      api: 'v2',
+      org: 'o',
+      bucket: 'b',
+    });
     expect(() => loadConfig({ INFLUX_ORG: 'o' })).toThrow(/go together/);
   });
 });

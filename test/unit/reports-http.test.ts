@@ -58,7 +58,13 @@ describe('client address', () => {
 
 describe('CSV', () => {
   it('is RFC 4180 with a BOM, quotes what needs it and defuses formulas', () => {
-    const csv = toCsv(['a', 'b', 'c', 'd'], [['Yên Phong, Bắc Ninh', 'say "hi"', -1.5, null], ['=HYPERLINK("x")', true, 0, '+1']]);
+    const csv = toCsv(
+      ['a', 'b', 'c', 'd'],
+      [
+        ['Yên Phong, Bắc Ninh', 'say "hi"', -1.5, null],
+        ['=HYPERLINK("x")', true, 0, '+1'],
+      ],
+    );
     expect(csv).toBe('\uFEFFa,b,c,d\r\n"Yên Phong, Bắc Ninh","say ""hi""",-1.5,\r\n"\'=HYPERLINK(""x"")",true,0,\'+1\r\n');
   });
 });
@@ -67,8 +73,12 @@ describe('InfluxQL and paths', () => {
   it('quotes literals and excludes flagged and out-of-range values', () => {
     expect(literal("a'b\\c")).toBe("'a\\'b\\\\c'");
     const station = reportsCatalogue().station(WW)!;
-    expect(validValuesWhere(station, station.parameters[0]!, 0, 1000)).toBe(`"station" = '${WW}' AND "parameter" = 'COD' AND "status" = '00' AND "value" >= 0 AND "value" <= 1000 AND time >= 0ms AND time < 1000ms`);
-    expect(validValuesWhere(station, station.parameters[2]!, 0, 1000)).toBe(`"station" = '${WW}' AND "parameter" = 'TSS' AND "status" = '00' AND time >= 0ms AND time < 1000ms`);
+    expect(validValuesWhere(station, station.parameters[0]!, 0, 1000)).toBe(
+      `"station" = '${WW}' AND "parameter" = 'COD' AND "status" = '00' AND "value" >= 0 AND "value" <= 1000 AND time >= 0ms AND time < 1000ms`,
+    );
+    expect(validValuesWhere(station, station.parameters[2]!, 0, 1000)).toBe(
+      `"station" = '${WW}' AND "parameter" = 'TSS' AND "status" = '00' AND time >= 0ms AND time < 1000ms`,
+    );
   });
 
   it('splits and decodes path segments, refusing bad escapes', () => {

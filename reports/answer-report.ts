@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../core/index.js';
 import { ReportRequestError } from './build-reports.js';
-import { sendCsv, sendJson } from './http-util.js';
+import { sendCsv, sendJson } from '../platform/index.js';
 
 /**
  * Answers a report request: JSON, or `?format=csv` as a download. Shared by the inspectors'

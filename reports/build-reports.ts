@@ -2,13 +2,13 @@ import {
   QuantracError,
   type Availability,
   type Catalogue,
+  type InfluxQuery,
   type StationDayReport,
   type StationMonthReport,
   type ValidityRules,
   type ZoneDayReport,
 } from '../core/index.js';
-import type { InfluxQuery } from './influx-queries.js';
-import { localDate, localMonth, parseLocalDay, parseLocalMonth } from './local-time.js';
+import { localDate, localMonth, parseLocalDay, parseLocalMonth } from '../platform/index.js';
 import { stationFigures } from './station-figures.js';
 import { MAX_INVALID_HALF_HOURS, MIN_QUARTERS_PER_HOUR, percent, roundMean } from './validity.js';
 

@@ -1,17 +1,6 @@
-import type { Station, StationParameter } from '../core/index.js';
-import { QUARTER_MS } from './local-time.js';
+import type { QuerySeries, Station, StationParameter } from '../core/index.js';
+import { QUARTER_MS } from '../platform/index.js';
 import type { QuarterStats, SeriesData } from './validity.js';
-
-/** One series of an InfluxQL answer (the shape ingest's InfluxClient.query returns). */
-export interface QuerySeries {
-  name: string;
-  tags?: Record<string, string>;
-  columns: string[];
-  values: unknown[][];
-}
-
-/** Runs one InfluxQL statement over `/query` (epoch ms) and returns its series. */
-export type InfluxQuery = (influxql: string) => Promise<QuerySeries[]>;
 
 /** An InfluxQL string literal. Ids come from the catalogue, but quoting stays correct regardless. */
 export const literal = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

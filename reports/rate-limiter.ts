@@ -1,4 +1,4 @@
-import type { Clock } from '../core/index.js';
+import type { Clock } from '../platform/index.js';
 
 export interface RateLimiterOptions {
   /** Bucket size: requests a client may send in a burst. */

@@ -1,6 +1,6 @@
 import type { DayFigures, HourFigures, ReportStation, StationDayReport, StationMonthReport, ZoneDayReport } from '../core/index.js';
 import { toCsv, type CsvCell } from './csv.js';
-import { localIso, parseLocalDay } from './local-time.js';
+import { localIso, parseLocalDay } from '../platform/index.js';
 import { VALIDITY_RULES } from './build-reports.js';
 
 /**

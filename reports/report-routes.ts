@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../core/index.js';
+import type { Logger, Route } from '../core/index.js';
 import { answerReport } from './answer-report.js';
-import { parseUrl, segments, sendJson, type ReportRoute } from './http-util.js';
+import { parseUrl, segments, sendJson } from '../platform/index.js';
 import { stationDayCsv, stationMonthCsv, zoneDayCsv } from './report-csv.js';
 import type { ReportService } from './report-service.js';
 
@@ -13,7 +13,7 @@ export const REPORTS_PREFIX = '/api/reports/';
  * - `zones/{id}/day?date=YYYY-MM-DD`
  * each as JSON, or CSV with `&format=csv`. `date` defaults to today / this month (UTC+7).
  */
-export function createReportRoutes(service: ReportService, log: Logger): ReportRoute {
+export function createReportRoutes(service: ReportService, log: Logger): Route {
   return {
     prefix: REPORTS_PREFIX,
     async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {

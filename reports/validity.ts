@@ -1,5 +1,5 @@
 import type { DayFigures, HourFigures, ReportLimit } from '../core/index.js';
-import { DAY_MS, HOUR_MS, QUARTER_MS, localDate, localHour } from './local-time.js';
+import { DAY_MS, HOUR_MS, QUARTER_MS, localDate, localHour } from '../platform/index.js';
 
 /**
  * The validity rules (DOMAIN.md, "Averages and data validity"; adopted from US/EU CEMS

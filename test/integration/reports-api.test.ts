@@ -88,6 +88,19 @@ describe('open-data API through the running centre (no session)', () => {
     expect(cod.day).toMatchObject({ expected: 288, received: 262, availability: 90.97, exceedances: 3 });
   });
 
+  it('sends the security headers with its JSON and CSV answers (platform sendJson, sendCsv)', async () => {
+    for (const path of [
+      `/api/open/stations/${WW}/hourly?date=${D1}`,
+      `/api/open/stations/${WW}/hourly.csv?date=${D1}`,
+      '/api/open/nowhere',
+    ]) {
+      const res = await fetch(`${centre!.dashboardUrl}${path}`);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      await res.body?.cancel();
+    }
+  });
+
   it("mounts the inspectors' reports behind the session, the open data outside it", async () => {
     const res = await fetch(`${centre!.dashboardUrl}/api/reports/stations/${WW}/day?date=${D1}`);
     expect(res.status).toBe(401);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportLimit } from '../../core/index.js';
-import { limitDay, localDate, localHour, localIso, parseLocalDay, parseLocalMonth } from '../../reports/local-time.js';
+import { limitDay, localDate, localHour, localIso, parseLocalDay, parseLocalMonth } from '../../platform/index.js';
 import {
   dayFigures,
   expectedSlots,

@@ -1,4 +1,5 @@
 import type { Catalogue, Station } from '../core/index.js';
+import { LOCAL_OFFSET_MS, localIso } from '../platform/index.js';
 
 /** What a legacy file's name says: `<PREFIX>_<yyyyMMddHHmmss>.txt` (DOMAIN.md, "Legacy file format"). */
 export interface LegacyFileName {
@@ -56,5 +57,6 @@ export function localStampToIso(stamp: string): string | undefined {
     probe.getUTCSeconds() !== s
   )
     return undefined;
-  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+07:00`;
+  // The digits are local time: the instant is 7 h earlier, written back at the same offset.
+  return localIso(probe.getTime() - LOCAL_OFFSET_MS);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, loadCatalogue, type Catalogue } from '../../core/index.js';
 import { createLegacyAdapter, type LegacyAdapter, type LegacyAdmit } from '../../legacy/index.js';
+import { createVirtualTime } from '../helpers/virtual-time.js';
 
 /** The adapter's own behaviour with a fake admit(); the real path is in test/integration/legacy-files. */
 let catalogue: Catalogue;
@@ -207,5 +208,37 @@ describe('legacy adapter (fake admit)', () => {
     });
     await writeFile(join(dir, 'drop', 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
     await vi.waitFor(() => expect(stored).toEqual(['stations/BN-YENPHONG-F004-NT1/readings']), { timeout: 5000, interval: 20 });
+  });
+
+  it('times its passes on the given scheduler: a pass every pollMs after the last ended, none after close', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'qt-legacy-unit-'));
+    const vt = createVirtualTime();
+    const stored: string[] = [];
+    adapter = await createLegacyAdapter({
+      dropDir: join(dir, 'drop'),
+      archiveDir: join(dir, 'archive'),
+      rejectedDir: join(dir, 'rejected'),
+      catalogue,
+      admit: async (m) => {
+        stored.push(m.topic);
+        return { accepted: 1, rejected: 0 };
+      },
+      log: createLogger({ level: 'silent' }),
+      pollMs: 60_000,
+      scheduler: vt.scheduler,
+    });
+    await writeFile(join(dir, 'drop', 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
+    expect(vt.scheduler.actions).toHaveLength(1);
+    vt.advanceBy(59_999);
+    expect(vt.scheduler.actions).toHaveLength(1); // not yet: nothing read
+    vt.advanceBy(1); // first pass: the file is seen
+    await vi.waitFor(() => expect(vt.scheduler.actions).toHaveLength(1));
+    expect(stored).toEqual([]);
+    vt.advanceBy(60_000); // second pass: its size held, it is read
+    await vi.waitFor(() => expect(stored).toEqual(['stations/BN-YENPHONG-F004-NT1/readings']));
+    await vi.waitFor(() => expect(vt.scheduler.actions).toHaveLength(1));
+    await adapter.close();
+    adapter = undefined;
+    expect(vt.scheduler.actions).toHaveLength(0);
   });
 });

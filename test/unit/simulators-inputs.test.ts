@@ -14,7 +14,7 @@ import {
 } from '../../simulators/index.js';
 import { malformedPayload } from '../../simulators/malformed-payload.js';
 import { createBacklog } from '../../simulators/backlog.js';
-import { toLocalIso } from '../../simulators/local-time.js';
+import { localIso } from '../../platform/index.js';
 
 const WW = 'BN-YENPHONG-F001-NT1';
 let catalogue: Catalogue;
@@ -29,7 +29,7 @@ describe('malformed payloads', () => {
     const tick = script.tick(now);
     const wire = {
       station: WW,
-      ts: toLocalIso(now),
+      ts: localIso(now, { millis: true }),
       seq: 3,
       readings: tick.readings.map((r) => ({ parameter: r.parameter, value: r.value, unit: r.unit, status: r.status })),
     };

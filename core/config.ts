@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { packagePath } from './package-paths.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional();
@@ -71,7 +72,8 @@ export const ConfigSchema = z.object({
     .refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two')
     .default(32768),
   DATA_DIR: z.string().default('./data'),
-  CATALOGUE: z.string().default('seeds/catalogue.json'),
+  /** Default files ship with the package and are found from any working directory (core/package-paths.ts). */
+  CATALOGUE: z.string().default(packagePath('seeds', 'catalogue.json')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   /** Unset: run a local influxd under DATA_DIR. */
@@ -123,7 +125,7 @@ export const ConfigSchema = z.object({
   READING_MAX_AHEAD_S: z.coerce.number().nonnegative().default(300),
 
   /** Alerts (alerts/, issue 5): the rules file, the routing file (unset: DATA_DIR/notify.json if present, else seeds/notify.json). */
-  ALERTS_RULES_FILE: z.string().default('seeds/rules.json'),
+  ALERTS_RULES_FILE: z.string().default(packagePath('seeds', 'rules.json')),
   ALERTS_NOTIFY_FILE: optionalString,
   /** How often wall-clock rules (transmission interrupted), reminders and silences are checked. */
   ALERTS_TICK_MS: z.coerce.number().int().positive().default(5000),
@@ -147,7 +149,7 @@ export const ConfigSchema = z.object({
   /** Simulators in demo mode: message interval. */
   DEMO_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   /** The scenario file the demo plays (simulators/, seeds/scenarios/); empty: normal data only. */
-  DEMO_SCENARIO_FILE: z.string().default('seeds/scenarios/demo.json'),
+  DEMO_SCENARIO_FILE: z.string().default(packagePath('seeds', 'scenarios', 'demo.json')),
 
   /** Legacy text files (legacy/): the drop folder the FTP server writes to (unset: adapter off). */
   LEGACY_DROP_DIR: optionalString,

@@ -14,9 +14,9 @@ export interface CliProcess {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
-/** Runs `quantrac <args>` as a child process, capturing its output. */
-export function runCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  const child = spawn(BIN, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `quantrac <args>` as a child process, capturing its output; `cwd` defaults to the test's own. */
+export function runCli(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): CliProcess {
+  const child = spawn(BIN, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();

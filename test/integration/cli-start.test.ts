@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { runCli } from '../helpers/cli-process.js';
+import { runCli, type CliProcess } from '../helpers/cli-process.js';
 import { testDatabase } from '../helpers/centre.js';
 
 type Json = {
@@ -67,4 +67,39 @@ describe('quantrac start refuses a broken catalogue, naming the entry', () => {
     expect(await proc.exited).toBe(1);
     expect(proc.stderr()).toContain('MQTT_PORT');
   });
+});
+
+describe('quantrac start from any working directory', () => {
+  let cwd: string | undefined;
+  let proc: CliProcess | undefined;
+  afterEach(async () => {
+    if (proc && proc.child.exitCode === null && proc.child.signalCode === null) {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+    }
+    if (cwd) await rm(cwd, { recursive: true, force: true });
+  });
+
+  // The shipped files (catalogue, alert rules, routing, demo scenarios, dashboard build) come
+  // from the package; DATA_DIR (./data by default) stays the operator's, under the working directory.
+  it.each([[[]], [['--demo']]])(
+    'runs <checkout>/bin/quantrac start %j in a fresh folder, answers /healthz, exits 0 on Ctrl-C',
+    async (flags: string[]) => {
+      cwd = await mkdtemp(join(tmpdir(), 'quantrac-cwd-'));
+      const env = { MQTT_PORT: '0', HTTP_PORT: '0', INFLUX_URL: inject('influxUrl'), INFLUX_DB: testDatabase(), LOG_LEVEL: 'warn' };
+      proc = runCli(['start', ...flags], env, { cwd });
+      const [, url] = await proc.waitForOutput(/dashboard\s+(http:\/\/\S+)/, 60_000);
+      await proc.waitForOutput(/Press Ctrl-C/);
+      const health = await fetch(`${url}/healthz`);
+      expect(health.ok).toBe(true);
+      await health.body?.cancel();
+      if (flags.includes('--demo')) {
+        expect(proc.stdout()).toMatch(/scenarios\s+\S*seeds\/scenarios\/demo\.json/);
+        expect(proc.stderr()).not.toContain('demo scenario file not played');
+      }
+      await access(join(cwd, 'data'));
+      proc.child.kill('SIGINT');
+      expect(await proc.exited).toBe(0);
+    },
+  );
 });

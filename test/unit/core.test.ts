@@ -1,6 +1,11 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  findPackageRoot,
+  PACKAGE_ROOT,
   influxTarget,
   loadConfig,
   normaliseUnit,
@@ -69,8 +74,21 @@ describe('config (one schema over the environment)', () => {
     expect(c.MQTT_PORT).toBe(1883);
     expect(c.HTTP_PORT).toBe(8080);
     expect(c.DATA_DIR).toBe('./data');
-    expect(c.CATALOGUE).toBe('seeds/catalogue.json');
+    // The shipped files are found from the package, whatever the working directory (core/package-paths.ts).
+    expect(c.CATALOGUE).toBe(fileURLToPath(new URL('../../seeds/catalogue.json', import.meta.url)));
+    expect(c.ALERTS_RULES_FILE).toBe(fileURLToPath(new URL('../../seeds/rules.json', import.meta.url)));
+    expect(c.DEMO_SCENARIO_FILE).toBe(fileURLToPath(new URL('../../seeds/scenarios/demo.json', import.meta.url)));
     expect(c.INFLUX_URL).toBeUndefined();
+  });
+  it('finds the package root from its own folder and from below it (the alerts worker bundle under node_modules/.cache)', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+    expect(PACKAGE_ROOT).toBe(root);
+    expect(findPackageRoot(join(root, 'node_modules', '.cache', 'quantrac'))).toBe(root);
+    expect(findPackageRoot(tmpdir())).toBeUndefined();
+  });
+  it("keeps the operator's paths as given (relative to the working directory)", () => {
+    const c = loadConfig({ CATALOGUE: 'my/catalogue.json', ALERTS_RULES_FILE: 'my/rules.json', DATA_DIR: 'd' });
+    expect([c.CATALOGUE, c.ALERTS_RULES_FILE, c.DATA_DIR]).toEqual(['my/catalogue.json', 'my/rules.json', 'd']);
   });
   it('names every bad variable', () => {
     expect(() => loadConfig({ MQTT_PORT: '70000', HTTP_PORT: 'x' })).toThrow(ConfigError);

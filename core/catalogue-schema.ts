@@ -32,7 +32,7 @@ export const FacilitySchema = z
   .strict();
 export type Facility = z.infer<typeof FacilitySchema>;
 
-/** A parameter symbol of the regulation's symbol table (DOMAIN.md). */
+/** A parameter symbol of the regulation's symbol table (docs/DOMAIN.md). */
 export const ParameterSchema = z
   .object({
     symbol: z.string().regex(/^[A-Za-z][A-Za-z0-9,._]{0,15}$/, 'symbol must be a short regulation symbol'),

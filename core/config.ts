@@ -17,7 +17,7 @@ export const ConfigSchema = z.object({
   MQTT_TLS_CERT: optionalString,
   MQTT_TLS_KEY: optionalString,
   MQTT_WS_PORT: port.optional(),
-  /** Per-client limits (broker/, issue 3). */
+  /** Per-client limits (broker/; docs/PROTOCOL.md). */
   MQTT_MAX_CLIENT_ID_LENGTH: z.coerce.number().int().min(23).default(128),
   MQTT_MAX_KEEPALIVE_S: z.coerce.number().int().positive().max(65535).default(300),
   MQTT_MAX_INFLIGHT: z.coerce.number().int().positive().default(16),
@@ -40,7 +40,7 @@ export const ConfigSchema = z.object({
     .default(16384),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
-  /** Dashboard (dashboard/, issue 6): origins allowed besides the page's own (comma-separated; a reverse proxy that rewrites Host). */
+  /** Dashboard (dashboard/): origins allowed besides the page's own (comma-separated; a reverse proxy that rewrites Host). */
   DASHBOARD_ORIGINS: z
     .string()
     .default('')
@@ -59,8 +59,8 @@ export const ConfigSchema = z.object({
   DASHBOARD_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   DASHBOARD_LOGIN_LOCK_S: z.coerce.number().int().positive().default(300),
   /**
-   * Live deltas go to a client at most once per this interval: 250 ms is the dashboard issue's
-   * cap of 4 frames a second, and a reading on the overview waits up to that long for its frame.
+   * Live deltas go to a client at most once per this interval: 250 ms is the cap of 4 frames a
+   * second (docs/ARCHITECTURE.md, the two kinds of live socket), and a reading on the overview waits up to that long for its frame.
    * Shorter means fresher values for more frames and bytes (README, "Measured figures").
    */
   DASHBOARD_FRAME_MS: z.coerce.number().int().min(100, 'at least 100 (10 frames a second)').max(5000).default(250),
@@ -100,7 +100,7 @@ export const ConfigSchema = z.object({
   INGEST_RETRY_MAX_MS: z.coerce.number().int().positive().default(30_000),
   /** The storage backlog condition is raised when undelivered readings are older than this. */
   INGEST_BACKLOG_ALERT_S: z.coerce.number().positive().default(60),
-  /** Durable spool (ingest/, issue 4): backlog budget on disk, where slowing starts, segment size. */
+  /** Durable spool (ingest/; the durable spool, docs/ARCHITECTURE.md): backlog budget on disk, where slowing starts, segment size. */
   SPOOL_BUDGET_BYTES: z.coerce
     .number()
     .int()
@@ -124,7 +124,7 @@ export const ConfigSchema = z.object({
   READING_MAX_AGE_DAYS: z.coerce.number().positive().default(30),
   READING_MAX_AHEAD_S: z.coerce.number().nonnegative().default(300),
 
-  /** Alerts (alerts/, issue 5): the rules file, the routing file (unset: DATA_DIR/notify.json if present, else seeds/notify.json). */
+  /** Alerts (alerts/): the rules file, the routing file (unset: DATA_DIR/notify.json if present, else seeds/notify.json). */
   ALERTS_RULES_FILE: z.string().default(packagePath('seeds', 'rules.json')),
   ALERTS_NOTIFY_FILE: optionalString,
   /** How often wall-clock rules (transmission interrupted), reminders and silences are checked. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * the open-data API publishes part of it). Times are epoch ms; dates and hours are station
  * local time, UTC+7 (Asia/Ho_Chi_Minh keeps no daylight saving).
  *
- * The validity rules are adopted from US/EU CEMS practice (DOMAIN.md, "Averages and data
+ * The validity rules are adopted from US/EU CEMS practice (docs/DOMAIN.md, "Averages and data
  * validity"): no Vietnamese rule was found, and every view of these figures says so.
  */
 

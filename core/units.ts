@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Canonical units of the catalogue (DOMAIN.md, "Stations and parameters"). */
+/** Canonical units of the catalogue (docs/DOMAIN.md, "Stations and parameters"). */
 export const UNITS = ['m3/h', 'Nm3/h', '°C', 'pH', 'mg/L', 'Pt-Co', 'kPa', '%', 'mg/Nm3', 'ppm', 'µg/m3', 'NTU'] as const;
 
 export const UnitSchema = z.enum(UNITS);

@@ -1,7 +1,7 @@
 import type { Catalogue, Station } from '../core/index.js';
 import { LOCAL_OFFSET_MS, localIso } from '../platform/index.js';
 
-/** What a legacy file's name says: `<PREFIX>_<yyyyMMddHHmmss>.txt` (DOMAIN.md, "Legacy file format"). */
+/** What a legacy file's name says: `<PREFIX>_<yyyyMMddHHmmss>.txt` (docs/DOMAIN.md, "Legacy file format"). */
 export interface LegacyFileName {
   station: Station;
   /** The prefix that matched (the station's `legacyPrefix`, or its id). */
@@ -16,7 +16,7 @@ const NAME = /^(.+)_(\d{14})\.txt$/i;
 
 /**
  * Finds the station of a file from its name. "The exact prefix of the file name varies by
- * province: accept any prefix" (DOMAIN.md): the part before `_<14 digits>.txt` must end with a
+ * province: accept any prefix" (docs/DOMAIN.md): the part before `_<14 digits>.txt` must end with a
  * known prefix (a station's `legacyPrefix`, else its id), on a separator boundary; the longest
  * known prefix wins, so `BN_YP_F004_NT` finds `YP_F004_NT` even when `F004_NT` is known too.
  * Case-insensitive: some FTP servers upper- or lower-case names.

@@ -12,7 +12,7 @@ import { localDate, localMonth, parseLocalDay, parseLocalMonth } from '../platfo
 import { stationFigures } from './station-figures.js';
 import { MAX_INVALID_HALF_HOURS, MIN_QUARTERS_PER_HOUR, percent, roundMean } from './validity.js';
 
-/** Shown wherever the figures are (DOMAIN.md: "adopted practice, say so in the UI"). */
+/** Shown wherever the figures are (docs/DOMAIN.md: "adopted practice, say so in the UI"). */
 export const VALIDITY_RULES: ValidityRules = {
   label: 'validity rules adopted from US/EU practice',
   labelVi: 'quy tắc hợp lệ số liệu áp dụng theo thông lệ Hoa Kỳ/EU',

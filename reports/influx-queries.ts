@@ -6,7 +6,7 @@ import type { QuarterStats, SeriesData } from './validity.js';
 export const literal = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
- * The valid values of one parameter at a station (DOMAIN.md): status 00 only (01 calibrating
+ * The valid values of one parameter at a station (docs/DOMAIN.md): status 00 only (01 calibrating
  * and 02 device fault never count toward compliance), inside the instrument range when the
  * catalogue gives one. One parameter per query: with the tags in a plain AND, InfluxDB picks
  * the series from its index and tests only the value of each point (an OR over parameters

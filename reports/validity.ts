@@ -2,7 +2,7 @@ import type { DayFigures, HourFigures, ReportLimit } from '../core/index.js';
 import { DAY_MS, HOUR_MS, QUARTER_MS, localDate, localHour } from '../platform/index.js';
 
 /**
- * The validity rules (DOMAIN.md, "Averages and data validity"; adopted from US/EU CEMS
+ * The validity rules (docs/DOMAIN.md, "Averages and data validity"; adopted from US/EU CEMS
  * practice, no Vietnamese rule being known), applied to quarter-hour aggregates that
  * InfluxDB computed from the valid values only (status 00, inside the instrument range):
  *

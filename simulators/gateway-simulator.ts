@@ -35,7 +35,7 @@ export interface SimulatorOptions {
   messages?: number;
   durationS?: number;
   seed?: number;
-  /** Credentials per station (the auth issue provisions them). */
+  /** Credentials per station (the broker provisions them in demo mode). */
   credentials?: (station: Station) => { username: string; password: string } | undefined;
   /** Keep every message in `sent` and every notice in `notices` (default true; long runs: false). */
   record?: boolean;

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Catalogue, Config } from '../core/index.js';
+import { packagePath, type Catalogue, type Config } from '../core/index.js';
 import type { SmtpSettings } from './notify/email.js';
 import { loadNotifyConfig, type NotifyConfig } from './notify/notify-config.js';
 import { loadRules, type Rules } from './rules-config.js';
@@ -26,7 +26,7 @@ export async function loadAlertSettings(config: Config, catalogue: Catalogue): P
   const dataDir = resolve(config.DATA_DIR);
   const rules = await loadRules(resolve(config.ALERTS_RULES_FILE), catalogue);
   let notifyFile = config.ALERTS_NOTIFY_FILE;
-  if (notifyFile === undefined) notifyFile = (await exists(join(dataDir, 'notify.json'))) ? join(dataDir, 'notify.json') : 'seeds/notify.json';
+  if (notifyFile === undefined) notifyFile = (await exists(join(dataDir, 'notify.json'))) ? join(dataDir, 'notify.json') : packagePath('seeds', 'notify.json');
   const notify = await loadNotifyConfig(resolve(notifyFile), { dataDir, catalogue });
   const smtp: SmtpSettings | undefined = config.SMTP_HOST === undefined ? undefined : {
     host: config.SMTP_HOST,

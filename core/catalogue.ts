@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 
-import { CatalogueSchema, type CatalogueFile, type Facility, type Limit, type Station, type StationParameter, type Zone } from './catalogue-schema.js';
+import {
+  CatalogueSchema,
+  type CatalogueFile,
+  type Facility,
+  type Limit,
+  type Station,
+  type StationParameter,
+  type Zone,
+} from './catalogue-schema.js';
 import { CatalogueError } from './errors.js';
 
 /** The validated catalogue with the look-ups the hot path needs. */
@@ -61,13 +69,16 @@ export function parseCatalogue(raw: unknown): Catalogue {
     s.parameters.forEach((p, j) => {
       const def = symbols.get(p.parameter);
       if (!def) throw new CatalogueError(`${where}.parameters[${j}]`, `unknown parameter "${p.parameter}"`);
-      if (!def.units.includes(p.unit)) throw new CatalogueError(`${where}.parameters[${j}]`, `${p.parameter} is measured in ${def.units.join(' or ')}, not ${p.unit}`);
+      if (!def.units.includes(p.unit))
+        throw new CatalogueError(`${where}.parameters[${j}]`, `${p.parameter} is measured in ${def.units.join(' or ')}, not ${p.unit}`);
       if (own.has(p.parameter)) throw new CatalogueError(`${where}.parameters[${j}]`, `duplicate parameter "${p.parameter}"`);
       own.set(p.parameter, p);
     });
     s.limits.forEach((l, j) => {
-      if (!own.has(l.parameter)) throw new CatalogueError(`${where}.limits[${j}]`, `limit on unknown parameter "${l.parameter}" (not measured at this station)`);
-      if (l.effectiveTo !== undefined && l.effectiveTo <= l.effectiveFrom) throw new CatalogueError(`${where}.limits[${j}]`, 'effectiveTo must be after effectiveFrom');
+      if (!own.has(l.parameter))
+        throw new CatalogueError(`${where}.limits[${j}]`, `limit on unknown parameter "${l.parameter}" (not measured at this station)`);
+      if (l.effectiveTo !== undefined && l.effectiveTo <= l.effectiveFrom)
+        throw new CatalogueError(`${where}.limits[${j}]`, 'effectiveTo must be after effectiveFrom');
     });
     params.set(s.id, own);
   });
@@ -89,7 +100,9 @@ export function parseCatalogue(raw: unknown): Catalogue {
     stationParameter: (id, parameter) => params.get(id)?.get(parameter),
     limitAt: (id, parameter, at) => {
       const day = at.toISOString().slice(0, 10);
-      const limit = stations.get(id)?.limits.find((l) => l.parameter === parameter && l.effectiveFrom <= day && (l.effectiveTo === undefined || day < l.effectiveTo));
+      const limit = stations
+        .get(id)
+        ?.limits.find((l) => l.parameter === parameter && l.effectiveFrom <= day && (l.effectiveTo === undefined || day < l.effectiveTo));
       if (!limit) return undefined;
       const factor = Object.values(limit.coefficients).reduce((a, b) => a * b, 1);
       return { ...limit, max: limit.base * factor };
@@ -120,7 +133,10 @@ function describePath(raw: unknown, path: ReadonlyArray<PropertyKey>): string {
     node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
     if (typeof key === 'number') {
       out += `[${key}]`;
-      const id = node !== null && typeof node === 'object' ? (node as { id?: unknown; symbol?: unknown }).id ?? (node as { symbol?: unknown }).symbol : undefined;
+      const id =
+        node !== null && typeof node === 'object'
+          ? ((node as { id?: unknown; symbol?: unknown }).id ?? (node as { symbol?: unknown }).symbol)
+          : undefined;
       if (typeof id === 'string') out += ` (${id})`;
     } else {
       out += out === '' ? String(key) : `.${String(key)}`;
@@ -128,4 +144,3 @@ function describePath(raw: unknown, path: ReadonlyArray<PropertyKey>): string {
   }
   return out === '' ? 'catalogue' : out;
 }
-

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { packagePath } from './package-paths.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional();
@@ -16,22 +17,39 @@ export const ConfigSchema = z.object({
   MQTT_TLS_CERT: optionalString,
   MQTT_TLS_KEY: optionalString,
   MQTT_WS_PORT: port.optional(),
-  /** Per-client limits (broker/, issue 3). */
+  /** Per-client limits (broker/; docs/PROTOCOL.md). */
   MQTT_MAX_CLIENT_ID_LENGTH: z.coerce.number().int().min(23).default(128),
   MQTT_MAX_KEEPALIVE_S: z.coerce.number().int().positive().max(65535).default(300),
   MQTT_MAX_INFLIGHT: z.coerce.number().int().positive().default(16),
-  MQTT_MAX_OUTBOUND_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  MQTT_MAX_OUTBOUND_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   MQTT_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   MQTT_MAX_QUEUED: z.coerce.number().int().positive().default(1000),
   /** Login throttling: failed logins per source address per minute, then refused this long. */
   MQTT_AUTH_MAX_FAILURES_PER_MIN: z.coerce.number().int().positive().default(10),
   MQTT_AUTH_BLOCK_S: z.coerce.number().int().positive().default(60),
   /** scrypt cost N (a power of two) for new gateway secret hashes. */
-  MQTT_AUTH_SCRYPT_COST: z.coerce.number().int().min(1024).refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two').default(16384),
+  MQTT_AUTH_SCRYPT_COST: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two')
+    .default(16384),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
-  /** Dashboard (dashboard/, issue 6): origins allowed besides the page's own (comma-separated; a reverse proxy that rewrites Host). */
-  DASHBOARD_ORIGINS: z.string().default('').transform((s) => s.split(',').map((o) => o.trim()).filter((o) => o !== '')),
+  /** Dashboard (dashboard/): origins allowed besides the page's own (comma-separated; a reverse proxy that rewrites Host). */
+  DASHBOARD_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    ),
   /** Behind a TLS-terminating reverse proxy: trust X-Forwarded-Proto/-For (Secure cookie, client address for throttling). */
   DASHBOARD_TRUST_PROXY: z.stringbool().default(false),
   /** A dashboard session ends after this long without activity (an open live view is activity), or this long in all. */
@@ -41,15 +59,21 @@ export const ConfigSchema = z.object({
   DASHBOARD_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   DASHBOARD_LOGIN_LOCK_S: z.coerce.number().int().positive().default(300),
   /**
-   * Live deltas go to a client at most once per this interval: 250 ms is the dashboard issue's
-   * cap of 4 frames a second, and a reading on the overview waits up to that long for its frame.
+   * Live deltas go to a client at most once per this interval: 250 ms is the cap of 4 frames a
+   * second (docs/ARCHITECTURE.md, the two kinds of live socket), and a reading on the overview waits up to that long for its frame.
    * Shorter means fresher values for more frames and bytes (README, "Measured figures").
    */
   DASHBOARD_FRAME_MS: z.coerce.number().int().min(100, 'at least 100 (10 frames a second)').max(5000).default(250),
   /** scrypt cost N (a power of two) for new dashboard password hashes. */
-  DASHBOARD_SCRYPT_COST: z.coerce.number().int().min(1024).refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two').default(32768),
+  DASHBOARD_SCRYPT_COST: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two')
+    .default(32768),
   DATA_DIR: z.string().default('./data'),
-  CATALOGUE: z.string().default('seeds/catalogue.json'),
+  /** Default files ship with the package and are found from any working directory (core/package-paths.ts). */
+  CATALOGUE: z.string().default(packagePath('seeds', 'catalogue.json')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   /** Unset: run a local influxd under DATA_DIR. */
@@ -65,27 +89,43 @@ export const ConfigSchema = z.object({
   /** Delivery batching: a batch is sent when it has this many lines or is this old. */
   INGEST_BATCH_LINES: z.coerce.number().int().positive().default(20_000),
   INGEST_FLUSH_MS: z.coerce.number().int().positive().default(200),
-  INGEST_BATCH_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  INGEST_BATCH_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   /** Batches in flight to InfluxDB at once; the checkpoint still advances in order. */
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
   /** Cap of the exponential backoff between InfluxDB write retries (retries never stop). */
   INGEST_RETRY_MAX_MS: z.coerce.number().int().positive().default(30_000),
   /** The storage backlog condition is raised when undelivered readings are older than this. */
   INGEST_BACKLOG_ALERT_S: z.coerce.number().positive().default(60),
-  /** Durable spool (ingest/, issue 4): backlog budget on disk, where slowing starts, segment size. */
-  SPOOL_BUDGET_BYTES: z.coerce.number().int().min(64 * 1024).default(1024 ** 3),
+  /** Durable spool (ingest/; the durable spool, docs/ARCHITECTURE.md): backlog budget on disk, where slowing starts, segment size. */
+  SPOOL_BUDGET_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(1024 ** 3),
   SPOOL_HIGH_WATER_PERCENT: z.coerce.number().min(1).max(100).default(50),
-  SPOOL_SEGMENT_BYTES: z.coerce.number().int().min(4096).default(16 * 1024 ** 2),
+  SPOOL_SEGMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(16 * 1024 ** 2),
   SPOOL_MAX_SLOWDOWN_MS: z.coerce.number().int().nonnegative().default(1000),
   /** Dead-letter store retention: whichever limit is reached first. */
   DEADLETTER_MAX_AGE_DAYS: z.coerce.number().positive().default(90),
-  DEADLETTER_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(256 * 1024 ** 2),
+  DEADLETTER_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(256 * 1024 ** 2),
   /** Accepted window of a reading's timestamp (PROTOCOL.md, "Readings message"). */
   READING_MAX_AGE_DAYS: z.coerce.number().positive().default(30),
   READING_MAX_AHEAD_S: z.coerce.number().nonnegative().default(300),
 
-  /** Alerts (alerts/, issue 5): the rules file, the routing file (unset: DATA_DIR/notify.json if present, else seeds/notify.json). */
-  ALERTS_RULES_FILE: z.string().default('seeds/rules.json'),
+  /** Alerts (alerts/): the rules file, the routing file (unset: DATA_DIR/notify.json if present, else seeds/notify.json). */
+  ALERTS_RULES_FILE: z.string().default(packagePath('seeds', 'rules.json')),
   ALERTS_NOTIFY_FILE: optionalString,
   /** How often wall-clock rules (transmission interrupted), reminders and silences are checked. */
   ALERTS_TICK_MS: z.coerce.number().int().positive().default(5000),
@@ -109,7 +149,7 @@ export const ConfigSchema = z.object({
   /** Simulators in demo mode: message interval. */
   DEMO_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   /** The scenario file the demo plays (simulators/, seeds/scenarios/); empty: normal data only. */
-  DEMO_SCENARIO_FILE: z.string().default('seeds/scenarios/demo.json'),
+  DEMO_SCENARIO_FILE: z.string().default(packagePath('seeds', 'scenarios', 'demo.json')),
 
   /** Legacy text files (legacy/): the drop folder the FTP server writes to (unset: adapter off). */
   LEGACY_DROP_DIR: optionalString,
@@ -149,10 +189,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   // All three or none (README): a certificate without a port would otherwise be ignored silently.
   const tls = { MQTT_TLS_PORT: config.MQTT_TLS_PORT, MQTT_TLS_CERT: config.MQTT_TLS_CERT, MQTT_TLS_KEY: config.MQTT_TLS_KEY };
-  const tlsMissing = Object.entries(tls).filter(([, v]) => v === undefined).map(([k]) => k);
+  const tlsMissing = Object.entries(tls)
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => k);
   if (tlsMissing.length > 0 && tlsMissing.length < 3) {
     const set = Object.keys(tls).filter((k) => !tlsMissing.includes(k));
-    throw new ConfigError(`invalid configuration: MQTT over TLS needs MQTT_TLS_PORT, MQTT_TLS_CERT and MQTT_TLS_KEY (port, PEM file paths), all three or none; ${set.join(' and ')} set without ${tlsMissing.join(' and ')}`);
+    throw new ConfigError(
+      `invalid configuration: MQTT over TLS needs MQTT_TLS_PORT, MQTT_TLS_CERT and MQTT_TLS_KEY (port, PEM file paths), all three or none; ${set.join(' and ')} set without ${tlsMissing.join(' and ')}`,
+    );
   }
   return config;
 }

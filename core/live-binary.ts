@@ -73,8 +73,14 @@ export function encodeBinaryDelta(rows: readonly LiveRow[], serverTime: number):
   let skipped = 0;
   const ok = rows.filter((row) => {
     const values = row.length - 2 - (typeof row[row.length - 1] === 'string' ? 1 : 0);
-    const fits = typeof row[0] === 'number' && Number.isInteger(row[0]) && row[0] >= 0 && row[0] < 2 ** 31 && typeof row[1] === 'number' && Number.isFinite(row[1])
-      && values <= MAX_PARAMETERS;
+    const fits =
+      typeof row[0] === 'number' &&
+      Number.isInteger(row[0]) &&
+      row[0] >= 0 &&
+      row[0] < 2 ** 31 &&
+      typeof row[1] === 'number' &&
+      Number.isFinite(row[1]) &&
+      values <= MAX_PARAMETERS;
     if (!fits) skipped += 1;
     return fits;
   });

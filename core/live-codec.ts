@@ -6,7 +6,12 @@ import type { Reading, Status } from './reading.js';
  * the browser bundle can import this file directly. A row that does not fit the index
  * (unknown station, too many values) is skipped, never thrown on.
  */
-export function decodeLiveRows(index: LiveIndex, rows: readonly LiveRow[], serverTime: number, receivedAt: (stationIndex: number) => number = () => serverTime): Reading[] {
+export function decodeLiveRows(
+  index: LiveIndex,
+  rows: readonly LiveRow[],
+  serverTime: number,
+  receivedAt: (stationIndex: number) => number = () => serverTime,
+): Reading[] {
   const out: Reading[] = [];
   for (const row of rows) {
     if (!Array.isArray(row) || row.length < 3) continue;

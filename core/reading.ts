@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Station data status codes (DOMAIN.md): 00 measuring, 01 calibrating, 02 device fault. */
+/** Station data status codes (docs/DOMAIN.md): 00 measuring, 01 calibrating, 02 device fault. */
 export const StatusSchema = z.enum(['00', '01', '02']);
 export type Status = z.infer<typeof StatusSchema>;
 

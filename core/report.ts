@@ -5,7 +5,7 @@ import { z } from 'zod';
  * the open-data API publishes part of it). Times are epoch ms; dates and hours are station
  * local time, UTC+7 (Asia/Ho_Chi_Minh keeps no daylight saving).
  *
- * The validity rules are adopted from US/EU CEMS practice (DOMAIN.md, "Averages and data
+ * The validity rules are adopted from US/EU CEMS practice (docs/DOMAIN.md, "Averages and data
  * validity"): no Vietnamese rule was found, and every view of these figures says so.
  */
 
@@ -136,23 +136,25 @@ export const StationMonthReportSchema = z.object({
   availability: AvailabilitySchema,
   /** The station's availability per day. */
   days: z.array(AvailabilitySchema.extend({ date: z.string() })),
-  parameters: z.array(ReportParameterSchema.extend({
-    days: z.array(DayFiguresSchema),
-    /** Over the month: values, min, max, mean of the valid hourly averages, valid days, exceedances. */
-    month: z.object({
-      count: z.number().int(),
-      min: z.number().nullable(),
-      max: z.number().nullable(),
-      mean: z.number().nullable(),
-      validDays: z.number().int(),
-      invalidDays: z.number().int(),
-      expected: z.number().int(),
-      received: z.number().int(),
-      availability: z.number().nullable(),
-      exceedances: z.number().int(),
-      daysMeanExceeds: z.number().int(),
+  parameters: z.array(
+    ReportParameterSchema.extend({
+      days: z.array(DayFiguresSchema),
+      /** Over the month: values, min, max, mean of the valid hourly averages, valid days, exceedances. */
+      month: z.object({
+        count: z.number().int(),
+        min: z.number().nullable(),
+        max: z.number().nullable(),
+        mean: z.number().nullable(),
+        validDays: z.number().int(),
+        invalidDays: z.number().int(),
+        expected: z.number().int(),
+        received: z.number().int(),
+        availability: z.number().nullable(),
+        exceedances: z.number().int(),
+        daysMeanExceeds: z.number().int(),
+      }),
     }),
-  })),
+  ),
 });
 export type StationMonthReport = z.infer<typeof StationMonthReportSchema>;
 
@@ -161,10 +163,12 @@ export const ZoneDayReportSchema = z.object({
   ...Header,
   date: z.string(),
   zone: z.object({ id: z.string(), name: z.string(), province: z.string() }),
-  stations: z.array(z.object({
-    station: ReportStationSchema,
-    availability: AvailabilitySchema,
-    parameters: z.array(ReportParameterSchema.extend({ day: DayFiguresSchema })),
-  })),
+  stations: z.array(
+    z.object({
+      station: ReportStationSchema,
+      availability: AvailabilitySchema,
+      parameters: z.array(ReportParameterSchema.extend({ day: DayFiguresSchema })),
+    }),
+  ),
 });
 export type ZoneDayReport = z.infer<typeof ZoneDayReportSchema>;

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-/** Canonical units of the catalogue (DOMAIN.md, "Stations and parameters"). */
-export const UNITS = [
-  'm3/h', 'Nm3/h', '°C', 'pH', 'mg/L', 'Pt-Co', 'kPa', '%', 'mg/Nm3', 'ppm', 'µg/m3', 'NTU',
-] as const;
+/** Canonical units of the catalogue (docs/DOMAIN.md, "Stations and parameters"). */
+export const UNITS = ['m3/h', 'Nm3/h', '°C', 'pH', 'mg/L', 'Pt-Co', 'kPa', '%', 'mg/Nm3', 'ppm', 'µg/m3', 'NTU'] as const;
 
 export const UnitSchema = z.enum(UNITS);
 export type Unit = z.infer<typeof UnitSchema>;
@@ -21,7 +19,7 @@ const ALIASES: Readonly<Record<string, Unit>> = {
   degC: '°C',
   C: '°C',
   '℃': '°C',
-  'ptco': 'Pt-Co',
+  ptco: 'Pt-Co',
   'Pt/Co': 'Pt-Co',
   '-': 'pH',
   '': 'pH',

@@ -15,7 +15,11 @@ export async function moveFile(from: string, to: string): Promise<void> {
   }
 }
 
-const exists = async (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+const exists = async (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 export interface ArchiveSlot {
   /** Where the file goes, or where it already is. */
@@ -25,7 +29,7 @@ export interface ArchiveSlot {
 }
 
 /**
- * The archive keeps every raw file for audit (DOMAIN.md: "Keep every raw file"), under
+ * The archive keeps every raw file for audit (docs/DOMAIN.md: "Keep every raw file"), under
  * `<archive>/<yyyy>/<mm>/<dd>/` of the cycle time in its name. A file of the same name and
  * content is a re-delivery; the same name with other content (a corrected file) is kept beside
  * it as `<name>.<hash12>.txt`. Looking up by path keeps the check O(1) with no index in memory.

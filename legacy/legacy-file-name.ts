@@ -1,6 +1,7 @@
 import type { Catalogue, Station } from '../core/index.js';
+import { LOCAL_OFFSET_MS, localIso } from '../platform/index.js';
 
-/** What a legacy file's name says: `<PREFIX>_<yyyyMMddHHmmss>.txt` (DOMAIN.md, "Legacy file format"). */
+/** What a legacy file's name says: `<PREFIX>_<yyyyMMddHHmmss>.txt` (docs/DOMAIN.md, "Legacy file format"). */
 export interface LegacyFileName {
   station: Station;
   /** The prefix that matched (the station's `legacyPrefix`, or its id). */
@@ -15,7 +16,7 @@ const NAME = /^(.+)_(\d{14})\.txt$/i;
 
 /**
  * Finds the station of a file from its name. "The exact prefix of the file name varies by
- * province: accept any prefix" (DOMAIN.md): the part before `_<14 digits>.txt` must end with a
+ * province: accept any prefix" (docs/DOMAIN.md): the part before `_<14 digits>.txt` must end with a
  * known prefix (a station's `legacyPrefix`, else its id), on a separator boundary; the longest
  * known prefix wins, so `BN_YP_F004_NT` finds `YP_F004_NT` even when `F004_NT` is known too.
  * Case-insensitive: some FTP servers upper- or lower-case names.
@@ -33,7 +34,11 @@ export function createNameMatcher(catalogue: Catalogue): (fileName: string) => N
         return { ok: true, name: { station: p.station, prefix: p.prefix, stamp: m[2]! } };
       }
     }
-    return { ok: false, code: 'no_station', message: `no station of the catalogue has a legacy prefix that "${m[1]}" ends with (set the station's legacyPrefix in the catalogue)` };
+    return {
+      ok: false,
+      code: 'no_station',
+      message: `no station of the catalogue has a legacy prefix that "${m[1]}" ends with (set the station's legacyPrefix in the catalogue)`,
+    };
   };
 }
 
@@ -43,6 +48,15 @@ export function localStampToIso(stamp: string): string | undefined {
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   const probe = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d || probe.getUTCHours() !== h || probe.getUTCMinutes() !== mi || probe.getUTCSeconds() !== s) return undefined;
-  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+07:00`;
+  if (
+    probe.getUTCFullYear() !== y ||
+    probe.getUTCMonth() !== mo - 1 ||
+    probe.getUTCDate() !== d ||
+    probe.getUTCHours() !== h ||
+    probe.getUTCMinutes() !== mi ||
+    probe.getUTCSeconds() !== s
+  )
+    return undefined;
+  // The digits are local time: the instant is 7 h earlier, written back at the same offset.
+  return localIso(probe.getTime() - LOCAL_OFFSET_MS);
 }

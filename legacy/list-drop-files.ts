@@ -14,7 +14,7 @@ export async function listDropFiles(root: string, skip: ReadonlySet<string> = ne
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (TEMPORARY.test(entry.name)) continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory() && depth < 3 && !skip.has(resolve(full))) out.push(...await listDropFiles(root, skip, full, depth + 1));
+    if (entry.isDirectory() && depth < 3 && !skip.has(resolve(full))) out.push(...(await listDropFiles(root, skip, full, depth + 1)));
     else if (entry.isFile()) out.push(relative(root, full));
   }
   return out;

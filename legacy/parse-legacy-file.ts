@@ -50,10 +50,17 @@ export function parseLegacyFile(bytes: Buffer, station: Station): ParsedLegacyFi
     const fields = splitFields(textLine);
     let name: string, value: string, unit: string, stamp: string, status: string;
     if (fields.length === 5) [name, value, unit, stamp, status] = fields as [string, string, string, string, string];
-    else if (fields.length === 4 && STAMP.test(fields[2]!)) [name, value, stamp, status, unit] = [...fields, ''] as [string, string, string, string, string];
-    else if (fields.length === 4 && STAMP.test(fields[3]!)) [name, value, unit, stamp, status] = [...fields, '00'] as [string, string, string, string, string];
+    else if (fields.length === 4 && STAMP.test(fields[2]!))
+      [name, value, stamp, status, unit] = [...fields, ''] as [string, string, string, string, string];
+    else if (fields.length === 4 && STAMP.test(fields[3]!))
+      [name, value, unit, stamp, status] = [...fields, '00'] as [string, string, string, string, string];
     else {
-      out.errors.push({ line, text: textLine, code: 'bad_line', message: `expected 5 fields (name, value, unit, yyyyMMddHHmmss, status), got ${fields.length}` });
+      out.errors.push({
+        line,
+        text: textLine,
+        code: 'bad_line',
+        message: `expected 5 fields (name, value, unit, yyyyMMddHHmmss, status), got ${fields.length}`,
+      });
       return;
     }
     out.lines.push({
@@ -73,7 +80,8 @@ export function parseLegacyFile(bytes: Buffer, station: Station): ParsedLegacyFi
 }
 
 function decode(bytes: Buffer): { text: string; encoding: ParsedLegacyFile['encoding'] } {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf-8-bom' };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf-8-bom' };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
   try {

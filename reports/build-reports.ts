@@ -1,10 +1,18 @@
-import { QuantracError, type Availability, type Catalogue, type StationDayReport, type StationMonthReport, type ValidityRules, type ZoneDayReport } from '../core/index.js';
-import type { InfluxQuery } from './influx-queries.js';
-import { localDate, localMonth, parseLocalDay, parseLocalMonth } from './local-time.js';
+import {
+  QuantracError,
+  type Availability,
+  type Catalogue,
+  type InfluxQuery,
+  type StationDayReport,
+  type StationMonthReport,
+  type ValidityRules,
+  type ZoneDayReport,
+} from '../core/index.js';
+import { localDate, localMonth, parseLocalDay, parseLocalMonth } from '../platform/index.js';
 import { stationFigures } from './station-figures.js';
 import { MAX_INVALID_HALF_HOURS, MIN_QUARTERS_PER_HOUR, percent, roundMean } from './validity.js';
 
-/** Shown wherever the figures are (DOMAIN.md: "adopted practice, say so in the UI"). */
+/** Shown wherever the figures are (docs/DOMAIN.md: "adopted practice, say so in the UI"). */
 export const VALIDITY_RULES: ValidityRules = {
   label: 'validity rules adopted from US/EU practice',
   labelVi: 'quy tắc hợp lệ số liệu áp dụng theo thông lệ Hoa Kỳ/EU',
@@ -21,7 +29,10 @@ export const VALIDITY_RULES: ValidityRules = {
 
 /** A request the reports cannot answer: `status` is the HTTP status to send. */
 export class ReportRequestError extends QuantracError {
-  constructor(readonly status: 400 | 404, message: string) {
+  constructor(
+    readonly status: 400 | 404,
+    message: string,
+  ) {
     super(status === 404 ? 'ERR_NOT_FOUND' : 'ERR_BAD_REQUEST', message);
     this.name = 'ReportRequestError';
   }
@@ -39,7 +50,8 @@ const EARLIEST = '2000-01-01';
 function dayStart(date: string, now: number): number {
   const start = parseLocalDay(date);
   if (start === undefined) throw new ReportRequestError(400, `date must be a real day as YYYY-MM-DD (got ${JSON.stringify(date)})`);
-  if (date < EARLIEST || date > localDate(now)) throw new ReportRequestError(400, `date must be from ${EARLIEST} to today (${localDate(now)}, UTC+7)`);
+  if (date < EARLIEST || date > localDate(now))
+    throw new ReportRequestError(400, `date must be from ${EARLIEST} to today (${localDate(now)}, UTC+7)`);
   return start;
 }
 
@@ -61,14 +73,22 @@ export async function stationDayReport(ctx: ReportContext, stationId: string, da
   const s = station(ctx, stationId);
   const f = await stationFigures(ctx.query, ctx.catalogue, s, dayStart(date, ctx.now), 1, ctx.now);
   const parameters = f.parameters.map(({ days, ...p }) => ({ ...p, day: days[0]!.day, hours: days[0]!.hours }));
-  return { kind: 'station-day', ...header(ctx.now), date, station: f.station, availability: total(parameters.map((p) => p.day)), parameters };
+  return {
+    kind: 'station-day',
+    ...header(ctx.now),
+    date,
+    station: f.station,
+    availability: total(parameters.map((p) => p.day)),
+    parameters,
+  };
 }
 
 export async function stationMonthReport(ctx: ReportContext, stationId: string, month: string): Promise<StationMonthReport> {
   const s = station(ctx, stationId);
   const span = parseLocalMonth(month);
   if (span === undefined) throw new ReportRequestError(400, `month must be YYYY-MM (got ${JSON.stringify(month)})`);
-  if (month < EARLIEST.slice(0, 7) || month > localMonth(ctx.now)) throw new ReportRequestError(400, `month must be from ${EARLIEST.slice(0, 7)} to this month (${localMonth(ctx.now)}, UTC+7)`);
+  if (month < EARLIEST.slice(0, 7) || month > localMonth(ctx.now))
+    throw new ReportRequestError(400, `month must be from ${EARLIEST.slice(0, 7)} to this month (${localMonth(ctx.now)}, UTC+7)`);
   const f = await stationFigures(ctx.query, ctx.catalogue, s, span.start, span.days, ctx.now);
   const parameters = f.parameters.map(({ days, ...p }) => {
     const validHours = days.flatMap((d) => d.hours.filter((h) => h.valid === true));
@@ -95,7 +115,15 @@ export async function stationMonthReport(ctx: ReportContext, stationId: string, 
     date: parameters[0]?.days[i]?.date ?? '',
     ...total(parameters.map((p) => p.days[i]!)),
   }));
-  return { kind: 'station-month', ...header(ctx.now), month, station: f.station, availability: total(parameters.map((p) => p.month)), days, parameters };
+  return {
+    kind: 'station-month',
+    ...header(ctx.now),
+    month,
+    station: f.station,
+    availability: total(parameters.map((p) => p.month)),
+    days,
+    parameters,
+  };
 }
 
 export async function zoneDayReport(ctx: ReportContext, zoneId: string, date: string): Promise<ZoneDayReport> {

@@ -1,6 +1,5 @@
-import { systemClock, type Catalogue, type Clock, type Logger } from '../core/index.js';
-import type { ReportRoute } from './http-util.js';
-import type { InfluxQuery } from './influx-queries.js';
+import type { Catalogue, InfluxQuery, Logger, Route } from '../core/index.js';
+import { systemClock, type Clock } from '../platform/index.js';
 import { createOpenDataRoutes } from './open-data-routes.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createReportRoutes } from './report-routes.js';
@@ -25,7 +24,7 @@ export interface ReportsOptions {
 
 export interface Reports {
   /** Mount on the dashboard: `/api/reports/` (behind the session) and `/api/open` (public). */
-  readonly routes: ReportRoute[];
+  readonly routes: Route[];
   readonly service: ReportService;
   close(): Promise<void>;
 }
@@ -34,7 +33,12 @@ export interface Reports {
 export function createReports(options: ReportsOptions): Reports {
   const clock = options.clock ?? systemClock;
   const log = options.log;
-  const service = createReportService({ query: options.query, catalogue: options.catalogue, clock, cacheTtlMs: options.cacheTtlMs ?? 30_000 });
+  const service = createReportService({
+    query: options.query,
+    catalogue: options.catalogue,
+    clock,
+    cacheTtlMs: options.cacheTtlMs ?? 30_000,
+  });
   const limiter = createRateLimiter({
     burst: options.openData?.burstRequests ?? 30,
     perMinute: options.openData?.requestsPerMin ?? 60,

@@ -1,23 +1,12 @@
-import type { Station, StationParameter } from '../core/index.js';
-import { QUARTER_MS } from './local-time.js';
+import type { QuerySeries, Station, StationParameter } from '../core/index.js';
+import { QUARTER_MS } from '../platform/index.js';
 import type { QuarterStats, SeriesData } from './validity.js';
-
-/** One series of an InfluxQL answer (the shape ingest's InfluxClient.query returns). */
-export interface QuerySeries {
-  name: string;
-  tags?: Record<string, string>;
-  columns: string[];
-  values: unknown[][];
-}
-
-/** Runs one InfluxQL statement over `/query` (epoch ms) and returns its series. */
-export type InfluxQuery = (influxql: string) => Promise<QuerySeries[]>;
 
 /** An InfluxQL string literal. Ids come from the catalogue, but quoting stays correct regardless. */
 export const literal = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
- * The valid values of one parameter at a station (DOMAIN.md): status 00 only (01 calibrating
+ * The valid values of one parameter at a station (docs/DOMAIN.md): status 00 only (01 calibrating
  * and 02 device fault never count toward compliance), inside the instrument range when the
  * catalogue gives one. One parameter per query: with the tags in a plain AND, InfluxDB picks
  * the series from its index and tests only the value of each point (an OR over parameters
@@ -75,7 +64,12 @@ export function seriesByParameter(quarters: QuerySeries[], slots: QuerySeries[])
     for (const row of s.values) {
       const count = Number(row[col.count]);
       if (!(count > 0)) continue;
-      e.quarters.set(quarterKey(row[col.time]), { count, mean: Number(row[col.mean]), min: Number(row[col.min]), max: Number(row[col.max]) });
+      e.quarters.set(quarterKey(row[col.time]), {
+        count,
+        mean: Number(row[col.mean]),
+        min: Number(row[col.min]),
+        max: Number(row[col.max]),
+      });
     }
   }
   for (const s of slots) {

@@ -1,4 +1,4 @@
-import type { Clock } from '../core/index.js';
+import type { Clock } from '../platform/index.js';
 
 export interface RateLimiterOptions {
   /** Bucket size: requests a client may send in a burst. */
@@ -17,7 +17,10 @@ export interface RateLimiter {
   readonly size: number;
 }
 
-interface Bucket { tokens: number; at: number }
+interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 /**
  * A token bucket per client: each request takes a token; tokens come back at `perMinute`

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../core/index.js';
+import type { Logger, Route } from '../core/index.js';
 import { answerReport } from './answer-report.js';
-import { parseUrl, segments, sendJson, type ReportRoute } from './http-util.js';
+import { parseUrl, segments, sendJson } from '../platform/index.js';
 import { stationDayCsv, stationMonthCsv, zoneDayCsv } from './report-csv.js';
 import type { ReportService } from './report-service.js';
 
@@ -13,7 +13,7 @@ export const REPORTS_PREFIX = '/api/reports/';
  * - `zones/{id}/day?date=YYYY-MM-DD`
  * each as JSON, or CSV with `&format=csv`. `date` defaults to today / this month (UTC+7).
  */
-export function createReportRoutes(service: ReportService, log: Logger): ReportRoute {
+export function createReportRoutes(service: ReportService, log: Logger): Route {
   return {
     prefix: REPORTS_PREFIX,
     async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -33,22 +33,37 @@ export function createReportRoutes(service: ReportService, log: Logger): ReportR
       }
       if (kind === 'stations' && period === 'day') {
         const day = date ?? service.today();
-        await answerReport(res, log, async () => {
-          const r = await service.stationDay(id, day);
-          return { json: r, csv: () => stationDayCsv(r), filename: `bao-cao-${id}-${day}.csv` };
-        }, format);
+        await answerReport(
+          res,
+          log,
+          async () => {
+            const r = await service.stationDay(id, day);
+            return { json: r, csv: () => stationDayCsv(r), filename: `bao-cao-${id}-${day}.csv` };
+          },
+          format,
+        );
       } else if (kind === 'stations' && period === 'month') {
         const month = date ?? url.searchParams.get('month') ?? service.thisMonth();
-        await answerReport(res, log, async () => {
-          const r = await service.stationMonth(id, month);
-          return { json: r, csv: () => stationMonthCsv(r), filename: `bao-cao-${id}-${month}.csv` };
-        }, format);
+        await answerReport(
+          res,
+          log,
+          async () => {
+            const r = await service.stationMonth(id, month);
+            return { json: r, csv: () => stationMonthCsv(r), filename: `bao-cao-${id}-${month}.csv` };
+          },
+          format,
+        );
       } else if (kind === 'zones' && period === 'day') {
         const day = date ?? service.today();
-        await answerReport(res, log, async () => {
-          const r = await service.zoneDay(id, day);
-          return { json: r, csv: () => zoneDayCsv(r), filename: `bao-cao-kcn-${id}-${day}.csv` };
-        }, format);
+        await answerReport(
+          res,
+          log,
+          async () => {
+            const r = await service.zoneDay(id, day);
+            return { json: r, csv: () => zoneDayCsv(r), filename: `bao-cao-kcn-${id}-${day}.csv` };
+          },
+          format,
+        );
       } else {
         sendJson(res, 404, { error: 'no such report: stations/{id}/day, stations/{id}/month or zones/{id}/day', code: 'ERR_NOT_FOUND' });
       }

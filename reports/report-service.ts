@@ -1,7 +1,6 @@
-import type { Catalogue, Clock, StationDayReport, StationMonthReport, ZoneDayReport } from '../core/index.js';
+import type { Catalogue, InfluxQuery, StationDayReport, StationMonthReport, ZoneDayReport } from '../core/index.js';
 import { stationDayReport, stationMonthReport, zoneDayReport, type ReportContext } from './build-reports.js';
-import type { InfluxQuery } from './influx-queries.js';
-import { localDate, localMonth } from './local-time.js';
+import { localDate, localMonth, type Clock } from '../platform/index.js';
 
 export interface ReportService {
   stationDay(stationId: string, date: string): Promise<StationDayReport>;

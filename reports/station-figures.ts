@@ -1,6 +1,16 @@
-import type { Catalogue, DayFigures, HourFigures, ReportLimit, ReportParameter, ReportStation, Station } from '../core/index.js';
-import { quarterQuery, seriesByParameter, slotGrid, slotQuery, type InfluxQuery } from './influx-queries.js';
-import { DAY_MS, limitDay, localDate } from './local-time.js';
+import type {
+  Catalogue,
+  DayFigures,
+  HourFigures,
+  InfluxQuery,
+  ReportLimit,
+  ReportParameter,
+  ReportStation,
+  Station,
+} from '../core/index.js';
+import { DAY_MS, limitDay, localDate } from '../platform/index.js';
+import { quarterQuery, seriesByParameter, slotGrid, slotQuery } from './influx-queries.js';
+import { stationHeading } from './station-heading.js';
 import { dayFigures, type SeriesData } from './validity.js';
 
 export interface ParameterDays extends ReportParameter {
@@ -17,11 +27,7 @@ const EMPTY: SeriesData = { quarters: new Map(), slots: new Map() };
 export function reportStation(catalogue: Catalogue, station: Station): ReportStation {
   const zone = catalogue.zoneOf(station.id);
   return {
-    id: station.id,
-    name: station.name,
-    kind: station.kind,
-    facility: catalogue.facility(station.facilityId)?.name ?? '',
-    zoneId: zone?.id ?? '',
+    ...stationHeading(catalogue, station, zone),
     zoneName: zone?.name ?? '',
     province: zone?.province ?? '',
     intervalS: station.intervalS,
@@ -57,13 +63,20 @@ async function pooled<T>(tasks: Array<() => Promise<T>>, limit: number): Promise
  * then the validity rules in TypeScript (validity.ts), each day against the limit in force
  * that day.
  */
-export async function stationFigures(query: InfluxQuery, catalogue: Catalogue, station: Station, from: number, days: number, now: number): Promise<StationFigures> {
+export async function stationFigures(
+  query: InfluxQuery,
+  catalogue: Catalogue,
+  station: Station,
+  from: number,
+  days: number,
+  now: number,
+): Promise<StationFigures> {
   const to = from + days * DAY_MS;
   const grid = slotGrid(station, from);
-  const answers = await pooled(station.parameters.flatMap((p) => [
-    () => query(quarterQuery(station, p, from, to)),
-    () => query(slotQuery(station, p, from, to)),
-  ]), QUERY_CONCURRENCY);
+  const answers = await pooled(
+    station.parameters.flatMap((p) => [() => query(quarterQuery(station, p, from, to)), () => query(slotQuery(station, p, from, to))]),
+    QUERY_CONCURRENCY,
+  );
   const parameters = station.parameters.map((p, i): ParameterDays => {
     const def = catalogue.parameters.find((d) => d.symbol === p.parameter);
     const series = seriesByParameter(answers[2 * i]!, answers[2 * i + 1]!).get(p.parameter) ?? EMPTY;

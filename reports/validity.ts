@@ -1,8 +1,8 @@
 import type { DayFigures, HourFigures, ReportLimit } from '../core/index.js';
-import { DAY_MS, HOUR_MS, QUARTER_MS, localDate, localHour } from './local-time.js';
+import { DAY_MS, HOUR_MS, QUARTER_MS, localDate, localHour } from '../platform/index.js';
 
 /**
- * The validity rules (DOMAIN.md, "Averages and data validity"; adopted from US/EU CEMS
+ * The validity rules (docs/DOMAIN.md, "Averages and data validity"; adopted from US/EU CEMS
  * practice, no Vietnamese rule being known), applied to quarter-hour aggregates that
  * InfluxDB computed from the valid values only (status 00, inside the instrument range):
  *
@@ -71,7 +71,11 @@ function receivedSlots(data: SeriesData, from: number, to: number): number {
   return n;
 }
 
-interface Spread { count: number; min: number | null; max: number | null }
+interface Spread {
+  count: number;
+  min: number | null;
+  max: number | null;
+}
 
 function spread(data: SeriesData, from: number, to: number): Spread & { quarters: number; meanOfQuarters: number | null } {
   let count = 0;

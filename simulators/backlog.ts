@@ -5,7 +5,7 @@ export type StoredReading = SimulatedReading & { ts: number };
 
 /**
  * The data logger's store for store-and-forward: readings kept while the gateway cannot
- * deliver, oldest first. Bounded (loggers keep at least 60 days, DOMAIN.md; here a count):
+ * deliver, oldest first. Bounded (loggers keep at least 60 days, docs/DOMAIN.md; here a count):
  * when full, the oldest readings are overwritten, as loggers do, and counted in `overflowed`.
  */
 export interface Backlog {
@@ -33,8 +33,12 @@ export function createBacklog(maxReadings: number): Backlog {
     }
   };
   return {
-    get size() { return items.length - head; },
-    get overflowed() { return overflowed; },
+    get size() {
+      return items.length - head;
+    },
+    get overflowed() {
+      return overflowed;
+    },
     push(readings) {
       for (const r of readings) items.push(r);
       trim();

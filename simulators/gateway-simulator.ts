@@ -1,7 +1,11 @@
 import type { Catalogue, Logger, RejectionNotice, Station } from '../core/index.js';
-import { createGateway, type Gateway, type GatewayStats, type SimulatedMessage } from './gateway.js';
+import { systemScheduler, type SchedulerLike } from '../platform/index.js';
+import { createGateway } from './gateway.js';
+import { emptyStats, type Gateway, type GatewayOptions, type GatewayStats, type SimulatedMessage } from './gateway-types.js';
+import { createPendingTimers, type PendingTimers } from './pending-timers.js';
+import { paceSamples } from './sample-pacer.js';
+import { checkScenarios, ScenarioSpecSchema, type ScenarioInput, type ScenarioSpec } from './scenario-schema.js';
 import { createStationScript, type StationScript, type Tick } from './station-script.js';
-import { checkScenarios, ScenarioSpecSchema, type ScenarioInput } from './scenario-schema.js';
 
 export interface SimulatorOptions {
   /** Broker address, e.g. mqtt://127.0.0.1:1883. */
@@ -31,7 +35,7 @@ export interface SimulatorOptions {
   messages?: number;
   durationS?: number;
   seed?: number;
-  /** Credentials per station (the auth issue provisions them). */
+  /** Credentials per station (the broker provisions them in demo mode). */
   credentials?: (station: Station) => { username: string; password: string } | undefined;
   /** Keep every message in `sent` and every notice in `notices` (default true; long runs: false). */
   record?: boolean;
@@ -43,6 +47,8 @@ export interface SimulatorOptions {
   /** Called for every rejection notice a gateway hears on its errors topic. */
   onNotice?: (station: string, notice: RejectionNotice) => void;
   log?: Logger;
+  /** Paces the samples and stamps the messages (default systemScheduler; a virtual one in tests). */
+  scheduler?: SchedulerLike;
 }
 
 export interface Simulator {
@@ -58,108 +64,130 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+/** What a run needs to know before it starts, from the options and their defaults. */
+interface RunPlan {
+  specs: ScenarioSpec[];
+  stations: Station[];
+  intervalMs: number;
+  stepMs: number;
+  startAt: number;
+  seed: number;
+  record: boolean;
+}
+
+function planRun(options: SimulatorOptions, now: number): RunPlan {
+  const specs = (options.scenarios ?? []).map((s) => ScenarioSpecSchema.parse(s));
+  checkScenarios(specs, options.catalogue);
+  const stations = pickStations(
+    options.catalogue,
+    options.stations,
+    specs.map((s) => s.station),
+  );
+  const intervalMs = options.rate !== undefined ? 1000 / options.rate : (options.intervalMs ?? 1000);
+  return {
+    specs,
+    stations,
+    intervalMs,
+    stepMs: options.stepMs ?? intervalMs,
+    startAt: options.startAt ?? now,
+    seed: options.seed ?? 1,
+    record: options.record ?? true,
+  };
+}
+
 /** Gateways publishing per PROTOCOL.md with realistic profiles and the scenarios asked for. */
 export function startSimulator(options: SimulatorOptions): Simulator {
-  const { catalogue } = options;
-  const specs = (options.scenarios ?? []).map((s) => ScenarioSpecSchema.parse(s));
-  checkScenarios(specs, catalogue);
-  const stations = pickStations(catalogue, options.stations, specs.map((s) => s.station));
-  const intervalMs = options.rate !== undefined ? 1000 / options.rate : options.intervalMs ?? 1000;
-  const stepMs = options.stepMs ?? intervalMs;
-  const startedAt = Date.now();
-  const startAt = options.startAt ?? startedAt;
-  const seed = options.seed ?? 1;
-  const record = options.record ?? true;
+  const scheduler = options.scheduler ?? systemScheduler;
+  const plan = planRun(options, scheduler.now());
+  const timers = createPendingTimers(scheduler);
   const sent: SimulatedMessage[] = [];
   const notices: Simulator['notices'] = [];
-  const timers = new Set<NodeJS.Timeout>();
   const gateways: Gateway[] = [];
   let closing = false;
+  const run: StationRun = { options, plan, scheduler, timers, closing: () => closing };
 
-  const runs = stations.map(async (station) => {
-    const script = createStationScript({ catalogue, station, specs, seed, runStart: startAt });
+  const runs = plan.stations.map(async (station) => {
     const gateway = createGateway({
-      url: options.url,
-      station,
-      credentials: options.credentials?.(station),
-      backlogBatch: options.backlogBatch ?? 500,
-      backlogMax: options.backlogMax ?? 200_000,
-      record: record ? (m) => sent.push(m) : undefined,
-      onAck: options.onAck,
+      ...gatewayOptions(options, station, scheduler),
+      record: plan.record ? (m) => sent.push(m) : undefined,
       onNotice: (id, notice) => {
-        if (record) notices.push({ station: id, notice });
+        if (plan.record) notices.push({ station: id, notice });
         options.onNotice?.(id, notice);
       },
-      log: options.log,
     });
     gateways.push(gateway);
-    if (options.historyS) gateway.store(history(script, startAt, options.historyS, options.historyStepS ?? 60));
-    // Start sampling at the first CONNACK (or after 2 s without one: a logger measures regardless).
-    await Promise.race([gateway.firstConnect, delay(2000, timers)]);
-    if (closing) return;
-    await runTicks(script, gateway);
-    if (!closing) await gateway.drain();
+    await runStation(run, station, gateway);
   });
 
-  const runTicks = (script: StationScript, gateway: Gateway): Promise<void> => new Promise((resolve) => {
-    const wallStart = Date.now();
-    // The duration counts from the first sample, so --duration-s x --rate samples are sent whatever the connect time.
-    const deadline = options.durationS === undefined ? Infinity : wallStart + options.durationS * 1000;
-    let i = 0;
-    let last = -Infinity;
-    const next = (): void => {
-      if (closing) return resolve();
-      const due = wallStart + i * intervalMs;
-      if ((options.messages !== undefined && i >= options.messages) || due >= deadline) return resolve();
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        if (closing) return resolve();
-        // Sample times are planned, so a run is reproducible from its seed; never ahead of the wall clock.
-        const ts = Math.max(last + 1, Math.min(startAt + i * stepMs, Date.now()));
-        last = ts;
-        const tick = script.tick(ts);
-        gateway.setOffline(tick.offline);
-        gateway.send(tick);
-        i++;
-        next();
-      }, Math.max(0, due - Date.now()));
-      timers.add(timer);
-    };
-    next();
-  });
-
-  const done = Promise.all(runs).then(() => undefined);
   return {
-    done,
+    done: Promise.all(runs).then(() => undefined),
     sent,
     notices,
-    startAt,
-    intervalMs,
+    startAt: plan.startAt,
+    intervalMs: plan.intervalMs,
     stats() {
-      const total: GatewayStats = { ticks: 0, lost: 0, messages: 0, acked: 0, readingsAcked: 0, backlogMessages: 0, backlog: 0, overflowed: 0, disconnects: 0, notices: 0 };
+      const total = emptyStats();
       for (const g of gateways) for (const k of Object.keys(total) as Array<keyof GatewayStats>) total[k] += g.stats[k];
       return total;
     },
     async close() {
       closing = true;
-      for (const t of timers) clearTimeout(t);
       timers.clear();
       await Promise.all(gateways.map((g) => g.close()));
     },
   };
 }
 
+function gatewayOptions(options: SimulatorOptions, station: Station, scheduler: SchedulerLike): GatewayOptions {
+  return {
+    url: options.url,
+    station,
+    credentials: options.credentials?.(station),
+    backlogBatch: options.backlogBatch ?? 500,
+    backlogMax: options.backlogMax ?? 200_000,
+    onAck: options.onAck,
+    log: options.log,
+    scheduler,
+  };
+}
+
+/** What every station's run shares. */
+interface StationRun {
+  options: SimulatorOptions;
+  plan: RunPlan;
+  scheduler: SchedulerLike;
+  timers: PendingTimers;
+  closing(): boolean;
+}
+
+/** One station: its history as a backlog, then its samples in real time, then the store drained. */
+async function runStation({ options, plan, scheduler, timers, closing }: StationRun, station: Station, gateway: Gateway): Promise<void> {
+  const { catalogue } = options;
+  const script = createStationScript({ catalogue, station, specs: plan.specs, seed: plan.seed, runStart: plan.startAt });
+  if (options.historyS) gateway.store(history(script, plan.startAt, options.historyS, options.historyStepS ?? 60));
+  // Start sampling at the first CONNACK (or after 2 s without one: a logger measures regardless).
+  await Promise.race([gateway.firstConnect, timers.delay(2000)]);
+  if (closing()) return;
+  const { intervalMs, stepMs, startAt } = plan;
+  await paceSamples({
+    script,
+    gateway,
+    timers,
+    clock: scheduler,
+    intervalMs,
+    stepMs,
+    startAt,
+    messages: options.messages,
+    durationS: options.durationS,
+    closing,
+  });
+  if (!closing()) await gateway.drain();
+}
+
 function history(script: StationScript, startAt: number, historyS: number, stepS: number): Tick[] {
   const ticks: Tick[] = [];
   for (let ts = startAt - historyS * 1000; ts < startAt; ts += stepS * 1000) ticks.push(script.tick(ts, true));
   return ticks;
-}
-
-function delay(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => { timers.delete(t); resolve(); }, ms);
-    timers.add(t);
-  });
 }
 
 function pickStations(catalogue: Catalogue, which: number | string[] | undefined, named: string[]): Station[] {

@@ -2,8 +2,17 @@ import { QuantracError } from '../core/index.js';
 import { SCENARIO_NAMES, ScenarioSpecSchema, type ScenarioSpec } from './scenario-schema.js';
 
 const KEYS: Readonly<Record<string, string>> = {
-  at: 'atS', for: 'forS', every: 'everyS', level: 'level', samples: 'samples', probability: 'probability',
-  offset: 'offsetS', status: 'status', mode: 'mode', kinds: 'kinds', everyN: 'everyN',
+  at: 'atS',
+  for: 'forS',
+  every: 'everyS',
+  level: 'level',
+  samples: 'samples',
+  probability: 'probability',
+  offset: 'offsetS',
+  status: 'status',
+  mode: 'mode',
+  kinds: 'kinds',
+  everyN: 'everyN',
 };
 
 /**
@@ -12,7 +21,11 @@ const KEYS: Readonly<Record<string, string>> = {
  * `malformed:BN-YENPHONG-F001-NT1:*:kinds=not_json+unit_mismatch`. Times in seconds.
  */
 export function parseScenarioArg(text: string): ScenarioSpec {
-  const usage = (why: string): QuantracError => new QuantracError('ERR_USAGE', `--scenario ${JSON.stringify(text)}: ${why}; expected <name>:<station>[:<parameter>][:key=value,...] with name one of ${SCENARIO_NAMES.join(', ')}`);
+  const usage = (why: string): QuantracError =>
+    new QuantracError(
+      'ERR_USAGE',
+      `--scenario ${JSON.stringify(text)}: ${why}; expected <name>:<station>[:<parameter>][:key=value,...] with name one of ${SCENARIO_NAMES.join(', ')}`,
+    );
   const parts = text.split(':');
   if (parts.length < 2 || parts.length > 4) throw usage('wrong number of parts');
   const [name, station, third, fourth] = parts as [string, string, string | undefined, string | undefined];

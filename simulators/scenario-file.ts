@@ -13,7 +13,15 @@ export async function loadScenarioFile(path: string, catalogue: Catalogue): Prom
   const parsed = ScenarioFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new QuantracError('ERR_SCENARIO', `scenario file ${path}: ${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)'}: ${issue.message}`);
+    throw new QuantracError(
+      'ERR_SCENARIO',
+      `scenario file ${path}: ${
+        issue.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+          .join('')
+          .replace(/^\./, '') || '(root)'
+      }: ${issue.message}`,
+    );
   }
   try {
     checkScenarios(parsed.data.scenarios, catalogue);

@@ -44,7 +44,7 @@ export function createStationModel(catalogue: Catalogue, station: Station, seed:
   const limitOf = (parameter: string, ts: number): number | undefined => catalogue.limitAt(station.id, parameter, new Date(ts))?.max;
   const levelOf = (parameter: string, ts: number): number => {
     const limit = limitOf(parameter, ts);
-    return limit !== undefined && parameter !== 'pH' && parameter !== 'Temp' ? limit * cleanliness : TYPICAL[parameter] ?? 10;
+    return limit !== undefined && parameter !== 'pH' && parameter !== 'Temp' ? limit * cleanliness : (TYPICAL[parameter] ?? 10);
   };
   const diurnal = (ts: number): number => {
     const h = localHour(ts);
@@ -59,21 +59,32 @@ export function createStationModel(catalogue: Catalogue, station: Station, seed:
     const ambient = 25.5 + 2.5 * Math.sin(((h - 9) / 24) * 2 * Math.PI);
     if (station.kind === 'stack') {
       switch (p.parameter) {
-        case 'Flow': return (p.rangeMax ?? 60_000) * 0.55 * L * (1 + 0.02 * o);
-        case 'Temp': return 105 + 55 * thermal + o;
-        case 'P': return 101.3 + 0.25 * o;
-        case 'O2': return o2;
+        case 'Flow':
+          return (p.rangeMax ?? 60_000) * 0.55 * L * (1 + 0.02 * o);
+        case 'Temp':
+          return 105 + 55 * thermal + o;
+        case 'P':
+          return 101.3 + 0.25 * o;
+        case 'O2':
+          return o2;
         // CO climbs steeply as O2 runs short, then saturates (the burner's control steps in).
-        case 'CO': return level * (0.3 + 0.35 * Math.min(Math.exp(-(o2 - 7.5) / 1.5), 2)) * (1 + 0.1 * o);
-        case 'NOx': return level * (0.55 + 0.45 * L) * (1 + 0.06 * s + 0.04 * o);
-        default: return level * (0.45 + 0.55 * L) * (1 + 0.07 * s + 0.05 * o);
+        case 'CO':
+          return level * (0.3 + 0.35 * Math.min(Math.exp(-(o2 - 7.5) / 1.5), 2)) * (1 + 0.1 * o);
+        case 'NOx':
+          return level * (0.55 + 0.45 * L) * (1 + 0.06 * s + 0.04 * o);
+        default:
+          return level * (0.45 + 0.55 * L) * (1 + 0.07 * s + 0.05 * o);
       }
     }
     switch (p.parameter) {
-      case 'Flow': return (p.rangeMax ?? 500) * 0.4 * L * (1 + 0.03 * o);
-      case 'Temp': return ambient + 1.5 * L + 0.3 * o;
-      case 'pH': return 7.2 + 0.08 * o + 0.04 * s;
-      default: return level * (0.7 + 0.3 * L) * (1 + 0.09 * s + 0.05 * o);
+      case 'Flow':
+        return (p.rangeMax ?? 500) * 0.4 * L * (1 + 0.03 * o);
+      case 'Temp':
+        return ambient + 1.5 * L + 0.3 * o;
+      case 'pH':
+        return 7.2 + 0.08 * o + 0.04 * s;
+      default:
+        return level * (0.7 + 0.3 * L) * (1 + 0.09 * s + 0.05 * o);
     }
   };
 

@@ -73,7 +73,14 @@ export function createStationScript(options: StationScriptOptions): StationScrip
           if (spec.parameter !== undefined && spec.parameter !== '*' && spec.parameter !== p.parameter) return;
           const window = activeWindow(spec, offsetMs);
           if (!window) return;
-          applyValueEffect(spec, sample, { catalogue, station, reference: model.reference(p.parameter, trueTs), gauss, window, state: stateOf(`${i}|${p.parameter}`) });
+          applyValueEffect(spec, sample, {
+            catalogue,
+            station,
+            reference: model.reference(p.parameter, trueTs),
+            gauss,
+            window,
+            state: stateOf(`${i}|${p.parameter}`),
+          });
         });
         return { parameter: p.parameter, value: round(sample.value, p.parameter === 'Flow' ? 1 : 2), unit: p.unit, status: sample.status };
       });

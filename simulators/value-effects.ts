@@ -55,11 +55,11 @@ export function applyValueEffect(spec: ScenarioSpec, sample: ValueSample, ctx: E
       return true;
     case 'calibration': {
       // Zero gas for the first half of the window, span gas (80 % of range) for the second,
-      // flagged 01: stored but never counted toward compliance (DOMAIN.md).
+      // flagged 01: stored but never counted toward compliance (docs/DOMAIN.md).
       const lo = sample.parameter.rangeMin ?? 0;
       const hi = sample.parameter.rangeMax ?? ctx.reference * 2;
       const span = ctx.window.progress >= 0.5;
-      sample.value = (span ? lo + 0.8 * (hi - lo) : lo + 0.002 * (hi - lo) * Math.abs(ctx.gauss()));
+      sample.value = span ? lo + 0.8 * (hi - lo) : lo + 0.002 * (hi - lo) * Math.abs(ctx.gauss());
       sample.status = '01';
       return true;
     }

@@ -24,7 +24,13 @@ describe('quantrac start --demo', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'quantrac-demo-'));
     const startedAt = Date.now();
     proc = runCli(['start', '--demo'], {
-      MQTT_PORT: '0', HTTP_PORT: '0', DATA_DIR: dataDir, INFLUX_URL: inject('influxUrl'), INFLUX_DB: testDatabase(), DEMO_INTERVAL_MS: '1000', LOG_LEVEL: 'warn',
+      MQTT_PORT: '0',
+      HTTP_PORT: '0',
+      DATA_DIR: dataDir,
+      INFLUX_URL: inject('influxUrl'),
+      INFLUX_DB: testDatabase(),
+      DEMO_INTERVAL_MS: '1000',
+      LOG_LEVEL: 'warn',
     });
     const [, url] = await proc.waitForOutput(/dashboard\s+(http:\/\/\S+)/);
     expect(proc.stdout()).toMatch(/MQTT\s+mqtt:\/\/127\.0\.0\.1:\d+/);
@@ -49,7 +55,10 @@ describe('quantrac start --demo', () => {
     const before = Number(await cell.getAttribute('data-ts'));
     // Live: the same cell shows a newer reading a moment later, without a reload.
     const same = page.locator(`[data-station="${station}"][data-parameter="${parameter}"]`);
-    await vi.waitFor(async () => expect(Number(await same.getAttribute('data-ts'))).toBeGreaterThan(before), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect(Number(await same.getAttribute('data-ts'))).toBeGreaterThan(before), {
+      timeout: 10_000,
+      interval: 200,
+    });
     await mkdir('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/start-demo.png' });
     console.log(`[figure] first live value in the browser ${firstSeen} ms after start`);
@@ -62,7 +71,12 @@ describe('quantrac start --demo', () => {
     console.log(`[figure] exit ${code} ${stopMs} ms after SIGINT`);
     expect(code).toBe(0);
     // The password was printed once, on its own line, and appears in no log line.
-    expect(proc.stdout().split('\n').filter((l) => l.includes(password!))).toHaveLength(1);
+    expect(
+      proc
+        .stdout()
+        .split('\n')
+        .filter((l) => l.includes(password!)),
+    ).toHaveLength(1);
     expect(proc.stderr()).not.toContain(password!);
     expect(stopMs).toBeLessThan(5_000);
   });

@@ -24,8 +24,14 @@ describe('legacy text files through the same admit() as MQTT (real files, real I
     [drop, archive, rejected] = ['drop', 'archive', 'rejected'].map((d) => join(dir, d)) as [string, string, string];
     // pollMs 0: the test drives the scans, so "size held over two scans" is exact.
     adapter = await createLegacyAdapter({
-      dropDir: drop, archiveDir: archive, rejectedDir: rejected, catalogue: centre.catalogue,
-      admit: (m) => centre.ingest.admit(m), rejections$: centre.ingest.rejections$, log: createLogger({ level: 'silent' }), pollMs: 0,
+      dropDir: drop,
+      archiveDir: archive,
+      rejectedDir: rejected,
+      catalogue: centre.catalogue,
+      admit: (m) => centre.ingest.admit(m),
+      rejections$: centre.ingest.rejections$,
+      log: createLogger({ level: 'silent' }),
+      pollMs: 0,
     });
   });
   afterAll(async () => {
@@ -36,10 +42,13 @@ describe('legacy text files through the same admit() as MQTT (real files, real I
 
   const deliver = (name: string, as = name): Promise<void> => copyFile(join(FIXTURES, name), join(drop, as));
   /** Two scans: the first sees the size, the second finds it unchanged and reads the file. */
-  const settle = async (): Promise<LegacyFileResult[]> => [...await adapter.scan(), ...await adapter.scan()];
+  const settle = async (): Promise<LegacyFileResult[]> => [...(await adapter.scan()), ...(await adapter.scan())];
   const stored = (station: string) => storedReadings(centre.influx, `WHERE "station" = '${station}'`);
   const eventually = async (station: string, n: number) => {
-    await vi.waitFor(async () => expect(await countReadings(centre.influx, `WHERE "station" = '${station}'`)).toBe(n), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect(await countReadings(centre.influx, `WHERE "station" = '${station}'`)).toBe(n), {
+      timeout: 15_000,
+      interval: 100,
+    });
     return stored(station);
   };
 
@@ -63,7 +72,12 @@ describe('legacy text files through the same admit() as MQTT (real files, real I
     const [result] = await settle();
     expect(result).toMatchObject({ station: 'HT-VUNGANG-F027-NT1', outcome: 'partial', accepted: 4, rejected: 6 });
     expect(result!.errors.map((e) => [e.line, e.code])).toEqual([
-      [4, 'unit_mismatch'], [5, 'unknown_parameter'], [6, 'wrong_type'], [7, 'bad_timestamp'], [8, 'bad_status'], [9, 'bad_line'],
+      [4, 'unit_mismatch'],
+      [5, 'unknown_parameter'],
+      [6, 'wrong_type'],
+      [7, 'bad_timestamp'],
+      [8, 'bad_status'],
+      [9, 'bad_line'],
     ]);
     const points = await eventually('HT-VUNGANG-F027-NT1', 4);
     expect(points.map((p) => `${p.parameter}=${p.value}`).sort()).toEqual(['Flow=150.2', 'TSS=19.8', 'Temp=31', 'pH=7.3']);
@@ -90,7 +104,17 @@ describe('legacy text files through the same admit() as MQTT (real files, real I
     const [result] = await settle();
     expect(result).toMatchObject({ outcome: 'stored', accepted: 9 });
     const points = await eventually('HCM-HIEPPHUOC-F022-NT1', 9);
-    expect(Object.fromEntries(points.map((p) => [p.parameter, p.value]))).toEqual({ Flow: 96.4, Temp: 28.7, pH: 7.4, TSS: 25.05, COD: 48.3, NH4: 1.9, Color: 15, TN: 9.8, TP: 1.25 });
+    expect(Object.fromEntries(points.map((p) => [p.parameter, p.value]))).toEqual({
+      Flow: 96.4,
+      Temp: 28.7,
+      pH: 7.4,
+      TSS: 25.05,
+      COD: 48.3,
+      NH4: 1.9,
+      Color: 15,
+      TN: 9.8,
+      TP: 1.25,
+    });
     expect(points.find((p) => p.parameter === 'NH4')!.status).toBe('01');
   });
 
@@ -139,10 +163,13 @@ describe('legacy text files through the same admit() as MQTT (real files, real I
     const [fixed] = await settle();
     expect(fixed).toMatchObject({ outcome: 'stored', accepted: 1 });
     expect(fixed!.keptAt).toMatch(/QTDN_HK_F034_NT_20261120093000\.[0-9a-f]{12}\.txt$/);
-    await vi.waitFor(async () => {
-      const points = await storedReadings(centre.influx, `WHERE "station" = 'DNG-HOAKHANH-F034-NT1' AND time = '2026-11-20T02:30:00Z'`);
-      expect(points.map((p) => p.value)).toEqual([41.5]);
-    }, { timeout: 15_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const points = await storedReadings(centre.influx, `WHERE "station" = 'DNG-HOAKHANH-F034-NT1' AND time = '2026-11-20T02:30:00Z'`);
+        expect(points.map((p) => p.value)).toEqual([41.5]);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
   });
 
   it('a bad file is moved to the rejected folder with a reason file: no station, nothing parseable, nothing valid', async () => {
@@ -159,12 +186,18 @@ describe('legacy text files through the same admit() as MQTT (real files, real I
     expect(by('YP_F004_NT_20261120092500.txt').errors.map((e) => e.code)).toEqual(['unit_mismatch', 'unknown_parameter']);
     expect(by('readme.docx').errors[0]!.code).toBe('bad_name');
     expect((await readdir(rejected)).sort()).toEqual([
-      'NOWHERE_STATION_20261120090000.reason.txt', 'NOWHERE_STATION_20261120090000.txt',
-      'YP_F004_NT_20261120091000.reason.txt', 'YP_F004_NT_20261120091000.txt',
-      'YP_F004_NT_20261120092500.reason.txt', 'YP_F004_NT_20261120092500.txt',
-      'readme.docx', 'readme.reason.txt',
+      'NOWHERE_STATION_20261120090000.reason.txt',
+      'NOWHERE_STATION_20261120090000.txt',
+      'YP_F004_NT_20261120091000.reason.txt',
+      'YP_F004_NT_20261120091000.txt',
+      'YP_F004_NT_20261120092500.reason.txt',
+      'YP_F004_NT_20261120092500.txt',
+      'readme.docx',
+      'readme.reason.txt',
     ]);
-    expect(await readFile(join(rejected, 'NOWHERE_STATION_20261120090000.reason.txt'), 'utf8')).toMatch(/outcome: rejected, nothing stored\nfile: no_station: no station of the catalogue/);
+    expect(await readFile(join(rejected, 'NOWHERE_STATION_20261120090000.reason.txt'), 'utf8')).toMatch(
+      /outcome: rejected, nothing stored\nfile: no_station: no station of the catalogue/,
+    );
     expect(await readdir(drop)).toEqual(['YP_F004_NT_20261120093000.txt.part']);
     expect((await stat(join(drop, 'YP_F004_NT_20261120093000.txt.part'))).size).toBe(6);
     expect(await countReadings(centre.influx, `WHERE time = '2026-11-20T02:25:00Z'`)).toBe(0);

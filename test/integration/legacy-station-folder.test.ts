@@ -20,8 +20,12 @@ describe('LEGACY_REQUIRE_STATION_FOLDER (whole centre, real InfluxDB)', () => {
     dir = await mkdtemp(join(tmpdir(), 'qt-legacy-folder-'));
     drop = join(dir, 'drop');
     centre = await startTestCentre(inject('influxUrl'), {
-      ...WIDE_WINDOW, LEGACY_DROP_DIR: drop, LEGACY_ARCHIVE_DIR: join(dir, 'archive'), LEGACY_REJECTED_DIR: join(dir, 'rejected'),
-      LEGACY_POLL_MS: '100', LEGACY_REQUIRE_STATION_FOLDER: 'true',
+      ...WIDE_WINDOW,
+      LEGACY_DROP_DIR: drop,
+      LEGACY_ARCHIVE_DIR: join(dir, 'archive'),
+      LEGACY_REJECTED_DIR: join(dir, 'rejected'),
+      LEGACY_POLL_MS: '100',
+      LEGACY_REQUIRE_STATION_FOLDER: 'true',
     });
     centre.legacy!.results$.subscribe((r) => results.push(r));
   });
@@ -30,7 +34,7 @@ describe('LEGACY_REQUIRE_STATION_FOLDER (whole centre, real InfluxDB)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('stores a file from its station\'s FTP folder; one another account drops for that station is rejected with the reason, nothing stored', async () => {
+  it("stores a file from its station's FTP folder; one another account drops for that station is rejected with the reason, nothing stored", async () => {
     const file = 'YP_F004_NT_20261120081500.txt';
     // The account of DV_F010_NT (chrooted to its folder) tries to write for BN-YENPHONG-F004-NT1.
     await mkdir(join(drop, 'DV_F010_NT'), { recursive: true });
@@ -46,6 +50,9 @@ describe('LEGACY_REQUIRE_STATION_FOLDER (whole centre, real InfluxDB)', () => {
     await copyFile(join(FIXTURES, file), join(drop, 'BN-YENPHONG-F004-NT1', file));
     await vi.waitFor(() => expect(results).toHaveLength(2), { timeout: 10_000, interval: 100 });
     expect(results[1]).toMatchObject({ station: 'BN-YENPHONG-F004-NT1', outcome: 'stored', accepted: 9 });
-    await vi.waitFor(async () => expect(await countReadings(centre.influx, `WHERE "station" = 'BN-YENPHONG-F004-NT1'`)).toBe(9), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect(await countReadings(centre.influx, `WHERE "station" = 'BN-YENPHONG-F004-NT1'`)).toBe(9), {
+      timeout: 15_000,
+      interval: 100,
+    });
   });
 });

@@ -16,7 +16,10 @@ const LABEL = 'validity rules adopted from US/EU practice';
 async function csvRows(res: Response): Promise<Array<Record<string, string>>> {
   const bytes = new Uint8Array(await res.arrayBuffer());
   expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-  const [head, ...lines] = new TextDecoder().decode(bytes).split('\r\n').filter((l) => l !== '');
+  const [head, ...lines] = new TextDecoder()
+    .decode(bytes)
+    .split('\r\n')
+    .filter((l) => l !== '');
   const cols = head!.split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
 }
@@ -42,15 +45,23 @@ describe('open-data API through the running centre (no session)', () => {
     dir = await mkdtemp(join(tmpdir(), 'quantrac-reports-'));
     const cataloguePath = join(dir, 'catalogue.json');
     // The demo catalogue plus the test zone: the demo's alert rules and routing name its stations.
-    const seed = JSON.parse(await readFile('seeds/catalogue.json', 'utf8')) as { parameters: Array<{ symbol: string }>; zones: unknown[]; facilities: unknown[]; stations: unknown[] };
+    const seed = JSON.parse(await readFile('seeds/catalogue.json', 'utf8')) as {
+      parameters: Array<{ symbol: string }>;
+      zones: unknown[];
+      facilities: unknown[];
+      stations: unknown[];
+    };
     const symbols = new Set(seed.parameters.map((p) => p.symbol));
-    await writeFile(cataloguePath, JSON.stringify({
-      ...seed,
-      parameters: [...seed.parameters, ...reportsCatalogueJson.parameters.filter((p) => !symbols.has(p.symbol))],
-      zones: [...seed.zones, ...reportsCatalogueJson.zones],
-      facilities: [...seed.facilities, ...reportsCatalogueJson.facilities],
-      stations: [...seed.stations, ...reportsCatalogueJson.stations],
-    }));
+    await writeFile(
+      cataloguePath,
+      JSON.stringify({
+        ...seed,
+        parameters: [...seed.parameters, ...reportsCatalogueJson.parameters.filter((p) => !symbols.has(p.symbol))],
+        zones: [...seed.zones, ...reportsCatalogueJson.zones],
+        facilities: [...seed.facilities, ...reportsCatalogueJson.facilities],
+        stations: [...seed.stations, ...reportsCatalogueJson.stations],
+      }),
+    );
     const env = { CATALOGUE: cataloguePath };
     centre = await startTestCentre(inject('influxUrl'), { ...env, OPEN_DATA_BURST_REQUESTS: '1000', REPORT_CACHE_MS: '0' });
     await centre.influx.write([...codDay(D1), ...phDay(D1), ...so2HalfDay(D1)].join('\n'));
@@ -63,7 +74,9 @@ describe('open-data API through the running centre (no session)', () => {
   });
 
   it("answers a station's hourly averages and availability without a session, with CORS", async () => {
-    const res = await fetch(`${centre!.dashboardUrl}/api/open/stations/${WW}/hourly?date=${D1}`, { headers: { origin: 'https://example.org' } });
+    const res = await fetch(`${centre!.dashboardUrl}/api/open/stations/${WW}/hourly?date=${D1}`, {
+      headers: { origin: 'https://example.org' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -75,7 +88,20 @@ describe('open-data API through the running centre (no session)', () => {
     expect(cod.day).toMatchObject({ expected: 288, received: 262, availability: 90.97, exceedances: 3 });
   });
 
-  it('mounts the inspectors\' reports behind the session, the open data outside it', async () => {
+  it('sends the security headers with its JSON and CSV answers (platform sendJson, sendCsv)', async () => {
+    for (const path of [
+      `/api/open/stations/${WW}/hourly?date=${D1}`,
+      `/api/open/stations/${WW}/hourly.csv?date=${D1}`,
+      '/api/open/nowhere',
+    ]) {
+      const res = await fetch(`${centre!.dashboardUrl}${path}`);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      await res.body?.cancel();
+    }
+  });
+
+  it("mounts the inspectors' reports behind the session, the open data outside it", async () => {
     const res = await fetch(`${centre!.dashboardUrl}/api/reports/stations/${WW}/day?date=${D1}`);
     expect(res.status).toBe(401);
     await res.body?.cancel();
@@ -89,7 +115,14 @@ describe('open-data API through the running centre (no session)', () => {
     expect(hourly.headers.get('content-disposition')).toBe(`attachment; filename="quantrac-${WW}-${D1}-hourly.csv"`);
     const hours = await csvRows(hourly);
     expect(hours).toHaveLength(3 * 24);
-    expect(hours.find((r) => r.parameter === 'COD' && r.hour === '02:00')).toMatchObject({ period: 'hour', start: `${D1}T02:00:00+07:00`, valid: 'false', quarter_hours_with_data: '2', count: '6', validity_rules: LABEL });
+    expect(hours.find((r) => r.parameter === 'COD' && r.hour === '02:00')).toMatchObject({
+      period: 'hour',
+      start: `${D1}T02:00:00+07:00`,
+      valid: 'false',
+      quarter_hours_with_data: '2',
+      count: '6',
+      validity_rules: LABEL,
+    });
 
     const daily = await fetch(`${centre!.dashboardUrl}/api/open/zones/${ZONE}/daily.csv?date=${D1}`);
     expect(daily.status).toBe(200);
@@ -97,7 +130,19 @@ describe('open-data API through the running centre (no session)', () => {
     expect(daily.headers.get('content-disposition')).toBe(`attachment; filename="quantrac-${ZONE}-${D1}-daily.csv"`);
     const rows = await csvRows(daily);
     expect(rows.map((r) => `${r.station_id}/${r.parameter}`)).toEqual([`${WW}/COD`, `${WW}/pH`, `${WW}/TSS`, `${STACK}/SO2`]);
-    expect(rows[0]).toMatchObject({ period: 'day', date: D1, count: '262', valid: 'true', invalid_half_hours: '5', expected_values: '288', valid_values: '262', availability_pct: '90.97', exceedances: '3', limit_max: '100', validity_rules: LABEL });
+    expect(rows[0]).toMatchObject({
+      period: 'day',
+      date: D1,
+      count: '262',
+      valid: 'true',
+      invalid_half_hours: '5',
+      expected_values: '288',
+      valid_values: '262',
+      availability_pct: '90.97',
+      exceedances: '3',
+      limit_max: '100',
+      validity_rules: LABEL,
+    });
     expect(rows[3]).toMatchObject({ expected_values: '1440', valid_values: '720', availability_pct: '50', valid: 'false' });
 
     const json = ZoneDayReportSchema.parse(await (await fetch(`${centre!.dashboardUrl}/api/open/zones/${ZONE}/daily?date=${D1}`)).json());
@@ -105,24 +150,41 @@ describe('open-data API through the running centre (no session)', () => {
   });
 
   it('lists stations and zones, and says what it offers at /api/open', async () => {
-    const index = (await (await fetch(`${centre!.dashboardUrl}/api/open`)).json()) as { validityRules: { label: string }; endpoints: Record<string, string> };
+    const index = (await (await fetch(`${centre!.dashboardUrl}/api/open`)).json()) as {
+      validityRules: { label: string };
+      endpoints: Record<string, string>;
+    };
     expect(index.validityRules.label).toBe(LABEL);
     expect(index.endpoints.zoneDailyCsv).toContain('/daily.csv');
-    const { stations } = (await (await fetch(`${centre!.dashboardUrl}/api/open/stations`)).json()) as { stations: Array<{ id: string; intervalS: number }> };
-    expect(stations.filter((s) => s.id.startsWith('TEST-')).map((s) => [s.id, s.intervalS])).toEqual([[WW, 300], [STACK, 60]]);
-    const { zones } = (await (await fetch(`${centre!.dashboardUrl}/api/open/zones`)).json()) as { zones: Array<{ id: string; stations: string[] }> };
+    const { stations } = (await (await fetch(`${centre!.dashboardUrl}/api/open/stations`)).json()) as {
+      stations: Array<{ id: string; intervalS: number }>;
+    };
+    expect(stations.filter((s) => s.id.startsWith('TEST-')).map((s) => [s.id, s.intervalS])).toEqual([
+      [WW, 300],
+      [STACK, 60],
+    ]);
+    const { zones } = (await (await fetch(`${centre!.dashboardUrl}/api/open/zones`)).json()) as {
+      zones: Array<{ id: string; stations: string[] }>;
+    };
     expect(zones.find((z) => z.id === ZONE)).toEqual(expect.objectContaining({ id: ZONE, stations: [WW, STACK] }));
   });
 
   it('is read-only: writes get 405 with Allow, a preflight gets the allowed methods, HEAD has no body', async () => {
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-      const res = await fetch(`${centre!.dashboardUrl}/api/open/stations/${WW}/hourly?date=${D1}`, { method, body: method === 'DELETE' ? undefined : '{}', headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${centre!.dashboardUrl}/api/open/stations/${WW}/hourly?date=${D1}`, {
+        method,
+        body: method === 'DELETE' ? undefined : '{}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status, method).toBe(405);
       expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
       await res.body?.cancel();
     }
-    const preflight = await fetch(`${centre!.dashboardUrl}/api/open/stations`, { method: 'OPTIONS', headers: { origin: 'https://example.org', 'access-control-request-method': 'GET' } });
+    const preflight = await fetch(`${centre!.dashboardUrl}/api/open/stations`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://example.org', 'access-control-request-method': 'GET' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, OPTIONS');
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
@@ -139,8 +201,14 @@ describe('open-data API through the running centre (no session)', () => {
     expect(await get('/api/open/stations/NOPE-1/hourly')).toEqual([404, expect.objectContaining({ code: 'ERR_NOT_FOUND' })]);
     expect(await get(`/api/open/zones/NOPE/daily.csv?date=${D1}`)).toEqual([404, expect.objectContaining({ code: 'ERR_NOT_FOUND' })]);
     expect(await get('/api/open/nothing-here')).toEqual([404, expect.objectContaining({ code: 'ERR_NOT_FOUND' })]);
-    expect(await get(`/api/open/stations/${WW}/hourly?date=10-03-2026`)).toEqual([400, expect.objectContaining({ code: 'ERR_BAD_REQUEST' })]);
-    expect(await get(`/api/open/stations/${WW}/hourly?date=${D1}&format=xml`)).toEqual([400, expect.objectContaining({ code: 'ERR_BAD_REQUEST' })]);
+    expect(await get(`/api/open/stations/${WW}/hourly?date=10-03-2026`)).toEqual([
+      400,
+      expect.objectContaining({ code: 'ERR_BAD_REQUEST' }),
+    ]);
+    expect(await get(`/api/open/stations/${WW}/hourly?date=${D1}&format=xml`)).toEqual([
+      400,
+      expect.objectContaining({ code: 'ERR_BAD_REQUEST' }),
+    ]);
     expect(await get('/api/open/stations/%E0%A4%A/hourly')).toEqual([404, expect.objectContaining({ code: 'ERR_NOT_FOUND' })]);
   });
 
@@ -169,7 +237,7 @@ describe('open-data API through the running centre (no session)', () => {
   });
 });
 
-describe('inspectors\' report routes (/api/reports, mounted behind the session by the dashboard)', () => {
+describe("inspectors' report routes (/api/reports, mounted behind the session by the dashboard)", () => {
   let influx: InfluxClient;
   let reports: Reports;
   let server: Server;
@@ -198,7 +266,10 @@ describe('inspectors\' report routes (/api/reports, mounted behind the session b
   });
 
   it('declares which routes are public: only the open data', () => {
-    expect(reports.routes.map((r) => [r.prefix, r.public === true])).toEqual([['/api/reports/', false], ['/api/open', true]]);
+    expect(reports.routes.map((r) => [r.prefix, r.public === true])).toEqual([
+      ['/api/reports/', false],
+      ['/api/open', true],
+    ]);
   });
 
   it("serves a station's day and month and a zone's day as JSON and as CSV downloads", async () => {
@@ -230,13 +301,19 @@ describe('inspectors\' report routes (/api/reports, mounted behind the session b
   });
 
   it('answers 503, not a crash, when InfluxDB does not answer', async () => {
-    const broken = createReports({ query: () => Promise.reject(new Error('connect ECONNREFUSED')), catalogue: reportsCatalogue(), log: createLogger({ level: 'silent' }) });
+    const broken = createReports({
+      query: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      catalogue: reportsCatalogue(),
+      log: createLogger({ level: 'silent' }),
+    });
     const s = createServer((req, res) => void broken.routes[0]!.handle(req, res));
     s.listen(0, '127.0.0.1');
     await once(s, 'listening');
     try {
       const addr = s.address();
-      const res = await fetch(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api/reports/stations/${WW}/day?date=${D1}`);
+      const res = await fetch(
+        `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api/reports/stations/${WW}/day?date=${D1}`,
+      );
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ code: 'ERR_REPORT_UNAVAILABLE' });
     } finally {

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger, StationDayReportSchema, StationMonthReportSchema, ZoneDayReportSchema, type Catalogue, type Clock } from '../../core/index.js';
+import {
+  createLogger,
+  StationDayReportSchema,
+  StationMonthReportSchema,
+  ZoneDayReportSchema,
+  type Catalogue,
+  type Clock,
+} from '../../core/index.js';
 import { createInfluxClient, type InfluxClient } from '../../ingest/index.js';
 import { createReports, type Reports } from '../../reports/index.js';
 import { testDatabase } from '../helpers/centre.js';
@@ -17,7 +24,13 @@ describe('report figures from InfluxDB (validity rules adopted from US/EU practi
   let reports: Reports;
   const open: Reports[] = [];
   const reportsAt = (now: number): Reports => {
-    const r = createReports({ query: (q) => influx.query(q), catalogue, log: createLogger({ level: 'silent' }), clock: { now: () => now }, cacheTtlMs: 0 });
+    const r = createReports({
+      query: (q) => influx.query(q),
+      catalogue,
+      log: createLogger({ level: 'silent' }),
+      clock: { now: () => now },
+      cacheTtlMs: 0,
+    });
     open.push(r);
     return r;
   };
@@ -61,24 +74,59 @@ describe('report figures from InfluxDB (validity rules adopted from US/EU practi
     // Valid hours: all but 2, 3, 6; their means: 17 at 50, then 150, 150, 112.5, 100.
     const codMean = Math.round(((17 * 50 + 150 + 150 + 112.5 + 100) / 21) * 1e4) / 1e4;
     expect(byParam.get('COD')).toEqual({
-      date: D1, count: codCount, min: 50, max: 500, mean: codMean,
-      validHours: 21, invalidHalfHours: 5, valid: true,
-      expected: 288, received: codCount, availability: Math.round((codCount / 288) * 1e4) / 100,
+      date: D1,
+      count: codCount,
+      min: 50,
+      max: 500,
+      mean: codMean,
+      validHours: 21,
+      invalidHalfHours: 5,
+      valid: true,
+      expected: 288,
+      received: codCount,
+      availability: Math.round((codCount / 288) * 1e4) / 100,
       // Limit in force on D1: 200 x 0.5 = 100; hours 10, 11 (150) and 12 (112.5) exceed, 13 (100) does not, 2 (500) is invalid.
-      exceedances: 3, meanExceeds: false,
+      exceedances: 3,
+      meanExceeds: false,
       limit: { regulation: 'QCVN 40:2011/BTNMT', column: 'B', max: 100 },
     });
     expect(byParam.get('COD')!.availability).toBe(90.97);
     // pH: full day; hour 8 at 5.5 is below the lower bound 6, hour 9 at 9.5 above 9.
-    expect(byParam.get('pH')).toMatchObject({ count: 288, validHours: 24, invalidHalfHours: 0, valid: true, expected: 288, received: 288, availability: 100, exceedances: 2, limit: { max: 9, lower: 6 } });
+    expect(byParam.get('pH')).toMatchObject({
+      count: 288,
+      validHours: 24,
+      invalidHalfHours: 0,
+      valid: true,
+      expected: 288,
+      received: 288,
+      availability: 100,
+      exceedances: 2,
+      limit: { max: 9, lower: 6 },
+    });
     const ph = r.parameters.find((p) => p.parameter === 'pH')!;
     expect(ph.hours.filter((h) => h.exceeds).map((h) => h.hour)).toEqual(['08:00', '09:00']);
     // TSS: nothing received.
     expect(byParam.get('TSS')).toEqual({
-      date: D1, count: 0, min: null, max: null, mean: null, validHours: 0, invalidHalfHours: 48, valid: false,
-      expected: 288, received: 0, availability: 0, exceedances: 0, meanExceeds: false, limit: null,
+      date: D1,
+      count: 0,
+      min: null,
+      max: null,
+      mean: null,
+      validHours: 0,
+      invalidHalfHours: 48,
+      valid: false,
+      expected: 288,
+      received: 0,
+      availability: 0,
+      exceedances: 0,
+      meanExceeds: false,
+      limit: null,
     });
-    expect(r.availability).toEqual({ expected: 3 * 288, received: codCount + 288, availability: Math.round(((codCount + 288) / 864) * 1e4) / 100 });
+    expect(r.availability).toEqual({
+      expected: 3 * 288,
+      received: codCount + 288,
+      availability: Math.round(((codCount + 288) / 864) * 1e4) / 100,
+    });
     expect(r.validityRules.label).toBe('validity rules adopted from US/EU practice');
   });
 
@@ -88,15 +136,32 @@ describe('report figures from InfluxDB (validity rules adopted from US/EU practi
     // Hour 20 lost its first quarter: still a valid hour (3 of 4), one more invalid half-hour.
     expect(cod.hours[20]).toMatchObject({ quarters: 3, valid: true });
     // From D2 the limit is 100 x 0.5 = 50: hours 10, 11, 12 and now 13 (100) exceed.
-    expect(cod.day).toMatchObject({ invalidHalfHours: 6, valid: false, validHours: 21, count: 262 - 3, received: 259, exceedances: 4, meanExceeds: false, limit: { regulation: 'QCVN 40:2025/BTNMT', max: 50 } });
+    expect(cod.day).toMatchObject({
+      invalidHalfHours: 6,
+      valid: false,
+      validHours: 21,
+      count: 262 - 3,
+      received: 259,
+      exceedances: 4,
+      meanExceeds: false,
+      limit: { regulation: 'QCVN 40:2025/BTNMT', max: 50 },
+    });
   });
 
   it('values flagged 01 (calibrating) or 02 (device fault) change nothing', async () => {
-    const before = await Promise.all([reports.service.stationDay(WW, D1), reports.service.stationMonth(WW, '2026-03'), reports.service.zoneDay(ZONE, D1)]);
+    const before = await Promise.all([
+      reports.service.stationDay(WW, D1),
+      reports.service.stationMonth(WW, '2026-03'),
+      reports.service.zoneDay(ZONE, D1),
+    ]);
     await influx.write(flaggedNoise(D1).join('\n'));
     const count = await influx.query(`SELECT count("value") FROM "reading" WHERE "status" <> '00'`);
     expect(count[0]?.values[0]?.[1]).toBeGreaterThan(4 * 96);
-    const after = await Promise.all([reports.service.stationDay(WW, D1), reports.service.stationMonth(WW, '2026-03'), reports.service.zoneDay(ZONE, D1)]);
+    const after = await Promise.all([
+      reports.service.stationDay(WW, D1),
+      reports.service.stationMonth(WW, '2026-03'),
+      reports.service.zoneDay(ZONE, D1),
+    ]);
     expect(after).toEqual(before);
   });
 
@@ -107,7 +172,15 @@ describe('report figures from InfluxDB (validity rules adopted from US/EU practi
     const stack = r.stations[1]!;
     // One value a minute for 12 hours: 720 of 1440 expected; the last 12 hours are 24 invalid half-hours.
     expect(stack.availability).toEqual({ expected: 1440, received: 720, availability: 50 });
-    expect(stack.parameters[0]!.day).toMatchObject({ count: 720, validHours: 12, invalidHalfHours: 24, valid: false, mean: 300, exceedances: 0, limit: { max: 500 } });
+    expect(stack.parameters[0]!.day).toMatchObject({
+      count: 720,
+      validHours: 12,
+      invalidHalfHours: 24,
+      valid: false,
+      mean: 300,
+      exceedances: 0,
+      limit: { max: 500 },
+    });
     expect(r.stations[0]!.parameters.map((p) => p.day.exceedances)).toEqual([3, 2, 0]);
   });
 
@@ -118,7 +191,18 @@ describe('report figures from InfluxDB (validity rules adopted from US/EU practi
     expect(cod.days[9]).toMatchObject({ date: D1, valid: true, exceedances: 3 });
     expect(cod.days[10]).toMatchObject({ date: D2, valid: false, exceedances: 4 });
     expect(cod.days[0]).toMatchObject({ date: '2026-03-01', count: 0, valid: false, availability: 0 });
-    expect(cod.month).toMatchObject({ count: 262 + 259, validDays: 1, invalidDays: 30, expected: 31 * 288, received: 521, availability: Math.round((521 / (31 * 288)) * 1e4) / 100, exceedances: 7, daysMeanExceeds: 0, min: 50, max: 500 });
+    expect(cod.month).toMatchObject({
+      count: 262 + 259,
+      validDays: 1,
+      invalidDays: 30,
+      expected: 31 * 288,
+      received: 521,
+      availability: Math.round((521 / (31 * 288)) * 1e4) / 100,
+      exceedances: 7,
+      daysMeanExceeds: 0,
+      min: 50,
+      max: 500,
+    });
     expect(r.days[9]).toEqual({ date: D1, expected: 3 * 288, received: 262 + 288, availability: Math.round((550 / 864) * 1e4) / 100 });
   });
 

@@ -37,9 +37,28 @@ describe('quantrac simulate', () => {
     subs.push(centre.ingest.readings$.subscribe((r) => readings.push(r)));
     subs.push(centre.ingest.rejections$.subscribe((e) => codes.push(...e.notice.errors.map((x) => `${e.stationId}:${x.code}`))));
 
-    proc = runCli(['simulate', '--url', centre.mqttUrl, '--stations', `${A},${B}`, '--rate', '5', '--duration-s', '4', '--seed', '9',
-      '--scenario-file', file, '--scenario', `malformed:${A}:*:kinds=unit_mismatch,everyN=4`, '--username', 'SIM-GW-1'],
-    { QUANTRAC_GATEWAY_SECRET: login.password, LOG_LEVEL: 'warn' });
+    proc = runCli(
+      [
+        'simulate',
+        '--url',
+        centre.mqttUrl,
+        '--stations',
+        `${A},${B}`,
+        '--rate',
+        '5',
+        '--duration-s',
+        '4',
+        '--seed',
+        '9',
+        '--scenario-file',
+        file,
+        '--scenario',
+        `malformed:${A}:*:kinds=unit_mismatch,everyN=4`,
+        '--username',
+        'SIM-GW-1',
+      ],
+      { QUANTRAC_GATEWAY_SECRET: login.password, LOG_LEVEL: 'warn' },
+    );
     expect(await proc.exited).toBe(0);
     const out = proc.stdout();
     expect(out).toMatch(/at 5 messages\/s each/);

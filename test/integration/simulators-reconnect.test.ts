@@ -12,7 +12,10 @@ import { startSimulator, type Simulator } from '../../simulators/index.js';
  */
 const STATION = 'BN-YENPHONG-F001-NT1';
 
-interface Running { aedes: Aedes; server: Server }
+interface Running {
+  aedes: Aedes;
+  server: Server;
+}
 
 async function startBroker(port: number, got: Array<{ ts: number; parameter: string }>): Promise<Running> {
   const aedes = await Aedes.createBroker();
@@ -28,7 +31,10 @@ async function startBroker(port: number, got: Array<{ ts: number; parameter: str
 }
 
 async function stopBroker(b: Running): Promise<void> {
-  await new Promise<void>((resolve) => { b.server.close(() => resolve()); b.aedes.close(() => undefined); });
+  await new Promise<void>((resolve) => {
+    b.server.close(() => resolve());
+    b.aedes.close(() => undefined);
+  });
 }
 
 describe('store-and-forward across a real broker outage', () => {

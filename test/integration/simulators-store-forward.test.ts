@@ -33,12 +33,24 @@ describe('gateway outage with store-and-forward, dropout and clock skew, in real
     dir = await mkdtemp(join(tmpdir(), 'qt-rules-'));
     const rules = join(dir, 'rules.json');
     const stale = { stale: { enabled: true, factor: 0.25, floorS: 15, criticalAfterS: 3600, willGraceS: 3 } };
-    await writeFile(rules, JSON.stringify({ version: 1, defaults: { stale: { enabled: false } }, stations: { [OFF]: stale, [DROP]: stale, [SKEW]: stale, [OK]: stale } }));
+    await writeFile(
+      rules,
+      JSON.stringify({
+        version: 1,
+        defaults: { stale: { enabled: false } },
+        stations: { [OFF]: stale, [DROP]: stale, [SKEW]: stale, [OK]: stale },
+      }),
+    );
     centre = await startTestCentre(inject('influxUrl'), { ALERTS_RULES_FILE: rules, ALERTS_TICK_MS: '500' });
     sub = centre.alerts.events$.subscribe((e) => events.push(e));
     sim = startSimulator({
-      url: centre.mqttUrl, catalogue: centre.catalogue, credentials: centre.credentials, stations: [OK], seed: 3,
-      rate: 1, durationS: DURATION_S,
+      url: centre.mqttUrl,
+      catalogue: centre.catalogue,
+      credentials: centre.credentials,
+      stations: [OK],
+      seed: 3,
+      rate: 1,
+      durationS: DURATION_S,
       scenarios: [
         { name: 'offline', station: OFF, atS: 10, forS: 60 },
         { name: 'dropout', station: DROP, atS: 10, forS: 30 },
@@ -55,7 +67,8 @@ describe('gateway outage with store-and-forward, dropout and clock skew, in real
   });
 
   const of = (station: string) => sim.sent.filter((m) => m.station === station);
-  const generated = (station: string) => of(station).flatMap((m) => m.readings.map((r) => ({ parameter: r.parameter, ts: r.ts ?? m.ts, value: r.value })));
+  const generated = (station: string) =>
+    of(station).flatMap((m) => m.readings.map((r) => ({ parameter: r.parameter, ts: r.ts ?? m.ts, value: r.value })));
 
   it('the 60 s outage loses nothing: every sample of the gateway is in InfluxDB once, with its value and time', async () => {
     const params = centre.catalogue.station(OFF)!.parameters.length;
@@ -63,15 +76,21 @@ describe('gateway outage with store-and-forward, dropout and clock skew, in real
     expect(ticks).toBeGreaterThanOrEqual(DURATION_S - 1);
     const expected = generated(OFF);
     expect(expected).toHaveLength(ticks * params);
-    await vi.waitFor(async () => expect(await countReadings(centre.influx, `WHERE "station" = '${OFF}'`)).toBe(ticks * params), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(async () => expect(await countReadings(centre.influx, `WHERE "station" = '${OFF}'`)).toBe(ticks * params), {
+      timeout: 20_000,
+      interval: 200,
+    });
     const stored = await storedReadings(centre.influx, `WHERE "station" = '${OFF}'`);
     const byKey = new Map(stored.map((p) => [`${p.parameter}|${p.time}`, p.value]));
-    for (const e of expected) expect(byKey.get(`${e.parameter}|${e.ts}`), `${e.parameter} at ${new Date(e.ts).toISOString()}`).toBe(e.value);
+    for (const e of expected)
+      expect(byKey.get(`${e.parameter}|${e.ts}`), `${e.parameter} at ${new Date(e.ts).toISOString()}`).toBe(e.value);
     // One sample a second, no gap: the outage is filled by the backlog.
     const times = [...new Set(stored.map((p) => p.time))].sort((a, b) => a - b);
     expect(times).toHaveLength(ticks);
     expect(Math.max(...times.slice(1).map((t, i) => t - times[i]!))).toBeLessThan(1500);
-    console.log(`[figure] outage: ${ticks * params} readings generated, ${stored.length} stored, ${of(OFF).filter((m) => m.backlog).length} backlog messages`);
+    console.log(
+      `[figure] outage: ${ticks * params} readings generated, ${stored.length} stored, ${of(OFF).filter((m) => m.backlog).length} backlog messages`,
+    );
   });
 
   it('the backlog went out after reconnecting, with per-reading timestamps covering the outage', () => {

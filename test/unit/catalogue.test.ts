@@ -55,7 +55,9 @@ function catalogueError(fn: () => unknown): CatalogueError {
 
 async function catalogueErrorAsync(promise: Promise<unknown>): Promise<CatalogueError> {
   const err: unknown = await promise.then(
-    () => { throw new Error('expected a CatalogueError, the catalogue loaded'); },
+    () => {
+      throw new Error('expected a CatalogueError, the catalogue loaded');
+    },
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(CatalogueError);
@@ -78,9 +80,17 @@ describe('shipped seeds/catalogue.json', () => {
   });
 
   it('has the nine demo industrial zones', () => {
-    expect(catalogue.zones.map((z) => z.id).sort()).toEqual(
-      ['DINHVU', 'DUNGQUAT', 'HIEPPHUOC', 'HOAKHANH', 'NHONTRACH', 'QUANGMINH', 'VSIP1', 'VUNGANG', 'YENPHONG'],
-    );
+    expect(catalogue.zones.map((z) => z.id).sort()).toEqual([
+      'DINHVU',
+      'DUNGQUAT',
+      'HIEPPHUOC',
+      'HOAKHANH',
+      'NHONTRACH',
+      'QUANGMINH',
+      'VSIP1',
+      'VUNGANG',
+      'YENPHONG',
+    ]);
     const yenPhong = catalogue.zones.find((z) => z.id === 'YENPHONG');
     expect(yenPhong).toMatchObject({ name: 'Yên Phong', province: 'Bắc Ninh', lat: 21.2, lon: 106 });
   });
@@ -99,7 +109,10 @@ describe('shipped seeds/catalogue.json', () => {
 
   it('gives every facility a wastewater outfall', () => {
     for (const f of catalogue.facilities) {
-      expect(catalogue.stations.some((s) => s.facilityId === f.id && s.kind === 'wastewater'), f.id).toBe(true);
+      expect(
+        catalogue.stations.some((s) => s.facilityId === f.id && s.kind === 'wastewater'),
+        f.id,
+      ).toBe(true);
     }
   });
 
@@ -113,7 +126,10 @@ describe('shipped seeds/catalogue.json', () => {
 
   it('has no limits on Flow, P or O2', () => {
     for (const s of catalogue.stations) {
-      expect(s.limits.filter((l) => ['Flow', 'P', 'O2'].includes(l.parameter)), s.id).toEqual([]);
+      expect(
+        s.limits.filter((l) => ['Flow', 'P', 'O2'].includes(l.parameter)),
+        s.id,
+      ).toEqual([]);
     }
   });
 
@@ -124,7 +140,9 @@ describe('shipped seeds/catalogue.json', () => {
 
 describe('limitAt', () => {
   it('returns max = base x coefficients for a COD limit', () => {
-    const station = catalogue.stations.find((s) => s.kind === 'wastewater' && s.limits.some((l) => l.parameter === 'COD' && l.coefficients['Kf'] !== 1));
+    const station = catalogue.stations.find(
+      (s) => s.kind === 'wastewater' && s.limits.some((l) => l.parameter === 'COD' && l.coefficients['Kf'] !== 1),
+    );
     expect(station).toBeDefined();
     const limit = catalogue.limitAt(station!.id, 'COD', new Date('2024-06-01T03:00:00Z'));
     expect(limit).toBeDefined();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, loadCatalogue, type Catalogue } from '../../core/index.js';
 import { createLegacyAdapter, type LegacyAdapter, type LegacyAdmit } from '../../legacy/index.js';
+import { createVirtualTime } from '../helpers/virtual-time.js';
 
 /** The adapter's own behaviour with a fake admit(); the real path is in test/integration/legacy-files. */
 let catalogue: Catalogue;
@@ -19,27 +20,47 @@ describe('legacy adapter (fake admit)', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function setup(admit: LegacyAdmit, extra: { maxFileBytes?: number; requireStationFolder?: boolean } = {}): Promise<{ drop: string; archive: string; rejected: string }> {
+  async function setup(
+    admit: LegacyAdmit,
+    extra: { maxFileBytes?: number; requireStationFolder?: boolean } = {},
+  ): Promise<{ drop: string; archive: string; rejected: string }> {
     dir = await mkdtemp(join(tmpdir(), 'qt-legacy-unit-'));
     const dirs = { drop: join(dir, 'drop'), archive: join(dir, 'archive'), rejected: join(dir, 'rejected') };
-    adapter = await createLegacyAdapter({ dropDir: dirs.drop, archiveDir: dirs.archive, rejectedDir: dirs.rejected, catalogue, admit, log: createLogger({ level: 'silent' }), pollMs: 0, ...extra });
+    adapter = await createLegacyAdapter({
+      dropDir: dirs.drop,
+      archiveDir: dirs.archive,
+      rejectedDir: dirs.rejected,
+      catalogue,
+      admit,
+      log: createLogger({ level: 'silent' }),
+      pollMs: 0,
+      ...extra,
+    });
     return dirs;
   }
-  const twoScans = async () => [...await adapter!.scan(), ...await adapter!.scan()];
+  const twoScans = async () => [...(await adapter!.scan()), ...(await adapter!.scan())];
 
   it('builds one readings message per file for the station, on its topic, each reading with its own time', async () => {
     const calls: Array<{ topic: string; body: unknown; clientId?: string }> = [];
-    const { drop } = await setup(async (m) => { calls.push({ topic: m.topic, body: JSON.parse(m.payload.toString()), clientId: m.clientId }); return { accepted: 2, rejected: 0 }; });
+    const { drop } = await setup(async (m) => {
+      calls.push({ topic: m.topic, body: JSON.parse(m.payload.toString()), clientId: m.clientId });
+      return { accepted: 2, rejected: 0 };
+    });
     await writeFile(join(drop, 'YP_F004_NT_20261120081500.txt'), 'COD\t54,2\tmg/L\t20261120081500\t00\nTSS\t21\tmg/L\t20261120081000\t1\n');
     await twoScans();
-    expect(calls).toEqual([{
-      topic: 'stations/BN-YENPHONG-F004-NT1/readings',
-      clientId: 'legacy:YP_F004_NT_20261120081500.txt',
-      body: { station: 'BN-YENPHONG-F004-NT1', readings: [
-        { parameter: 'COD', value: 54.2, unit: 'mg/L', status: '00', ts: '2026-11-20T08:15:00+07:00' },
-        { parameter: 'TSS', value: 21, unit: 'mg/L', status: '01', ts: '2026-11-20T08:10:00+07:00' },
-      ] },
-    }]);
+    expect(calls).toEqual([
+      {
+        topic: 'stations/BN-YENPHONG-F004-NT1/readings',
+        clientId: 'legacy:YP_F004_NT_20261120081500.txt',
+        body: {
+          station: 'BN-YENPHONG-F004-NT1',
+          readings: [
+            { parameter: 'COD', value: 54.2, unit: 'mg/L', status: '00', ts: '2026-11-20T08:15:00+07:00' },
+            { parameter: 'TSS', value: 21, unit: 'mg/L', status: '01', ts: '2026-11-20T08:10:00+07:00' },
+          ],
+        },
+      },
+    ]);
   });
 
   it('splits a long file into messages of at most 1000 readings, mapping refusals back to their lines', async () => {
@@ -74,7 +95,13 @@ describe('legacy adapter (fake admit)', () => {
 
   it('reads subfolders (one per FTP account), rejects oversized files unread', async () => {
     let called = 0;
-    const { drop, rejected } = await setup(async () => { called++; return { accepted: 1, rejected: 0 }; }, { maxFileBytes: 200 });
+    const { drop, rejected } = await setup(
+      async () => {
+        called++;
+        return { accepted: 1, rejected: 0 };
+      },
+      { maxFileBytes: 200 },
+    );
     await mkdir(join(drop, 'bacninh', 'yp'), { recursive: true });
     await writeFile(join(drop, 'bacninh', 'yp', 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
     await writeFile(join(drop, 'YP_F004_NT_20261120082000.txt'), 'x'.repeat(201));
@@ -90,7 +117,13 @@ describe('legacy adapter (fake admit)', () => {
 
   it('with requireStationFolder, takes a file only from its own station folder (id or legacy prefix) right under the drop folder', async () => {
     const topics: string[] = [];
-    const { drop, rejected } = await setup(async (m) => { topics.push(m.topic); return { accepted: 1, rejected: 0 }; }, { requireStationFolder: true });
+    const { drop, rejected } = await setup(
+      async (m) => {
+        topics.push(m.topic);
+        return { accepted: 1, rejected: 0 };
+      },
+      { requireStationFolder: true },
+    );
     const line = (stamp: string) => `COD\t54\tmg/L\t${stamp}\t00\n`;
     const put = async (folder: string, name: string): Promise<void> => {
       await mkdir(join(drop, folder), { recursive: true });
@@ -125,7 +158,10 @@ describe('legacy adapter (fake admit)', () => {
 
   it('without requireStationFolder (the default), the name alone names the station, wherever the file is', async () => {
     let calls = 0;
-    const { drop } = await setup(async () => { calls++; return { accepted: 1, rejected: 0 }; });
+    const { drop } = await setup(async () => {
+      calls++;
+      return { accepted: 1, rejected: 0 };
+    });
     await mkdir(join(drop, 'DV_F010_NT'), { recursive: true });
     await writeFile(join(drop, 'DV_F010_NT', 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
     expect((await twoScans()).map((r) => r.outcome)).toEqual(['stored']);
@@ -137,8 +173,16 @@ describe('legacy adapter (fake admit)', () => {
     const drop = join(dir, 'drop');
     let calls = 0;
     adapter = await createLegacyAdapter({
-      dropDir: drop, archiveDir: join(drop, 'archive'), rejectedDir: join(drop, 'rejected'), catalogue,
-      admit: async () => { calls++; return { accepted: 1, rejected: 0 }; }, log: createLogger({ level: 'silent' }), pollMs: 0,
+      dropDir: drop,
+      archiveDir: join(drop, 'archive'),
+      rejectedDir: join(drop, 'rejected'),
+      catalogue,
+      admit: async () => {
+        calls++;
+        return { accepted: 1, rejected: 0 };
+      },
+      log: createLogger({ level: 'silent' }),
+      pollMs: 0,
     });
     await writeFile(join(drop, 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
     await writeFile(join(drop, 'nothing.txt'), 'junk');
@@ -151,10 +195,50 @@ describe('legacy adapter (fake admit)', () => {
     dir = await mkdtemp(join(tmpdir(), 'qt-legacy-unit-'));
     const stored: string[] = [];
     adapter = await createLegacyAdapter({
-      dropDir: join(dir, 'drop'), archiveDir: join(dir, 'archive'), rejectedDir: join(dir, 'rejected'), catalogue,
-      admit: async (m) => { stored.push(m.topic); return { accepted: 1, rejected: 0 }; }, log: createLogger({ level: 'silent' }), pollMs: 20,
+      dropDir: join(dir, 'drop'),
+      archiveDir: join(dir, 'archive'),
+      rejectedDir: join(dir, 'rejected'),
+      catalogue,
+      admit: async (m) => {
+        stored.push(m.topic);
+        return { accepted: 1, rejected: 0 };
+      },
+      log: createLogger({ level: 'silent' }),
+      pollMs: 20,
     });
     await writeFile(join(dir, 'drop', 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
     await vi.waitFor(() => expect(stored).toEqual(['stations/BN-YENPHONG-F004-NT1/readings']), { timeout: 5000, interval: 20 });
+  });
+
+  it('times its passes on the given scheduler: a pass every pollMs after the last ended, none after close', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'qt-legacy-unit-'));
+    const vt = createVirtualTime();
+    const stored: string[] = [];
+    adapter = await createLegacyAdapter({
+      dropDir: join(dir, 'drop'),
+      archiveDir: join(dir, 'archive'),
+      rejectedDir: join(dir, 'rejected'),
+      catalogue,
+      admit: async (m) => {
+        stored.push(m.topic);
+        return { accepted: 1, rejected: 0 };
+      },
+      log: createLogger({ level: 'silent' }),
+      pollMs: 60_000,
+      scheduler: vt.scheduler,
+    });
+    await writeFile(join(dir, 'drop', 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
+    expect(vt.scheduler.actions).toHaveLength(1);
+    vt.advanceBy(59_999);
+    expect(vt.scheduler.actions).toHaveLength(1); // not yet: nothing read
+    vt.advanceBy(1); // first pass: the file is seen
+    await vi.waitFor(() => expect(vt.scheduler.actions).toHaveLength(1));
+    expect(stored).toEqual([]);
+    vt.advanceBy(60_000); // second pass: its size held, it is read
+    await vi.waitFor(() => expect(stored).toEqual(['stations/BN-YENPHONG-F004-NT1/readings']));
+    await vi.waitFor(() => expect(vt.scheduler.actions).toHaveLength(1));
+    await adapter.close();
+    adapter = undefined;
+    expect(vt.scheduler.actions).toHaveLength(0);
   });
 });

@@ -15,7 +15,10 @@ beforeAll(async () => {
 describe('legacy file names', () => {
   it('finds the station from the prefix mapping in the catalogue, the id, or any province prefix before it', () => {
     const match = createNameMatcher(catalogue);
-    const station = (name: string): string | undefined => { const m = match(name); return m.ok ? m.name.station.id : undefined; };
+    const station = (name: string): string | undefined => {
+      const m = match(name);
+      return m.ok ? m.name.station.id : undefined;
+    };
     expect(station('YP_F004_NT_20261120081500.txt')).toBe('BN-YENPHONG-F004-NT1');
     expect(station('BN-YENPHONG-F001-NT1_20261120081500.txt')).toBe('BN-YENPHONG-F001-NT1');
     expect(station('QTDN_HK_F034_NT_20261120090000.txt')).toBe('DNG-HOAKHANH-F034-NT1');
@@ -28,16 +31,38 @@ describe('legacy file names', () => {
   });
 
   it('prefers the longest known prefix', () => {
-    const raw = JSON.parse(JSON.stringify({
-      version: 1,
-      parameters: [{ symbol: 'COD', name: 'COD', nameVi: 'COD', units: ['mg/L'] }],
-      zones: [{ id: 'Z', name: 'Z', province: 'P', lat: 0, lon: 0 }],
-      facilities: [{ id: 'F', zoneId: 'Z', name: 'F', sector: 's' }],
-      stations: [
-        { id: 'AAA-1', facilityId: 'F', name: 'a', kind: 'wastewater', lat: 0, lon: 0, intervalS: 300, legacyPrefix: 'F004_NT', parameters: [{ parameter: 'COD', unit: 'mg/L' }] },
-        { id: 'BBB-2', facilityId: 'F', name: 'b', kind: 'wastewater', lat: 0, lon: 0, intervalS: 300, legacyPrefix: 'YP_F004_NT', parameters: [{ parameter: 'COD', unit: 'mg/L' }] },
-      ],
-    }));
+    const raw = JSON.parse(
+      JSON.stringify({
+        version: 1,
+        parameters: [{ symbol: 'COD', name: 'COD', nameVi: 'COD', units: ['mg/L'] }],
+        zones: [{ id: 'Z', name: 'Z', province: 'P', lat: 0, lon: 0 }],
+        facilities: [{ id: 'F', zoneId: 'Z', name: 'F', sector: 's' }],
+        stations: [
+          {
+            id: 'AAA-1',
+            facilityId: 'F',
+            name: 'a',
+            kind: 'wastewater',
+            lat: 0,
+            lon: 0,
+            intervalS: 300,
+            legacyPrefix: 'F004_NT',
+            parameters: [{ parameter: 'COD', unit: 'mg/L' }],
+          },
+          {
+            id: 'BBB-2',
+            facilityId: 'F',
+            name: 'b',
+            kind: 'wastewater',
+            lat: 0,
+            lon: 0,
+            intervalS: 300,
+            legacyPrefix: 'YP_F004_NT',
+            parameters: [{ parameter: 'COD', unit: 'mg/L' }],
+          },
+        ],
+      }),
+    );
     const match = createNameMatcher(parseCatalogue(raw));
     expect(match('BN_YP_F004_NT_20261120081500.txt')).toMatchObject({ ok: true, name: { station: { id: 'BBB-2' } } });
     expect(match('BN_F004_NT_20261120081500.txt')).toMatchObject({ ok: true, name: { station: { id: 'AAA-1' } } });
@@ -73,7 +98,10 @@ describe('legacy file contents', () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.encoding).toBe('utf-8');
     expect(parsed.lines).toHaveLength(9);
-    expect(parsed.lines[4]).toMatchObject({ line: 5, reading: { parameter: 'COD', value: 54.2, unit: 'mg/L', status: '00', ts: '2026-11-20T08:15:00+07:00' } });
+    expect(parsed.lines[4]).toMatchObject({
+      line: 5,
+      reading: { parameter: 'COD', value: 54.2, unit: 'mg/L', status: '00', ts: '2026-11-20T08:15:00+07:00' },
+    });
     expect(parsed.lines[7]!.reading.status).toBe('01');
   });
 
@@ -107,11 +135,18 @@ describe('legacy file contents', () => {
   it('UTF-16 with its byte-order mark (Windows "Unicode" text)', async () => {
     const parsed = parseLegacyFile(await fixture('DV_F010_KT_20261120092000.txt'), station('HP-DINHVU-F010-KT1'));
     expect(parsed.encoding).toBe('utf-16le');
-    expect(parsed.lines.map((l) => [l.reading.parameter, l.reading.value, l.reading.unit])).toEqual([['Flow', 41250, 'Nm3/h'], ['O2', 9.4, '%'], ['SO2', 182.4, 'mg/Nm3']]);
+    expect(parsed.lines.map((l) => [l.reading.parameter, l.reading.value, l.reading.unit])).toEqual([
+      ['Flow', 41250, 'Nm3/h'],
+      ['O2', 9.4, '%'],
+      ['SO2', 182.4, 'mg/Nm3'],
+    ]);
   });
 
   it('parameter names in any case are matched to the catalogue symbol', () => {
-    const parsed = parseLegacyFile(Buffer.from('cod\t50\tmg/L\t20261120081500\t00\nPH\t7\tpH\t20261120081500\t00\n'), station('BN-YENPHONG-F001-NT1'));
+    const parsed = parseLegacyFile(
+      Buffer.from('cod\t50\tmg/L\t20261120081500\t00\nPH\t7\tpH\t20261120081500\t00\n'),
+      station('BN-YENPHONG-F001-NT1'),
+    );
     expect(parsed.lines.map((l) => l.reading.parameter)).toEqual(['COD', 'pH']);
   });
 });

@@ -1,7 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../reports/csv.js';
-import { clientAddress, segments } from '../../reports/http-util.js';
 import { literal, validValuesWhere } from '../../reports/influx-queries.js';
 import { createRateLimiter } from '../../reports/rate-limiter.js';
 import { reportsCatalogue, WW } from '../helpers/reports-fixture.js';
@@ -38,41 +36,28 @@ describe('token bucket per client (virtual time)', () => {
   });
 });
 
-describe('client address', () => {
-  const req = (remoteAddress: string, forwarded?: string): IncomingMessage =>
-    ({ socket: { remoteAddress }, headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded } }) as unknown as IncomingMessage;
-
-  it('uses the socket address, IPv4-mapped read as IPv4, IPv6 per /64', () => {
-    expect(clientAddress(req('::ffff:203.0.113.9'), false)).toBe('203.0.113.9');
-    expect(clientAddress(req('2001:db8:1:2:aaaa::1'), false)).toBe('2001:db8:1:2::/64');
-    expect(clientAddress(req('2001:db8:1:2:bbbb:cccc:dddd:eeee'), false)).toBe('2001:db8:1:2::/64');
-    expect(clientAddress(req('::1'), false)).toBe('0:0:0:0::/64');
-  });
-
-  it('reads X-Forwarded-For only when told the proxy is trusted, and then its last hop', () => {
-    expect(clientAddress(req('10.0.0.1', '198.51.100.7'), false)).toBe('10.0.0.1');
-    expect(clientAddress(req('10.0.0.1', '1.2.3.4, 198.51.100.7'), true)).toBe('198.51.100.7');
-    expect(clientAddress(req('10.0.0.1'), true)).toBe('10.0.0.1');
-  });
-});
-
 describe('CSV', () => {
   it('is RFC 4180 with a BOM, quotes what needs it and defuses formulas', () => {
-    const csv = toCsv(['a', 'b', 'c', 'd'], [['Yên Phong, Bắc Ninh', 'say "hi"', -1.5, null], ['=HYPERLINK("x")', true, 0, '+1']]);
+    const csv = toCsv(
+      ['a', 'b', 'c', 'd'],
+      [
+        ['Yên Phong, Bắc Ninh', 'say "hi"', -1.5, null],
+        ['=HYPERLINK("x")', true, 0, '+1'],
+      ],
+    );
     expect(csv).toBe('\uFEFFa,b,c,d\r\n"Yên Phong, Bắc Ninh","say ""hi""",-1.5,\r\n"\'=HYPERLINK(""x"")",true,0,\'+1\r\n');
   });
 });
 
-describe('InfluxQL and paths', () => {
+describe('InfluxQL', () => {
   it('quotes literals and excludes flagged and out-of-range values', () => {
     expect(literal("a'b\\c")).toBe("'a\\'b\\\\c'");
     const station = reportsCatalogue().station(WW)!;
-    expect(validValuesWhere(station, station.parameters[0]!, 0, 1000)).toBe(`"station" = '${WW}' AND "parameter" = 'COD' AND "status" = '00' AND "value" >= 0 AND "value" <= 1000 AND time >= 0ms AND time < 1000ms`);
-    expect(validValuesWhere(station, station.parameters[2]!, 0, 1000)).toBe(`"station" = '${WW}' AND "parameter" = 'TSS' AND "status" = '00' AND time >= 0ms AND time < 1000ms`);
-  });
-
-  it('splits and decodes path segments, refusing bad escapes', () => {
-    expect(segments('/api/open/stations/A%20B/hourly', '/api/open')).toEqual(['stations', 'A B', 'hourly']);
-    expect(segments('/api/open/%E0%A4%A', '/api/open')).toBeUndefined();
+    expect(validValuesWhere(station, station.parameters[0]!, 0, 1000)).toBe(
+      `"station" = '${WW}' AND "parameter" = 'COD' AND "status" = '00' AND "value" >= 0 AND "value" <= 1000 AND time >= 0ms AND time < 1000ms`,
+    );
+    expect(validValuesWhere(station, station.parameters[2]!, 0, 1000)).toBe(
+      `"station" = '${WW}' AND "parameter" = 'TSS' AND "status" = '00' AND time >= 0ms AND time < 1000ms`,
+    );
   });
 });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportLimit } from '../../core/index.js';
-import { limitDay, localDate, localHour, localIso, parseLocalDay, parseLocalMonth } from '../../reports/local-time.js';
-import { dayFigures, expectedSlots, hourFigures, outsideLimit, type QuarterStats, type RuleContext, type SeriesData } from '../../reports/validity.js';
+import { limitDay, localDate, localHour, localIso, parseLocalDay, parseLocalMonth } from '../../platform/index.js';
+import {
+  dayFigures,
+  expectedSlots,
+  hourFigures,
+  outsideLimit,
+  type QuarterStats,
+  type RuleContext,
+  type SeriesData,
+} from '../../reports/validity.js';
 
 const Q = 900_000;
 const H = 3_600_000;
@@ -18,7 +26,8 @@ function series(quarters: Array<[number, QuarterStats]>): SeriesData {
     slots: new Map(quarters.map(([i, s]) => [DAY + i * Q, Math.min(3, s.count)])),
   };
 }
-const full = (fromQ: number, toQ: number, mean = 50): Array<[number, QuarterStats]> => Array.from({ length: toQ - fromQ }, (_, i) => [fromQ + i, stats(mean)]);
+const full = (fromQ: number, toQ: number, mean = 50): Array<[number, QuarterStats]> =>
+  Array.from({ length: toQ - fromQ }, (_, i) => [fromQ + i, stats(mean)]);
 const ctx = (over: Partial<RuleContext> = {}): RuleContext => ({ now: AFTER, slotMs: 300_000, slotOffsetMs: 0, limit: LIMIT, ...over });
 
 describe('local time (UTC+7, no daylight saving)', () => {
@@ -51,7 +60,16 @@ describe('hour validity: at least 3 of 4 quarter-hours', () => {
   });
 
   it('averages the quarter-hour means, so a busy quarter does not outweigh the others', () => {
-    const h = hourFigures(DAY, series([[0, { count: 30, mean: 10, min: 5, max: 15 }], [1, stats(20, 1)], [2, stats(30)], [3, stats(40)]]), ctx());
+    const h = hourFigures(
+      DAY,
+      series([
+        [0, { count: 30, mean: 10, min: 5, max: 15 }],
+        [1, stats(20, 1)],
+        [2, stats(30)],
+        [3, stats(40)],
+      ]),
+      ctx(),
+    );
     expect(h).toMatchObject({ count: 37, mean: 25, min: 5, max: 40, valid: true });
   });
 
@@ -94,7 +112,13 @@ describe('day validity: at most 5 invalid half-hours (a valid half-hour has both
 
   it('an unfinished day is undecided until too many half-hours failed', () => {
     const noon = DAY + 12 * H;
-    expect(dayFigures(DAY, dayWith([]), ctx({ now: noon })).day).toMatchObject({ valid: null, invalidHalfHours: 0, expected: 144, received: 144, availability: 100 });
+    expect(dayFigures(DAY, dayWith([]), ctx({ now: noon })).day).toMatchObject({
+      valid: null,
+      invalidHalfHours: 0,
+      expected: 144,
+      received: 144,
+      availability: 100,
+    });
     expect(dayFigures(DAY, dayWith([1, 3, 5, 7, 9, 11]), ctx({ now: noon })).day.valid).toBe(false);
     // A day in the future: nothing expected yet.
     expect(dayFigures(DAY, dayWith([]), ctx({ now: DAY - 1 })).day).toMatchObject({ valid: null, expected: 0, availability: null });

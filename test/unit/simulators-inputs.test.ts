@@ -4,10 +4,17 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue, type Catalogue } from '../../core/index.js';
 import { validateMessage } from '../../ingest/index.js';
-import { createStationScript, loadScenarioFile, MALFORMED_KINDS, parseScenarioArg, SCENARIO_NAMES, ScenarioSpecSchema } from '../../simulators/index.js';
+import {
+  createStationScript,
+  loadScenarioFile,
+  MALFORMED_KINDS,
+  parseScenarioArg,
+  SCENARIO_NAMES,
+  ScenarioSpecSchema,
+} from '../../simulators/index.js';
 import { malformedPayload } from '../../simulators/malformed-payload.js';
 import { createBacklog } from '../../simulators/backlog.js';
-import { toLocalIso } from '../../simulators/local-time.js';
+import { localIso } from '../../platform/index.js';
 
 const WW = 'BN-YENPHONG-F001-NT1';
 let catalogue: Catalogue;
@@ -20,12 +27,20 @@ describe('malformed payloads', () => {
     const now = Date.now();
     const script = createStationScript({ catalogue, station: catalogue.station(WW)!, specs: [], seed: 1, runStart: now });
     const tick = script.tick(now);
-    const wire = { station: WW, ts: toLocalIso(now), seq: 3, readings: tick.readings.map((r) => ({ parameter: r.parameter, value: r.value, unit: r.unit, status: r.status })) };
+    const wire = {
+      station: WW,
+      ts: localIso(now, { millis: true }),
+      seq: 3,
+      readings: tick.readings.map((r) => ({ parameter: r.parameter, value: r.value, unit: r.unit, status: r.status })),
+    };
     const window = { maxAgeMs: 30 * 86_400_000, maxAheadMs: 300_000 };
     for (const kind of MALFORMED_KINDS) {
       const bad = malformedPayload(kind, wire, now);
       const result = validateMessage(WW, bad.payload, now, catalogue, window);
-      expect(result.rejections.map((r) => r.code), kind).toEqual([bad.code]);
+      expect(
+        result.rejections.map((r) => r.code),
+        kind,
+      ).toEqual([bad.code]);
       expect(result.accepted.length, kind).toBe(bad.whole ? 0 : wire.readings.length - 1);
     }
   });
@@ -38,7 +53,10 @@ describe('--scenario arguments', () => {
     expect(parseScenarioArg(`offline:${WW}:*:at=30,for=60`)).toMatchObject({ name: 'offline', atS: 30, forS: 60 });
     expect(parseScenarioArg(`offline:${WW}:at=30`)).toMatchObject({ name: 'offline', atS: 30 });
     expect(parseScenarioArg(`drift:${WW}:COD:at=60,for=600,level=1.2`)).toMatchObject({ parameter: 'COD', atS: 60, forS: 600, level: 1.2 });
-    expect(parseScenarioArg(`malformed:${WW}:*:kinds=not_json+unit_mismatch,everyN=2`)).toMatchObject({ kinds: ['not_json', 'unit_mismatch'], everyN: 2 });
+    expect(parseScenarioArg(`malformed:${WW}:*:kinds=not_json+unit_mismatch,everyN=2`)).toMatchObject({
+      kinds: ['not_json', 'unit_mismatch'],
+      everyN: 2,
+    });
     expect(parseScenarioArg(`fault:${WW}:COD:status=00,mode=flatline`)).toMatchObject({ status: '00', mode: 'flatline' });
   });
 
@@ -68,7 +86,9 @@ describe('scenario files', () => {
     dir = await mkdtemp(join(tmpdir(), 'qt-scen-'));
     const path = join(dir, 'bad.json');
     await writeFile(path, JSON.stringify({ scenarios: [{ name: 'spike', station: WW, parameter: 'SO2' }] }));
-    await expect(loadScenarioFile(path, catalogue)).rejects.toThrow(/bad\.json: scenarios\[0\] \(spike:BN-YENPHONG-F001-NT1:SO2\): .* does not measure "SO2"/);
+    await expect(loadScenarioFile(path, catalogue)).rejects.toThrow(
+      /bad\.json: scenarios\[0\] \(spike:BN-YENPHONG-F001-NT1:SO2\): .* does not measure "SO2"/,
+    );
     await writeFile(path, JSON.stringify({ scenarios: [{ name: 'offline', station: WW, parameter: 'COD' }] }));
     await expect(loadScenarioFile(path, catalogue)).rejects.toThrow(/offline acts on the whole gateway/);
     await writeFile(path, JSON.stringify({ scenarios: [{ name: 'spike', station: WW, atS: 'soon' }] }));

@@ -17,8 +17,14 @@ const series = (model: ReturnType<typeof createStationModel>, from: number, step
 function correlation(a: number[], b: number[]): number {
   const ma = a.reduce((x, y) => x + y, 0) / a.length;
   const mb = b.reduce((x, y) => x + y, 0) / b.length;
-  let cov = 0, va = 0, vb = 0;
-  a.forEach((x, i) => { cov += (x - ma) * (b[i]! - mb); va += (x - ma) ** 2; vb += (b[i]! - mb) ** 2; });
+  let cov = 0,
+    va = 0,
+    vb = 0;
+  a.forEach((x, i) => {
+    cov += (x - ma) * (b[i]! - mb);
+    va += (x - ma) ** 2;
+    vb += (b[i]! - mb) ** 2;
+  });
   return cov / Math.sqrt(va * vb);
 }
 
@@ -45,15 +51,40 @@ describe('station profiles', () => {
   it('correlates concentrations with flow, and at a stack O2 against the combustion gases', () => {
     const ww = catalogue.stations.find((s) => s.kind === 'wastewater')!;
     const w = series(createStationModel(catalogue, ww, 3), MIDNIGHT_LOCAL, 5 * 60_000, 288 * 3);
-    expect(correlation(w.map((m) => m.get('Flow')!), w.map((m) => m.get('COD')!))).toBeGreaterThan(0.3);
-    expect(correlation(w.map((m) => m.get('COD')!), w.map((m) => m.get('TSS')!))).toBeGreaterThan(0.3);
+    expect(
+      correlation(
+        w.map((m) => m.get('Flow')!),
+        w.map((m) => m.get('COD')!),
+      ),
+    ).toBeGreaterThan(0.3);
+    expect(
+      correlation(
+        w.map((m) => m.get('COD')!),
+        w.map((m) => m.get('TSS')!),
+      ),
+    ).toBeGreaterThan(0.3);
 
     const stack = catalogue.stations.find((s) => s.kind === 'stack')!;
     const k = series(createStationModel(catalogue, stack, 3), MIDNIGHT_LOCAL, 5 * 60_000, 288 * 3);
     const o2 = k.map((m) => m.get('O2')!);
-    expect(correlation(o2, k.map((m) => m.get('Flow')!))).toBeLessThan(-0.5);
-    expect(correlation(o2, k.map((m) => m.get('SO2')!))).toBeLessThan(-0.3);
-    expect(correlation(o2, k.map((m) => m.get('CO')!))).toBeLessThan(-0.3);
+    expect(
+      correlation(
+        o2,
+        k.map((m) => m.get('Flow')!),
+      ),
+    ).toBeLessThan(-0.5);
+    expect(
+      correlation(
+        o2,
+        k.map((m) => m.get('SO2')!),
+      ),
+    ).toBeLessThan(-0.3);
+    expect(
+      correlation(
+        o2,
+        k.map((m) => m.get('CO')!),
+      ),
+    ).toBeLessThan(-0.3);
     expect(Math.min(...o2)).toBeGreaterThan(3);
     expect(Math.max(...o2)).toBeLessThan(16);
   });
@@ -70,18 +101,23 @@ describe('station profiles', () => {
     let checked = 0;
     for (const station of catalogue.stations) {
       const model = createStationModel(catalogue, station, 11);
-      const limits = new Map(station.parameters.map((p) => [p.parameter, catalogue.limitAt(station.id, p.parameter, new Date(MIDNIGHT_LOCAL))]));
+      const limits = new Map(
+        station.parameters.map((p) => [p.parameter, catalogue.limitAt(station.id, p.parameter, new Date(MIDNIGHT_LOCAL))]),
+      );
       for (let i = 0; i < 7 * 96; i++) {
         for (const [parameter, value] of model.sample(MIDNIGHT_LOCAL + i * 15 * 60_000)) {
           checked++;
           const p = catalogue.stationParameter(station.id, parameter)!;
-          if (value < (p.rangeMin ?? 0) || value > (p.rangeMax ?? Infinity)) problems.push(`${station.id} ${parameter} ${value} outside the range`);
+          if (value < (p.rangeMin ?? 0) || value > (p.rangeMax ?? Infinity))
+            problems.push(`${station.id} ${parameter} ${value} outside the range`);
           const limit = limits.get(parameter);
           if (!limit) continue;
           // pH: inside the inner 80 % of its band; others below 0.8 x the limit (the warning level).
           const margin = limit.lower === undefined ? 0 : ((limit.max - limit.lower) * 0.2) / 2;
-          if (limit.lower !== undefined && (value <= limit.lower + margin || value >= limit.max - margin)) problems.push(`${station.id} pH ${value}`);
-          if (limit.lower === undefined && value >= 0.8 * limit.max) problems.push(`${station.id} ${parameter} ${value} >= 0.8 x ${limit.max}`);
+          if (limit.lower !== undefined && (value <= limit.lower + margin || value >= limit.max - margin))
+            problems.push(`${station.id} pH ${value}`);
+          if (limit.lower === undefined && value >= 0.8 * limit.max)
+            problems.push(`${station.id} ${parameter} ${value} >= 0.8 x ${limit.max}`);
         }
       }
     }

@@ -13,7 +13,13 @@ beforeAll(async () => {
 
 /** Runs one station's script over `n` samples `stepMs` apart from START. */
 function run(scenarios: ScenarioInput[], n: number, stepMs = MIN, seed = 1, station = WW): Tick[] {
-  const script = createStationScript({ catalogue, station: catalogue.station(station)!, specs: scenarios.map((s) => ScenarioSpecSchema.parse(s)), seed, runStart: START });
+  const script = createStationScript({
+    catalogue,
+    station: catalogue.station(station)!,
+    specs: scenarios.map((s) => ScenarioSpecSchema.parse(s)),
+    seed,
+    runStart: START,
+  });
   return Array.from({ length: n }, (_, i) => script.tick(START + i * stepMs));
 }
 const value = (t: Tick, p: string): number => t.readings.find((r) => r.parameter === p)!.value;
@@ -87,7 +93,13 @@ describe('scenarios, per station and parameter, in measurement time', () => {
   it('offline: the gateway is marked without a connection for the window (history samples never are)', () => {
     const ticks = run([{ name: 'offline', station: WW, atS: 120, forS: 180 }], 8);
     expect(ticks.map((t) => t.offline)).toEqual([false, false, true, true, true, false, false, false]);
-    const script = createStationScript({ catalogue, station: catalogue.station(WW)!, specs: [ScenarioSpecSchema.parse({ name: 'offline', station: WW, atS: -600 })], seed: 1, runStart: START });
+    const script = createStationScript({
+      catalogue,
+      station: catalogue.station(WW)!,
+      specs: [ScenarioSpecSchema.parse({ name: 'offline', station: WW, atS: -600 })],
+      seed: 1,
+      runStart: START,
+    });
     expect(script.tick(START - 300_000, true).offline).toBe(false);
   });
 
@@ -105,22 +117,31 @@ describe('scenarios, per station and parameter, in measurement time', () => {
   });
 
   it('composes: a drift with spikes on top, and a calibration during an exceedance wins the status', () => {
-    const ticks = run([
-      { name: 'drift', station: WW, parameter: 'COD', forS: 3600 },
-      { name: 'spike', station: WW, parameter: 'COD', atS: 1800, samples: 1 },
-    ], 40);
+    const ticks = run(
+      [
+        { name: 'drift', station: WW, parameter: 'COD', forS: 3600 },
+        { name: 'spike', station: WW, parameter: 'COD', atS: 1800, samples: 1 },
+      ],
+      40,
+    );
     expect(value(ticks[30]!, 'COD')).toBeGreaterThan(100);
     expect(value(ticks[29]!, 'COD')).toBeLessThan(75);
-    const both = run([
-      { name: 'exceedance', station: WW, parameter: 'COD' },
-      { name: 'calibration', station: WW, parameter: 'COD', atS: 600, forS: 600 },
-    ], 25);
+    const both = run(
+      [
+        { name: 'exceedance', station: WW, parameter: 'COD' },
+        { name: 'calibration', station: WW, parameter: 'COD', atS: 600, forS: 600 },
+      ],
+      25,
+    );
     expect(both.slice(10, 20).every((t) => status(t, 'COD') === '01')).toBe(true);
     expect(both.slice(20).every((t) => status(t, 'COD') === '00' && value(t, 'COD') > 75)).toBe(true);
   });
 
   it('is deterministic from the seed, scenarios included', () => {
-    const specs: ScenarioInput[] = [{ name: 'dropout', station: WW, probability: 0.5 }, { name: 'exceedance', station: WW, parameter: 'NH4' }];
+    const specs: ScenarioInput[] = [
+      { name: 'dropout', station: WW, probability: 0.5 },
+      { name: 'exceedance', station: WW, parameter: 'NH4' },
+    ];
     expect(run(specs, 50, MIN, 9)).toEqual(run(specs, 50, MIN, 9));
     expect(run(specs, 50, MIN, 9)).not.toEqual(run(specs, 50, MIN, 10));
   });

@@ -28,7 +28,16 @@ export interface CentreProcess {
  * slice of the stations (multi-station data loggers, PROTOCOL.md "Identity"), a subscriber, and
  * a dashboard viewer.
  */
-export async function startCentreProcess(options: { dir: string; influxUrl: string; cataloguePath: string; catalogue: CatalogueFile; connections: number; db: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<CentreProcess> {
+export async function startCentreProcess(options: {
+  dir: string;
+  influxUrl: string;
+  cataloguePath: string;
+  catalogue: CatalogueFile;
+  connections: number;
+  db: string;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}): Promise<CentreProcess> {
   await mkdir(options.dir, { recursive: true });
   const store = createCredentialStore({ file: credentialsFileIn(options.dir), cost: 1024 });
   const slices: string[][] = Array.from({ length: options.connections }, () => []);
@@ -47,7 +56,18 @@ export async function startCentreProcess(options: { dir: string; influxUrl: stri
   // Node flags for a run (--cpu-prof, which NODE_OPTIONS refuses) go through QUANTRAC_NODE_FLAGS.
   const nodeFlags = (options.nodeArgs ?? []).join(' ');
   const child = spawn(BIN, ['start'], {
-    env: { ...process.env, ...(nodeFlags ? { QUANTRAC_NODE_FLAGS: nodeFlags } : {}), MQTT_PORT: String(mqttPort), HTTP_PORT: String(httpPort), DATA_DIR: options.dir, INFLUX_URL: options.influxUrl, INFLUX_DB: options.db, CATALOGUE: options.cataloguePath, LOG_LEVEL: 'warn', ...options.env },
+    env: {
+      ...process.env,
+      ...(nodeFlags ? { QUANTRAC_NODE_FLAGS: nodeFlags } : {}),
+      MQTT_PORT: String(mqttPort),
+      HTTP_PORT: String(httpPort),
+      DATA_DIR: options.dir,
+      INFLUX_URL: options.influxUrl,
+      INFLUX_DB: options.db,
+      CATALOGUE: options.cataloguePath,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -60,7 +80,11 @@ export async function startCentreProcess(options: { dir: string; influxUrl: stri
   });
   child.stdout!.resume();
   const dashboardUrl = `http://127.0.0.1:${httpPort}`;
-  const login = await fetch(`${dashboardUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: dashboardUrl }, body: JSON.stringify({ username: 'bench-viewer', password: viewer.password }) });
+  const login = await fetch(`${dashboardUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: dashboardUrl },
+    body: JSON.stringify({ username: 'bench-viewer', password: viewer.password }),
+  });
   if (!login.ok) throw new Error(`bench login refused: ${login.status}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return {

@@ -26,7 +26,13 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TYPICAL: Record<string, number> = { Flow: 52_000, Temp: 158, P: 101.3, O2: 8.1, PM: 61, SO2: 215, NOx: 340, CO: 210 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { stations: { type: 'string', default: '2000' }, seconds: { type: 'string', default: '15' }, rate: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: {
+      stations: { type: 'string', default: '2000' },
+      seconds: { type: 'string', default: '15' },
+      rate: { type: 'string', default: '1' },
+    },
+  });
   const stationCount = Number(values.stations);
   const seconds = Number(values.seconds);
   const rate = Number(values.rate);
@@ -36,17 +42,51 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'quantrac-bench-dash-'));
   const readings$ = new Subject<Reading>();
   const alerts: Alert[] = catalogue.stations.slice(0, 12).map((s, i) => ({
-    id: `${s.id}|SO2|threshold`, station: s.id, zone: catalogue.zoneOf(s.id)!.id, parameter: 'SO2', rule: 'threshold', severity: i % 3 === 0 ? 'critical' : 'warning',
-    state: 'firing', message: 'SO2 above the limit', value: 600, limit: 500, unit: 'mg/Nm3', since: Date.now() - 60_000, updatedAt: Date.now(),
+    id: `${s.id}|SO2|threshold`,
+    station: s.id,
+    zone: catalogue.zoneOf(s.id)!.id,
+    parameter: 'SO2',
+    rule: 'threshold',
+    severity: i % 3 === 0 ? 'critical' : 'warning',
+    state: 'firing',
+    message: 'SO2 above the limit',
+    value: 600,
+    limit: 500,
+    unit: 'mg/Nm3',
+    since: Date.now() - 60_000,
+    updatedAt: Date.now(),
   }));
   const dashboard = await createDashboard({
-    host: '127.0.0.1', port: 0, catalogue, readings$, staticDir: WEB_DIST, log: createLogger({ level: 'silent' }), usersFile: join(dir, 'users.json'), passwordCost: 1024,
-    alerts: { open: () => alerts, history: async () => [], acknowledge: () => undefined, silence: () => { throw new Error('not in the bench'); }, silences: () => [] },
+    host: '127.0.0.1',
+    port: 0,
+    catalogue,
+    readings$,
+    staticDir: WEB_DIST,
+    log: createLogger({ level: 'silent' }),
+    usersFile: join(dir, 'users.json'),
+    passwordCost: 1024,
+    alerts: {
+      open: () => alerts,
+      history: async () => [],
+      acknowledge: () => undefined,
+      silence: () => {
+        throw new Error('not in the bench');
+      },
+      silences: () => [],
+    },
   });
   const { password } = await dashboard.users.add('bench', 'viewer');
 
   // The load: every 50 ms, a twentieth of the stations send a message with all 8 parameters.
-  const templates = catalogue.stations.map((s) => s.parameters.map((p) => ({ station: s.id, zone: catalogue.zoneOf(s.id)!.id, parameter: p.parameter, unit: p.unit, status: '00' as const })));
+  const templates = catalogue.stations.map((s) =>
+    s.parameters.map((p) => ({
+      station: s.id,
+      zone: catalogue.zoneOf(s.id)!.id,
+      parameter: p.parameter,
+      unit: p.unit,
+      status: '00' as const,
+    })),
+  );
   let cursor = 0;
   let emitted = 0;
   const stepMs = 50;
@@ -79,7 +119,10 @@ async function main(): Promise<void> {
           figure.frames += 1;
         }
       });
-      await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+      await new Promise((r, j) => {
+        ws.once('open', r);
+        ws.once('error', j);
+      });
       await sleep(2000);
       log(`measuring the live stream (${format}) for ${seconds} s`);
       const emittedBefore = emitted;
@@ -112,7 +155,14 @@ async function main(): Promise<void> {
     const fps: Record<string, FpsFigure> = {};
     const views: Array<[string, string, (() => Promise<void>) | undefined]> = [
       ['overview', '#/', undefined],
-      ['overview-scrolled', '#/', async () => { await page.mouse.move(800, 600); await page.mouse.wheel(0, 40_000); }],
+      [
+        'overview-scrolled',
+        '#/',
+        async () => {
+          await page.mouse.move(800, 600);
+          await page.mouse.wheel(0, 40_000);
+        },
+      ],
       ['map', '#/map', undefined],
       ['map-zone', `#/zone/${catalogue.zones[0]!.id}?view=map`, undefined],
       ['station', `#/station/${catalogue.stations[5]!.id}?parameter=SO2`, undefined],
@@ -172,7 +222,12 @@ const MEASURE_FPS = `(ms) => new Promise((resolve) => {
   requestAnimationFrame(step);
 })`;
 
-interface FpsFigure { fps: number; p95FrameMs: number; maxFrameMs: number; longFrames: number }
+interface FpsFigure {
+  fps: number;
+  p95FrameMs: number;
+  maxFrameMs: number;
+  longFrames: number;
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

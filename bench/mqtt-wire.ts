@@ -36,9 +36,17 @@ export function utf8Field(s: string | Buffer): Buffer {
 }
 
 /** A whole packet: the type byte, the Remaining Length, the body. */
-export const mqttFrame = (type: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([type, ...remainingLength(body.length)]), body]);
+export const mqttFrame = (type: number, body: Buffer): Buffer =>
+  Buffer.concat([Buffer.from([type, ...remainingLength(body.length)]), body]);
 
-export function connectPacket(o: { clientId: string; username?: string; password?: string; keepaliveS: number; will?: { topic: string; payload: string }; clean?: boolean }): Buffer {
+export function connectPacket(o: {
+  clientId: string;
+  username?: string;
+  password?: string;
+  keepaliveS: number;
+  will?: { topic: string; payload: string };
+  clean?: boolean;
+}): Buffer {
   let flags = o.clean === false ? 0 : 0x02; // clean session unless asked otherwise
   if (o.will) flags |= 0x04 | (1 << 3) | 0x20; // will, QoS 1, retain
   if (o.username !== undefined) flags |= 0x80;
@@ -53,7 +61,10 @@ export function connectPacket(o: { clientId: string; username?: string; password
 }
 
 /** Connects and waits for CONNACK 0; rejects with the return code otherwise. */
-export function connectWire(url: string, o: { clientId: string; username?: string; password?: string; keepaliveS?: number; onClose?: () => void }): Promise<WireClient> {
+export function connectWire(
+  url: string,
+  o: { clientId: string; username?: string; password?: string; keepaliveS?: number; onClose?: () => void },
+): Promise<WireClient> {
   const u = new URL(url);
   const keepaliveS = o.keepaliveS ?? 60;
   return new Promise((resolve, reject) => {
@@ -67,7 +78,9 @@ export function connectWire(url: string, o: { clientId: string; username?: strin
     let connected = false;
     const ping = setInterval(() => socket.write(Buffer.from([0xc0, 0x00])), (keepaliveS * 1000) / 2);
     ping.unref();
-    socket.on('error', (err) => { if (!connected) reject(err); });
+    socket.on('error', (err) => {
+      if (!connected) reject(err);
+    });
     socket.on('close', () => {
       clearInterval(ping);
       if (!connected) reject(new Error('connection closed before CONNACK'));
@@ -87,7 +100,10 @@ export function connectWire(url: string, o: { clientId: string; username?: strin
           const b = buf[j++]!;
           len += (b & 0x7f) * mul;
           mul *= 128;
-          if ((b & 0x80) === 0) { complete = true; break; }
+          if ((b & 0x80) === 0) {
+            complete = true;
+            break;
+          }
         }
         if (!complete || j + len > buf.length) break;
         const type = buf[i]! >> 4;
@@ -130,9 +146,11 @@ export function connectWire(url: string, o: { clientId: string; username?: strin
         let k = 0;
         packet[k++] = 0x32; // PUBLISH, QoS 1
         for (const b of rl) packet[k++] = b;
-        packet.writeUInt16BE(t, k); k += 2;
+        packet.writeUInt16BE(t, k);
+        k += 2;
         k += packet.write(topic, k, 'utf8');
-        packet.writeUInt16BE(id, k); k += 2;
+        packet.writeUInt16BE(id, k);
+        k += 2;
         packet.write(payload, k, 'utf8');
         queued.push(packet);
       },
@@ -142,7 +160,9 @@ export function connectWire(url: string, o: { clientId: string; username?: strin
         queued = [];
         socket.write(out);
       },
-      get outstanding() { return outstanding; },
+      get outstanding() {
+        return outstanding;
+      },
       end() {
         return new Promise<void>((res) => {
           if (socket.destroyed) return res();

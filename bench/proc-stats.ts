@@ -24,7 +24,10 @@ export async function sampleProc(pid: number): Promise<ProcSample | undefined> {
 }
 
 /** Samples a process every `intervalMs` until stopped; reports peak RSS and mean CPU (% of one core). */
-export function watchProc(pid: number, intervalMs = 500): { stop(): Promise<{ peakRssMb: number; cpuPercent: number; samples: ProcSample[] }> } {
+export function watchProc(
+  pid: number,
+  intervalMs = 500,
+): { stop(): Promise<{ peakRssMb: number; cpuPercent: number; samples: ProcSample[] }> } {
   const samples: ProcSample[] = [];
   let timer: NodeJS.Timeout | undefined;
   const tick = async (): Promise<void> => {

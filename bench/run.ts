@@ -102,9 +102,24 @@ async function main(): Promise<void> {
     const cataloguePath = join(dir, 'catalogue.json');
     await writeFile(cataloguePath, JSON.stringify(catalogue));
     const rulesPath = join(dir, 'rules.json');
-    await writeFile(rulesPath, JSON.stringify(benchRules(JSON.parse(await readFile(join(ROOT, 'seeds', 'rules.json'), 'utf8')) as BenchRules)));
+    await writeFile(
+      rulesPath,
+      JSON.stringify(benchRules(JSON.parse(await readFile(join(ROOT, 'seeds', 'rules.json'), 'utf8')) as BenchRules)),
+    );
     const connections = Number(values.connections);
-    centre = await startCentreProcess({ dir: join(dir, 'centre'), influxUrl: influxd.url, cataloguePath, catalogue, connections, db: 'bench', env: { ALERTS_RULES_FILE: rulesPath, ...centreEnv(values['centre-env']) }, nodeArgs: [...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench', 'results', 'profiles')] : []), ...values['centre-node-args'].split(' ').filter(Boolean)] });
+    centre = await startCentreProcess({
+      dir: join(dir, 'centre'),
+      influxUrl: influxd.url,
+      cataloguePath,
+      catalogue,
+      connections,
+      db: 'bench',
+      env: { ALERTS_RULES_FILE: rulesPath, ...centreEnv(values['centre-env']) },
+      nodeArgs: [
+        ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench', 'results', 'profiles')] : []),
+        ...values['centre-node-args'].split(' ').filter(Boolean),
+      ],
+    });
     const influx = createInfluxClient({ api: 'v1', url: influxd.url, db: 'bench' });
     log(`centre pid ${centre.pid}: ${centre.mqttUrl}, ${centre.dashboardUrl}`);
 
@@ -113,7 +128,10 @@ async function main(): Promise<void> {
     const overviewLatencies: number[] = [];
     const stationPageLatencies: number[] = [];
     const pages = Number(values['station-pages']);
-    const focusStations = Array.from({ length: pages }, (_, i) => catalogue.stations[Math.floor(((i + 0.5) * catalogue.stations.length) / pages)]!.id);
+    const focusStations = Array.from(
+      { length: pages },
+      (_, i) => catalogue.stations[Math.floor(((i + 0.5) * catalogue.stations.length) / pages)]!.id,
+    );
     const sockets = await Promise.all([
       liveClient(centre, undefined, overviewLatencies),
       ...focusStations.map((id) => liveClient(centre!, id, stationPageLatencies)),
@@ -126,7 +144,8 @@ async function main(): Promise<void> {
     sub.on('message', (_topic, payload) => {
       const now = Date.now();
       const event = JSON.parse(payload.toString()) as { type?: string; alert?: Alert };
-      if (event.type === 'raised' && event.alert?.rule === 'threshold' && event.alert.parameter === 'SO2') alertLatencies.push(now - event.alert.since);
+      if (event.type === 'raised' && event.alert?.rule === 'threshold' && event.alert.parameter === 'SO2')
+        alertLatencies.push(now - event.alert.since);
     });
 
     // 4. The load generator.
@@ -196,7 +215,16 @@ async function main(): Promise<void> {
     // 5. Outage: InfluxDB stopped for a while under steady load, then started again.
     let outage: OutageResult | undefined;
     if (!values['no-outage']) {
-      outage = await outageStep({ rate: Number(values['outage-rate']), outageS: Number(values['outage-s']), gen, genMessages, influx, influxd, pid: centre.pid, log });
+      outage = await outageStep({
+        rate: Number(values['outage-rate']),
+        outageS: Number(values['outage-s']),
+        gen,
+        genMessages,
+        influx,
+        influxd,
+        pid: centre.pid,
+        log,
+      });
       log(JSON.stringify(outage));
     }
     gen.send({ type: 'stop' });
@@ -206,7 +234,17 @@ async function main(): Promise<void> {
     // 6. The alerts engine's own rate (issue 5), in a process of its own.
     const alertsEngine = await runJson(join(ROOT, 'bench', 'alerts-engine.ts'));
 
-    const out = { machine: { cpus: cpus().length, model: cpus()[0]?.model }, date: new Date().toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), stations: catalogue.stations.length, stepS, influxCeiling: ceiling, steps: results, outage, alertsEngine };
+    const out = {
+      machine: { cpus: cpus().length, model: cpus()[0]?.model },
+      date: new Date().toISOString(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      stations: catalogue.stations.length,
+      stepS,
+      influxCeiling: ceiling,
+      steps: results,
+      outage,
+      alertsEngine,
+    };
     await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
     await writeFile(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
     await writeFile(join(ROOT, 'bench', 'results', 'latest.md'), markdown(out));
@@ -229,7 +267,10 @@ async function measureCeiling(influx: InfluxClient): Promise<{ pointsPerSecond: 
  * Publish-to-stored latency is estimated per one-second slice of the step: the time at which
  * that slice's count became complete, minus the slice's end.
  */
-async function waitStored(influx: InfluxClient, report: StepReport): Promise<{ stored: number; atMs: number; lagP50Ms: number; lagP99Ms: number }> {
+async function waitStored(
+  influx: InfluxClient,
+  report: StepReport,
+): Promise<{ stored: number; atMs: number; lagP50Ms: number; lagP99Ms: number }> {
   const t0 = report.firstTs;
   const deadline = Date.now() + 180_000;
   let stored = 0;
@@ -252,7 +293,9 @@ function messageQueue(child: ChildProcess): { next<T>(type: string): Promise<T> 
     if (i >= 0) waiters.splice(i, 1)[0]!.resolve(m);
     else inbox.push(m);
   });
-  child.on('exit', (code) => { for (const w of waiters) w.resolve({ type: 'exit', code }); });
+  child.on('exit', (code) => {
+    for (const w of waiters) w.resolve({ type: 'exit', code });
+  });
   return {
     next<T>(type: string): Promise<T> {
       const i = inbox.findIndex((m) => m.type === type);
@@ -262,7 +305,10 @@ function messageQueue(child: ChildProcess): { next<T>(type: string): Promise<T> 
   };
 }
 
-interface BenchRules { defaults: { threshold: { forS: number } }; stations?: unknown }
+interface BenchRules {
+  defaults: { threshold: { forS: number } };
+  stations?: unknown;
+}
 
 /** The demo's rules without its per-station overrides (they name demo stations), and thresholds that fire at once. */
 function benchRules(rules: BenchRules): BenchRules {
@@ -290,7 +336,16 @@ interface OutageResult {
   peakRssDrainMb: number;
 }
 
-async function outageStep(o: { rate: number; outageS: number; gen: ChildProcess; genMessages: { next<T>(type: string): Promise<T> }; influx: InfluxClient; influxd: { stop(): Promise<void>; start(): Promise<void> }; pid: number; log: (m: string) => void }): Promise<OutageResult> {
+async function outageStep(o: {
+  rate: number;
+  outageS: number;
+  gen: ChildProcess;
+  genMessages: { next<T>(type: string): Promise<T> };
+  influx: InfluxClient;
+  influxd: { stop(): Promise<void>; start(): Promise<void> };
+  pid: number;
+  log: (m: string) => void;
+}): Promise<OutageResult> {
   const leadS = 5;
   const tailS = 90;
   o.log(`outage step: ${o.rate} readings/s, InfluxDB stopped for ${o.outageS} s`);
@@ -341,13 +396,18 @@ async function outageStep(o: { rate: number; outageS: number; gen: ChildProcess;
   };
 }
 
-interface EngineBench { readingsPerS?: number; stateBytesPerSeries?: { heap: number; external: number } }
+interface EngineBench {
+  readingsPerS?: number;
+  stateBytesPerSeries?: { heap: number; external: number };
+}
 
 /** Runs a benchmark script that prints one JSON object; returns that object. */
 async function runJson(script: string): Promise<EngineBench | undefined> {
   const child = fork(script, [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let text = '';
-  child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
   await new Promise((r) => child.once('exit', r));
   try {
     return JSON.parse(text) as EngineBench;
@@ -358,7 +418,9 @@ async function runJson(script: string): Promise<EngineBench | undefined> {
 
 /** The centre's heap and external memory, from its /metrics (prom-client's process metrics). */
 async function centreMemory(url: string): Promise<{ heapUsedMb: number; externalMb: number }> {
-  const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => '');
+  const text = await fetch(`${url}/metrics`)
+    .then((r) => r.text())
+    .catch(() => '');
   const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 ** 2;
   return { heapUsedMb: value('nodejs_heap_size_used_bytes'), externalMb: value('nodejs_external_memory_bytes') };
 }
@@ -376,9 +438,21 @@ function centreEnv(text: string): Record<string, string> {
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: number; stepS: number; date: string; command: string; steps: StepResult[]; outage?: OutageResult; alertsEngine?: EngineBench }): string {
+function markdown(out: {
+  influxCeiling: { pointsPerSecond: number };
+  stations: number;
+  stepS: number;
+  date: string;
+  command: string;
+  steps: StepResult[];
+  outage?: OutageResult;
+  alertsEngine?: EngineBench;
+}): string {
   const f = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
-  const rows = out.steps.map((s) => `| ${f(s.offeredReadingsPerS)} | ${f(s.ackedReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.stationPageP50Ms)} / ${f(s.stationPageP99Ms)} | ${f(s.overviewP50Ms)} / ${f(s.overviewP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} (${f(s.heapUsedMb)} / ${f(s.externalMb)}) | ${f(s.cpuPercent)} | ${f(s.loadCpuPercent)} / ${f(s.loadGenCpuPercent)} / ${f(s.influxCpuPercent)} / ${f(s.benchCpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`);
+  const rows = out.steps.map(
+    (s) =>
+      `| ${f(s.offeredReadingsPerS)} | ${f(s.ackedReadingsPerS)} | ${f(s.storedReadingsPerS)} | ${f(s.lossReadings)} | ${f(s.ackP50Ms)} / ${f(s.ackP99Ms)} | ${f(s.storedP99Ms)} | ${f(s.stationPageP50Ms)} / ${f(s.stationPageP99Ms)} | ${f(s.overviewP50Ms)} / ${f(s.overviewP99Ms)} | ${f(s.alertP50Ms)} / ${f(s.alertP99Ms)} (${s.alertsSeen}/${s.alertsExpected}) | ${f(s.peakRssMb)} (${f(s.heapUsedMb)} / ${f(s.externalMb)}) | ${f(s.cpuPercent)} | ${f(s.loadCpuPercent)} / ${f(s.loadGenCpuPercent)} / ${f(s.influxCpuPercent)} / ${f(s.benchCpuPercent)} | ${(s.storedReadingsPerS / out.influxCeiling.pointsPerSecond).toFixed(2)} |`,
+  );
   const o = out.outage;
   return [
     `Benchmark ${out.date} (\`${out.command}\`): ${out.stations} stations x 8 parameters, ${out.stepS} s a step, 2 cores shared by the centre, InfluxDB 1.6.7 and the load generator. InfluxDB's raw ingest ceiling in the same run: ${f(out.influxCeiling.pointsPerSecond)} points/s.`,
@@ -387,22 +461,35 @@ function markdown(out: { influxCeiling: { pointsPerSecond: number }; stations: n
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    ...(out.alertsEngine?.readingsPerS ? [`Alerts engine alone (\`bench/alerts-engine.ts\`, 2,000 stations x 8 parameters, every rule on): ${f(out.alertsEngine.readingsPerS)} readings/s${out.alertsEngine.stateBytesPerSeries ? `; the rules' state ${f(out.alertsEngine.stateBytesPerSeries.heap)} bytes of heap and ${f(out.alertsEngine.stateBytesPerSeries.external)} of buffers per series` : ''}.`, ''] : []),
-    ...(o ? [`Outage: InfluxDB stopped ${o.outageS} s at ${f(o.offeredReadingsPerS)} readings/s: ${f(o.ackedReadings)} acknowledged, ${f(o.storedReadings)} stored, loss ${f(o.lossReadings)}; backlog at restart ${f(o.backlogAtRestart)} readings, drained in ${o.drainS.toFixed(1)} s at ${f(o.drainReadingsPerS)} readings/s (${o.drainRatio.toFixed(1)}x the offered rate); centre peak RSS ${f(o.peakRssMb)} MB (${f(o.startRssMb)} MB at the start, peak ${f(o.peakRssOutageMb)} MB while InfluxDB was down, ${f(o.peakRssDrainMb)} MB while the backlog drained).`, ''] : []),
+    ...(out.alertsEngine?.readingsPerS
+      ? [
+          `Alerts engine alone (\`bench/alerts-engine.ts\`, 2,000 stations x 8 parameters, every rule on): ${f(out.alertsEngine.readingsPerS)} readings/s${out.alertsEngine.stateBytesPerSeries ? `; the rules' state ${f(out.alertsEngine.stateBytesPerSeries.heap)} bytes of heap and ${f(out.alertsEngine.stateBytesPerSeries.external)} of buffers per series` : ''}.`,
+          '',
+        ]
+      : []),
+    ...(o
+      ? [
+          `Outage: InfluxDB stopped ${o.outageS} s at ${f(o.offeredReadingsPerS)} readings/s: ${f(o.ackedReadings)} acknowledged, ${f(o.storedReadings)} stored, loss ${f(o.lossReadings)}; backlog at restart ${f(o.backlogAtRestart)} readings, drained in ${o.drainS.toFixed(1)} s at ${f(o.drainReadingsPerS)} readings/s (${o.drainRatio.toFixed(1)}x the offered rate); centre peak RSS ${f(o.peakRssMb)} MB (${f(o.startRssMb)} MB at the start, peak ${f(o.peakRssOutageMb)} MB while InfluxDB was down, ${f(o.peakRssDrainMb)} MB while the backlog drained).`,
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 
-void main().then(() => {
-  // Everything was closed in main's finally; should a handle still hold the process (a run once
-  // hung here after its results were written), name it and end rather than wait forever.
-  setTimeout(() => {
-    process.stderr.write(`[bench] still open after the run: ${process.getActiveResourcesInfo().join(', ')}; exiting\n`);
-    process.exit(0);
-  }, 10_000).unref();
-}, (err: unknown) => {
-  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+void main().then(
+  () => {
+    // Everything was closed in main's finally; should a handle still hold the process (a run once
+    // hung here after its results were written), name it and end rather than wait forever.
+    setTimeout(() => {
+      process.stderr.write(`[bench] still open after the run: ${process.getActiveResourcesInfo().join(', ')}; exiting\n`);
+      process.exit(0);
+    }, 10_000).unref();
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
 
 /**
  * A logged-in live socket decoding the frames a browser gets (each row is a station's readings
@@ -413,14 +500,19 @@ async function liveClient(centre: CentreProcess, focus: string | undefined, late
   const ws = new WebSocket(`${centre.dashboardUrl.replace('http', 'ws')}/ws?format=binary`, { headers: centre.wsHeaders });
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     const now = Date.now();
-    const frame = isBinary ? { type: 'delta' as const, ...(decodeBinaryDelta(data) ?? { serverTime: 0, rows: [] }) } : JSON.parse(String(data)) as LiveFrame;
+    const frame = isBinary
+      ? { type: 'delta' as const, ...(decodeBinaryDelta(data) ?? { serverTime: 0, rows: [] }) }
+      : (JSON.parse(String(data)) as LiveFrame);
     if (frame.type !== 'delta') return;
     for (const row of frame.rows) {
       const latency = now - (frame.serverTime + (row[1] as number));
       for (let i = 2; i < row.length; i++) if (typeof row[i] === 'number') latencies.push(latency);
     }
   });
-  await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+  await new Promise((r, j) => {
+    ws.once('open', r);
+    ws.once('error', j);
+  });
   if (focus !== undefined) ws.send(JSON.stringify({ type: 'focus', stations: [focus] }));
   return ws;
 }

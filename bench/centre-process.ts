@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, type CatalogueFile } from '../core/index.js';
 import { createCredentialStore, credentialsFileIn } from '../broker/index.js';
 import { createUserStore } from '../dashboard/index.js';
+import { systemScheduler } from '../platform/index.js';
 
 /** The `quantrac` command as operators run it (bin/quantrac: the heap bound, then bin/quantrac.js). */
 const BIN = fileURLToPath(new URL('../bin/quantrac', import.meta.url));
@@ -99,9 +100,9 @@ export async function startCentreProcess(options: {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGINT');
-      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const t = systemScheduler.schedule(() => child.kill('SIGKILL'), 15_000);
       await exited;
-      clearTimeout(t);
+      t.unsubscribe();
     },
   };
 }

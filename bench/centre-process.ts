@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, type CatalogueFile } from '../core/index.js';
 import { createCredentialStore, credentialsFileIn } from '../broker/index.js';
 import { createUserStore } from '../dashboard/index.js';
+import { systemScheduler } from '../platform/index.js';
 
 /** The `quantrac` command as operators run it (bin/quantrac: the heap bound, then bin/quantrac.js). */
 const BIN = fileURLToPath(new URL('../bin/quantrac', import.meta.url));
@@ -28,7 +29,16 @@ export interface CentreProcess {
  * slice of the stations (multi-station data loggers, PROTOCOL.md "Identity"), a subscriber, and
  * a dashboard viewer.
  */
-export async function startCentreProcess(options: { dir: string; influxUrl: string; cataloguePath: string; catalogue: CatalogueFile; connections: number; db: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<CentreProcess> {
+export async function startCentreProcess(options: {
+  dir: string;
+  influxUrl: string;
+  cataloguePath: string;
+  catalogue: CatalogueFile;
+  connections: number;
+  db: string;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}): Promise<CentreProcess> {
   await mkdir(options.dir, { recursive: true });
   const store = createCredentialStore({ file: credentialsFileIn(options.dir), cost: 1024 });
   const slices: string[][] = Array.from({ length: options.connections }, () => []);
@@ -47,7 +57,18 @@ export async function startCentreProcess(options: { dir: string; influxUrl: stri
   // Node flags for a run (--cpu-prof, which NODE_OPTIONS refuses) go through QUANTRAC_NODE_FLAGS.
   const nodeFlags = (options.nodeArgs ?? []).join(' ');
   const child = spawn(BIN, ['start'], {
-    env: { ...process.env, ...(nodeFlags ? { QUANTRAC_NODE_FLAGS: nodeFlags } : {}), MQTT_PORT: String(mqttPort), HTTP_PORT: String(httpPort), DATA_DIR: options.dir, INFLUX_URL: options.influxUrl, INFLUX_DB: options.db, CATALOGUE: options.cataloguePath, LOG_LEVEL: 'warn', ...options.env },
+    env: {
+      ...process.env,
+      ...(nodeFlags ? { QUANTRAC_NODE_FLAGS: nodeFlags } : {}),
+      MQTT_PORT: String(mqttPort),
+      HTTP_PORT: String(httpPort),
+      DATA_DIR: options.dir,
+      INFLUX_URL: options.influxUrl,
+      INFLUX_DB: options.db,
+      CATALOGUE: options.cataloguePath,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -60,7 +81,11 @@ export async function startCentreProcess(options: { dir: string; influxUrl: stri
   });
   child.stdout!.resume();
   const dashboardUrl = `http://127.0.0.1:${httpPort}`;
-  const login = await fetch(`${dashboardUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: dashboardUrl }, body: JSON.stringify({ username: 'bench-viewer', password: viewer.password }) });
+  const login = await fetch(`${dashboardUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: dashboardUrl },
+    body: JSON.stringify({ username: 'bench-viewer', password: viewer.password }),
+  });
   if (!login.ok) throw new Error(`bench login refused: ${login.status}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return {
@@ -75,9 +100,9 @@ export async function startCentreProcess(options: { dir: string; influxUrl: stri
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGINT');
-      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const t = systemScheduler.schedule(() => child.kill('SIGKILL'), 15_000);
       await exited;
-      clearTimeout(t);
+      t.unsubscribe();
     },
   };
 }

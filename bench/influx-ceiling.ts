@@ -5,7 +5,10 @@ import type { InfluxClient } from '../ingest/index.js';
  * readings (2,000 stations x 8 parameters, ms timestamps), 10,000 lines a request, a few
  * requests in flight, no pipeline in front. Returns points per second.
  */
-export async function measureInfluxCeiling(influx: InfluxClient, options: { points?: number; batch?: number; concurrency?: number } = {}): Promise<{ points: number; seconds: number; pointsPerSecond: number }> {
+export async function measureInfluxCeiling(
+  influx: InfluxClient,
+  options: { points?: number; batch?: number; concurrency?: number } = {},
+): Promise<{ points: number; seconds: number; pointsPerSecond: number }> {
   const points = options.points ?? 2_000_000;
   const batch = options.batch ?? 10_000;
   const concurrency = options.concurrency ?? 2;
@@ -24,12 +27,14 @@ export async function measureInfluxCeiling(influx: InfluxClient, options: { poin
   }
   let next = 0;
   const started = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++]!;
-      await influx.write(body);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        await influx.write(body);
+      }
+    }),
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { points, seconds, pointsPerSecond: points / seconds };
 }

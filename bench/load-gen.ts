@@ -47,7 +47,8 @@ const PARAM_VALUE: Record<string, number> = { Temp: 120, P: 101, O2: 9, PM: 60, 
 /** Over every stack's SO2 limit (QCVN 19 column B: 500 x Kp x Kv) yet inside the instrument's range (0-2,000), so it is an exceedance, not a sensor fault. */
 const EXCEED_SO2 = 1500;
 /** Typical values, all below 80 % of the limits and inside the instrument ranges; flow at half its range. */
-const typical = (p: { parameter: string; rangeMax?: number }): number => (p.parameter === 'Flow' ? (p.rangeMax ?? 20_000) / 2 : PARAM_VALUE[p.parameter] ?? 10);
+const typical = (p: { parameter: string; rangeMax?: number }): number =>
+  p.parameter === 'Flow' ? (p.rangeMax ?? 20_000) / 2 : (PARAM_VALUE[p.parameter] ?? 10);
 
 /** A station's message, built from precomputed pieces (the generator must stay cheap). */
 interface Template {
@@ -78,7 +79,8 @@ function template(station: Station): Template {
 /** Values vary a little, as real ones do (a constant value is a flatline: a sensor fault). */
 function payload(t: Template, ts: number, seq: number, exceed: boolean): string {
   let s = `${t.head}${ts},"seq":${seq},"readings":[`;
-  for (const p of t.parts) s += `${p.before}${exceed && p.so2 ? EXCEED_SO2 : Math.round(p.typical * (95 + Math.random() * 10)) / 100}${p.after}`;
+  for (const p of t.parts)
+    s += `${p.before}${exceed && p.so2 ? EXCEED_SO2 : Math.round(p.typical * (95 + Math.random() * 10)) / 100}${p.after}`;
   return `${s}]}`;
 }
 
@@ -88,10 +90,17 @@ async function main(): Promise<void> {
   const clients: WireClient[] = new Array<WireClient>(init.connections);
   const slices: Template[][] = Array.from({ length: init.connections }, () => []);
   stations.forEach((s, i) => slices[i % init.connections]!.push(template(s)));
-  await Promise.all(slices.map(async (_slice, i) => {
-    const creds = init.credentials?.[i];
-    clients[i] = await connectWire(init.url, { clientId: creds?.username ?? `bench-${i}`, ...(creds ?? {}), keepaliveS: 60, onClose: () => process.stderr.write(`[load-gen] connection ${i} closed\n`) });
-  }));
+  await Promise.all(
+    slices.map(async (_slice, i) => {
+      const creds = init.credentials?.[i];
+      clients[i] = await connectWire(init.url, {
+        clientId: creds?.username ?? `bench-${i}`,
+        ...(creds ?? {}),
+        keepaliveS: 60,
+        onClose: () => process.stderr.write(`[load-gen] connection ${i} closed\n`),
+      });
+    }),
+  );
   send({ type: 'ready' });
   const lastTs = new Map<string, number>();
   for (;;) {
@@ -149,8 +158,24 @@ async function runStep(cmd: StepCommand, clients: WireClient[], slices: Template
   const cpu = process.cpuUsage(cpu0);
   const cpuPercent = ((cpu.user + cpu.system) / 1000 / (Date.now() - start)) * 100;
   // Wait for the last acknowledgements, but not forever: what is unacknowledged then is reported as such.
-  if (outstanding > 0) await new Promise<void>((resolve) => { allAcked = resolve; setTimeout(resolve, 120_000); });
-  return { type: 'step-done', readingsPerSecond: cmd.readingsPerSecond, sentMessages: sent, ackedMessages: acked, ackedReadings, firstTs, lastTs: maxTs, ackLatencyMs, ackedByStation, durationMs: Date.now() - start, cpuPercent };
+  if (outstanding > 0)
+    await new Promise<void>((resolve) => {
+      allAcked = resolve;
+      setTimeout(resolve, 120_000);
+    });
+  return {
+    type: 'step-done',
+    readingsPerSecond: cmd.readingsPerSecond,
+    sentMessages: sent,
+    ackedMessages: acked,
+    ackedReadings,
+    firstTs,
+    lastTs: maxTs,
+    ackLatencyMs,
+    ackedByStation,
+    durationMs: Date.now() - start,
+    cpuPercent,
+  };
 }
 
 function send(message: unknown): void {

@@ -5,6 +5,8 @@
  * mqtt.js (which cost the generator about a third of a core at 50,000 readings/s).
  */
 import { connect, type Socket } from 'node:net';
+import { PendingAcks } from './wire-acks.js';
+import { PacketReader } from './wire-reader.js';
 
 export interface WireClient {
   /** Queues a QoS 1 PUBLISH; `onAck` runs at its PUBACK. Written out at the next flush(). */
@@ -36,9 +38,17 @@ export function utf8Field(s: string | Buffer): Buffer {
 }
 
 /** A whole packet: the type byte, the Remaining Length, the body. */
-export const mqttFrame = (type: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([type, ...remainingLength(body.length)]), body]);
+export const mqttFrame = (type: number, body: Buffer): Buffer =>
+  Buffer.concat([Buffer.from([type, ...remainingLength(body.length)]), body]);
 
-export function connectPacket(o: { clientId: string; username?: string; password?: string; keepaliveS: number; will?: { topic: string; payload: string }; clean?: boolean }): Buffer {
+export function connectPacket(o: {
+  clientId: string;
+  username?: string;
+  password?: string;
+  keepaliveS: number;
+  will?: { topic: string; payload: string };
+  clean?: boolean;
+}): Buffer {
   let flags = o.clean === false ? 0 : 0x02; // clean session unless asked otherwise
   if (o.will) flags |= 0x04 | (1 << 3) | 0x20; // will, QoS 1, retain
   if (o.username !== undefined) flags |= 0x80;
@@ -52,89 +62,71 @@ export function connectPacket(o: { clientId: string; username?: string; password
   return mqttFrame(0x10, Buffer.concat(parts));
 }
 
-/** Connects and waits for CONNACK 0; rejects with the return code otherwise. */
-export function connectWire(url: string, o: { clientId: string; username?: string; password?: string; keepaliveS?: number; onClose?: () => void }): Promise<WireClient> {
+/** A QoS 1 PUBLISH of `payload` on `topic` with packet id `id`, as one buffer. */
+export function publishPacket(topic: string, payload: string, id: number): Buffer {
+  const t = Buffer.byteLength(topic);
+  const p = Buffer.byteLength(payload);
+  const body = 2 + t + 2 + p;
+  const rl = remainingLength(body);
+  const packet = Buffer.allocUnsafe(1 + rl.length + body);
+  let k = 0;
+  packet[k++] = 0x32; // PUBLISH, QoS 1
+  for (const b of rl) packet[k++] = b;
+  packet.writeUInt16BE(t, k);
+  k += 2;
+  k += packet.write(topic, k, 'utf8');
+  packet.writeUInt16BE(id, k);
+  k += 2;
+  packet.write(payload, k, 'utf8');
+  return packet;
+}
+
+/**
+ * Connects and waits for CONNACK 0; rejects with the return code otherwise. Its parts: a
+ * PacketReader splits what arrives into packets, PendingAcks holds the publishes awaiting PUBACK.
+ */
+export function connectWire(
+  url: string,
+  o: { clientId: string; username?: string; password?: string; keepaliveS?: number; onClose?: () => void },
+): Promise<WireClient> {
   const u = new URL(url);
   const keepaliveS = o.keepaliveS ?? 60;
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: u.hostname, port: Number(u.port || 1883) });
     socket.setNoDelay(true);
-    const acks = new Array<(() => void) | undefined>(65536);
-    let nextId = 1;
-    let outstanding = 0;
+    const acks = new PendingAcks();
     let queued: Buffer[] = [];
-    let rest: Buffer | undefined;
     let connected = false;
+    // PINGREQ at half the keep-alive; a plain unref'd timer, so that it never holds the generator's process open.
     const ping = setInterval(() => socket.write(Buffer.from([0xc0, 0x00])), (keepaliveS * 1000) / 2);
     ping.unref();
-    socket.on('error', (err) => { if (!connected) reject(err); });
+    socket.on('error', (err) => {
+      if (!connected) reject(err);
+    });
     socket.on('close', () => {
       clearInterval(ping);
       if (!connected) reject(new Error('connection closed before CONNACK'));
       o.onClose?.();
     });
-    socket.on('data', (chunk: Buffer) => {
-      let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-      rest = undefined;
-      let i = 0;
-      while (i < buf.length) {
-        // Fixed header, then the remaining length (1-4 bytes).
-        let len = 0;
-        let mul = 1;
-        let j = i + 1;
-        let complete = false;
-        while (j < buf.length) {
-          const b = buf[j++]!;
-          len += (b & 0x7f) * mul;
-          mul *= 128;
-          if ((b & 0x80) === 0) { complete = true; break; }
+    const reader = new PacketReader((type, buf, at, len) => {
+      if (type === 4 && len >= 2) acks.settle(buf.readUInt16BE(at));
+      else if (type === 2 && !connected) {
+        const rc = buf[at + 1];
+        if (rc !== 0) {
+          socket.destroy();
+          reject(new Error(`CONNACK return code ${rc}`));
+          return false;
         }
-        if (!complete || j + len > buf.length) break;
-        const type = buf[i]! >> 4;
-        if (type === 4 && len >= 2) {
-          const id = buf.readUInt16BE(j);
-          const cb = acks[id];
-          if (cb) {
-            acks[id] = undefined;
-            outstanding--;
-            cb();
-          }
-        } else if (type === 2 && !connected) {
-          const rc = buf[j + 1];
-          if (rc !== 0) {
-            socket.destroy();
-            reject(new Error(`CONNACK return code ${rc}`));
-            return;
-          }
-          connected = true;
-          resolve(client);
-        }
-        i = j + len;
+        connected = true;
+        resolve(client);
       }
-      if (i < buf.length) rest = buf.subarray(i);
+      return true;
     });
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
     socket.write(connectPacket({ clientId: o.clientId, username: o.username, password: o.password, keepaliveS }));
     const client: WireClient = {
       publish(topic, payload, onAck) {
-        // Skip ids still waiting for their PUBACK (only when 65,535 are outstanding would this spin).
-        while (acks[nextId] !== undefined) nextId = nextId === 65535 ? 1 : nextId + 1;
-        const id = nextId;
-        nextId = nextId === 65535 ? 1 : nextId + 1;
-        acks[id] = onAck;
-        outstanding++;
-        const t = Buffer.byteLength(topic);
-        const p = Buffer.byteLength(payload);
-        const body = 2 + t + 2 + p;
-        const rl = remainingLength(body);
-        const packet = Buffer.allocUnsafe(1 + rl.length + body);
-        let k = 0;
-        packet[k++] = 0x32; // PUBLISH, QoS 1
-        for (const b of rl) packet[k++] = b;
-        packet.writeUInt16BE(t, k); k += 2;
-        k += packet.write(topic, k, 'utf8');
-        packet.writeUInt16BE(id, k); k += 2;
-        packet.write(payload, k, 'utf8');
-        queued.push(packet);
+        queued.push(publishPacket(topic, payload, acks.add(onAck)));
       },
       flush() {
         if (queued.length === 0) return;
@@ -142,7 +134,9 @@ export function connectWire(url: string, o: { clientId: string; username?: strin
         queued = [];
         socket.write(out);
       },
-      get outstanding() { return outstanding; },
+      get outstanding() {
+        return acks.outstanding;
+      },
       end() {
         return new Promise<void>((res) => {
           if (socket.destroyed) return res();

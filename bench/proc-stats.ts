@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import type { Subscription } from 'rxjs';
+import { systemScheduler, type SchedulerLike } from '../platform/index.js';
 
 const CLK_TCK = 100;
 
@@ -24,18 +26,22 @@ export async function sampleProc(pid: number): Promise<ProcSample | undefined> {
 }
 
 /** Samples a process every `intervalMs` until stopped; reports peak RSS and mean CPU (% of one core). */
-export function watchProc(pid: number, intervalMs = 500): { stop(): Promise<{ peakRssMb: number; cpuPercent: number; samples: ProcSample[] }> } {
+export function watchProc(
+  pid: number,
+  intervalMs = 500,
+  scheduler: SchedulerLike = systemScheduler,
+): { stop(): Promise<{ peakRssMb: number; cpuPercent: number; samples: ProcSample[] }> } {
   const samples: ProcSample[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Subscription | undefined;
   const tick = async (): Promise<void> => {
     const s = await sampleProc(pid);
     if (s) samples.push(s);
-    timer = setTimeout(() => void tick(), intervalMs);
+    timer = scheduler.schedule(() => void tick(), intervalMs);
   };
   void tick();
   return {
     async stop() {
-      clearTimeout(timer);
+      timer?.unsubscribe();
       const last = await sampleProc(pid);
       if (last) samples.push(last);
       const first = samples[0];

@@ -1,3 +1,4 @@
+export { brokerSettings } from './broker-settings.js';
 export { createBroker, DEFAULT_LIMITS, type Broker, type BrokerOptions, type BrokerLimits } from './broker.js';
 export { parsePresence } from './presence.js';
 export {

@@ -1,4 +1,5 @@
 export { createDashboard, type Dashboard, type DashboardOptions } from './server/http-server.js';
+export { dashboardSettings } from './server/dashboard-settings.js';
 export { createLiveHub, type LiveHub, type LiveHubOptions, type LiveHubStats, type LiveFormat } from './server/live-hub.js';
 export { registerLiveMetrics } from './server/live-metrics.js';
 export { createUserStore, roleAtLeast, RoleSchema, type Role, type User, type UserStore } from './server/user-store.js';

@@ -1,0 +1,34 @@
+import type { Config } from '../core/index.js';
+import type { BrokerOptions } from './broker-options.js';
+import { credentialsFileIn } from './credential-store.js';
+
+/** The broker's settings from the configuration (docs/CONFIGURATION.md, "Broker (MQTT)"). */
+export function brokerSettings(
+  config: Config,
+  maxPayloadBytes: number,
+): Pick<BrokerOptions, 'host' | 'port' | 'tls' | 'wsPort' | 'credentialsFile' | 'auth' | 'limits'> {
+  return {
+    host: config.MQTT_HOST,
+    port: config.MQTT_PORT,
+    tls:
+      config.MQTT_TLS_PORT === undefined
+        ? undefined
+        : { port: config.MQTT_TLS_PORT, certFile: config.MQTT_TLS_CERT!, keyFile: config.MQTT_TLS_KEY! },
+    wsPort: config.MQTT_WS_PORT,
+    credentialsFile: credentialsFileIn(config.DATA_DIR),
+    auth: {
+      maxFailuresPerMinute: config.MQTT_AUTH_MAX_FAILURES_PER_MIN,
+      blockMs: config.MQTT_AUTH_BLOCK_S * 1000,
+      scryptCost: config.MQTT_AUTH_SCRYPT_COST,
+    },
+    limits: {
+      maxPayloadBytes,
+      maxClientIdLength: config.MQTT_MAX_CLIENT_ID_LENGTH,
+      maxKeepaliveS: config.MQTT_MAX_KEEPALIVE_S,
+      maxInflight: config.MQTT_MAX_INFLIGHT,
+      maxOutboundBytes: config.MQTT_MAX_OUTBOUND_BYTES,
+      drainTimeoutMs: config.MQTT_DRAIN_TIMEOUT_MS,
+      maxQueued: config.MQTT_MAX_QUEUED,
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+import type { Config } from '../../core/index.js';
+import type { DashboardOptions } from './http-server.js';
+
+/** The dashboard server's settings from the configuration (docs/CONFIGURATION.md, "Dashboard (HTTP)"). */
+export function dashboardSettings(
+  config: Config,
+): Pick<
+  DashboardOptions,
+  'host' | 'port' | 'dataDir' | 'allowedOrigins' | 'trustProxy' | 'sessionIdleMs' | 'sessionMaxAgeMs' | 'login' | 'passwordCost' | 'live'
+> {
+  return {
+    host: config.HTTP_HOST,
+    port: config.HTTP_PORT,
+    // users.json lives here.
+    dataDir: resolve(config.DATA_DIR),
+    allowedOrigins: config.DASHBOARD_ORIGINS,
+    trustProxy: config.DASHBOARD_TRUST_PROXY,
+    sessionIdleMs: config.DASHBOARD_SESSION_IDLE_MIN * 60_000,
+    sessionMaxAgeMs: config.DASHBOARD_SESSION_MAX_H * 3_600_000,
+    login: { maxFailures: config.DASHBOARD_LOGIN_MAX_FAILURES, lockMs: config.DASHBOARD_LOGIN_LOCK_S * 1000 },
+    passwordCost: config.DASHBOARD_SCRYPT_COST,
+    live: { frameMs: config.DASHBOARD_FRAME_MS },
+  };
+}

@@ -2,7 +2,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Subscription } from 'rxjs';
 import type { Logger } from '../core/index.js';
 import type { Clock, SchedulerLike } from '../platform/index.js';
-import { everyUnref } from '../platform/time/unref-timer.js';
+import { everyUnref } from '../platform/index.js';
 import { deadLetterFiles, deadLetterPath } from './dead-letter-files.js';
 
 export interface DeadLetterWriterOptions {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { RejectionSchema, type Logger, type Rejection } from '../core/index.js';
 import { systemScheduler, type Clock, type SchedulerLike } from '../platform/index.js';
-import { everyUnref } from '../platform/time/unref-timer.js';
+import { everyUnref } from '../platform/index.js';
 import { pruneDeadLetters } from './dead-letter-files.js';
 import { DeadLetterWriter } from './dead-letter-writer.js';
 

@@ -1,7 +1,7 @@
 import { BehaviorSubject, type Subscription } from 'rxjs';
 import type { Logger, StorageCondition } from '../core/index.js';
 import type { Clock, SchedulerLike } from '../platform/index.js';
-import { everyUnref } from '../platform/time/unref-timer.js';
+import { everyUnref } from '../platform/index.js';
 import type { Spool } from './spool.js';
 
 export interface StorageMonitorParts {

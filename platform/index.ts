@@ -12,3 +12,4 @@ export * from './secrets/scrypt-hash.js';
 export * from './time/clock.js';
 export * from './time/local-time.js';
 export * from './time/wait.js';
+export * from './time/unref-scheduler.js';

@@ -1,7 +1,7 @@
 import { interval, Subscription } from 'rxjs';
 import type { AlertEvent, Presence, Reading, StorageCondition } from '../../core/index.js';
 import { systemScheduler } from '../../platform/index.js';
-import { unrefScheduler } from '../../platform/time/unref-scheduler.js';
+import { unrefScheduler } from '../../platform/index.js';
 import { ClientSet } from './live-clients.js';
 import { createLiveEncoder, type LiveEncoder } from './live-encoder.js';
 import { createLiveFailures, guarded, type LiveFailed } from './live-failures.js';

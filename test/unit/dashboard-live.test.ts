@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { asyncScheduler, Subject, type Subscription } from 'rxjs';
+import { Subject } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   decodeLiveRows,
@@ -22,7 +22,6 @@ import { createLiveEncoder } from '../../dashboard/server/live-encoder.js';
 import { createLiveHub, type LiveHub } from '../../dashboard/server/live-hub.js';
 import { PendingReadings } from '../../dashboard/server/live-pending.js';
 import { ReadingColumns } from '../../dashboard/server/reading-columns.js';
-import { unrefScheduler } from '../../platform/time/unref-scheduler.js';
 import { benchCatalogue } from '../../bench/bench-catalogue.js';
 import { fakeSocket } from '../helpers/fake-socket.js';
 import { createVirtualTime } from '../helpers/virtual-time.js';
@@ -637,14 +636,5 @@ describe('live hub parts, in virtual time', () => {
     const got = decodeLiveRows(index, last.rows, last.serverTime);
     expect(got).toHaveLength(600 * 8);
     expect(got.every((r) => r.ts === at)).toBe(true);
-  });
-
-  it('starts timers that do not hold the process open (unrefScheduler)', () => {
-    const action = unrefScheduler(asyncScheduler).schedule(() => undefined, 60_000) as unknown as { id: NodeJS.Timeout };
-    try {
-      expect(action.id.hasRef()).toBe(false);
-    } finally {
-      (action as unknown as Subscription).unsubscribe();
-    }
   });
 });

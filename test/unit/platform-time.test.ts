@@ -1,5 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { localDate, localHour, localIso, localMonth, parseLocalDay, parseLocalMonth, wait } from '../../platform/index.js';
+import { asyncScheduler, firstValueFrom, timer, type Subscription } from 'rxjs';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  everyUnref,
+  localDate,
+  localHour,
+  localIso,
+  localMonth,
+  parseLocalDay,
+  parseLocalMonth,
+  scheduleUnref,
+  unrefScheduler,
+  wait,
+} from '../../platform/index.js';
 import { createVirtualTime } from '../helpers/virtual-time.js';
 
 describe('platform time: wait', () => {
@@ -42,5 +54,35 @@ describe('platform time: station local time (UTC+7)', () => {
     expect(parseLocalDay('2026-2-1')).toBeUndefined();
     expect(parseLocalMonth('2028-02')).toEqual({ start: Date.parse('2028-01-31T17:00:00Z'), days: 29 });
     expect(parseLocalMonth('2026-13')).toBeUndefined();
+  });
+});
+
+describe('platform time: unref scheduler', () => {
+  it('runs work on timers that do not hold the process open, rescheduling as interval does, until cancelled', async () => {
+    const action = unrefScheduler(asyncScheduler).schedule(() => undefined, 60_000) as Subscription & { holdsProcess: boolean };
+    expect(action.holdsProcess).toBe(false);
+    action.unsubscribe();
+    expect(action.closed).toBe(true);
+
+    const ticks: number[] = [];
+    const sub = everyUnref(asyncScheduler, () => ticks.push(ticks.length), 5);
+    await vi.waitFor(() => expect(ticks.length).toBeGreaterThanOrEqual(3), { timeout: 2_000, interval: 5 });
+    sub.unsubscribe();
+    const seen = ticks.length;
+    await firstValueFrom(timer(30));
+    expect(ticks.length).toBe(seen);
+
+    let once = 0;
+    await new Promise<void>((resolve) => scheduleUnref(asyncScheduler, () => resolve(void once++), 1));
+    expect(once).toBe(1);
+  });
+
+  it('leaves a virtual-time scheduler as it is', () => {
+    const vt = createVirtualTime();
+    expect(unrefScheduler(vt.scheduler)).toBe(vt.scheduler);
+    let ran = 0;
+    everyUnref(vt.scheduler, () => ran++, 1_000);
+    vt.advanceBy(3_000);
+    expect(ran).toBe(3);
   });
 });

@@ -29,7 +29,9 @@ describe('the dashboard in the browser', () => {
     await mkdir('test-results', { recursive: true });
     centre = await startTestCentre(inject('influxUrl'));
     browser = await launchBrowser();
-    const withCod = centre.catalogue.stations.filter((s) => s.parameters.some((p) => p.parameter === 'COD') && centre.catalogue.limitAt(s.id, 'COD', new Date()));
+    const withCod = centre.catalogue.stations.filter(
+      (s) => s.parameters.some((p) => p.parameter === 'COD') && centre.catalogue.limitAt(s.id, 'COD', new Date()),
+    );
     station = withCod[0]!.id;
     other = withCod[1]!.id;
     polluter = withCod[2]!.id;
@@ -75,16 +77,32 @@ describe('the dashboard in the browser', () => {
     // History written straight to InfluxDB 50 to 20 minutes ago: the chart can only get it from there.
     const zone = centre.catalogue.zoneOf(station)!.id;
     const t0 = Date.now() - 50 * 60_000;
-    const lines = Array.from({ length: 30 }, (_, i) => `reading,station=${station},zone=${zone},parameter=COD,status=00 value=${40 + i} ${t0 + i * 60_000}`);
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) => `reading,station=${station},zone=${zone},parameter=COD,status=00 value=${40 + i} ${t0 + i * 60_000}`,
+    );
     await centre.influx.write(lines.join('\n'));
-    sims.push(startSimulator({ url: centre.mqttUrl, catalogue: centre.catalogue, stations: [station, other], rate: 2, credentials: centre.credentials, record: false, seed: 7 }));
+    sims.push(
+      startSimulator({
+        url: centre.mqttUrl,
+        catalogue: centre.catalogue,
+        stations: [station, other],
+        rate: 2,
+        credentials: centre.credentials,
+        record: false,
+        seed: 7,
+      }),
+    );
 
     const page = await login('operator');
     await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 10_000 });
     const cell = page.locator(`[data-station="${other}"][data-parameter="COD"][data-ts]`);
     await cell.waitFor({ timeout: 15_000 });
     const before = Number(await cell.getAttribute('data-ts'));
-    await vi.waitFor(async () => expect(Number(await cell.getAttribute('data-ts'))).toBeGreaterThan(before), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect(Number(await cell.getAttribute('data-ts'))).toBeGreaterThan(before), {
+      timeout: 10_000,
+      interval: 200,
+    });
     expect(await page.locator(`[data-station-row="${other}"] [data-testid=station-state]`).textContent()).toMatch(/\S/);
     await page.screenshot({ path: 'test-results/dashboard-overview.png' });
 
@@ -101,7 +119,10 @@ describe('the dashboard in the browser', () => {
     // Live values reach the station page too.
     const card = page.locator('[data-testid=param-card][data-parameter=COD]');
     const seen = Number(await card.getAttribute('data-ts'));
-    await vi.waitFor(async () => expect(Number(await card.getAttribute('data-ts'))).toBeGreaterThan(seen), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect(Number(await card.getAttribute('data-ts'))).toBeGreaterThan(seen), {
+      timeout: 10_000,
+      interval: 200,
+    });
     expect(await card.textContent()).toContain('mg/L');
     // The station page focuses the live socket on its station (its readings come at once).
     await vi.waitFor(() => expect(centre.dashboard.hub.stats().focused).toBe(1), { timeout: 5_000, interval: 50 });
@@ -120,7 +141,10 @@ describe('the dashboard in the browser', () => {
     await page.click('[data-nav=overview]');
     await vi.waitFor(() => expect(centre.dashboard.hub.stats().focused).toBe(0), { timeout: 5_000, interval: 50 });
     const back = Number(await cell.getAttribute('data-ts'));
-    await vi.waitFor(async () => expect(Number(await cell.getAttribute('data-ts'))).toBeGreaterThan(back), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect(Number(await cell.getAttribute('data-ts'))).toBeGreaterThan(back), {
+      timeout: 10_000,
+      interval: 200,
+    });
   });
 
   it('shows an alert when the simulator drives COD over its limit; a viewer is refused, an operator acknowledges it', async () => {
@@ -134,8 +158,16 @@ describe('the dashboard in the browser', () => {
 
     // Five minutes of a sustained exceedance, fast-forwarded from the past to now.
     const sim = startSimulator({
-      url: centre.mqttUrl, catalogue: centre.catalogue, stations: [polluter], rate: 10, stepMs: 10_000, startAt: Date.now() - 300_000,
-      scenarios: [{ name: 'exceedance', station: polluter, parameter: 'COD', atS: 0, level: 1.6 }], credentials: (s) => centre.credentials(s), record: false, seed: 11,
+      url: centre.mqttUrl,
+      catalogue: centre.catalogue,
+      stations: [polluter],
+      rate: 10,
+      stepMs: 10_000,
+      startAt: Date.now() - 300_000,
+      scenarios: [{ name: 'exceedance', station: polluter, parameter: 'COD', atS: 0, level: 1.6 }],
+      credentials: (s) => centre.credentials(s),
+      record: false,
+      seed: 11,
     });
     sims.push(sim);
     await row(operator).waitFor({ timeout: 30_000 });
@@ -147,9 +179,17 @@ describe('the dashboard in the browser', () => {
 
     // The viewer: the button is disabled, and the server refuses the request itself.
     expect(await row(viewer).locator('[data-testid=ack]').isDisabled()).toBe(true);
-    const status = await viewer.evaluate(async (alertId) => (await fetch(`/api/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note: 'viewer' }),
-    })).status, id);
+    const status = await viewer.evaluate(
+      async (alertId) =>
+        (
+          await fetch(`/api/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ note: 'viewer' }),
+          })
+        ).status,
+      id,
+    );
     expect(status).toBe(403);
     expect(await row(viewer).getAttribute('data-state')).toBe('firing');
     await viewer.screenshot({ path: 'test-results/dashboard-viewer-refused.png' });
@@ -178,11 +218,15 @@ describe('the dashboard in the browser', () => {
     await once(foreign, 'listening');
     const port = (foreign.address() as { port: number }).port;
     const wsUrl = `${centre.dashboardUrl.replace('http', 'ws')}/ws`;
-    const tryOpen = (url: string): Promise<string> => new Promise((resolve) => {
-      const ws = new WebSocket(url);
-      ws.onopen = () => { ws.close(); resolve('open'); };
-      ws.onerror = () => resolve('refused');
-    });
+    const tryOpen = (url: string): Promise<string> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(url);
+        ws.onopen = () => {
+          ws.close();
+          resolve('open');
+        };
+        ws.onerror = () => resolve('refused');
+      });
     expect(await page.evaluate(tryOpen, wsUrl)).toBe('open');
     const evil = await page.context().newPage();
     await evil.goto(`http://localhost:${port}/`);

@@ -21,14 +21,25 @@ describe('the whole path: gateway -> MQTT -> ingest -> InfluxDB, and live to a d
     live = connectLive(`${centre.dashboardUrl.replace('http', 'ws')}/ws`, session.headers);
     await live.opened;
 
-    sim = startSimulator({ url: centre.mqttUrl, catalogue: centre.catalogue, stations: 5, messages: 10, intervalMs: 20, seed: 42, credentials: centre.credentials });
+    sim = startSimulator({
+      url: centre.mqttUrl,
+      catalogue: centre.catalogue,
+      stations: 5,
+      messages: 10,
+      intervalMs: 20,
+      seed: 42,
+      credentials: centre.credentials,
+    });
     await sim.done;
     const sent = sim.sent;
     expect(sent).toHaveLength(50);
     expect(sent.every((m) => m.ackedAt !== undefined)).toBe(true);
 
-    const expected = sent.flatMap((m) => m.readings.map((r) => ({ station: m.station, parameter: r.parameter, ts: m.ts, value: r.value, status: r.status })));
-    const key = (x: { station: string; parameter: string; ts: number; status: string }): string => `${x.station}|${x.parameter}|${x.ts}|${x.status}`;
+    const expected = sent.flatMap((m) =>
+      m.readings.map((r) => ({ station: m.station, parameter: r.parameter, ts: m.ts, value: r.value, status: r.status })),
+    );
+    const key = (x: { station: string; parameter: string; ts: number; status: string }): string =>
+      `${x.station}|${x.parameter}|${x.ts}|${x.status}`;
 
     // A PUBACK follows the spool's fsync; delivery to InfluxDB follows within moments.
     await centre.ingest.delivered(30_000);

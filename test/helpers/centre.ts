@@ -32,10 +32,25 @@ export interface TestCentre extends Centre {
 export const testDatabase = (): string => `qt_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 
 /** Starts the whole centre on free ports (port 0) against the shared test InfluxDB. */
-export async function startTestCentre(influxUrl: string, env: Record<string, string> = {}, options: { demo?: boolean; /** Capture the centre's log (set LOG_LEVEL in env). */ logDestination?: DestinationStream } = {}): Promise<TestCentre> {
+export async function startTestCentre(
+  influxUrl: string,
+  env: Record<string, string> = {},
+  options: { demo?: boolean; /** Capture the centre's log (set LOG_LEVEL in env). */ logDestination?: DestinationStream } = {},
+): Promise<TestCentre> {
   const dataDir = await mkdtemp(join(tmpdir(), 'quantrac-data-'));
   const db = env.INFLUX_DB ?? testDatabase();
-  const config: Config = loadConfig({ MQTT_PORT: '0', HTTP_PORT: '0', DATA_DIR: dataDir, INFLUX_URL: influxUrl, INFLUX_DB: db, LOG_LEVEL: 'silent', INGEST_FLUSH_MS: '50', MQTT_AUTH_SCRYPT_COST: '1024', DASHBOARD_SCRYPT_COST: '1024', ...env });
+  const config: Config = loadConfig({
+    MQTT_PORT: '0',
+    HTTP_PORT: '0',
+    DATA_DIR: dataDir,
+    INFLUX_URL: influxUrl,
+    INFLUX_DB: db,
+    LOG_LEVEL: 'silent',
+    INGEST_FLUSH_MS: '50',
+    MQTT_AUTH_SCRYPT_COST: '1024',
+    DASHBOARD_SCRYPT_COST: '1024',
+    ...env,
+  });
   const log = createLogger({ level: config.LOG_LEVEL, destination: options.logDestination });
   const centre = await startCentre({ config, log, demo: options.demo });
   return Object.assign(Object.create(null) as object, centre, {

@@ -26,7 +26,11 @@ export interface DashboardSession {
  * HTTP API and the WebSocket need a session). Use it for browser logins:
  *   const { username, password } = await createTestUser(centre, 'operator');
  */
-export async function createTestUser(centre: HasDashboard, role: Role = 'viewer', username = `test-${role}-${randomBytes(3).toString('hex')}`): Promise<{ username: string; password: string; role: Role }> {
+export async function createTestUser(
+  centre: HasDashboard,
+  role: Role = 'viewer',
+  username = `test-${role}-${randomBytes(3).toString('hex')}`,
+): Promise<{ username: string; password: string; role: Role }> {
   const { password } = await centre.dashboard.users.add(username, role);
   return { username, password, role };
 }
@@ -34,7 +38,11 @@ export async function createTestUser(centre: HasDashboard, role: Role = 'viewer'
 /** Logs in over `POST /api/login` and returns the session cookie (throws on refusal). */
 export async function loginWith(dashboardUrl: string, username: string, password: string): Promise<{ cookie: string; role: Role }> {
   const origin = new URL(dashboardUrl).origin;
-  const res = await fetch(`${dashboardUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${dashboardUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify({ username, password }),
+  });
   if (!res.ok) throw new Error(`login as ${username} refused: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const body = (await res.json()) as { user: { role: Role } };
@@ -68,7 +76,11 @@ export async function sessionFor(dashboardUrl: string, username: string, passwor
     fetch(path, init = {}) {
       const h: Record<string, string> = { ...headers, ...init.headers };
       if (init.json !== undefined) h['content-type'] = 'application/json';
-      return fetch(`${base}${path}`, { method: init.method ?? (init.json === undefined ? 'GET' : 'POST'), headers: h, ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }) });
+      return fetch(`${base}${path}`, {
+        method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
+        headers: h,
+        ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
+      });
     },
   };
 }

@@ -51,7 +51,10 @@ export function fakeSocket(): FakeSocket {
       fake.bufferedAmount = n;
     },
     closed,
-    frames: <T>() => sent.map((s) => (typeof s === 'string' ? JSON.parse(s) : { type: 'delta', binary: true, presence: [], ...decodeBinaryDelta(s) }) as T),
+    frames: <T>() =>
+      sent.map(
+        (s) => (typeof s === 'string' ? JSON.parse(s) : { type: 'delta', binary: true, presence: [], ...decodeBinaryDelta(s) }) as T,
+      ),
     emitClose() {
       fake.readyState = 3;
       for (const fn of handlers.get('close') ?? []) fn();

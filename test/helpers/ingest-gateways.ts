@@ -68,10 +68,21 @@ export function startTestGateways(options: TestGatewaysOptions): TestGateways {
       const s = seq++;
       const ts = Math.max(Date.now(), lastTs + 1);
       lastTs = ts;
-      const readings = station.parameters.map((p, i) => ({ parameter: p.parameter, value: Math.round((s + i / 10 + index / 1000) * 1000) / 1000, unit: p.unit, status: '00' as const }));
-      gw.sent.set(s, readings.map((r) => ({ key: `${station.id}|${r.parameter}|00|${ts}`, value: r.value })));
+      const readings = station.parameters.map((p, i) => ({
+        parameter: p.parameter,
+        value: Math.round((s + i / 10 + index / 1000) * 1000) / 1000,
+        unit: p.unit,
+        status: '00' as const,
+      }));
+      gw.sent.set(
+        s,
+        readings.map((r) => ({ key: `${station.id}|${r.parameter}|00|${ts}`, value: r.value })),
+      );
       const payload = JSON.stringify({ station: station.id, ts, seq: s, readings });
-      client.publishAsync(readingsTopic(station.id), payload, { qos: 1 }).then(() => gw.acked.add(s), () => undefined);
+      client.publishAsync(readingsTopic(station.id), payload, { qos: 1 }).then(
+        () => gw.acked.add(s),
+        () => undefined,
+      );
       timers[index] = setTimeout(tick, options.intervalMs);
     };
     client.once('connect', tick);
@@ -90,7 +101,8 @@ export function startTestGateways(options: TestGatewaysOptions): TestGateways {
     async allAcked(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (gateways.some((g) => g.acked.size < g.sent.size)) {
-        if (Date.now() > deadline) throw new Error(`not all acknowledged: ${gateways.map((g) => `${g.station.id} ${g.acked.size}/${g.sent.size}`).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(`not all acknowledged: ${gateways.map((g) => `${g.station.id} ${g.acked.size}/${g.sent.size}`).join(', ')}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -105,7 +117,10 @@ export function startTestGateways(options: TestGatewaysOptions): TestGateways {
  * Checks that every acknowledged reading is stored exactly once with its value: the database
  * holds exactly `expected.length` points (no duplicate, no stray) and each one matches.
  */
-export async function expectStoredExactlyOnce(influx: InfluxClient, expected: PublishedReading[]): Promise<{ stored: number; missing: string[]; wrong: string[]; extra: number }> {
+export async function expectStoredExactlyOnce(
+  influx: InfluxClient,
+  expected: PublishedReading[],
+): Promise<{ stored: number; missing: string[]; wrong: string[]; extra: number }> {
   const stored = await storedReadings(influx);
   const byKey = new Map<string, number[]>();
   for (const p of stored) {

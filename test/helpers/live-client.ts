@@ -38,7 +38,11 @@ export function connectLive(url: string, headers: Record<string, string> = {}): 
     else if (frame.type === 'snapshot') snapshot.splice(0, snapshot.length, ...frame.latest);
     else if (frame.type === 'snap') {
       index = frame.index;
-      snapshot.splice(0, snapshot.length, ...decodeLiveRows(frame.index, frame.rows, frame.serverTime, (si) => frame.serverTime - (frame.received[si] ?? 0)));
+      snapshot.splice(
+        0,
+        snapshot.length,
+        ...decodeLiveRows(frame.index, frame.rows, frame.serverTime, (si) => frame.serverTime - (frame.received[si] ?? 0)),
+      );
     } else if (frame.type === 'delta' && index) readings.push(...decodeLiveRows(index, frame.rows, frame.serverTime));
     else if (frame.type === 'alert') alerts.push(frame.event);
   });
@@ -51,6 +55,8 @@ export function connectLive(url: string, headers: Record<string, string> = {}): 
     });
   });
   opened.catch(() => undefined);
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
   return { readings, snapshot, alerts, frames, bytes: () => bytes, opened, closed, close: () => ws.terminate() };
 }

@@ -15,12 +15,21 @@ export interface LogCapture {
 /** Captures log output in memory, e.g. to check what is logged, or that no secret is. */
 export function captureLog(level = 'debug'): LogCapture {
   const chunks: string[] = [];
-  const destination: DestinationStream = { write: (msg: string) => { chunks.push(msg); } };
+  const destination: DestinationStream = {
+    write: (msg: string) => {
+      chunks.push(msg);
+    },
+  };
   return {
     destination,
     log: createLogger({ level, destination }),
     text: () => chunks.join(''),
-    lines: (match) => chunks.join('').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((l) => match === undefined || String(l.msg).includes(match)),
+    lines: (match) =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => match === undefined || String(l.msg).includes(match)),
   };
 }

@@ -15,7 +15,13 @@ export function tryConnect(url: string, options: IClientOptions & { localAddress
   const { localAddress, ...opts } = options;
   const u = new URL(url);
   const client = localAddress
-    ? new MqttClient(() => netConnect({ host: u.hostname, port: Number(u.port), localAddress }), { reconnectPeriod: 0, connectTimeout: 10_000, ...opts, host: u.hostname, port: Number(u.port) })
+    ? new MqttClient(() => netConnect({ host: u.hostname, port: Number(u.port), localAddress }), {
+        reconnectPeriod: 0,
+        connectTimeout: 10_000,
+        ...opts,
+        host: u.hostname,
+        port: Number(u.port),
+      })
     : mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 10_000, ...opts });
   // Errors after the CONNACK (e.g. a refused publish closing the client) are the test's to observe via 'close'.
   client.on('error', () => undefined);
@@ -46,7 +52,10 @@ export function subscribePacket(messageId: number, topic: string, qos = 1): Buff
   return mqttFrame(0x82, Buffer.concat([id, utf8Field(topic), Buffer.from([qos])]));
 }
 
-export interface RawPacket { type: number; body: Buffer }
+export interface RawPacket {
+  type: number;
+  body: Buffer;
+}
 
 export interface RawClient {
   readonly socket: Socket;

@@ -12,7 +12,12 @@ const OTHER = 'BN-YENPHONG-F002-NT1';
 /** A valid readings message for a station, per PROTOCOL.md. */
 function message(station: Station, seq: number, unit?: string): string {
   const p = station.parameters[0]!;
-  return JSON.stringify({ station: station.id, ts: Date.now(), seq, readings: [{ parameter: p.parameter, value: 1, unit: unit ?? p.unit, status: '00' }] });
+  return JSON.stringify({
+    station: station.id,
+    ts: Date.now(),
+    seq,
+    readings: [{ parameter: p.parameter, value: 1, unit: unit ?? p.unit, status: '00' }],
+  });
 }
 
 describe('broker: topic ACL', () => {
@@ -37,11 +42,14 @@ describe('broker: topic ACL', () => {
   }
   const station = (id: string): Station => centre!.catalogue.station(id)!;
 
-  it('disconnects a gateway publishing to another station\'s topic, stores nothing of it, and logs a security event', async () => {
+  it("disconnects a gateway publishing to another station's topic, stores nothing of it, and logs a security event", async () => {
     await start();
     const gw = await connect({ ...centre!.credentials(STATION), clientId: `${STATION}:a` });
     await gw.publishAsync(readingsTopic(STATION), message(station(STATION), 1), { qos: 1 });
-    await vi.waitFor(async () => expect(await countReadings(centre!.influx, `WHERE "station" = '${STATION}'`)).toBe(1), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect(await countReadings(centre!.influx, `WHERE "station" = '${STATION}'`)).toBe(1), {
+      timeout: 10_000,
+      interval: 100,
+    });
 
     const closed = new Promise<void>((resolve) => gw.once('close', () => resolve()));
     gw.publish(readingsTopic(OTHER), message(station(OTHER), 1), { qos: 1 });
@@ -52,11 +60,20 @@ describe('broker: topic ACL', () => {
     const marker = JSON.parse(message(station(OTHER), 2)) as { ts: number };
     marker.ts = Date.now() - 60_000;
     await owner.publishAsync(readingsTopic(OTHER), JSON.stringify(marker), { qos: 1 });
-    await vi.waitFor(async () => expect(await countReadings(centre!.influx, `WHERE "station" = '${OTHER}'`)).toBeGreaterThan(0), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect(await countReadings(centre!.influx, `WHERE "station" = '${OTHER}'`)).toBeGreaterThan(0), {
+      timeout: 10_000,
+      interval: 100,
+    });
     expect(await storedReadings(centre!.influx, `WHERE "station" = '${OTHER}'`)).toEqual([expect.objectContaining({ time: marker.ts })]);
     const events = logs.lines('may not write');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ event: 'security', address: '127.0.0.1', account: STATION, clientId: `${STATION}:a`, topic: readingsTopic(OTHER) });
+    expect(events[0]).toMatchObject({
+      event: 'security',
+      address: '127.0.0.1',
+      account: STATION,
+      clientId: `${STATION}:a`,
+      topic: readingsTopic(OTHER),
+    });
 
     // Other forbidden topics close the connection too.
     for (const topic of [errorsTopic(STATION), 'alerts/YENPHONG/x', '$SYS/x', 'anything']) {
@@ -68,11 +85,27 @@ describe('broker: topic ACL', () => {
     expect(await countReadings(centre!.influx)).toBe(2);
   });
 
-  it('refuses (0x80) another station\'s errors, stations/#, wildcards and $SYS; grants the own errors topic, which carries rejection notices', async () => {
+  it("refuses (0x80) another station's errors, stations/#, wildcards and $SYS; grants the own errors topic, which carries rejection notices", async () => {
     await start();
     const gw = await connect({ ...centre!.credentials(STATION), clientId: `${STATION}:a` });
-    const codes = await subackCodes(gw, [errorsTopic(STATION), errorsTopic(OTHER), 'stations/#', 'stations/+/errors', '$SYS/#', '#', readingsTopic(STATION)]);
-    expect(codes).toEqual({ [errorsTopic(STATION)]: 1, [errorsTopic(OTHER)]: 128, 'stations/#': 128, 'stations/+/errors': 128, '$SYS/#': 128, '#': 128, [readingsTopic(STATION)]: 128 });
+    const codes = await subackCodes(gw, [
+      errorsTopic(STATION),
+      errorsTopic(OTHER),
+      'stations/#',
+      'stations/+/errors',
+      '$SYS/#',
+      '#',
+      readingsTopic(STATION),
+    ]);
+    expect(codes).toEqual({
+      [errorsTopic(STATION)]: 1,
+      [errorsTopic(OTHER)]: 128,
+      'stations/#': 128,
+      'stations/+/errors': 128,
+      '$SYS/#': 128,
+      '#': 128,
+      [readingsTopic(STATION)]: 128,
+    });
     expect(gw.connected).toBe(true);
     expect(logs.lines('subscription refused').every((l) => l.address === '127.0.0.1')).toBe(true);
 
@@ -88,12 +121,20 @@ describe('broker: topic ACL', () => {
   it('lets a gateway serving several stations publish for each, and refuses a will on a topic it may not write', async () => {
     await start();
     const creds = centre!.broker.provision({ id: 'GW-YENPHONG', stations: [STATION, OTHER] });
-    const gw = await connect({ ...creds, clientId: 'GW-YENPHONG', will: { topic: statusTopic(OTHER), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true } });
+    const gw = await connect({
+      ...creds,
+      clientId: 'GW-YENPHONG',
+      will: { topic: statusTopic(OTHER), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true },
+    });
     await gw.publishAsync(readingsTopic(STATION), message(station(STATION), 1), { qos: 1 });
     await gw.publishAsync(readingsTopic(OTHER), message(station(OTHER), 1), { qos: 1 });
     await vi.waitFor(async () => expect(await countReadings(centre!.influx)).toBe(2), { timeout: 10_000, interval: 100 });
 
-    const r = await tryConnect(centre!.mqttUrl, { ...centre!.credentials(STATION), clientId: `${STATION}:bad-will`, will: { topic: statusTopic(OTHER), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: false } });
+    const r = await tryConnect(centre!.mqttUrl, {
+      ...centre!.credentials(STATION),
+      clientId: `${STATION}:bad-will`,
+      will: { topic: statusTopic(OTHER), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: false },
+    });
     expect(r).toMatchObject({ ok: false, code: 5 });
   });
 

@@ -37,19 +37,38 @@ describe('broker: gateway authentication', () => {
     // An account made the way an operator does, with the CLI, while the centre runs.
     const store = createCredentialStore({ file: credentialsFileIn(centre.dataDir), cost: 1024 });
     let printed = '';
-    await runGatewayCommand(['add', STATION], {}, { store, catalogue: async () => centre!.catalogue, out: (t) => { printed += t; } });
+    await runGatewayCommand(
+      ['add', STATION],
+      {},
+      {
+        store,
+        catalogue: async () => centre!.catalogue,
+        out: (t) => {
+          printed += t;
+        },
+      },
+    );
     const secret = /password {2}(\S+)/.exec(printed)![1]!;
 
-    const good = await vi.waitFor(async () => {
-      const r = await tryConnect(url, { username: STATION, password: secret, clientId: STATION });
-      if (!r.ok) throw new Error(`not yet: ${r.message}`);
-      return r.client;
-    }, { timeout: 10_000, interval: 250 });
+    const good = await vi.waitFor(
+      async () => {
+        const r = await tryConnect(url, { username: STATION, password: secret, clientId: STATION });
+        if (!r.ok) throw new Error(`not yet: ${r.message}`);
+        return r.client;
+      },
+      { timeout: 10_000, interval: 250 },
+    );
     keep(good);
     const unknownBefore = await metric('quantrac_mqtt_auth_failures_total', 'unknown_user'); // the polling's
 
-    expect(await tryConnect(url, { username: STATION, password: `${secret}x`, clientId: 'gw-wrong' })).toMatchObject({ ok: false, code: 4 });
-    expect(await tryConnect(url, { username: 'NO-SUCH-GATEWAY', password: secret, clientId: 'gw-unknown' })).toMatchObject({ ok: false, code: 4 });
+    expect(await tryConnect(url, { username: STATION, password: `${secret}x`, clientId: 'gw-wrong' })).toMatchObject({
+      ok: false,
+      code: 4,
+    });
+    expect(await tryConnect(url, { username: 'NO-SUCH-GATEWAY', password: secret, clientId: 'gw-unknown' })).toMatchObject({
+      ok: false,
+      code: 4,
+    });
     expect(await tryConnect(url, { clientId: 'gw-anonymous' })).toMatchObject({ ok: false, code: 4 });
     expect(await tryConnect(url, { username: STATION, password: secret, clientId: 'x'.repeat(200) })).toMatchObject({ ok: false, code: 2 });
 
@@ -57,7 +76,10 @@ describe('broker: gateway authentication', () => {
     const closed = new Promise<void>((resolve) => good.once('close', () => resolve()));
     await runGatewayCommand(['disable', STATION], {}, { store, catalogue: async () => centre!.catalogue, out: () => undefined });
     await closed;
-    expect(await tryConnect(url, { username: STATION, password: secret, clientId: `${STATION}:disabled` })).toMatchObject({ ok: false, code: 5 });
+    expect(await tryConnect(url, { username: STATION, password: secret, clientId: `${STATION}:disabled` })).toMatchObject({
+      ok: false,
+      code: 5,
+    });
     expect(await metric('quantrac_mqtt_auth_failures_total', 'disabled')).toBe(1);
     expect(await metric('quantrac_mqtt_auth_failures_total', 'bad_password')).toBe(1);
     expect(await metric('quantrac_mqtt_auth_failures_total', 'unknown_user')).toBe(unknownBefore + 1);
@@ -76,7 +98,10 @@ describe('broker: gateway authentication', () => {
     // The first ten are checked (4); from then on the address is refused unchecked (5).
     expect(codes.slice(0, 10)).toEqual(Array(10).fill(4));
     expect(codes.slice(10)).toEqual(Array(10).fill(5));
-    expect(await tryConnect(url, { username, password, clientId: 'right-but-throttled', localAddress: '127.0.0.1' })).toMatchObject({ ok: false, code: 5 });
+    expect(await tryConnect(url, { username, password, clientId: 'right-but-throttled', localAddress: '127.0.0.1' })).toMatchObject({
+      ok: false,
+      code: 5,
+    });
 
     const other = await tryConnect(url, { username, password, clientId: `${STATION}:elsewhere`, localAddress: '127.0.0.2' });
     expect(other.ok).toBe(true);
@@ -87,12 +112,22 @@ describe('broker: gateway authentication', () => {
 
   it('logs every refusal with the client address, and no secret ever', { timeout: 60_000 }, async () => {
     const logs = captureLog();
-    centre = await startTestCentre(inject('influxUrl'), { LOG_LEVEL: 'trace', MQTT_AUTH_MAX_FAILURES_PER_MIN: '1000' }, { logDestination: logs.destination });
+    centre = await startTestCentre(
+      inject('influxUrl'),
+      { LOG_LEVEL: 'trace', MQTT_AUTH_MAX_FAILURES_PER_MIN: '1000' },
+      { logDestination: logs.destination },
+    );
     const url = centre.mqttUrl;
     const secrets: string[] = [];
     const store = createCredentialStore({ file: credentialsFileIn(centre.dataDir), cost: 1024 });
     let printed = '';
-    const ctx = { store, catalogue: async () => centre!.catalogue, out: (t: string) => { printed += t; } };
+    const ctx = {
+      store,
+      catalogue: async () => centre!.catalogue,
+      out: (t: string) => {
+        printed += t;
+      },
+    };
     await runGatewayCommand(['add', 'GW-MULTI', STATION, OTHER], {}, ctx);
     await runGatewayCommand(['rotate', 'GW-MULTI'], {}, ctx);
     await runGatewayCommand(['add', 'ops'], { role: 'subscriber' }, ctx);
@@ -100,18 +135,24 @@ describe('broker: gateway authentication', () => {
     expect(secrets).toHaveLength(3);
     const gwSecret = secrets[1]!;
 
-    const c = await vi.waitFor(async () => {
-      const r = await tryConnect(url, { username: 'GW-MULTI', password: gwSecret, clientId: 'GW-MULTI' });
-      if (!r.ok) throw new Error(r.message);
-      return r.client;
-    }, { timeout: 10_000, interval: 250 });
+    const c = await vi.waitFor(
+      async () => {
+        const r = await tryConnect(url, { username: 'GW-MULTI', password: gwSecret, clientId: 'GW-MULTI' });
+        if (!r.ok) throw new Error(r.message);
+        return r.client;
+      },
+      { timeout: 10_000, interval: 250 },
+    );
     keep(c);
     await c.publishAsync(statusTopic(OTHER), JSON.stringify({ state: 'online' }), { qos: 1, retain: true });
 
     const wrong = 'Wr0ng-but-secret-looking-password';
     secrets.push(wrong, secrets[0]!);
     expect(await tryConnect(url, { username: 'GW-MULTI', password: wrong, clientId: 'multi-wrong' })).toMatchObject({ ok: false, code: 4 });
-    expect(await tryConnect(url, { username: 'GW-MULTI', password: secrets[0]!, clientId: 'multi-old' })).toMatchObject({ ok: false, code: 4 });
+    expect(await tryConnect(url, { username: 'GW-MULTI', password: secrets[0]!, clientId: 'multi-old' })).toMatchObject({
+      ok: false,
+      code: 4,
+    });
 
     // Simulated gateways with in-memory credentials, at trace level, publishing.
     sim = startSimulator({ url, catalogue: centre.catalogue, stations: 3, messages: 2, intervalMs: 20, credentials: centre.credentials });

@@ -26,10 +26,15 @@ describe('broker: station presence', () => {
     return events;
   };
 
-  it('goes online on connect; offline at once when the gateway\'s socket is killed; the will or the connection says why', async () => {
+  it("goes online on connect; offline at once when the gateway's socket is killed; the will or the connection says why", async () => {
     centre = await startTestCentre(inject('influxUrl'));
     const events = watch();
-    const r = await tryConnect(centre.mqttUrl, { ...centre.credentials(STATION), clientId: STATION, keepalive: 30, will: { topic: statusTopic(STATION), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true } });
+    const r = await tryConnect(centre.mqttUrl, {
+      ...centre.credentials(STATION),
+      clientId: STATION,
+      keepalive: 30,
+      will: { topic: statusTopic(STATION), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true },
+    });
     if (!r.ok) throw new Error(r.message);
     clients.push(r.client);
     await vi.waitFor(() => expect(centre!.broker.presence(STATION)?.state).toBe('online'), { timeout: 5000, interval: 20 });
@@ -50,8 +55,16 @@ describe('broker: station presence', () => {
     if (!r.ok) throw new Error(r.message);
     clients.push(r.client);
     await vi.waitFor(() => expect(events).toHaveLength(2), { timeout: 5000, interval: 20 });
-    await r.client.publishAsync(statusTopic(OTHER), JSON.stringify({ state: 'offline', ts: '2026-11-27T08:00:00+07:00' }), { qos: 1, retain: true });
-    expect(centre.broker.presence(OTHER)).toEqual({ station: OTHER, state: 'offline', ts: Date.parse('2026-11-27T08:00:00+07:00'), reason: 'status' });
+    await r.client.publishAsync(statusTopic(OTHER), JSON.stringify({ state: 'offline', ts: '2026-11-27T08:00:00+07:00' }), {
+      qos: 1,
+      retain: true,
+    });
+    expect(centre.broker.presence(OTHER)).toEqual({
+      station: OTHER,
+      state: 'offline',
+      ts: Date.parse('2026-11-27T08:00:00+07:00'),
+      reason: 'status',
+    });
     await r.client.publishAsync(statusTopic(OTHER), JSON.stringify({ state: 'online' }), { qos: 1, retain: true });
     expect(centre.broker.presence(OTHER)?.state).toBe('online');
     await r.client.publishAsync(statusTopic(OTHER), 'not json', { qos: 1 }); // ignored, connection kept
@@ -60,7 +73,14 @@ describe('broker: station presence', () => {
     await r.client.endAsync(); // a clean DISCONNECT, no status message first
     await vi.waitFor(() => expect(centre!.broker.presence(STATION)?.state).toBe('offline'), { timeout: 5000, interval: 20 });
     expect(centre.broker.presence(OTHER)).toMatchObject({ state: 'offline', reason: 'disconnect' });
-    expect(events.map((e) => `${e.station === STATION ? 'S' : 'O'}:${e.state}`)).toEqual(['S:online', 'O:online', 'O:offline', 'O:online', 'S:offline', 'O:offline']);
+    expect(events.map((e) => `${e.station === STATION ? 'S' : 'O'}:${e.state}`)).toEqual([
+      'S:online',
+      'O:online',
+      'O:offline',
+      'O:online',
+      'S:offline',
+      'O:offline',
+    ]);
   });
 
   it('a gateway gone silent (no packets, no FIN) goes offline within keepalive x 1.5', async () => {

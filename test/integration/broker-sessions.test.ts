@@ -57,13 +57,19 @@ describe('broker: client ids and sessions', () => {
     return r;
   };
 
-  it('refuses (CONNACK 2) a client id of another account, so it cannot take over that gateway\'s session, and logs and counts it', async () => {
+  it("refuses (CONNACK 2) a client id of another account, so it cannot take over that gateway's session, and logs and counts it", async () => {
     await start();
     const presence: Presence[] = [];
     const sub = centre!.broker.presence$.subscribe((p) => presence.push(p));
     try {
       // The victim: a gateway with a persistent session and an offline will, as PROTOCOL.md asks.
-      const victim = await connected({ ...centre!.credentials(OTHER), clientId: OTHER, clean: false, keepalive: 30, will: { topic: statusTopic(OTHER), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true } });
+      const victim = await connected({
+        ...centre!.credentials(OTHER),
+        clientId: OTHER,
+        clean: false,
+        keepalive: 30,
+        will: { topic: statusTopic(OTHER), payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true },
+      });
       let victimCloses = 0;
       victim.on('close', () => victimCloses++);
       await victim.subscribeAsync(errorsTopic(OTHER), { qos: 1 });
@@ -73,7 +79,10 @@ describe('broker: client ids and sessions', () => {
       // ids that only look like the victim's own.
       const attempts = [OTHER, OTHER, OTHER, `${OTHER}:sim`, `${OTHER}/x`, `sim-${STATION}`, `${STATION}-2`];
       for (const clientId of attempts) {
-        expect(await tryConnect(centre!.mqttUrl, { ...centre!.credentials(STATION), clientId, clean: false }), clientId).toMatchObject({ ok: false, code: 2 });
+        expect(await tryConnect(centre!.mqttUrl, { ...centre!.credentials(STATION), clientId, clean: false }), clientId).toMatchObject({
+          ok: false,
+          code: 2,
+        });
       }
 
       // The victim was never disconnected: no will, presence never went offline, its session works.
@@ -83,12 +92,18 @@ describe('broker: client ids and sessions', () => {
       expect(presence.filter((p) => p.station === OTHER).map((p) => p.state)).toEqual(['online']);
       const notices: string[] = [];
       victim.on('message', (topic) => notices.push(topic));
-      await victim.publishAsync(readingsTopic(OTHER), JSON.stringify({ station: OTHER, ts: Date.now(), seq: 1, readings: [{ parameter: 'NOPE', value: 1, unit: 'x', status: '00' }] }), { qos: 1 });
+      await victim.publishAsync(
+        readingsTopic(OTHER),
+        JSON.stringify({ station: OTHER, ts: Date.now(), seq: 1, readings: [{ parameter: 'NOPE', value: 1, unit: 'x', status: '00' }] }),
+        { qos: 1 },
+      );
       await vi.waitFor(() => expect(notices).toEqual([errorsTopic(OTHER)]), { timeout: 5000, interval: 20 });
 
       const events = logs.lines('client id not owned');
       expect(events).toHaveLength(attempts.length);
-      events.forEach((e, i) => expect(e).toMatchObject({ event: 'security', address: '127.0.0.1', account: STATION, clientId: attempts[i] }));
+      events.forEach((e, i) =>
+        expect(e).toMatchObject({ event: 'security', address: '127.0.0.1', account: STATION, clientId: attempts[i] }),
+      );
       expect(await refusals('client_id_not_owned')).toBe(attempts.length);
     } finally {
       sub.unsubscribe();
@@ -162,10 +177,12 @@ describe('broker: client ids and sessions', () => {
     return { username, password };
   };
 
-  it('keeps a gateway\'s persistent session (its own errors topic only)', async () => {
+  it("keeps a gateway's persistent session (its own errors topic only)", async () => {
     await start();
     const { username, password } = await awayWithPersistentSession();
-    expect(await persistence().subscriptionsByClient({ id: STATION })).toEqual([expect.objectContaining({ topic: errorsTopic(STATION), qos: 1 })]);
+    expect(await persistence().subscriptionsByClient({ id: STATION })).toEqual([
+      expect.objectContaining({ topic: errorsTopic(STATION), qos: 1 }),
+    ]);
 
     const again = await raw();
     again.socket.write(connectPacket({ clientId: STATION, username, password, keepaliveS: 30, clean: false }));

@@ -35,13 +35,30 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
   it('refuses every API and non-public route without a session, and serves the login page', async () => {
     const url = centre.dashboardUrl;
     const station = centre.catalogue.stations[0]!.id;
-    for (const path of ['/api/me', '/api/stations', '/api/latest', '/api/presence', `/api/history?station=${station}&parameter=COD`, `/api/history.csv?station=${station}`,
-      `/api/stations/${station}/availability`, '/api/alerts', '/api/alerts/history', '/api/silences', '/api/users', `/api/reports/station/${station}?period=day&date=2026-11-27`, '/api/nowhere']) {
+    for (const path of [
+      '/api/me',
+      '/api/stations',
+      '/api/latest',
+      '/api/presence',
+      `/api/history?station=${station}&parameter=COD`,
+      `/api/history.csv?station=${station}`,
+      `/api/stations/${station}/availability`,
+      '/api/alerts',
+      '/api/alerts/history',
+      '/api/silences',
+      '/api/users',
+      `/api/reports/station/${station}?period=day&date=2026-11-27`,
+      '/api/nowhere',
+    ]) {
       const res = await fetch(`${url}${path}`);
       expect(res.status, path).toBe(401);
       expect(((await res.json()) as { code: string }).code, path).toBe('ERR_LOGIN_REQUIRED');
     }
-    const ack = await fetch(`${url}/api/alerts/x/acknowledge`, { method: 'POST', headers: { origin: viewer.origin, 'content-type': 'application/json' }, body: '{}' });
+    const ack = await fetch(`${url}/api/alerts/x/acknowledge`, {
+      method: 'POST',
+      headers: { origin: viewer.origin, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(ack.status).toBe(401);
     // A forged or stale cookie is no session either.
     expect((await fetch(`${url}/api/me`, { headers: { cookie: 'qt_session=forged-token-forged-token-forged' } })).status).toBe(401);
@@ -55,7 +72,9 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     await expect(live({ origin: viewer.origin }).opened).rejects.toThrow('upgrade refused: 401');
     await expect(live({ cookie: viewer.cookie, origin: 'http://evil.example' }).opened).rejects.toThrow('upgrade refused: 403');
     await expect(live({ cookie: viewer.cookie }).opened).rejects.toThrow('upgrade refused: 403');
-    await expect(live({ cookie: viewer.cookie, origin: viewer.origin.replace('localhost', '127.0.0.1') }).opened).rejects.toThrow('upgrade refused: 403');
+    await expect(live({ cookie: viewer.cookie, origin: viewer.origin.replace('localhost', '127.0.0.1') }).opened).rejects.toThrow(
+      'upgrade refused: 403',
+    );
     const ok = live(viewer.headers);
     await ok.opened;
     await vi.waitFor(() => expect(ok.frames[0]?.type).toBe('snap'), { timeout: 5000 });
@@ -65,10 +84,18 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
   it('login sets an HttpOnly, SameSite=Strict cookie; a wrong password is refused; logout ends the session and its socket', async () => {
     const { username, password } = await createTestUser(centre, 'viewer');
     const origin = new URL(centre.dashboardUrl).origin;
-    const bad = await fetch(`${centre.dashboardUrl}/api/login`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'wrong password' }) });
+    const bad = await fetch(`${centre.dashboardUrl}/api/login`, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: 'wrong password' }),
+    });
     expect(bad.status).toBe(401);
     expect(bad.headers.get('set-cookie')).toBeNull();
-    const res = await fetch(`${centre.dashboardUrl}/api/login`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const res = await fetch(`${centre.dashboardUrl}/api/login`, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
     expect(res.status).toBe(200);
     const setCookie = res.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^qt_session=[\w-]{40,}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
@@ -88,12 +115,20 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     const station = centre.catalogue.stations[0]!.id;
     const body = JSON.stringify({ station, durationMin: 5 });
     for (const origin of ['http://evil.example', undefined]) {
-      const headers: Record<string, string> = { cookie: operator.cookie, 'content-type': 'application/json', ...(origin ? { origin } : {}) };
+      const headers: Record<string, string> = {
+        cookie: operator.cookie,
+        'content-type': 'application/json',
+        ...(origin ? { origin } : {}),
+      };
       const res = await fetch(`${centre.dashboardUrl}/api/silences`, { method: 'POST', headers, body });
       expect(res.status, String(origin)).toBe(403);
       expect(((await res.json()) as { code: string }).code).toBe('ERR_ORIGIN');
     }
-    const login = await fetch(`${centre.dashboardUrl}/api/login`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' });
+    const login = await fetch(`${centre.dashboardUrl}/api/login`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(login.status).toBe(403);
     const logout = await fetch(`${centre.dashboardUrl}/api/logout`, { method: 'POST', headers: { cookie: operator.cookie } });
     expect(logout.status).toBe(403);
@@ -103,7 +138,9 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
   it('enforces roles on the server: a viewer may not acknowledge or silence, an operator may; both see the alert live', async () => {
     // A station's COD at twice its limit for five minutes of measurement time (a gateway's
     // backlog with per-reading timestamps), so the threshold rule's 2-minute pending is met.
-    const station = centre.catalogue.stations.find((s) => s.parameters.some((p) => p.parameter === 'COD') && centre.catalogue.limitAt(s.id, 'COD', new Date()))!;
+    const station = centre.catalogue.stations.find(
+      (s) => s.parameters.some((p) => p.parameter === 'COD') && centre.catalogue.limitAt(s.id, 'COD', new Date()),
+    )!;
     const limit = centre.catalogue.limitAt(station.id, 'COD', new Date())!.max;
     const watch = live(viewer.headers);
     await watch.opened;
@@ -112,7 +149,11 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     const now = Date.now();
     for (let i = 30; i >= 0; i--) {
       const ts = now - i * 10_000;
-      await client.publishAsync(readingsTopic(station.id), JSON.stringify({ station: station.id, ts, readings: [{ parameter: 'COD', value: 2 * limit, unit: 'mg/L', status: '00' }] }), { qos: 1 });
+      await client.publishAsync(
+        readingsTopic(station.id),
+        JSON.stringify({ station: station.id, ts, readings: [{ parameter: 'COD', value: 2 * limit, unit: 'mg/L', status: '00' }] }),
+        { qos: 1 },
+      );
     }
     const id = `${station.id}|COD|threshold`;
     await vi.waitFor(() => expect(centre.alerts.open().map((a) => a.id)).toContain(id), { timeout: 20_000, interval: 200 });
@@ -132,14 +173,24 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     expect(bell.status).toBe(400);
     expect(JSON.stringify(await bell.json())).toContain('control characters');
     expect(centre.alerts.open().find((a) => a.id === id)?.state).toBe('firing');
-    expect((await operator.fetch('/api/silences', { json: { station: station.id, durationMin: 5, reason: 'esc\u001b[2J' } })).status).toBe(400);
+    expect((await operator.fetch('/api/silences', { json: { station: station.id, durationMin: 5, reason: 'esc\u001b[2J' } })).status).toBe(
+      400,
+    );
     const ok = await operator.fetch(path, { json: { note: 'đã gọi nhà máy' } });
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { alert: Alert }).alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: operator.username, note: 'đã gọi nhà máy' });
-    await vi.waitFor(() => expect(watch.alerts.some((e) => e.alert.id === id && e.type === 'acknowledged')).toBe(true), { timeout: 10_000 });
+    expect(((await ok.json()) as { alert: Alert }).alert).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: operator.username,
+      note: 'đã gọi nhà máy',
+    });
+    await vi.waitFor(() => expect(watch.alerts.some((e) => e.alert.id === id && e.type === 'acknowledged')).toBe(true), {
+      timeout: 10_000,
+    });
     expect((await operator.fetch(`/api/alerts/${encodeURIComponent('nope|x|threshold')}/acknowledge`, { json: {} })).status).toBe(404);
 
-    const silence = await operator.fetch('/api/silences', { json: { station: station.id, parameter: 'COD', durationMin: 30, reason: 'bảo trì' } });
+    const silence = await operator.fetch('/api/silences', {
+      json: { station: station.id, parameter: 'COD', durationMin: 30, reason: 'bảo trì' },
+    });
     expect(silence.status).toBe(201);
     const silences = (await (await viewer.fetch('/api/silences')).json()) as { silences: Array<{ station: string; by: string }> };
     expect(silences.silences).toContainEqual(expect.objectContaining({ station: station.id, by: operator.username }));
@@ -150,20 +201,27 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     await vi.waitFor(() => expect((late.frames[0] as LiveSnap | undefined)?.alerts.map((a) => a.id)).toContain(id), { timeout: 5000 });
   });
 
-  it('answers history from InfluxDB downsampled with GROUP BY time, as JSON and CSV, and today\'s availability', async () => {
+  it("answers history from InfluxDB downsampled with GROUP BY time, as JSON and CSV, and today's availability", async () => {
     // Not the station the role test drives over its limit.
     const station = centre.catalogue.stations.filter((s) => s.parameters.some((p) => p.parameter === 'COD')).at(-1)!;
     const zone = centre.catalogue.zoneOf(station.id)!.id;
     const base = Date.now() - 20 * 60_000;
     const lines: string[] = [];
-    for (let i = 0; i < 60; i++) lines.push(`reading,station=${station.id},zone=${zone},parameter=COD,status=00 value=${10 + (i % 10)} ${base + i * 10_000}`);
+    for (let i = 0; i < 60; i++)
+      lines.push(`reading,station=${station.id},zone=${zone},parameter=COD,status=00 value=${10 + (i % 10)} ${base + i * 10_000}`);
     lines.push(`reading,station=${station.id},zone=${zone},parameter=COD,status=01 value=999 ${base + 700_000}`);
     await centre.influx.write(lines.join('\n'));
     const from = base - 1;
     const to = base + 20 * 60_000;
     const res = await viewer.fetch(`/api/history?station=${station.id}&parameter=COD&from=${from}&to=${to}&points=25`);
     expect(res.status).toBe(200);
-    const h = (await res.json()) as { stepMs: number; unit: string; limit: { max: number } | null; points: number[][]; flagged: Array<[number, number, string]> };
+    const h = (await res.json()) as {
+      stepMs: number;
+      unit: string;
+      limit: { max: number } | null;
+      points: number[][];
+      flagged: Array<[number, number, string]>;
+    };
     expect(h.unit).toBe('mg/L');
     expect(h.stepMs).toBe(60_000);
     expect(h.points.reduce((n, p) => n + p[4]!, 0)).toBe(60);
@@ -171,7 +229,9 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     expect(h.flagged).toEqual([[expect.any(Number), 999, '01']]);
     expect(h.limit?.max).toBeGreaterThan(0);
 
-    const csv = await viewer.fetch(`/api/history.csv?station=${station.id}&parameter=COD&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`);
+    const csv = await viewer.fetch(
+      `/api/history.csv?station=${station.id}&parameter=COD&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`,
+    );
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="quantrac_.+\.csv"/);
     const bytes = Buffer.from(await csv.arrayBuffer());
@@ -179,8 +239,12 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     const rows = bytes.subarray(3).toString('utf8').trim().split('\r\n');
     expect(rows[0]).toBe('time_utc,time_local,station,parameter,value,unit,status');
     expect(rows).toHaveLength(62);
-    expect(rows[1]).toBe(`${new Date(base).toISOString()},${new Date(base + 7 * 3_600_000).toISOString().slice(0, 23)}+07:00,${station.id},COD,10,mg/L,00`);
-    const stepped = await (await viewer.fetch(`/api/history.csv?station=${station.id}&parameter=COD&from=${from}&to=${to}&step=300000`)).text();
+    expect(rows[1]).toBe(
+      `${new Date(base).toISOString()},${new Date(base + 7 * 3_600_000).toISOString().slice(0, 23)}+07:00,${station.id},COD,10,mg/L,00`,
+    );
+    const stepped = await (
+      await viewer.fetch(`/api/history.csv?station=${station.id}&parameter=COD&from=${from}&to=${to}&step=300000`)
+    ).text();
     expect(stepped.split('\r\n')[0]).toBe('time_utc,time_local,station,parameter,mean,min,max,count,unit,status');
 
     expect((await viewer.fetch(`/api/history?station=${station.id}&parameter=NOPE`)).status).toBe(404);
@@ -188,7 +252,9 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     expect((await viewer.fetch(`/api/history?station=${station.id}&parameter=COD&from=10&to=5`)).status).toBe(400);
     expect((await viewer.fetch(`/api/history.csv?station=${station.id}&from=0&to=${Date.now()}`)).status).toBe(400);
 
-    const av = (await (await viewer.fetch(`/api/stations/${station.id}/availability`)).json()) as { parameters: Array<{ parameter: string; received: number; valid: number; expected: number }> };
+    const av = (await (await viewer.fetch(`/api/stations/${station.id}/availability`)).json()) as {
+      parameters: Array<{ parameter: string; received: number; valid: number; expected: number }>;
+    };
     const cod = av.parameters.find((p) => p.parameter === 'COD')!;
     // Only today's points (local midnight, UTC+7) count; the status-01 value is received, not valid.
     const midnight = Math.floor((Date.now() + 7 * 3_600_000) / 86_400_000) * 86_400_000 - 7 * 3_600_000;
@@ -230,15 +296,21 @@ describe('dashboard login throttling and TLS behind a proxy', () => {
     centre = await startTestCentre(inject('influxUrl'), { DASHBOARD_LOGIN_MAX_FAILURES: '5', DASHBOARD_TRUST_PROXY: 'true' });
     const good = await createTestUser(centre, 'viewer');
     const origin = new URL(centre.dashboardUrl).origin;
-    const login = (username: string, password: string, from: string, extra: Record<string, string> = {}): Promise<Response> => fetch(`${centre!.dashboardUrl}/api/login`, {
-      method: 'POST', headers: { origin, 'content-type': 'application/json', 'x-forwarded-for': from, ...extra }, body: JSON.stringify({ username, password }),
-    });
+    const login = (username: string, password: string, from: string, extra: Record<string, string> = {}): Promise<Response> =>
+      fetch(`${centre!.dashboardUrl}/api/login`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json', 'x-forwarded-for': from, ...extra },
+        body: JSON.stringify({ username, password }),
+      });
     for (let i = 0; i < 5; i++) expect((await login(`guess${i}`, 'wrong password', '203.0.113.7')).status).toBe(401);
     const blocked = await login(good.username, good.password, '203.0.113.7');
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     // Behind a TLS-terminating proxy the page's origin is https://, and the cookie is Secure.
-    const other = await login(good.username, good.password, '198.51.100.20', { 'x-forwarded-proto': 'https', origin: origin.replace('http:', 'https:') });
+    const other = await login(good.username, good.password, '198.51.100.20', {
+      'x-forwarded-proto': 'https',
+      origin: origin.replace('http:', 'https:'),
+    });
     expect(other.status).toBe(200);
     expect(other.headers.get('set-cookie')).toMatch(/; Secure$/);
   });

@@ -33,8 +33,15 @@ describe('dashboard hardening (real sockets)', () => {
     const logs = captureLog('info');
     const file = join(dir, 'users.json');
     const d = await createDashboard({
-      host: '127.0.0.1', port: 0, catalogue: await loadCatalogue('seeds/catalogue.json'), readings$: new Subject<Reading>(), staticDir: WEB_DIST,
-      log: logs.log, usersFile: file, passwordCost: 1024, ...extra,
+      host: '127.0.0.1',
+      port: 0,
+      catalogue: await loadCatalogue('seeds/catalogue.json'),
+      readings$: new Subject<Reading>(),
+      staticDir: WEB_DIST,
+      log: logs.log,
+      usersFile: file,
+      passwordCost: 1024,
+      ...extra,
     });
     dashboard = d;
     return { d, logs, file };
@@ -45,7 +52,11 @@ describe('dashboard hardening (real sockets)', () => {
     return l;
   };
   const login = (d: Dashboard, username: string, password: string, headers: Record<string, string> = {}): Promise<Response> =>
-    fetch(`${d.url}/api/login`, { method: 'POST', headers: { origin: new URL(d.url).origin, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password }) });
+    fetch(`${d.url}/api/login`, {
+      method: 'POST',
+      headers: { origin: new URL(d.url).origin, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ username, password }),
+    });
   /** Overwrites the file with a new mtime, as a hand edit would. */
   const overwrite = async (file: string, text: string, mtimeS: number): Promise<void> => {
     await writeFile(file, text);
@@ -65,11 +76,14 @@ describe('dashboard hardening (real sockets)', () => {
     await overwrite(file, good.slice(0, good.length / 2), 2_000_000_000);
     const brokeAt = Date.now();
     // The upgrade listener reads the user (users.get): a throw there was an uncaught exception.
-    await vi.waitFor(async () => {
-      const l = live(d, watcher.headers);
-      await l.opened;
-      expect(logs.lines('users file invalid')).toHaveLength(1);
-    }, { timeout: 10_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        const l = live(d, watcher.headers);
+        await l.opened;
+        expect(logs.lines('users file invalid')).toHaveLength(1);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
     const other = await sessionFor(d.url, 'oncall', 'oncall password');
     expect((await other.fetch('/api/me')).status).toBe(200);
     // Past twice the idle time, the first live view is still up: the sweep (every 100 ms) read
@@ -98,7 +112,14 @@ describe('dashboard hardening (real sockets)', () => {
     await writeFile(file, '{ "version": 1, "users": [ oops');
     const logs = captureLog('info');
     dashboard = await createDashboard({
-      host: '127.0.0.1', port: 0, catalogue: await loadCatalogue('seeds/catalogue.json'), readings$: new Subject<Reading>(), staticDir: WEB_DIST, log: logs.log, usersFile: file, passwordCost: 1024,
+      host: '127.0.0.1',
+      port: 0,
+      catalogue: await loadCatalogue('seeds/catalogue.json'),
+      readings$: new Subject<Reading>(),
+      staticDir: WEB_DIST,
+      log: logs.log,
+      usersFile: file,
+      passwordCost: 1024,
     });
     expect(logs.lines('no dashboard user can log in until it is fixed')[0]).toMatchObject({ level: 50, file });
     expect((await login(dashboard, 'admin', 'any password at all')).status).toBe(401);
@@ -145,7 +166,11 @@ describe('dashboard hardening (real sockets)', () => {
     const file = join(dir, 'users.json');
     await createUserStore(file, { cost: 1024 }).add('demo', 'admin', 'the real demo password');
     const before = await readFile(file, 'utf8');
-    centre = await startTestCentre(inject('influxUrl'), { DATA_DIR: dir, DEMO_INTERVAL_MS: '5000', DEMO_SCENARIO_FILE: '' }, { demo: true });
+    centre = await startTestCentre(
+      inject('influxUrl'),
+      { DATA_DIR: dir, DEMO_INTERVAL_MS: '5000', DEMO_SCENARIO_FILE: '' },
+      { demo: true },
+    );
     const demo = centre.demoLogin!;
     expect(demo.username).toMatch(/^demo-[0-9a-f]{6}$/);
     expect((await sessionFor(centre.dashboardUrl, demo.username, demo.password)).role).toBe('operator');

@@ -28,7 +28,14 @@ describe('live hub over real sockets', () => {
     dir = await mkdtemp(join(tmpdir(), 'qt-live-'));
     const readings$ = new Subject<Reading>();
     dashboard = await createDashboard({
-      host: '127.0.0.1', port: 0, catalogue, readings$, staticDir: WEB_DIST, log: createLogger({ level: 'silent' }), usersFile: join(dir, 'users.json'), passwordCost: 1024,
+      host: '127.0.0.1',
+      port: 0,
+      catalogue,
+      readings$,
+      staticDir: WEB_DIST,
+      log: createLogger({ level: 'silent' }),
+      usersFile: join(dir, 'users.json'),
+      passwordCost: 1024,
       // Small bounds so that a paused reader fills them within seconds.
       live: { maxBufferedBytes: 64 * 1024, hardBufferedBytes: 4 * 1024 * 1024, budgetBytesPerS: 1_000_000, stuckTimeoutMs: 6000 },
     });
@@ -40,22 +47,35 @@ describe('live hub over real sockets', () => {
       const frames: LiveFrame[] = [];
       ws.on('message', (d) => frames.push(JSON.parse(String(d)) as LiveFrame));
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
-      await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+      await new Promise((r, j) => {
+        ws.once('open', r);
+        ws.once('error', j);
+      });
       return { ws, frames, closed };
     };
     const healthy = await open();
     const resumes = await open();
     const stuck = await open();
     // Two browser tabs stop reading: their kernel buffers fill, then the server's.
-    const pause = (ws: WebSocket): { pause(): void; resume(): void } => (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    const pause = (ws: WebSocket): { pause(): void; resume(): void } =>
+      (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     pause(resumes.ws).pause();
     pause(stuck.ws).pause();
 
-    const templates = catalogue.stations.map((s) => s.parameters.map((p) => ({ station: s.id, zone: catalogue.zoneOf(s.id)!.id, parameter: p.parameter, unit: p.unit, status: '00' as const })));
+    const templates = catalogue.stations.map((s) =>
+      s.parameters.map((p) => ({
+        station: s.id,
+        zone: catalogue.zoneOf(s.id)!.id,
+        parameter: p.parameter,
+        unit: p.unit,
+        status: '00' as const,
+      })),
+    );
     let i = 0;
     timer = setInterval(() => {
       const now = Date.now();
-      for (let k = 0; k < 250; k++) for (const t of templates[i++ % templates.length]!) readings$.next({ ...t, ts: now, receivedAt: now, value: 100 * Math.random() });
+      for (let k = 0; k < 250; k++)
+        for (const t of templates[i++ % templates.length]!) readings$.next({ ...t, ts: now, receivedAt: now, value: 100 * Math.random() });
     }, 20);
 
     // The server stops writing to them once their socket holds 64 KiB: frames are dropped, not queued.
@@ -64,7 +84,10 @@ describe('live hub over real sockets', () => {
     // One reads again: it is sent a fresh snapshot, then deltas.
     const snapsBefore = resumes.frames.filter((f) => f.type === 'snap').length;
     pause(resumes.ws).resume();
-    await vi.waitFor(() => expect(resumes.frames.filter((f) => f.type === 'snap').length).toBeGreaterThan(snapsBefore), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(resumes.frames.filter((f) => f.type === 'snap').length).toBeGreaterThan(snapsBefore), {
+      timeout: 30_000,
+      interval: 100,
+    });
     const afterSnap = resumes.frames.length;
     await vi.waitFor(() => expect(resumes.frames.slice(afterSnap).some((f) => f.type === 'delta')).toBe(true), { timeout: 10_000 });
     // The other stays stuck: cut off after the stuck timeout (its page reconnects when it wakes).

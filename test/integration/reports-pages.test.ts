@@ -32,9 +32,18 @@ describe('report pages (Lit) in Chromium', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'quantrac-report-pages-'));
-    await writeFile(join(dir, 'index.html'), '<!doctype html><html lang="vi"><head><meta charset="utf-8"><script type="module" src="./main.ts"></script></head><body></body></html>');
+    await writeFile(
+      join(dir, 'index.html'),
+      '<!doctype html><html lang="vi"><head><meta charset="utf-8"><script type="module" src="./main.ts"></script></head><body></body></html>',
+    );
     await writeFile(join(dir, 'main.ts'), `import ${JSON.stringify(REPORTS_SRC)};\n`);
-    await build({ root: dir, logLevel: 'error', configFile: false, publicDir: false, build: { outDir: join(dir, 'dist'), emptyOutDir: true, target: 'es2022' } });
+    await build({
+      root: dir,
+      logLevel: 'error',
+      configFile: false,
+      publicDir: false,
+      build: { outDir: join(dir, 'dist'), emptyOutDir: true, target: 'es2022' },
+    });
     const dist = resolve(dir, 'dist');
 
     const influx = createInfluxClient({ api: 'v1', url: inject('influxUrl'), db: testDatabase() });
@@ -72,7 +81,9 @@ describe('report pages (Lit) in Chromium', () => {
   async function open(markup: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${base}/`);
-    await page.evaluate((m) => { document.body.innerHTML = m; }, markup);
+    await page.evaluate((m) => {
+      document.body.innerHTML = m;
+    }, markup);
     return page;
   }
 
@@ -94,7 +105,9 @@ describe('report pages (Lit) in Chromium', () => {
       const hour2 = page.locator('qt-report-station table[data-testid="hourly"] tr[data-hour="02:00"] td').first();
       expect(await hour2.getAttribute('data-valid')).toBe('false');
       expect(await hour2.innerText()).toBe('500*');
-      expect(await page.locator('qt-report-station table[data-testid="hourly"] tr[data-hour="10:00"] td').first().innerText()).toBe('150 ▲');
+      expect(await page.locator('qt-report-station table[data-testid="hourly"] tr[data-hour="10:00"] td').first().innerText()).toBe(
+        '150 ▲',
+      );
 
       const href = await page.locator('qt-report-station [data-testid="csv-link"]').getAttribute('href');
       expect(href).toBe(`/api/reports/stations/${WW}/day?date=${D1}&format=csv`);
@@ -102,7 +115,11 @@ describe('report pages (Lit) in Chromium', () => {
         const res = await fetch(h!);
         return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition') };
       }, href);
-      expect(download).toEqual({ status: 200, type: 'text/csv; charset=utf-8; header=present', disposition: `attachment; filename="bao-cao-${WW}-${D1}.csv"` });
+      expect(download).toEqual({
+        status: 200,
+        type: 'text/csv; charset=utf-8; header=present',
+        disposition: `attachment; filename="bao-cao-${WW}-${D1}.csv"`,
+      });
     } finally {
       await page.close();
     }
@@ -116,7 +133,12 @@ describe('report pages (Lit) in Chromium', () => {
       await page.emulateMedia({ media: 'print' });
       expect(await page.locator('qt-report-station .actions').isVisible()).toBe(false);
       expect(await page.locator('qt-report-station .validity-note ul').isVisible()).toBe(true);
-      const pageRule = await page.evaluate(() => [...document.styleSheets].flatMap((s) => [...s.cssRules]).map((r) => r.cssText).find((t) => t.startsWith('@page')));
+      const pageRule = await page.evaluate(() =>
+        [...document.styleSheets]
+          .flatMap((s) => [...s.cssRules])
+          .map((r) => r.cssText)
+          .find((t) => t.startsWith('@page')),
+      );
       expect(pageRule).toMatch(/size: a4/i);
       const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
       const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(pdf);
@@ -151,9 +173,25 @@ describe('report pages (Lit) in Chromium', () => {
       const stack = page.locator('qt-report-zone tbody[data-station="TEST-STACK1"]');
       await stack.waitFor({ timeout: 15_000 });
       expect(await stack.locator('[data-testid="station-availability"]').innerText()).toBe('50 %');
-      expect(await stack.locator('tr[data-parameter="SO2"] td').allInnerTexts()).toEqual(['mg/Nm3', '≤ 500 (QCVN 19:2009/BTNMT B)', '720', '300', '300', '300', '12/24', '24', 'Không hợp lệ', '50', '0']);
-      expect((await page.locator('qt-report-zone [data-testid="validity-note"]').innerText()).toLowerCase()).toContain(LABEL_VI.toLowerCase());
-      expect(await page.locator('qt-report-zone [data-testid="csv-link"]').getAttribute('href')).toBe(`/api/reports/zones/${ZONE}/day?date=${D1}&format=csv`);
+      expect(await stack.locator('tr[data-parameter="SO2"] td').allInnerTexts()).toEqual([
+        'mg/Nm3',
+        '≤ 500 (QCVN 19:2009/BTNMT B)',
+        '720',
+        '300',
+        '300',
+        '300',
+        '12/24',
+        '24',
+        'Không hợp lệ',
+        '50',
+        '0',
+      ]);
+      expect((await page.locator('qt-report-zone [data-testid="validity-note"]').innerText()).toLowerCase()).toContain(
+        LABEL_VI.toLowerCase(),
+      );
+      expect(await page.locator('qt-report-zone [data-testid="csv-link"]').getAttribute('href')).toBe(
+        `/api/reports/zones/${ZONE}/day?date=${D1}&format=csv`,
+      );
     } finally {
       await page.close();
     }

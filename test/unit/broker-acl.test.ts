@@ -5,7 +5,7 @@ const gateway: Identity = { account: 'GW-1', role: 'gateway', stations: new Set(
 const subscriber: Identity = { account: 'ops', role: 'subscriber' };
 
 describe('broker ACL (PROTOCOL.md, "Topics")', () => {
-  it('lets a gateway publish only its own stations\' readings and status', () => {
+  it("lets a gateway publish only its own stations' readings and status", () => {
     expect(mayPublish(gateway, 'stations/ST-A01/readings')).toBe(true);
     expect(mayPublish(gateway, 'stations/ST-B02/status')).toBe(true);
     expect(mayPublish(gateway, 'stations/ST-C03/readings')).toBe(false);

@@ -21,15 +21,20 @@ describe('authenticator', () => {
     logs = captureLog();
     failures = [];
     auth = await createAuthenticator({
-      store, log: logs.log, cost: 1024, maxFailuresPerMinute: 5, blockMs: 60_000,
-      stationExists: (id) => id.startsWith('ST-'), onFailure: (r) => failures.push(r),
+      store,
+      log: logs.log,
+      cost: 1024,
+      maxFailuresPerMinute: 5,
+      blockMs: 60_000,
+      stationExists: (id) => id.startsWith('ST-'),
+      onFailure: (r) => failures.push(r),
     });
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('accepts the right secret with the account\'s stations; 4 for a wrong one, an unknown user or none', async () => {
+  it("accepts the right secret with the account's stations; 4 for a wrong one, an unknown user or none", async () => {
     const { password } = auth.provision({ id: 'GW-1', stations: ['ST-A01', 'ST-B02'] });
     const ok = await attempt('GW-1', password);
     expect(ok).toEqual({ ok: true, identity: { account: 'GW-1', role: 'gateway', stations: new Set(['ST-A01', 'ST-B02']) } });

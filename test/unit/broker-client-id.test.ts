@@ -10,7 +10,7 @@ describe('broker client ids (PROTOCOL.md, "Identity")', () => {
     expect(ownsClientId('ops', 'ops:1')).toBe(true);
   });
 
-  it('refuses another account\'s ids, and any id another account could own', () => {
+  it("refuses another account's ids, and any id another account could own", () => {
     expect(ownsClientId('STATION-AAA', 'STATION-BBB')).toBe(false);
     expect(ownsClientId('STATION-AAA', 'sim-STATION-AAA')).toBe(false);
     expect(ownsClientId('STATION-AAA', 'station-aaa')).toBe(false);
@@ -24,7 +24,16 @@ describe('broker client ids (PROTOCOL.md, "Identity")', () => {
   });
 
   it('uses separators no account id may contain, so a client id has at most one owner', () => {
-    const account = (id: string): boolean => AccountSchema.safeParse({ id, role: 'subscriber', stations: [], disabled: false, hash: 'x', createdAt: '', updatedAt: '' }).error?.issues.some((i) => i.path[0] === 'id') !== true;
+    const account = (id: string): boolean =>
+      AccountSchema.safeParse({
+        id,
+        role: 'subscriber',
+        stations: [],
+        disabled: false,
+        hash: 'x',
+        createdAt: '',
+        updatedAt: '',
+      }).error?.issues.some((i) => i.path[0] === 'id') !== true;
     expect(account('STATION-AAA-2')).toBe(true);
     expect(account('STATION-AAA:2')).toBe(false);
     expect(account('STATION-AAA/2')).toBe(false);

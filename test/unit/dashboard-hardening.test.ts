@@ -30,15 +30,17 @@ describe('login throttle: user names in the store own normal form', () => {
 });
 
 describe('client address behind a trusted proxy', () => {
-  const req = (headers: Record<string, string>, remoteAddress = '10.0.0.2'): IncomingMessage => ({ headers, socket: { remoteAddress } }) as unknown as IncomingMessage;
-  const auth = (trustProxy: boolean) => createAuth({
-    users: createUserStore(join(tmpdir(), 'qt-no-such-dir', 'users.json')),
-    sessions: createSessionStore({ idleMs: 1000, maxAgeMs: 1000 }),
-    throttle: createLoginThrottle({ maxFailures: 3, windowMs: 1000, lockMs: 1000 }),
-    cookieMaxAgeMs: 1000,
-    trustProxy,
-    log: captureLog().log,
-  });
+  const req = (headers: Record<string, string>, remoteAddress = '10.0.0.2'): IncomingMessage =>
+    ({ headers, socket: { remoteAddress } }) as unknown as IncomingMessage;
+  const auth = (trustProxy: boolean) =>
+    createAuth({
+      users: createUserStore(join(tmpdir(), 'qt-no-such-dir', 'users.json')),
+      sessions: createSessionStore({ idleMs: 1000, maxAgeMs: 1000 }),
+      throttle: createLoginThrottle({ maxFailures: 3, windowMs: 1000, lockMs: 1000 }),
+      cookieMaxAgeMs: 1000,
+      trustProxy,
+      log: captureLog().log,
+    });
 
   it('is the last X-Forwarded-For entry (what our proxy saw), never the client-written first one', () => {
     const a = auth(true);
@@ -104,7 +106,11 @@ describe('an invalid users.json never throws out of get() or verify()', () => {
     expect(await readFile(file, 'utf8')).toBe('{"version": 1, "users": [ {"name": "oncall", ');
 
     // Another broken version is another change: logged again. A schema error names the field.
-    await overwrite(file, JSON.stringify({ version: 1, users: [{ name: 'oncall', role: 'boss', hash: 'x', createdAt: '', updatedAt: '' }] }), 2_000_000_100);
+    await overwrite(
+      file,
+      JSON.stringify({ version: 1, users: [{ name: 'oncall', role: 'boss', hash: 'x', createdAt: '', updatedAt: '' }] }),
+      2_000_000_100,
+    );
     expect(store.get('oncall')).toMatchObject({ role: 'operator' });
     expect(logs.lines('users file invalid')).toHaveLength(2);
     expect(store.check()).toMatch(/users\.0\.role/);
@@ -192,10 +198,22 @@ describe('a failure inside the live hub never escapes (it would end the whole ce
     vi.useRealTimers();
   });
   /** `value` may be one JSON cannot encode (a BigInt): a bug upstream the hub must survive. */
-  const alert = (value: unknown = 160): Alert => ({
-    id: 'BN-YENPHONG-F001-NT1|COD|threshold', station: 'BN-YENPHONG-F001-NT1', zone: 'yen-phong', parameter: 'COD', rule: 'threshold',
-    severity: 'critical', state: 'firing', message: 'COD above the limit', value, limit: 150, unit: 'mg/L', since: 1, updatedAt: 1,
-  }) as Alert;
+  const alert = (value: unknown = 160): Alert =>
+    ({
+      id: 'BN-YENPHONG-F001-NT1|COD|threshold',
+      station: 'BN-YENPHONG-F001-NT1',
+      zone: 'yen-phong',
+      parameter: 'COD',
+      rule: 'threshold',
+      severity: 'critical',
+      state: 'firing',
+      message: 'COD above the limit',
+      value,
+      limit: 150,
+      unit: 'mg/L',
+      since: 1,
+      updatedAt: 1,
+    }) as Alert;
 
   it('logs a subscriber throw (an event that cannot be encoded, a bad reading) and carries on', () => {
     vi.useFakeTimers({ now: 1_790_000_000_000 });
@@ -214,7 +232,16 @@ describe('a failure inside the live hub never escapes (it would end the whole ce
     expect(ws.frames().at(-1)?.type).toBe('alert');
     const s = catalogue.stations[0]!;
     const p = s.parameters[0]!;
-    readings$.next({ station: s.id, zone: catalogue.zoneOf(s.id)!.id, parameter: p.parameter, unit: p.unit, status: '00', ts: Date.now(), receivedAt: Date.now(), value: 1 });
+    readings$.next({
+      station: s.id,
+      zone: catalogue.zoneOf(s.id)!.id,
+      parameter: p.parameter,
+      unit: p.unit,
+      status: '00',
+      ts: Date.now(),
+      receivedAt: Date.now(),
+      value: 1,
+    });
     vi.advanceTimersByTime(300);
     expect(ws.frames().at(-1)?.type).toBe('delta');
     expect(unhandled).toEqual([]);
@@ -230,11 +257,26 @@ describe('a failure inside the live hub never escapes (it would end the whole ce
     hub.attach(ws.socket);
     const s = catalogue.stations[0]!;
     const p = s.parameters[0]!;
-    const base = { station: s.id, zone: catalogue.zoneOf(s.id)!.id, parameter: p.parameter, unit: p.unit, receivedAt: Date.now(), value: 1, status: '00' as const };
+    const base = {
+      station: s.id,
+      zone: catalogue.zoneOf(s.id)!.id,
+      parameter: p.parameter,
+      unit: p.unit,
+      receivedAt: Date.now(),
+      value: 1,
+      status: '00' as const,
+    };
     readings$.next({ ...base, ts: Date.now() });
     // Readings are held as numbers, so nothing in one can break a frame; a presence update whose
     // serialisation throws stands in for whatever else might.
-    presence$.next({ station: s.id, state: 'online', ts: Date.now(), toJSON: () => { throw new Error('cannot serialise'); } } as unknown as Presence);
+    presence$.next({
+      station: s.id,
+      state: 'online',
+      ts: Date.now(),
+      toJSON: () => {
+        throw new Error('cannot serialise');
+      },
+    } as unknown as Presence);
     // The timer callback threw before: out of the interval, an uncaught exception.
     expect(() => vi.advanceTimersByTime(1000)).not.toThrow();
     expect(logs.lines('live hub: frame tick failed')).toHaveLength(1);

@@ -35,8 +35,22 @@ class FakeWebSocket {
   }
 }
 
-const index: LiveIndex = { stations: ['A-001', 'B-002'], zones: ['z1', 'z2'], parameters: [['COD', 'pH'], ['SO2']], units: [['mg/L', 'pH'], ['mg/Nm3']] };
-const snap = (serverTime: number, rows: unknown[], alerts: unknown[] = []): unknown => ({ type: 'snap', serverTime, index, rows, received: [0, null], online: [1, null], alerts, storage: null });
+const index: LiveIndex = {
+  stations: ['A-001', 'B-002'],
+  zones: ['z1', 'z2'],
+  parameters: [['COD', 'pH'], ['SO2']],
+  units: [['mg/L', 'pH'], ['mg/Nm3']],
+};
+const snap = (serverTime: number, rows: unknown[], alerts: unknown[] = []): unknown => ({
+  type: 'snap',
+  serverTime,
+  index,
+  rows,
+  received: [0, null],
+  online: [1, null],
+  alerts,
+  storage: null,
+});
 
 describe('LiveController (the page side of the live protocol)', () => {
   let host: ReactiveControllerHost & { requestUpdate: Mock };
@@ -53,8 +67,16 @@ describe('LiveController (the page side of the live protocol)', () => {
     vi.stubGlobal('location', { protocol: 'http:', host: 'centre.test' });
     vi.stubGlobal('requestAnimationFrame', (fn: () => void) => setTimeout(fn, 16) as unknown as number);
     vi.stubGlobal('cancelAnimationFrame', (id: number) => clearTimeout(id));
-    vi.stubGlobal('fetch', vi.fn(async () => ({ status: meStatus })));
-    host = { addController: () => undefined, removeController: () => undefined, requestUpdate: vi.fn(), updateComplete: Promise.resolve(true) };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => ({ status: meStatus })),
+    );
+    host = {
+      addController: () => undefined,
+      removeController: () => undefined,
+      requestUpdate: vi.fn(),
+      updateComplete: Promise.resolve(true),
+    };
   });
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -68,8 +90,23 @@ describe('LiveController (the page side of the live protocol)', () => {
     expect(ws.url).toBe('ws://centre.test/ws?format=binary');
     ws.open();
     const t = Date.now();
-    ws.receive(snap(t, [[0, -1000, 50, 7.1]], [{ id: 'A-001|COD|threshold', station: 'A-001', parameter: 'COD', severity: 'critical', state: 'firing', since: 1 }]));
-    for (let i = 1; i <= 5; i++) ws.receive({ type: 'delta', serverTime: t + i * 250, rows: [[0, -100, 50 + i], [1, -100, 300, '2']], presence: [{ station: 'B-002', state: 'offline', ts: t }] });
+    ws.receive(
+      snap(
+        t,
+        [[0, -1000, 50, 7.1]],
+        [{ id: 'A-001|COD|threshold', station: 'A-001', parameter: 'COD', severity: 'critical', state: 'firing', since: 1 }],
+      ),
+    );
+    for (let i = 1; i <= 5; i++)
+      ws.receive({
+        type: 'delta',
+        serverTime: t + i * 250,
+        rows: [
+          [0, -100, 50 + i],
+          [1, -100, 300, '2'],
+        ],
+        presence: [{ station: 'B-002', state: 'offline', ts: t }],
+      });
     vi.advanceTimersByTime(20);
     expect(host.requestUpdate).toHaveBeenCalledTimes(1);
     expect(live.state).toBe('open');
@@ -91,7 +128,15 @@ describe('LiveController (the page side of the live protocol)', () => {
     ws.open();
     const t = Date.now();
     ws.receive(snap(t, [[0, -1000, 50, 7.1]]));
-    ws.receiveBinary(encodeBinaryDelta([[0, -100, 51.25], [1, -100, 300, '2']], t + 250).bytes);
+    ws.receiveBinary(
+      encodeBinaryDelta(
+        [
+          [0, -100, 51.25],
+          [1, -100, 300, '2'],
+        ],
+        t + 250,
+      ).bytes,
+    );
     expect(live.latest.get('A-001')?.readings.get('COD')).toMatchObject({ value: 51.25, ts: t + 150 });
     expect(live.latest.get('A-001')?.readings.get('pH')?.value).toBe(7.1);
     expect(live.latest.get('B-002')?.readings.get('SO2')).toMatchObject({ value: 300, status: '02' });
@@ -184,7 +229,12 @@ describe('LiveController (the page side of the live protocol)', () => {
     ws.open();
     expect(ws.sent.map((m) => JSON.parse(m) as unknown)).toEqual([{ type: 'focus', stations: ['A-001'] }]);
     const t = Date.now();
-    ws.receive(snap(t, [[0, -1000, 50, 7.1], [1, -60_000, 300]]));
+    ws.receive(
+      snap(t, [
+        [0, -1000, 50, 7.1],
+        [1, -60_000, 300],
+      ]),
+    );
     live.focus(['A-001']); // unchanged: nothing sent
     expect(ws.sent).toHaveLength(1);
     live.hostUpdate(); // a render has seen the entries: from now on they are replaced, not changed

@@ -8,14 +8,52 @@ import { readFrame } from '../../dashboard/web/src/read-frame.js';
 import { fromLocalInput, toLocalInput } from '../../dashboard/web/src/format-clock.js';
 
 const station: StationSummary = {
-  id: 'BN-X-NT1', name: 'X', kind: 'wastewater', zoneId: 'z', zoneName: 'Z', province: 'P', facilityName: 'F', lat: 21, lon: 106, intervalS: 60,
-  parameters: [{ parameter: 'COD', unit: 'mg/L', max: 150 }, { parameter: 'pH', unit: 'pH', min: 5.5, max: 9 }],
+  id: 'BN-X-NT1',
+  name: 'X',
+  kind: 'wastewater',
+  zoneId: 'z',
+  zoneName: 'Z',
+  province: 'P',
+  facilityName: 'F',
+  lat: 21,
+  lon: 106,
+  intervalS: 60,
+  parameters: [
+    { parameter: 'COD', unit: 'mg/L', max: 150 },
+    { parameter: 'pH', unit: 'pH', min: 5.5, max: 9 },
+  ],
 };
 const NOW = 1_790_000_000_000;
-const r = (parameter: string, value: number, status: Reading['status'] = '00'): Reading => ({ station: station.id, zone: 'z', parameter, value, unit: parameter === 'pH' ? 'pH' : 'mg/L', status, ts: NOW - 30_000, receivedAt: NOW - 29_000 });
-const latest = (...readings: Reading[]): StationStateInput['latest'] => ({ readings: new Map(readings.map((x) => [x.parameter, x])), lastTs: NOW - 30_000, lastReceivedAt: NOW - 29_000 });
-const alert = (over: Partial<Alert>): Alert => ({ id: 'a', station: station.id, zone: 'z', parameter: 'COD', rule: 'threshold', severity: 'warning', state: 'firing', message: '', since: 0, updatedAt: 0, ...over });
-const state = (over: Partial<StationStateInput>): string => stationState({ station, latest: latest(r('COD', 50), r('pH', 7)), alerts: [], online: true, now: NOW, ...over });
+const r = (parameter: string, value: number, status: Reading['status'] = '00'): Reading => ({
+  station: station.id,
+  zone: 'z',
+  parameter,
+  value,
+  unit: parameter === 'pH' ? 'pH' : 'mg/L',
+  status,
+  ts: NOW - 30_000,
+  receivedAt: NOW - 29_000,
+});
+const latest = (...readings: Reading[]): StationStateInput['latest'] => ({
+  readings: new Map(readings.map((x) => [x.parameter, x])),
+  lastTs: NOW - 30_000,
+  lastReceivedAt: NOW - 29_000,
+});
+const alert = (over: Partial<Alert>): Alert => ({
+  id: 'a',
+  station: station.id,
+  zone: 'z',
+  parameter: 'COD',
+  rule: 'threshold',
+  severity: 'warning',
+  state: 'firing',
+  message: '',
+  since: 0,
+  updatedAt: 0,
+  ...over,
+});
+const state = (over: Partial<StationStateInput>): string =>
+  stationState({ station, latest: latest(r('COD', 50), r('pH', 7)), alerts: [], online: true, now: NOW, ...over });
 
 describe('station state (overview colours)', () => {
   it('is normal with values inside their limits', () => expect(state({})).toBe('normal'));
@@ -54,8 +92,18 @@ describe('routes of the page', () => {
     expect(parseRoute(href.zone('yen-phong', 'map'))).toEqual({ name: 'zone', zone: 'yen-phong', view: 'map' });
     expect(parseRoute(href.station('BN-X', 'COD'))).toEqual({ name: 'station', station: 'BN-X', parameter: 'COD' });
     expect(parseRoute(href.alerts('history'))).toEqual({ name: 'alerts', tab: 'history' });
-    expect(parseRoute('#/reports/station/BN-X?period=day&date=2026-11-27')).toEqual({ name: 'report-station', station: 'BN-X', period: 'day', date: '2026-11-27' });
-    expect(parseRoute(href.reportStation('BN-X', 'month', '2026-11'))).toEqual({ name: 'report-station', station: 'BN-X', period: 'month', date: '2026-11' });
+    expect(parseRoute('#/reports/station/BN-X?period=day&date=2026-11-27')).toEqual({
+      name: 'report-station',
+      station: 'BN-X',
+      period: 'day',
+      date: '2026-11-27',
+    });
+    expect(parseRoute(href.reportStation('BN-X', 'month', '2026-11'))).toEqual({
+      name: 'report-station',
+      station: 'BN-X',
+      period: 'month',
+      date: '2026-11',
+    });
     expect(parseRoute('#/reports/zone/yen-phong?date=2026-11-27')).toEqual({ name: 'report-zone', zone: 'yen-phong', date: '2026-11-27' });
     expect(parseRoute('#/users')).toEqual({ name: 'users' });
     expect(parseRoute('#/nope/%E0%A4%A')).toEqual({ name: 'not-found' });
@@ -74,7 +122,9 @@ describe('history queries (InfluxQL)', () => {
     const q = downsampleQuery("X' OR 1=1 --", 'COD', 1000, 2000, 5000);
     expect(q).toContain("\"station\" = 'X\\' OR 1=1 --'");
     expect(q).toMatch(/GROUP BY time\(5000ms\), "status" fill\(none\)$/);
-    expect(rawQuery('S', undefined, 1.5, 2.5)).toBe('SELECT "value", "parameter", "status" FROM "reading" WHERE "station" = \'S\' AND time >= 1ms AND time < 3ms');
+    expect(rawQuery('S', undefined, 1.5, 2.5)).toBe(
+      'SELECT "value", "parameter", "status" FROM "reading" WHERE "station" = \'S\' AND time >= 1ms AND time < 3ms',
+    );
   });
   it('works in UTC+7 local days', () => {
     expect(localIso(Date.UTC(2026, 10, 27, 1, 15), { millis: true })).toBe('2026-11-27T08:15:00.000+07:00');
@@ -86,10 +136,29 @@ describe('history queries (InfluxQL)', () => {
 
 describe('live frames in the page', () => {
   it('never throws on bad data, and drops malformed parts alone', () => {
-    for (const bad of [42, 'not json', 'null', '[]', '{"type":"snap"}', '{"type":"alert","event":{}}', '{"type":"nope"}']) expect(readFrame(bad)).toBeUndefined();
-    const f = readFrame(JSON.stringify({ type: 'delta', serverTime: 5, rows: [[0, 0, 1], 'x'], presence: [{ station: 'A', state: 'online', ts: 1 }, { station: 1 }] }));
+    for (const bad of [42, 'not json', 'null', '[]', '{"type":"snap"}', '{"type":"alert","event":{}}', '{"type":"nope"}'])
+      expect(readFrame(bad)).toBeUndefined();
+    const f = readFrame(
+      JSON.stringify({
+        type: 'delta',
+        serverTime: 5,
+        rows: [[0, 0, 1], 'x'],
+        presence: [{ station: 'A', state: 'online', ts: 1 }, { station: 1 }],
+      }),
+    );
     expect(f).toEqual({ type: 'delta', serverTime: 5, rows: [[0, 0, 1]], presence: [{ station: 'A', state: 'online', ts: 1 }] });
-    const snap = readFrame(JSON.stringify({ type: 'snap', serverTime: 5, index: { stations: ['A'], zones: ['z'], parameters: [['COD']], units: [['mg/L']] }, rows: [], received: [null], online: [1], alerts: [{ bad: true }], storage: null }));
+    const snap = readFrame(
+      JSON.stringify({
+        type: 'snap',
+        serverTime: 5,
+        index: { stations: ['A'], zones: ['z'], parameters: [['COD']], units: [['mg/L']] },
+        rows: [],
+        received: [null],
+        online: [1],
+        alerts: [{ bad: true }],
+        storage: null,
+      }),
+    );
     expect(snap?.type).toBe('snap');
     expect(snap && 'alerts' in snap ? snap.alerts : undefined).toEqual([]);
   });

@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeBinaryDelta, decodeLiveRows, encodeBinaryDelta, parseCatalogue, wireValue, type Catalogue, type CatalogueFile, type LiveRow, type Reading } from '../../core/index.js';
+import {
+  decodeBinaryDelta,
+  decodeLiveRows,
+  encodeBinaryDelta,
+  parseCatalogue,
+  wireValue,
+  type Catalogue,
+  type CatalogueFile,
+  type LiveRow,
+  type Reading,
+} from '../../core/index.js';
 import { createLiveEncoder } from '../../dashboard/server/live-encoder.js';
 import { benchCatalogue } from '../../bench/bench-catalogue.js';
 
@@ -33,7 +43,16 @@ describe('binary live deltas (core/live-binary.ts)', () => {
       const value = kind < 0.02 ? 1e-300 : kind < 0.04 ? -3.9e38 : kind < 0.06 ? 0 : (rnd() - 0.2) * 10 ** Math.floor(rnd() * 12 - 4);
       const age = kind > 0.97 ? 40 * 86_400_000 : Math.floor(rnd() * 2000); // a few weeks late (store and forward)
       const status = rnd() < 0.05 ? '02' : rnd() < 0.05 ? '01' : '00';
-      readings.push({ station: s.id, zone: national.zoneOf(s.id)!.id, parameter: p.parameter, unit: p.unit, status, ts: serverTime - age, receivedAt: serverTime, value });
+      readings.push({
+        station: s.id,
+        zone: national.zoneOf(s.id)!.id,
+        parameter: p.parameter,
+        unit: p.unit,
+        status,
+        ts: serverTime - age,
+        receivedAt: serverTime,
+        value,
+      });
     }
     const rows = enc.rows(readings, serverTime);
     const json = JSON.parse(JSON.stringify(rows)) as LiveRow[];
@@ -52,20 +71,39 @@ describe('binary live deltas (core/live-binary.ts)', () => {
   it('takes about half the bytes of the JSON rows for a national frame', () => {
     const enc = createLiveEncoder(national);
     const serverTime = 1_790_000_000_000;
-    const readings: Reading[] = national.stations.flatMap((s, i) => s.parameters.map((p, k) => ({
-      station: s.id, zone: national.zoneOf(s.id)!.id, parameter: p.parameter, unit: p.unit, status: '00' as const,
-      ts: serverTime - (i % 250), receivedAt: serverTime, value: wireValue(52_000 / (k + 1) + i * 0.137),
-    })));
+    const readings: Reading[] = national.stations.flatMap((s, i) =>
+      s.parameters.map((p, k) => ({
+        station: s.id,
+        zone: national.zoneOf(s.id)!.id,
+        parameter: p.parameter,
+        unit: p.unit,
+        status: '00' as const,
+        ts: serverTime - (i % 250),
+        receivedAt: serverTime,
+        value: wireValue(52_000 / (k + 1) + i * 0.137),
+      })),
+    );
     const rows = enc.rows(readings, serverTime);
     const jsonBytes = JSON.stringify({ type: 'delta', serverTime, rows }).length;
     const binaryBytes = encodeBinaryDelta(rows, serverTime).bytes.length;
-    console.log(`[figure] 2,000 stations x 8 parameters in one frame: JSON ${Math.round(jsonBytes / 1000)} KB, binary ${Math.round(binaryBytes / 1000)} KB (${(binaryBytes / jsonBytes).toFixed(2)})`);
+    console.log(
+      `[figure] 2,000 stations x 8 parameters in one frame: JSON ${Math.round(jsonBytes / 1000)} KB, binary ${Math.round(binaryBytes / 1000)} KB (${(binaryBytes / jsonBytes).toFixed(2)})`,
+    );
     expect(binaryBytes / jsonBytes).toBeLessThan(0.6);
   });
 
   it('returns undefined for bytes that are not a binary delta, whatever they are', () => {
-    const { bytes } = encodeBinaryDelta([[3, -12, 1.5, null, 7, '002'], [0, 5, 2]], 1000);
-    expect(decodeBinaryDelta(bytes)?.rows).toEqual([[3, -12, 1.5, null, 7, '002'], [0, 5, 2]]);
+    const { bytes } = encodeBinaryDelta(
+      [
+        [3, -12, 1.5, null, 7, '002'],
+        [0, 5, 2],
+      ],
+      1000,
+    );
+    expect(decodeBinaryDelta(bytes)?.rows).toEqual([
+      [3, -12, 1.5, null, 7, '002'],
+      [0, 5, 2],
+    ]);
     for (let cut = 0; cut < bytes.length; cut++) expect(decodeBinaryDelta(bytes.slice(0, cut)), `cut at ${cut}`).toBeUndefined();
     expect(decodeBinaryDelta(new Uint8Array([2, ...bytes.slice(1)]))).toBeUndefined();
     const rnd = random(7);

@@ -15,7 +15,7 @@ ${GATEWAY_USAGE}   (credentials in DATA_DIR; also --data-dir DIR, --catalogue FI
 ${USER_USAGE}   (dashboard accounts in DATA_DIR/users.json; also --data-dir DIR)
 ${DEADLETTERS_USAGE}
 
-Configuration comes from the environment (see README, "Configuration"); flags override it.`;
+Configuration comes from the environment (see docs/CONFIGURATION.md); flags override it.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { start, simulate, gateway, user, deadletters };
 

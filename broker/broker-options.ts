@@ -5,7 +5,7 @@ import type { Admit, Catalogue, Logger, Presence } from '../core/index.js';
 import type { Clock, SchedulerLike } from '../platform/index.js';
 import type { ProvisionRequest } from './authenticator.js';
 
-/** Per-client limits, so no client can exhaust the centre; README "Configuration" has the defaults' reasons. */
+/** Per-client limits, so no client can exhaust the centre; docs/CONFIGURATION.md, "Broker (MQTT)", has the defaults' reasons. */
 export interface BrokerLimits {
   /** Largest PUBLISH payload; a packet beyond it plus 1 KiB of headers closes the connection. */
   maxPayloadBytes: number;

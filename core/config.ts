@@ -6,7 +6,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional();
 
 /**
- * The whole configuration as one schema over the environment (README, "Configuration").
+ * The whole configuration as one schema over the environment (docs/CONFIGURATION.md).
  * Read once, in main.ts; flags override by being merged into the environment first.
  */
 export const ConfigSchema = z.object({
@@ -61,7 +61,7 @@ export const ConfigSchema = z.object({
   /**
    * Live deltas go to a client at most once per this interval: 250 ms is the cap of 4 frames a
    * second (docs/ARCHITECTURE.md, the two kinds of live socket), and a reading on the overview waits up to that long for its frame.
-   * Shorter means fresher values for more frames and bytes (README, "Measured figures").
+   * Shorter means fresher values for more frames and bytes (docs/PERFORMANCE.md).
    */
   DASHBOARD_FRAME_MS: z.coerce.number().int().min(100, 'at least 100 (10 frames a second)').max(5000).default(250),
   /** scrypt cost N (a power of two) for new dashboard password hashes. */
@@ -187,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((config.INFLUX_ORG === undefined) !== (config.INFLUX_BUCKET === undefined)) {
     throw new ConfigError('invalid configuration: INFLUX_ORG and INFLUX_BUCKET go together (v2 API)');
   }
-  // All three or none (README): a certificate without a port would otherwise be ignored silently.
+  // All three or none (docs/CONFIGURATION.md): a certificate without a port would otherwise be ignored silently.
   const tls = { MQTT_TLS_PORT: config.MQTT_TLS_PORT, MQTT_TLS_CERT: config.MQTT_TLS_CERT, MQTT_TLS_KEY: config.MQTT_TLS_KEY };
   const tlsMissing = Object.entries(tls)
     .filter(([, v]) => v === undefined)

@@ -5,7 +5,7 @@ import { LATENCY, SECONDS } from './metric-buckets.js';
 import { registerSpoolMetrics } from './spool-metrics.js';
 import type { SpoolStats } from './spool.js';
 
-/** What ingest records; every metric is named `quantrac_...` (README.md, "Operations"). */
+/** What ingest records; every metric is named `quantrac_...` (docs/OPERATIONS.md, "Metrics"). */
 export interface IngestMetrics {
   message(outcome: 'accepted' | 'partial' | 'rejected'): void;
   accepted(n: number): void;

@@ -1,7 +1,7 @@
 import type { Config } from '../core/index.js';
 import type { IngestSettings } from './ingest.js';
 
-/** Ingest's settings from the configuration (README.md, "Configuration"). */
+/** Ingest's settings from the configuration (docs/CONFIGURATION.md, "Storage and ingest"). */
 export function ingestSettings(config: Config): IngestSettings {
   return {
     spool: {

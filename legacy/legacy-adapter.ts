@@ -41,7 +41,7 @@ export interface LegacyAdapter {
   close(): Promise<void>;
 }
 
-/** Watches a drop folder for legacy text files and admits their readings (README, "Legacy files"). */
+/** Watches a drop folder for legacy text files and admits their readings (docs/LEGACY.md). */
 export async function createLegacyAdapter(options: LegacyAdapterOptions): Promise<LegacyAdapter> {
   const { log } = options;
   const scheduler = options.scheduler ?? systemScheduler;

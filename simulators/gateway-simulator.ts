@@ -29,7 +29,7 @@ export interface SimulatorOptions {
   historyS?: number;
   /** ...one sample every this many seconds (default 60). */
   historyStepS?: number;
-  /** Scenarios per station and parameter (README, "Simulators"). */
+  /** Scenarios per station and parameter (docs/SIMULATORS.md). */
   scenarios?: ScenarioInput[];
   /** Stop after this many samples per station, or after this long; default: until close(). */
   messages?: number;

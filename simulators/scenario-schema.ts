@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AlertRuleSchema, QuantracError, StationIdSchema, StatusSchema, type Catalogue } from '../core/index.js';
 
 /**
- * Named scenarios, composable per station and parameter (README, "Simulators"). Times are in
+ * Named scenarios, composable per station and parameter (docs/SIMULATORS.md). Times are in
  * measurement time, seconds from the start of the run (negative: in the history sent at start).
  * Each one is meant to show one behaviour of the centre:
  * - normal: nothing injected (lists a station explicitly);

@@ -16,7 +16,7 @@ describe('the whole path: gateway -> MQTT -> ingest -> InfluxDB, and live to a d
 
   it('stores every published reading once with the right tags, value and timestamp, and streams each to the dashboard', async () => {
     centre = await startTestCentre(inject('influxUrl'));
-    // The live socket needs a dashboard session and the page's Origin (issue 6).
+    // The live socket needs a dashboard session and the page's Origin (docs/SECURITY.md).
     const session = await centre.login('viewer');
     live = connectLive(`${centre.dashboardUrl.replace('http', 'ws')}/ws`, session.headers);
     await live.opened;

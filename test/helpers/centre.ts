@@ -12,7 +12,7 @@ export interface TestCentre extends Centre {
   readonly dataDir: string;
   readonly db: string;
   /**
-   * MQTT credentials for a station's gateway: the broker requires a login (issue 3). The
+   * MQTT credentials for a station's gateway: the broker requires a login (docs/PROTOCOL.md, "Identity"). The
    * account is provisioned in memory on first call (same answer on later calls), so pass it
    * straight to the simulator, `startSimulator({ ..., credentials: centre.credentials })`,
    * or spread it into mqtt.js options, `mqtt.connect(url, { ...centre.credentials(id) })`.
@@ -21,7 +21,7 @@ export interface TestCentre extends Centre {
   /** Credentials of a subscriber account (reads `alerts/#` only), for alert consumers. */
   subscriberCredentials(id?: string): { username: string; password: string };
   /**
-   * Logs a new dashboard user of this role in (dashboard/, issue 6: HTTP APIs and the live
+   * Logs a new dashboard user of this role in (dashboard/: HTTP APIs and the live
    * WebSocket need a session). `session.headers` ({ cookie, origin }) go to `connectLive`;
    * `session.fetch('/api/...')` calls the REST API. See test/helpers/dashboard-session.ts.
    */

@@ -22,7 +22,7 @@ export interface DashboardSession {
 }
 
 /**
- * Creates a dashboard account with a random name and password (dashboard/, issue 6: every
+ * Creates a dashboard account with a random name and password (dashboard/: every
  * HTTP API and the WebSocket need a session). Use it for browser logins:
  *   const { username, password } = await createTestUser(centre, 'operator');
  */

@@ -23,7 +23,7 @@ const msg = (station: string, seq: number, readings: unknown[], extra: Record<st
 const LP_BREAKERS = ['a,b', 'a b', 'a=b', 'a"b', 'a\\b', 'a\nb\r', 'Nồng độ ô nhiễm ≤ 5'];
 
 /**
- * The bad-input battery (issue 4): each case's documented outcome (README, "Bad input"), with
+ * The bad-input battery: each case's documented outcome (docs/OPERATIONS.md, "Bad input: what the centre does"), with
  * the gateway's connection and the centre alive throughout, and the valid readings of mixed
  * messages stored.
  */

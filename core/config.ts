@@ -134,7 +134,7 @@ export const ConfigSchema = z.object({
    * thread keeps the broker and the durable path) or `main` (one thread for everything).
    */
   ALERTS_THREAD: z.enum(['worker', 'main']).default('worker'),
-  /** The alerts worker's V8 old space, MB (its rules' state: about 2.5 KB per series, 40 MB for 2,000 stations x 8). */
+  /** The alerts worker's V8 old space, MB (its rules' state: about 1.9 KB per series, 30 MB for 2,000 stations x 8). */
   ALERTS_WORKER_HEAP_MB: z.coerce.number().int().min(32).default(128),
   /** Signs webhook bodies (X-Quantrac-Signature: sha256=HMAC); secrets only from the environment or DATA_DIR. */
   ALERTS_WEBHOOK_SECRET: optionalString,

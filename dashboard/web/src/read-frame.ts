@@ -1,19 +1,10 @@
-import type { Alert, AlertEvent, LiveIndex, LiveRow, Presence, Reading, StorageCondition } from '../../../core/index.js';
+import type { Alert, AlertEvent, LiveIndex, LiveRow, LiveSnap, Presence, Reading, StorageCondition } from '../../../core/index.js';
 // The codec file itself, not core/index.ts: the bundle takes pure functions, never zod.
 import { decodeBinaryDelta } from '../../../core/live-binary.js';
 
 /** The frames the page understands, checked by hand: the bundle takes no zod from core. */
 export type PageFrame =
-  | {
-      type: 'snap';
-      serverTime: number;
-      index: LiveIndex;
-      rows: LiveRow[];
-      received: Array<number | null>;
-      online: Array<0 | 1 | null>;
-      alerts: Alert[];
-      storage: StorageCondition | null;
-    }
+  | LiveSnap
   | { type: 'delta'; serverTime: number; rows: LiveRow[]; presence: Presence[]; received?: Array<number | null> }
   | { type: 'alert'; serverTime: number; event: AlertEvent }
   | { type: 'storage'; serverTime: number; storage: StorageCondition }

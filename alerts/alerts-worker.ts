@@ -2,7 +2,17 @@ import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { createSeriesIndex, QuantracError, type AlertEvent, type Catalogue, type Config, type Logger, type Presence, type Reading, type StorageCondition } from '../core/index.js';
+import {
+  createSeriesIndex,
+  QuantracError,
+  type AlertEvent,
+  type Catalogue,
+  type Config,
+  type Logger,
+  type Presence,
+  type Reading,
+  type StorageCondition,
+} from '../core/index.js';
 import type { AlertsService } from './alerts.js';
 import { selectAlerts } from './engine.js';
 import { loadHistory, type QueryFn } from './event-store.js';
@@ -53,13 +63,35 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
   const index = createSeriesIndex(options.catalogue);
   const batcher = createReadingBatcher(index, BATCH_READINGS);
   const workerData: AlertsWorkerData = { catalogue: JSON.stringify(options.catalogue), config: options.config, logLevel: log.level };
-  const metrics = options.registry ? {
-    backlog: new Gauge({ name: 'quantrac_alerts_worker_backlog_readings', help: 'Readings sent to the alerts worker and not yet evaluated', registers: [options.registry] }),
-    dropped: new Counter({ name: 'quantrac_alerts_readings_dropped_total', help: 'Readings the alerts rules never saw (worker down or too far behind)', registers: [options.registry] }),
-    heapUsed: new Gauge({ name: 'quantrac_alerts_worker_heap_used_bytes', help: 'V8 heap used by the alerts worker', registers: [options.registry] }),
-    heapTotal: new Gauge({ name: 'quantrac_alerts_worker_heap_total_bytes', help: 'V8 heap held by the alerts worker', registers: [options.registry] }),
-    restarts: new Counter({ name: 'quantrac_alerts_worker_restarts_total', help: 'Alerts workers started again after one died', registers: [options.registry] }),
-  } : undefined;
+  const metrics = options.registry
+    ? {
+        backlog: new Gauge({
+          name: 'quantrac_alerts_worker_backlog_readings',
+          help: 'Readings sent to the alerts worker and not yet evaluated',
+          registers: [options.registry],
+        }),
+        dropped: new Counter({
+          name: 'quantrac_alerts_readings_dropped_total',
+          help: 'Readings the alerts rules never saw (worker down or too far behind)',
+          registers: [options.registry],
+        }),
+        heapUsed: new Gauge({
+          name: 'quantrac_alerts_worker_heap_used_bytes',
+          help: 'V8 heap used by the alerts worker',
+          registers: [options.registry],
+        }),
+        heapTotal: new Gauge({
+          name: 'quantrac_alerts_worker_heap_total_bytes',
+          help: 'V8 heap held by the alerts worker',
+          registers: [options.registry],
+        }),
+        restarts: new Counter({
+          name: 'quantrac_alerts_worker_restarts_total',
+          help: 'Alerts workers started again after one died',
+          registers: [options.registry],
+        }),
+      }
+    : undefined;
 
   let worker: Worker | undefined;
   let ready = false;
@@ -135,10 +167,16 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
         break;
       }
       case 'query':
-        options.query(m.q).then((value) => send(w, { t: 'reply', id: m.id, value }), (err: Error) => send(w, { t: 'reply', id: m.id, error: err.message }));
+        options.query(m.q).then(
+          (value) => send(w, { t: 'reply', id: m.id, value }),
+          (err: Error) => send(w, { t: 'reply', id: m.id, error: err.message }),
+        );
         break;
       case 'append':
-        options.append(m.lines).then(() => send(w, { t: 'reply', id: m.id }), (err: Error) => send(w, { t: 'reply', id: m.id, error: err.message }));
+        options.append(m.lines).then(
+          () => send(w, { t: 'reply', id: m.id }),
+          (err: Error) => send(w, { t: 'reply', id: m.id, error: err.message }),
+        );
         break;
       case 'publish':
         options.publish?.(m.topic, m.payload).catch((err: Error) => log.warn({ err, topic: m.topic }, 'could not publish alert event'));
@@ -169,81 +207,99 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
   const setHeapFlags = (zero: boolean): void => {
     for (const f of heapFlags) v8.setFlagsFromString(zero ? f.replace(/=.*/, '=0') : f);
   };
-  const spawn = (): Promise<void> => new Promise<void>((resolve, reject) => {
-    // Its own heap, bounded like the main thread's (bin/quantrac): a small young generation,
-    // since readings live there only for one batch.
-    setHeapFlags(true);
-    let flagsBack = false;
-    const restoreFlags = (): void => {
-      if (!flagsBack) setHeapFlags(false);
-      flagsBack = true;
-    };
-    const w = new Worker(entry, {
-      workerData,
-      name: 'alerts',
-      resourceLimits: { maxOldGenerationSizeMb: options.config.ALERTS_WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+  const spawn = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      // Its own heap, bounded like the main thread's (bin/quantrac): a small young generation,
+      // since readings live there only for one batch.
+      setHeapFlags(true);
+      let flagsBack = false;
+      const restoreFlags = (): void => {
+        if (!flagsBack) setHeapFlags(false);
+        flagsBack = true;
+      };
+      const w = new Worker(entry, {
+        workerData,
+        name: 'alerts',
+        resourceLimits: { maxOldGenerationSizeMb: options.config.ALERTS_WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+      });
+      w.once('online', restoreFlags);
+      worker = w;
+      ready = false;
+      backlog = 0;
+      let settled = false;
+      let wasReady = false;
+      const started = {
+        resolve: () => {
+          settled = true;
+          wasReady = true;
+          everReady = true;
+          resolve();
+        },
+        reject: (e: Error) => {
+          settled = true;
+          reject(e);
+        },
+      };
+      w.on('message', (m: FromWorker) => onMessage(w, m, started));
+      w.on('error', (err) => {
+        restoreFlags();
+        const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        log.error(
+          { err, ...(oom ? { fix: `raise ALERTS_WORKER_HEAP_MB (now ${options.config.ALERTS_WORKER_HEAP_MB})` } : {}) },
+          'the alerts worker failed',
+        );
+      });
+      w.on('exit', (code) => {
+        restoreFlags();
+        if (worker === w) {
+          worker = undefined;
+          ready = false;
+        }
+        for (const [id, c] of calls) {
+          calls.delete(id);
+          c.reject(new QuantracError('ERR_ALERTS', 'the alerts worker stopped', { retryable: true }));
+        }
+        closed?.();
+        if (!settled) started.reject(new QuantracError('ERR_ALERTS_START', `the alerts worker exited (code ${code}) before it was ready`));
+        // The first start failing is the centre's start failing (startAlertsWorker rejects).
+        if (closing || !everReady) return;
+        // Its rules' state is gone; the open alerts come back from InfluxDB as at a restart. One
+        // that died while starting (a rules file broken since) is tried again less often.
+        const waitMs = wasReady ? (options.restartMs ?? 1000) : 30_000;
+        log.error(
+          { code, retryInMs: waitMs },
+          wasReady ? 'the alerts worker stopped; starting it again' : 'the alerts worker could not start; trying again',
+        );
+        metrics?.restarts.inc();
+        setTimeout(() => {
+          if (!closing) spawn().catch(() => undefined); // its exit is handled above
+        }, waitMs).unref();
+      });
     });
-    w.once('online', restoreFlags);
-    worker = w;
-    ready = false;
-    backlog = 0;
-    let settled = false;
-    let wasReady = false;
-    const started = {
-      resolve: () => { settled = true; wasReady = true; everReady = true; resolve(); },
-      reject: (e: Error) => { settled = true; reject(e); },
-    };
-    w.on('message', (m: FromWorker) => onMessage(w, m, started));
-    w.on('error', (err) => {
-      restoreFlags();
-      const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      log.error({ err, ...(oom ? { fix: `raise ALERTS_WORKER_HEAP_MB (now ${options.config.ALERTS_WORKER_HEAP_MB})` } : {}) }, 'the alerts worker failed');
-    });
-    w.on('exit', (code) => {
-      restoreFlags();
-      if (worker === w) {
-        worker = undefined;
-        ready = false;
-      }
-      for (const [id, c] of calls) {
-        calls.delete(id);
-        c.reject(new QuantracError('ERR_ALERTS', 'the alerts worker stopped', { retryable: true }));
-      }
-      closed?.();
-      if (!settled) started.reject(new QuantracError('ERR_ALERTS_START', `the alerts worker exited (code ${code}) before it was ready`));
-      // The first start failing is the centre's start failing (startAlertsWorker rejects).
-      if (closing || !everReady) return;
-      // Its rules' state is gone; the open alerts come back from InfluxDB as at a restart. One
-      // that died while starting (a rules file broken since) is tried again less often.
-      const waitMs = wasReady ? (options.restartMs ?? 1000) : 30_000;
-      log.error({ code, retryInMs: waitMs }, wasReady ? 'the alerts worker stopped; starting it again' : 'the alerts worker could not start; trying again');
-      metrics?.restarts.inc();
-      setTimeout(() => {
-        if (!closing) spawn().catch(() => undefined); // its exit is handled above
-      }, waitMs).unref();
-    });
-  });
 
   await spawn();
 
-  const call = <T>(method: CallMethod, args: unknown[]): Promise<T> => new Promise<T>((resolve, reject) => {
-    if (!worker || !ready) return reject(new QuantracError('ERR_ALERTS', 'the alerts worker is not running', { retryable: true }));
-    // Readings received before the call are evaluated before it (one port, in order).
-    flushReadings();
-    const id = nextId++;
-    calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
-    send(worker, { t: 'call', id, method, args });
-  });
+  const call = <T>(method: CallMethod, args: unknown[]): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (!worker || !ready) return reject(new QuantracError('ERR_ALERTS', 'the alerts worker is not running', { retryable: true }));
+      // Readings received before the call are evaluated before it (one port, in order).
+      flushReadings();
+      const id = nextId++;
+      calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      send(worker, { t: 'call', id, method, args });
+    });
 
   const subs: Subscription[] = [];
-  subs.push(options.readings$.subscribe((r) => {
-    if (!batcher.push(r)) return;
-    if (batcher.size >= BATCH_READINGS) flushReadings();
-    else if (!flushQueued) {
-      flushQueued = true;
-      setTimeout(flushReadings, FLUSH_MS);
-    }
-  }));
+  subs.push(
+    options.readings$.subscribe((r) => {
+      if (!batcher.push(r)) return;
+      if (batcher.size >= BATCH_READINGS) flushReadings();
+      else if (!flushQueued) {
+        flushQueued = true;
+        setTimeout(flushReadings, FLUSH_MS);
+      }
+    }),
+  );
   if (options.presence$) subs.push(options.presence$.subscribe((presence) => worker && send(worker, { t: 'presence', presence })));
   if (options.storage$) subs.push(options.storage$.subscribe((storage) => worker && send(worker, { t: 'storage', storage })));
 
@@ -255,7 +311,9 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
     open: (filter) => selectAlerts(current().open, filter),
     silences: () => {
       const now = Date.now();
-      return current().silences.filter((s) => s.until > now).map((s) => ({ ...s }));
+      return current()
+        .silences.filter((s) => s.until > now)
+        .map((s) => ({ ...s }));
     },
     history: (filter) => loadHistory(options.query, filter),
     acknowledge: (id, by, note) => call('acknowledge', [id, by, note]),
@@ -275,7 +333,9 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
       closing = true;
       const w = worker;
       if (w) {
-        const done = new Promise<void>((resolve) => { closed = resolve; });
+        const done = new Promise<void>((resolve) => {
+          closed = resolve;
+        });
         send(w, { t: 'close' });
         const timer = setTimeout(() => void w.terminate(), 10_000);
         await done;

@@ -112,7 +112,9 @@ export async function createAlerts(options: AlertsOptions): Promise<Alerts> {
   const publish = (event: AlertEvent): void => {
     if (!options.publish) return;
     const a = event.alert;
-    options.publish(alertsTopic(a.zone, a.station), JSON.stringify(event)).catch((err: Error) => log.warn({ err, alert: a.id }, 'could not publish alert event'));
+    options
+      .publish(alertsTopic(a.zone, a.station), JSON.stringify(event))
+      .catch((err: Error) => log.warn({ err, alert: a.id }, 'could not publish alert event'));
   };
 
   const onEvent = (event: AlertEvent, quiet = false): void => {
@@ -138,7 +140,12 @@ export async function createAlerts(options: AlertsOptions): Promise<Alerts> {
     restored += result.restored;
     for (const alert of result.orphans) {
       // Its station or rule is gone from the configuration: close it in the record, quietly.
-      const resolved = { ...alert, state: 'resolved' as const, updatedAt: now, message: `${alert.message} (resolved: the rule is no longer configured)` };
+      const resolved = {
+        ...alert,
+        state: 'resolved' as const,
+        updatedAt: now,
+        message: `${alert.message} (resolved: the rule is no longer configured)`,
+      };
       onEvent({ type: 'resolved', at: now, alert: resolved }, true);
     }
     log.info({ restored: result.restored, orphans: result.orphans.length }, 'open alerts restored from InfluxDB');
@@ -153,10 +160,15 @@ export async function createAlerts(options: AlertsOptions): Promise<Alerts> {
       log.error({ err }, 'could not restore open alerts from InfluxDB; retrying every 30 s');
       const retry = (): void => {
         restoreRetry = scheduler.schedule(() => {
-          restore(query).then(() => { restoreRetry = undefined; }, (e: Error) => {
-            log.warn({ err: e }, 'restoring open alerts failed again');
-            if (restoreRetry) retry();
-          });
+          restore(query).then(
+            () => {
+              restoreRetry = undefined;
+            },
+            (e: Error) => {
+              log.warn({ err: e }, 'restoring open alerts failed again');
+              if (restoreRetry) retry();
+            },
+          );
         }, 30_000);
       };
       retry();
@@ -165,33 +177,48 @@ export async function createAlerts(options: AlertsOptions): Promise<Alerts> {
 
   const subs: Subscription[] = [];
   let readingErrors = 0;
-  subs.push(options.readings$.subscribe({
-    next: (r) => {
-      try {
-        engine.onReading(r);
-      } catch (err) {
-        // A bad reading never stops the rules for the others.
-        if (readingErrors++ % 1000 === 0) log.error({ err, station: r.station, parameter: r.parameter }, 'alert rules failed on a reading');
-      }
-    },
-    error: (err: Error) => log.error({ err }, 'readings stream failed; alert rules stop'),
-  }));
+  subs.push(
+    options.readings$.subscribe({
+      next: (r) => {
+        try {
+          engine.onReading(r);
+        } catch (err) {
+          // A bad reading never stops the rules for the others.
+          if (readingErrors++ % 1000 === 0)
+            log.error({ err, station: r.station, parameter: r.parameter }, 'alert rules failed on a reading');
+        }
+      },
+      error: (err: Error) => log.error({ err }, 'readings stream failed; alert rules stop'),
+    }),
+  );
   // A throw in a subscriber would reach RxJS's unhandled-error path, which rethrows it on a
   // timer and ends the process: like a bad reading, a bad presence or storage value is logged
   // (at most once per 1000) and the stream carries on.
   let streamErrors = 0;
-  const guard = <T>(what: string, fn: (value: T) => void) => (value: T): void => {
-    try {
-      fn(value);
-    } catch (err) {
-      if (streamErrors++ % 1000 === 0) log.error({ err, value }, `alert rules failed on a ${what} update`);
-    }
-  };
+  const guard =
+    <T>(what: string, fn: (value: T) => void) =>
+    (value: T): void => {
+      try {
+        fn(value);
+      } catch (err) {
+        if (streamErrors++ % 1000 === 0) log.error({ err, value }, `alert rules failed on a ${what} update`);
+      }
+    };
   if (options.presence$) {
-    subs.push(options.presence$.subscribe({ next: guard('presence', (p) => engine.onPresence(p)), error: (err: Error) => log.error({ err }, 'presence stream failed') }));
+    subs.push(
+      options.presence$.subscribe({
+        next: guard('presence', (p) => engine.onPresence(p)),
+        error: (err: Error) => log.error({ err }, 'presence stream failed'),
+      }),
+    );
   }
   if (options.storage$) {
-    subs.push(options.storage$.subscribe({ next: guard('storage condition', (c) => engine.onStorage(c)), error: (err: Error) => log.error({ err }, 'storage condition stream failed') }));
+    subs.push(
+      options.storage$.subscribe({
+        next: guard('storage condition', (c) => engine.onStorage(c)),
+        error: (err: Error) => log.error({ err }, 'storage condition stream failed'),
+      }),
+    );
   }
   // Each tick is a fresh action (not a recursive reschedule), so a long run in virtual time
   // builds no chain of nested subscriptions.

@@ -1,4 +1,16 @@
-import { QuantracError, type Alert, type AlertEvent, type AlertEventType, type AlertFilter, type Catalogue, type Clock, type Presence, type Reading, type Severity, type StorageCondition } from '../core/index.js';
+import {
+  QuantracError,
+  type Alert,
+  type AlertEvent,
+  type AlertEventType,
+  type AlertFilter,
+  type Catalogue,
+  type Clock,
+  type Presence,
+  type Reading,
+  type Severity,
+  type StorageCondition,
+} from '../core/index.js';
 import { describeBacklog } from './describe.js';
 import { createLifecycle, type Lifecycle } from './lifecycle.js';
 import type { Rules } from './rules-config.js';
@@ -71,7 +83,8 @@ export function createAlertEngine(options: EngineOptions): AlertEngine {
   const silences = createSilences((id) => catalogue.station(id) !== undefined);
   const start = clock.now();
   const slab = new F64Slab();
-  for (const s of catalogue.stations) stations.set(s.id, new StationState(s, catalogue.zoneOf(s.id)?.id ?? '', catalogue, rules, start, slab));
+  for (const s of catalogue.stations)
+    stations.set(s.id, new StationState(s, catalogue.zoneOf(s.id)?.id ?? '', catalogue, rules, start, slab));
 
   const emit = (type: AlertEventType, track: Track): void => {
     const now = clock.now();
@@ -90,7 +103,9 @@ export function createAlertEngine(options: EngineOptions): AlertEngine {
     closed: (t) => visible.delete(t.id),
   });
 
-  const backlog = rules.backlog.enabled ? new Track(CENTRE, CENTRE, '*', 'backlog', rules.backlog.forS * 1000, rules.backlog.clearForS * 1000, describeBacklog()) : undefined;
+  const backlog = rules.backlog.enabled
+    ? new Track(CENTRE, CENTRE, '*', 'backlog', rules.backlog.forS * 1000, rules.backlog.clearForS * 1000, describeBacklog())
+    : undefined;
   let backlogLevel: Level = CLEAR;
 
   const findTrack = (id: string): Track | undefined => {
@@ -191,7 +206,12 @@ export function createAlertEngine(options: EngineOptions): AlertEngine {
 
     silence(input) {
       const now = clock.now();
-      if (input.parameter !== undefined && input.parameter !== '*' && input.parameter !== '' && !catalogue.stationParameter(input.station, input.parameter)) {
+      if (
+        input.parameter !== undefined &&
+        input.parameter !== '*' &&
+        input.parameter !== '' &&
+        !catalogue.stationParameter(input.station, input.parameter)
+      ) {
         throw new QuantracError('ERR_SILENCE', `${input.parameter} is not measured at ${input.station}`);
       }
       const silence = silences.add(input, now);

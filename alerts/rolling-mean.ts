@@ -34,7 +34,10 @@ export class RollingMean {
   private count = 0;
   private minute = -Infinity;
 
-  constructor(readonly windowMin: number, slab: Slab = OWN_BUFFER) {
+  constructor(
+    readonly windowMin: number,
+    slab: Slab = OWN_BUFFER,
+  ) {
     ({ buf: this.buf, off: this.off } = slab.alloc(windowMin * 3));
     this.offsets = offsetsFor(windowMin);
     this.reset();

@@ -20,7 +20,14 @@ export class StationState {
   /** Wall clock of the will that made it offline; NaN while not offline by will. */
   offlineSince = NaN;
 
-  constructor(readonly station: Station, readonly zone: string, catalogue: Catalogue, rules: Rules, now: number, slab: Slab = OWN_BUFFER) {
+  constructor(
+    readonly station: Station,
+    readonly zone: string,
+    catalogue: Catalogue,
+    rules: Rules,
+    now: number,
+    slab: Slab = OWN_BUFFER,
+  ) {
     this.lastSeenAt = now;
     this.staleRules = rules.stale(station.id);
     // Rule 5: silent for longer than max(3 x its interval, a configured floor).
@@ -28,7 +35,21 @@ export class StationState {
     if (this.staleRules.enabled) this.stale = new Track(station.id, zone, '*', 'stale', 0, 0, describeStale(station.intervalS));
     for (const p of station.parameters) {
       const hasLimit = station.limits.some((l) => l.parameter === p.parameter);
-      this.series.set(p.parameter, new Series(station.id, zone, p.parameter, p.unit, p.rangeMin ?? -Infinity, p.rangeMax ?? Infinity, rules.series(station.id, p.parameter), catalogue, hasLimit, slab));
+      this.series.set(
+        p.parameter,
+        new Series(
+          station.id,
+          zone,
+          p.parameter,
+          p.unit,
+          p.rangeMin ?? -Infinity,
+          p.rangeMax ?? Infinity,
+          rules.series(station.id, p.parameter),
+          catalogue,
+          hasLimit,
+          slab,
+        ),
+      );
     }
   }
 

@@ -38,7 +38,10 @@ async function bundle(): Promise<URL> {
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const dir = join(PROJECT, 'node_modules', '.cache', 'quantrac');
   const file = join(dir, `alerts-worker-${hash}.mjs`);
-  const present = await stat(file).then((s) => s.size === code.length, () => false);
+  const present = await stat(file).then(
+    (s) => s.size === code.length,
+    () => false,
+  );
   if (!present) {
     await mkdir(dir, { recursive: true });
     // Written aside and renamed: centres starting together never run a half-written file.
@@ -64,8 +67,18 @@ export async function pruneBundles(dir: string, current: string, now = Date.now(
   for (const name of names) {
     const path = join(dir, name);
     if (path === current || !/^alerts-worker-[0-9a-f]+\.mjs(\.\d+\.\d+\.tmp)?$/.test(name)) continue;
-    const old = await stat(path).then((st) => now - st.mtimeMs > KEEP_OLD_BUNDLES_MS, () => false);
-    if (old && (await unlink(path).then(() => true, () => false))) removed.push(name);
+    const old = await stat(path).then(
+      (st) => now - st.mtimeMs > KEEP_OLD_BUNDLES_MS,
+      () => false,
+    );
+    if (
+      old &&
+      (await unlink(path).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed.push(name);
   }
   return removed;
 }

@@ -1,7 +1,16 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Subject } from 'rxjs';
-import { createSeriesIndex, parseCatalogue, QuantracError, type AlertEvent, type Logger, type Presence, type Reading, type StorageCondition } from '../core/index.js';
+import {
+  createSeriesIndex,
+  parseCatalogue,
+  QuantracError,
+  type AlertEvent,
+  type Logger,
+  type Presence,
+  type Reading,
+  type StorageCondition,
+} from '../core/index.js';
 import { createAlerts, type Alerts } from './alerts.js';
 import { createReadingUnpacker } from './reading-batch.js';
 import { loadAlertSettings } from './settings.js';
@@ -20,19 +29,24 @@ const post = (m: FromWorker): void => port.postMessage(m);
 
 /** Log records go to the main thread's logger, so the centre has one log with one configuration. */
 function workerLogger(bindings: Record<string, unknown>, minLevel: number): Logger {
-  const plain = (v: unknown): unknown => (v instanceof Error ? { type: v.name, message: v.message, stack: v.stack, ...('code' in v ? { code: (v as { code: unknown }).code } : {}) } : v);
-  const write = (level: LogLevel) => (objOrMsg?: unknown, msg?: string): void => {
-    if (LOG_LEVELS.indexOf(level) < minLevel) return;
-    const obj: Record<string, unknown> = {};
-    if (typeof objOrMsg === 'string') msg = objOrMsg;
-    else if (objOrMsg instanceof Error) obj.err = plain(objOrMsg);
-    else if (objOrMsg && typeof objOrMsg === 'object') for (const [k, v] of Object.entries(objOrMsg)) obj[k] = plain(v);
-    try {
-      post({ t: 'log', level, bindings, obj, ...(msg === undefined ? {} : { msg }) });
-    } catch {
-      post({ t: 'log', level, bindings, obj: { unserialisable: Object.keys(obj) }, ...(msg === undefined ? {} : { msg }) });
-    }
-  };
+  const plain = (v: unknown): unknown =>
+    v instanceof Error
+      ? { type: v.name, message: v.message, stack: v.stack, ...('code' in v ? { code: (v as { code: unknown }).code } : {}) }
+      : v;
+  const write =
+    (level: LogLevel) =>
+    (objOrMsg?: unknown, msg?: string): void => {
+      if (LOG_LEVELS.indexOf(level) < minLevel) return;
+      const obj: Record<string, unknown> = {};
+      if (typeof objOrMsg === 'string') msg = objOrMsg;
+      else if (objOrMsg instanceof Error) obj.err = plain(objOrMsg);
+      else if (objOrMsg && typeof objOrMsg === 'object') for (const [k, v] of Object.entries(objOrMsg)) obj[k] = plain(v);
+      try {
+        post({ t: 'log', level, bindings, obj, ...(msg === undefined ? {} : { msg }) });
+      } catch {
+        post({ t: 'log', level, bindings, obj: { unserialisable: Object.keys(obj) }, ...(msg === undefined ? {} : { msg }) });
+      }
+    };
   const log = Object.fromEntries(LOG_LEVELS.map((l) => [l, write(l)])) as Record<LogLevel, ReturnType<typeof write>>;
   return { ...log, child: (more: Record<string, unknown>) => workerLogger({ ...bindings, ...more }, minLevel) } as unknown as Logger;
 }
@@ -42,11 +56,12 @@ const log = workerLogger({}, Math.max(0, LOG_LEVELS.indexOf(data.logLevel as Log
 // Requests to the main thread (query, append), answered by `reply` messages.
 let nextId = 1;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-const ask = <T>(message: (id: number) => FromWorker): Promise<T> => new Promise<T>((resolve, reject) => {
-  const id = nextId++;
-  pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-  post(message(id));
-});
+const ask = <T>(message: (id: number) => FromWorker): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    post(message(id));
+  });
 
 const readings$ = new Subject<Reading>();
 const presence$ = new Subject<Presence>();
@@ -62,7 +77,8 @@ let publishes: Array<{ topic: string; payload: string }> = [];
 let flushQueued = false;
 let readingsSinceState = 0;
 
-const stateOf = (a: Alerts): string => JSON.stringify({ open: a.open(), silences: a.silences(), restored: a.restored } satisfies AlertsState);
+const stateOf = (a: Alerts): string =>
+  JSON.stringify({ open: a.open(), silences: a.silences(), restored: a.restored } satisfies AlertsState);
 /** Sends the open alerts and silences if they changed; always before the events they explain. */
 const sendState = (): void => {
   if (!alerts) return;

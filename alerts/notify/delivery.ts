@@ -5,7 +5,10 @@ import type { Clock, Logger } from '../../core/index.js';
 
 /** A failed send that says whether trying again can help (never decided from message strings). */
 export class DeliveryError extends Error {
-  constructor(message: string, readonly retryable: boolean) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
     super(message);
     this.name = 'DeliveryError';
   }
@@ -51,7 +54,8 @@ export interface Delivery {
 }
 
 /** Exponential backoff, doubling from `backoffMs` up to `maxBackoffMs` (deterministic, testable in virtual time). */
-export const retryDelayMs = (attempt: number, baseMs: number, capMs: number): number => Math.min(capMs, baseMs * 2 ** Math.min(attempt - 1, 30));
+export const retryDelayMs = (attempt: number, baseMs: number, capMs: number): number =>
+  Math.min(capMs, baseMs * 2 ** Math.min(attempt - 1, 30));
 
 /**
  * Sends each notification with retries and backoff; after the last try, or when the queue is
@@ -99,7 +103,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           return;
         }
         const delay = retryDelayMs(n, options.backoffMs, options.maxBackoffMs);
-        log.warn({ channel: job.channel, target: job.target, attempt: n, retryInMs: delay, error: err.message }, 'notification failed; retrying');
+        log.warn(
+          { channel: job.channel, target: job.target, attempt: n, retryInMs: delay, error: err.message },
+          'notification failed; retrying',
+        );
         const sub = options.scheduler.schedule(() => {
           waiting.delete(job);
           attempt(job, n + 1);

@@ -53,7 +53,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const { config, log } = options;
   const email = options.emailSender ?? (options.smtp ? createEmailSender(options.smtp) : undefined);
   const post = options.post ?? postWebhook;
-  const delivery = createDelivery({ ...config.delivery, scheduler: options.scheduler, clock: options.clock, deadLetterFile: options.deadLetterFile, log });
+  const delivery = createDelivery({
+    ...config.delivery,
+    scheduler: options.scheduler,
+    clock: options.clock,
+    deadLetterFile: options.deadLetterFile,
+    log,
+  });
   const notifiable = new Set(config.events);
   let warnedNoSmtp = false;
   const unsigned = new Set<string>();
@@ -86,7 +92,11 @@ export function createNotifier(options: NotifierOptions): Notifier {
         warnedNoSmtp = true;
       } else {
         const to = [...emails];
-        const subject = `${config.email.subjectPrefix} ${a.severity.toUpperCase()} ${what}: ${a.station} ${a.parameter === '*' ? '' : `${a.parameter} `}- ${a.message}`.replace(/\s+/g, ' ');
+        const subject =
+          `${config.email.subjectPrefix} ${a.severity.toUpperCase()} ${what}: ${a.station} ${a.parameter === '*' ? '' : `${a.parameter} `}- ${a.message}`.replace(
+            /\s+/g,
+            ' ',
+          );
         const text = [
           `${a.message}`,
           '',
@@ -102,7 +112,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
           'Acknowledge it on the quantrac dashboard to stop reminders and escalation.',
           `Alert id: ${a.id}`,
         ].join('\n');
-        delivery.deliver({ channel: 'email', target: to.join(','), payload: { to, subject, text }, send: () => email.send(to, subject, text) });
+        delivery.deliver({
+          channel: 'email',
+          target: to.join(','),
+          payload: { to, subject, text },
+          send: () => email.send(to, subject, text),
+        });
       }
     }
     for (const name of hooks) {

@@ -15,7 +15,7 @@ export {
 } from './rules-config.js';
 export { parseNotifyConfig, loadNotifyConfig, NotifyFileSchema, type NotifyConfig } from './notify/notify-config.js';
 export { signBody, SIGNATURE_HEADER, type WebhookRequest } from './notify/webhook.js';
-export { retryDelayMs, DeliveryError, type DeadLetter } from './notify/delivery.js';
+export { DeliveryError, type DeadLetter } from './notify/delivery.js';
 export type { EmailSender, SmtpSettings } from './notify/email.js';
 export { encodeAlertEvent } from './event-lines.js';
 export type { QueryFn } from './event-store.js';

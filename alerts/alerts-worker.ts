@@ -48,9 +48,6 @@ export interface AlertsWorkerOptions {
   scheduler?: SchedulerLike;
 }
 
-const BATCH_READINGS = 8192;
-/** Readings wait at most this long for their batch: at most 100 posts a second instead of one per event-loop turn. */
-const FLUSH_MS = 10;
 /** A worker that does not answer `close` within this is terminated, ms. */
 const CLOSE_TIMEOUT_MS = 10_000;
 
@@ -97,13 +94,7 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
     const w = supervisor.ready;
     if (backlog.admit(batch.n, w !== undefined)) postToWorker(log, w!, { t: 'readings', batch }, [batch.data.buffer as ArrayBuffer]);
   };
-  const sender = createBatchSender({
-    index: createSeriesIndex(options.catalogue),
-    maxReadings: BATCH_READINGS,
-    flushMs: FLUSH_MS,
-    scheduler,
-    send,
-  });
+  const sender = createBatchSender({ index: createSeriesIndex(options.catalogue), scheduler, send });
   await supervisor.start();
 
   const subs: Subscription[] = [options.readings$.subscribe((r) => sender.push(r))];

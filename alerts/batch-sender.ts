@@ -2,12 +2,17 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Reading, SeriesIndex } from '../core/index.js';
 import { createReadingBatcher, type ReadingBatch } from './reading-batch.js';
 
+/** A batch goes at once when it holds this many readings. */
+export const BATCH_READINGS = 8192;
+/** Readings wait at most this long for their batch: at most 100 posts a second instead of one per event-loop turn. */
+export const FLUSH_MS = 10;
+
 export interface BatchSenderOptions {
   index: SeriesIndex;
-  /** A batch goes at once when it holds this many readings. */
-  maxReadings: number;
-  /** Otherwise the first reading of a batch waits at most this long, ms. */
-  flushMs: number;
+  /** A batch goes at once when it holds this many readings (BATCH_READINGS). */
+  maxReadings?: number;
+  /** Otherwise the first reading of a batch waits at most this long, ms (FLUSH_MS). */
+  flushMs?: number;
   scheduler: SchedulerLike;
   /** Takes each batch (posts it to the worker, or counts it dropped). */
   send(batch: ReadingBatch): void;
@@ -29,7 +34,7 @@ export interface BatchSender {
  * tests) and only while a batch is open.
  */
 export function createBatchSender(options: BatchSenderOptions): BatchSender {
-  const { maxReadings, flushMs, scheduler, send } = options;
+  const { maxReadings = BATCH_READINGS, flushMs = FLUSH_MS, scheduler, send } = options;
   const batcher = createReadingBatcher(options.index, maxReadings);
   let timer: Subscription | undefined;
 

@@ -18,7 +18,7 @@ export const ALERT_EVENT = 'alert_event';
 export const ALERT_SILENCE = 'alert_silence';
 
 /**
- * One alert event as an `alert_event` point (ARCHITECTURE.md, "Schema"): tags station, zone,
+ * One alert event as an `alert_event` point (docs/ARCHITECTURE.md, "Schema"): tags station, zone,
  * parameter, rule, type, severity; fields the rest, with the whole alert as JSON so the state
  * can be restored exactly; ms timestamp of the event (strictly increasing per alert).
  */

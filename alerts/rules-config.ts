@@ -20,7 +20,7 @@ const ThresholdSchema = z
   })
   .strict();
 
-/** Rule 2: rolling mean of status-00 values, valid with values in at least `minQuarters` of its 4 quarters (DOMAIN.md). */
+/** Rule 2: rolling mean of status-00 values, valid with values in at least `minQuarters` of its 4 quarters (docs/DOMAIN.md, "Averages and data validity"). */
 const AverageSchema = z
   .object({
     enabled: z.boolean(),
@@ -144,7 +144,7 @@ export type StaleRules = z.infer<typeof StaleSchema>;
 export type FlappingRules = z.infer<typeof FlappingSchema>;
 export type BacklogRules = z.infer<typeof BacklogSchema>;
 
-/** Built-in defaults (the issue's numbers); the rules file overrides any of them. */
+/** Built-in defaults; the rules file overrides any of them. */
 export const DEFAULT_SERIES_RULES: SeriesRules = {
   threshold: { enabled: true, warnFraction: 0.8, deadbandFraction: 0.05, forS: 120, clearForS: 300 },
   average: { enabled: true, windowMin: 60, minQuarters: 3, deadbandFraction: 0.05, forS: 0, clearForS: 300 },

@@ -124,7 +124,7 @@ export class Series {
     const on = this.on;
     if (on & RULE_BITS.sensor_fault) this.evaluateFault(value, status, ts, inRange, lc);
     // Values flagged 01 (calibrating) or 02 (fault), and values outside the instrument's
-    // range, never count toward compliance (DOMAIN.md, "Averages and data validity").
+    // range, never count toward compliance (docs/DOMAIN.md, "Averages and data validity").
     if (status !== '00' || !inRange) return;
     const day = Math.floor(ts / DAY_MS);
     if (day !== this.limitDay) this.refreshLimit(day);

@@ -1,14 +1,30 @@
-import v8 from 'node:v8';
-import { Worker } from 'node:worker_threads';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { createSeriesIndex, QuantracError, type AlertEvent, type Catalogue, type Config, type Logger, type Presence, type Reading, type StorageCondition } from '../core/index.js';
+import {
+  createSeriesIndex,
+  QuantracError,
+  type AlertEvent,
+  type Catalogue,
+  type Config,
+  type Logger,
+  type Presence,
+  type Reading,
+  type StorageCondition,
+} from '../core/index.js';
+import { systemScheduler, type SchedulerLike } from '../platform/index.js';
 import type { AlertsService } from './alerts.js';
-import { selectAlerts } from './engine.js';
+import { createBatchSender, type BatchSender } from './batch-sender.js';
+import { createCallChannel, type CallChannel } from './call-channel.js';
 import { loadHistory, type QueryFn } from './event-store.js';
-import { createReadingBatcher } from './reading-batch.js';
+import type { ReadingBatch } from './reading-batch.js';
+import { createStateMirror, type StateMirror } from './state-mirror.js';
+import { createWorkerBacklog } from './worker-backlog.js';
 import { alertsWorkerEntry } from './worker-bundle.js';
-import type { AlertsState, AlertsWorkerData, CallMethod, FromWorker, ToWorker } from './worker-protocol.js';
+import { createWorkerMetrics } from './worker-metrics.js';
+import { createWorkerPort, postToWorker } from './worker-port.js';
+import type { AlertsWorkerData, CallMethod, ToWorker } from './worker-protocol.js';
+import { createWorkerSupervisor, type WorkerSupervisor } from './worker-supervisor.js';
+import { startWorkerThread } from './worker-thread.js';
 
 export interface AlertsWorkerOptions {
   config: Config;
@@ -28,11 +44,12 @@ export interface AlertsWorkerOptions {
   workerEntry?: URL;
   /** Wait before starting a worker that died, ms. */
   restartMs?: number;
+  /** Timers (the readings' batching, the restart delay, the shutdown timeout); virtual time in tests. */
+  scheduler?: SchedulerLike;
 }
 
-const BATCH_READINGS = 8192;
-/** Readings wait at most this long for their batch: at most 100 posts a second instead of one per event-loop turn. */
-const FLUSH_MS = 10;
+/** A worker that does not answer `close` within this is terminated, ms. */
+const CLOSE_TIMEOUT_MS = 10_000;
 
 export interface AlertsWorker extends AlertsService {
   /** Stops the worker as a crash would (it is started again after `restartMs`): for tests and drills. */
@@ -41,248 +58,114 @@ export interface AlertsWorker extends AlertsService {
 
 /**
  * Runs the alerts part in a worker thread (alerts/worker.ts) and stands in for it on the main
- * thread: readings go over in packed batches every 10 ms (or 8,192 readings); `open()` and
- * `silences()` are answered from the state the worker sends whenever it changes (before the
- * events that changed it); acknowledge, silence and flush are calls. A worker that dies is
- * logged and started again; it restores the open alerts from InfluxDB as at a restart.
+ * thread (docs/ARCHITECTURE.md, "Two cores"): readings go over in packed batches every 10 ms
+ * (or 8,192 readings: batch-sender.ts); `open()` and `silences()` are answered from the state
+ * the worker sends whenever it changes, before the events that changed it (state-mirror.ts);
+ * acknowledge, silence and flush are calls (call-channel.ts). A worker that dies is logged and
+ * started again (worker-supervisor.ts); it restores the open alerts from InfluxDB as at a restart.
  */
 export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<AlertsWorker> {
-  const { log } = options;
-  const maxBacklog = options.maxBacklog ?? 1_000_000;
+  const { log, config } = options;
+  const scheduler = options.scheduler ?? systemScheduler;
+  const metrics = createWorkerMetrics(options.registry);
   const events$ = new Subject<AlertEvent>();
-  const index = createSeriesIndex(options.catalogue);
-  const batcher = createReadingBatcher(index, BATCH_READINGS);
-  const workerData: AlertsWorkerData = { catalogue: JSON.stringify(options.catalogue), config: options.config, logLevel: log.level };
-  const metrics = options.registry ? {
-    backlog: new Gauge({ name: 'quantrac_alerts_worker_backlog_readings', help: 'Readings sent to the alerts worker and not yet evaluated', registers: [options.registry] }),
-    dropped: new Counter({ name: 'quantrac_alerts_readings_dropped_total', help: 'Readings the alerts rules never saw (worker down or too far behind)', registers: [options.registry] }),
-    heapUsed: new Gauge({ name: 'quantrac_alerts_worker_heap_used_bytes', help: 'V8 heap used by the alerts worker', registers: [options.registry] }),
-    heapTotal: new Gauge({ name: 'quantrac_alerts_worker_heap_total_bytes', help: 'V8 heap held by the alerts worker', registers: [options.registry] }),
-    restarts: new Counter({ name: 'quantrac_alerts_worker_restarts_total', help: 'Alerts workers started again after one died', registers: [options.registry] }),
-  } : undefined;
-
-  let worker: Worker | undefined;
-  let ready = false;
-  let closing = false;
-  let stateText = '{"open":[],"silences":[],"restored":0}';
-  let state: AlertsState | undefined;
-  let backlog = 0;
-  let dropped = 0;
-  let droppedLoggedAt = 0;
-  let nextId = 1;
-  const calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const mirror = createStateMirror(scheduler);
+  const backlog = createWorkerBacklog(options.maxBacklog ?? 1_000_000, log, scheduler, metrics);
+  const calls = createCallChannel();
   let closed: (() => void) | undefined;
-  /** A worker has been ready once: from then on, one that dies is started again. */
-  let everReady = false;
-
-  const current = (): AlertsState => (state ??= JSON.parse(stateText) as AlertsState);
-  const send = (w: Worker, m: ToWorker, transfer?: ArrayBuffer[]): void => {
-    try {
-      w.postMessage(m, transfer);
-    } catch (err) {
-      // A worker that has just died: its 'exit' handler rejects the calls and starts another.
-      log.warn({ err, message: m.t }, 'could not post to the alerts worker');
-    }
-  };
-  const drop = (n: number, why: string): void => {
-    dropped += n;
-    metrics?.dropped.inc(n);
-    const now = Date.now();
-    if (now - droppedLoggedAt >= 60_000) {
-      droppedLoggedAt = now;
-      log.error({ dropped, why }, 'readings not evaluated by the alert rules');
-    }
-  };
-
-  let flushQueued = false;
-  const flushReadings = (): void => {
-    flushQueued = false;
-    const batch = batcher.take();
-    if (!batch) return;
-    if (!worker || !ready) return drop(batch.n, 'the alerts worker is not running');
-    if (backlog > maxBacklog) return drop(batch.n, `the alerts worker is ${backlog} readings behind`);
-    backlog += batch.n;
-    metrics?.backlog.set(backlog);
-    send(worker, { t: 'readings', batch }, [batch.data.buffer as ArrayBuffer]);
-  };
-
-  const onMessage = (w: Worker, m: FromWorker, started: { resolve: () => void; reject: (e: Error) => void }): void => {
-    switch (m.t) {
-      case 'ready':
-        stateText = m.state;
-        state = undefined;
-        ready = true;
-        started.resolve();
-        break;
-      case 'state':
-        stateText = m.state;
-        state = undefined;
-        break;
-      case 'events':
-        for (const e of m.events) events$.next(e);
-        break;
-      case 'done':
-        backlog -= m.readings;
-        metrics?.backlog.set(backlog);
-        break;
-      case 'heap':
-        metrics?.heapUsed.set(m.used);
-        metrics?.heapTotal.set(m.total);
-        break;
-      case 'log': {
-        const target = Object.keys(m.bindings).length > 0 ? log.child(m.bindings) : log;
-        target[m.level](m.obj, m.msg);
-        break;
-      }
-      case 'query':
-        options.query(m.q).then((value) => send(w, { t: 'reply', id: m.id, value }), (err: Error) => send(w, { t: 'reply', id: m.id, error: err.message }));
-        break;
-      case 'append':
-        options.append(m.lines).then(() => send(w, { t: 'reply', id: m.id }), (err: Error) => send(w, { t: 'reply', id: m.id, error: err.message }));
-        break;
-      case 'publish':
-        options.publish?.(m.topic, m.payload).catch((err: Error) => log.warn({ err, topic: m.topic }, 'could not publish alert event'));
-        break;
-      case 'reply': {
-        const c = calls.get(m.id);
-        calls.delete(m.id);
-        if (m.error === undefined) c?.resolve(m.value);
-        else c?.reject(new QuantracError(m.code ?? 'ERR_ALERTS', m.error));
-        break;
-      }
-      case 'failed':
-        started.reject(new QuantracError('ERR_ALERTS_START', `the alerts worker could not start: ${m.error}`));
-        void w.terminate();
-        break;
-      case 'closed':
-        closed?.();
-        break;
-    }
-  };
-
+  const workerData: AlertsWorkerData = { catalogue: JSON.stringify(options.catalogue), config, logLevel: log.level };
   const entry = options.workerEntry ?? (await alertsWorkerEntry(log));
-  // Node bug (nodejs/node#43991): heap flags given to the process (bin/quantrac passes
-  // --max-old-space-size and --max-semi-space-size) override a worker's resourceLimits, and the
-  // worker would get the main thread's large young generation. They are zeroed while the
-  // worker's heap is set up (the main thread's heap is configured already), then restored.
-  const heapFlags = process.execArgv.filter((a) => /^--max[-_](old|semi)[-_]space[-_]size=/.test(a));
-  const setHeapFlags = (zero: boolean): void => {
-    for (const f of heapFlags) v8.setFlagsFromString(zero ? f.replace(/=.*/, '=0') : f);
-  };
-  const spawn = (): Promise<void> => new Promise<void>((resolve, reject) => {
-    // Its own heap, bounded like the main thread's (bin/quantrac): a small young generation,
-    // since readings live there only for one batch.
-    setHeapFlags(true);
-    let flagsBack = false;
-    const restoreFlags = (): void => {
-      if (!flagsBack) setHeapFlags(false);
-      flagsBack = true;
-    };
-    const w = new Worker(entry, {
-      workerData,
-      name: 'alerts',
-      resourceLimits: { maxOldGenerationSizeMb: options.config.ALERTS_WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
-    });
-    w.once('online', restoreFlags);
-    worker = w;
-    ready = false;
-    backlog = 0;
-    let settled = false;
-    let wasReady = false;
-    const started = {
-      resolve: () => { settled = true; wasReady = true; everReady = true; resolve(); },
-      reject: (e: Error) => { settled = true; reject(e); },
-    };
-    w.on('message', (m: FromWorker) => onMessage(w, m, started));
-    w.on('error', (err) => {
-      restoreFlags();
-      const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      log.error({ err, ...(oom ? { fix: `raise ALERTS_WORKER_HEAP_MB (now ${options.config.ALERTS_WORKER_HEAP_MB})` } : {}) }, 'the alerts worker failed');
-    });
-    w.on('exit', (code) => {
-      restoreFlags();
-      if (worker === w) {
-        worker = undefined;
-        ready = false;
-      }
-      for (const [id, c] of calls) {
-        calls.delete(id);
-        c.reject(new QuantracError('ERR_ALERTS', 'the alerts worker stopped', { retryable: true }));
-      }
+  const supervisor = createWorkerSupervisor({
+    startThread: () => startWorkerThread(entry, workerData, config.ALERTS_WORKER_HEAP_MB),
+    restartMs: options.restartMs ?? 1000,
+    scheduler,
+    log,
+    heapMb: config.ALERTS_WORKER_HEAP_MB,
+    restarts: metrics?.restarts,
+    onSpawn: () => backlog.reset(),
+    onReady: (state) => mirror.set(state),
+    onMessage: createWorkerPort({ ...options, mirror, events$, backlog, metrics, calls, onClosed: () => closed?.() }),
+    onExit: () => {
+      calls.rejectAll(() => new QuantracError('ERR_ALERTS', 'the alerts worker stopped', { retryable: true }));
       closed?.();
-      if (!settled) started.reject(new QuantracError('ERR_ALERTS_START', `the alerts worker exited (code ${code}) before it was ready`));
-      // The first start failing is the centre's start failing (startAlertsWorker rejects).
-      if (closing || !everReady) return;
-      // Its rules' state is gone; the open alerts come back from InfluxDB as at a restart. One
-      // that died while starting (a rules file broken since) is tried again less often.
-      const waitMs = wasReady ? (options.restartMs ?? 1000) : 30_000;
-      log.error({ code, retryInMs: waitMs }, wasReady ? 'the alerts worker stopped; starting it again' : 'the alerts worker could not start; trying again');
-      metrics?.restarts.inc();
-      setTimeout(() => {
-        if (!closing) spawn().catch(() => undefined); // its exit is handled above
-      }, waitMs).unref();
-    });
+    },
   });
+  const send = (batch: ReadingBatch): void => {
+    const w = supervisor.ready;
+    if (backlog.admit(batch.n, w !== undefined)) postToWorker(log, w!, { t: 'readings', batch }, [batch.data.buffer as ArrayBuffer]);
+  };
+  const sender = createBatchSender({ index: createSeriesIndex(options.catalogue), scheduler, send });
+  await supervisor.start();
 
-  await spawn();
-
-  const call = <T>(method: CallMethod, args: unknown[]): Promise<T> => new Promise<T>((resolve, reject) => {
-    if (!worker || !ready) return reject(new QuantracError('ERR_ALERTS', 'the alerts worker is not running', { retryable: true }));
-    // Readings received before the call are evaluated before it (one port, in order).
-    flushReadings();
-    const id = nextId++;
-    calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
-    send(worker, { t: 'call', id, method, args });
-  });
-
-  const subs: Subscription[] = [];
-  subs.push(options.readings$.subscribe((r) => {
-    if (!batcher.push(r)) return;
-    if (batcher.size >= BATCH_READINGS) flushReadings();
-    else if (!flushQueued) {
-      flushQueued = true;
-      setTimeout(flushReadings, FLUSH_MS);
+  const subs: Subscription[] = [options.readings$.subscribe((r) => sender.push(r))];
+  const toCurrent = (m: ToWorker): void => {
+    const w = supervisor.current;
+    if (w) postToWorker(log, w, m);
+  };
+  if (options.presence$) subs.push(options.presence$.subscribe((presence) => toCurrent({ t: 'presence', presence })));
+  if (options.storage$) subs.push(options.storage$.subscribe((storage) => toCurrent({ t: 'storage', storage })));
+  const close = async (): Promise<void> => {
+    for (const s of subs.splice(0)) s.unsubscribe();
+    sender.flush();
+    supervisor.stop();
+    const w = supervisor.current;
+    if (w) {
+      const done = new Promise<void>((resolve) => (closed = resolve));
+      postToWorker(log, w, { t: 'close' });
+      const timeout = scheduler.schedule(() => void w.terminate(), CLOSE_TIMEOUT_MS);
+      await done;
+      timeout.unsubscribe();
+      await w.terminate();
     }
-  }));
-  if (options.presence$) subs.push(options.presence$.subscribe((presence) => worker && send(worker, { t: 'presence', presence })));
-  if (options.storage$) subs.push(options.storage$.subscribe((storage) => worker && send(worker, { t: 'storage', storage })));
+    events$.complete();
+  };
+  return workerHandle({ options, supervisor, sender, mirror, events$, close, call: callOf(supervisor, sender, calls, log) });
+}
 
+type Call = <T>(method: CallMethod, args: unknown[]) => Promise<T>;
+
+/** A call to the worker, sent after the readings received before it (one port, in order), so the worker has evaluated them when it answers. */
+function callOf(supervisor: WorkerSupervisor, sender: BatchSender, calls: CallChannel, log: Logger): Call {
+  return <T>(method: CallMethod, args: unknown[]): Promise<T> => {
+    const w = supervisor.ready;
+    if (!w) return Promise.reject(new QuantracError('ERR_ALERTS', 'the alerts worker is not running', { retryable: true }));
+    sender.flush();
+    return calls.call<T>((id) => postToWorker(log, w, { t: 'call', id, method, args }));
+  };
+}
+
+interface HandleParts {
+  options: AlertsWorkerOptions;
+  supervisor: WorkerSupervisor;
+  sender: BatchSender;
+  mirror: StateMirror;
+  events$: Subject<AlertEvent>;
+  call: Call;
+  close(): Promise<void>;
+}
+
+/** The alerts part's handle as the centre uses it, answered from the mirror or by calls to the worker. */
+function workerHandle({ options, supervisor, sender, mirror, events$, call, close }: HandleParts): AlertsWorker {
   return {
     events$: events$.asObservable(),
     get restored() {
-      return current().restored;
+      return mirror.restored;
     },
-    open: (filter) => selectAlerts(current().open, filter),
-    silences: () => {
-      const now = Date.now();
-      return current().silences.filter((s) => s.until > now).map((s) => ({ ...s }));
-    },
+    open: (filter) => mirror.open(filter),
+    silences: () => mirror.silences(),
     history: (filter) => loadHistory(options.query, filter),
     acknowledge: (id, by, note) => call('acknowledge', [id, by, note]),
     silence: (input) => call('silence', [input]),
     adoptStation: (station) => call('adoptStation', [station]),
     async flush() {
-      flushReadings();
+      sender.flush();
       await call('flush', []);
     },
     async terminateWorker() {
-      await worker?.terminate();
+      await supervisor.current?.terminate();
     },
     async close() {
-      if (closing) return;
-      for (const s of subs.splice(0)) s.unsubscribe();
-      flushReadings();
-      closing = true;
-      const w = worker;
-      if (w) {
-        const done = new Promise<void>((resolve) => { closed = resolve; });
-        send(w, { t: 'close' });
-        const timer = setTimeout(() => void w.terminate(), 10_000);
-        await done;
-        clearTimeout(timer);
-        await w.terminate();
-      }
-      events$.complete();
+      if (!supervisor.stopped) await close();
     },
   };
 }

@@ -1,26 +1,18 @@
 import { join } from 'node:path';
-import { asyncScheduler, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import {
-  alertsTopic,
-  type Alert,
-  type AlertEvent,
-  type Silence,
-  type AlertsApi,
-  type Catalogue,
-  type Clock,
-  type Logger,
-  type Presence,
-  type Reading,
-  type StorageCondition,
-} from '../core/index.js';
+import type { Observable } from 'rxjs';
+import type { Alert, AlertEvent, Silence, AlertsApi, Catalogue, Logger, Presence, Reading, StorageCondition } from '../core/index.js';
+import { systemScheduler, type Clock, type SchedulerLike } from '../platform/index.js';
+import { scheduleTicks, subscribeInputs } from './alert-inputs.js';
 import { createAlertEngine, type AlertEngine } from './engine.js';
-import { encodeAlertEvent, encodeSilence } from './event-lines.js';
-import { loadHistory, loadOpenAlerts, loadSilences, type QueryFn } from './event-store.js';
+import { encodeSilence } from './event-lines.js';
+import { createEventOutlet } from './event-outlet.js';
+import { loadHistory, type QueryFn } from './event-store.js';
 import type { EmailSender, SmtpSettings } from './notify/email.js';
 import { createNotifier, type Notifier } from './notify/notifier.js';
 import { EMPTY_NOTIFY_CONFIG, type NotifyConfig } from './notify/notify-config.js';
 import type { WebhookRequest } from './notify/webhook.js';
 import { checkReminders } from './reminders.js';
+import { createRestorer } from './restore-alerts.js';
 import { createRules, type Rules } from './rules-config.js';
 import type { SilenceInput } from './silences.js';
 
@@ -60,7 +52,7 @@ export interface AlertsService extends AlertsApi {
   /** How many open alerts were restored from InfluxDB at start. */
   readonly restored: number;
   /**
-   * Rebuilds one station's open alerts from InfluxDB, quietly (ARCHITECTURE.md, "Scaling out":
+   * Rebuilds one station's open alerts from InfluxDB, quietly (docs/ARCHITECTURE.md, "Scaling out":
    * when a station's gateway moves to this node). Returns how many were restored.
    */
   adoptStation(station: string): Promise<number>;
@@ -84,19 +76,8 @@ export interface Alerts extends AlertsService {
  */
 export async function createAlerts(options: AlertsOptions): Promise<Alerts> {
   const { catalogue, log } = options;
-  const scheduler = options.scheduler ?? asyncScheduler;
-  const clock: Clock = options.clock ?? { now: () => scheduler.now() };
-  const tickMs = options.tickMs ?? 5_000;
-  const events$ = new Subject<AlertEvent>();
-  const writes = new Set<Promise<void>>();
-
-  const persist = (lines: string[]): void => {
-    if (!options.append) return;
-    const p = options.append(lines).catch((err: Error) => log.error({ err }, 'could not store alert events'));
-    writes.add(p);
-    void p.finally(() => writes.delete(p));
-  };
-
+  const scheduler = options.scheduler ?? systemScheduler;
+  const clock: Clock = options.clock ?? scheduler;
   const notifier = createNotifier({
     config: options.notify ?? EMPTY_NOTIFY_CONFIG,
     smtp: options.smtp,
@@ -108,146 +89,54 @@ export async function createAlerts(options: AlertsOptions): Promise<Alerts> {
     emailSender: options.emailSender,
     post: options.post,
   });
+  const outlet = createEventOutlet({ append: options.append, publish: options.publish, notifier, log });
+  const engine = createAlertEngine({ catalogue, rules: options.rules ?? createRules(), clock, onEvent: (e) => outlet.onEvent(e) });
+  const restorer = options.query
+    ? createRestorer({ engine, query: options.query, clock, scheduler, log, onEvent: outlet.onEvent })
+    : undefined;
+  await restorer?.start();
 
-  const publish = (event: AlertEvent): void => {
-    if (!options.publish) return;
-    const a = event.alert;
-    options.publish(alertsTopic(a.zone, a.station), JSON.stringify(event)).catch((err: Error) => log.warn({ err, alert: a.id }, 'could not publish alert event'));
-  };
-
-  const onEvent = (event: AlertEvent, quiet = false): void => {
-    persist([encodeAlertEvent(event)]);
-    events$.next(event);
-    publish(event);
-    const a = event.alert;
-    // Silences hold every notification to people; a flapping alert holds all but its own
-    // flapping, acknowledged and resolved events (on-call staff stop reading a channel that storms).
-    const held = quiet || a.silenced === true || (a.flapping === true && (event.type === 'escalated' || event.type === 'reminder'));
-    log.info({ type: event.type, alert: a.id, severity: a.severity, held }, a.message);
-    if (!held) notifier.notify(event);
-  };
-
-  const engine = createAlertEngine({ catalogue, rules: options.rules ?? createRules(), clock, onEvent: (e) => onEvent(e) });
-
-  let restored = 0;
-  let restoreRetry: Subscription | undefined;
-  const restore = async (query: QueryFn): Promise<void> => {
-    const now = clock.now();
-    for (const s of await loadSilences(query, now)) engine.silences.restore(s);
-    const result = engine.restore(await loadOpenAlerts(query));
-    restored += result.restored;
-    for (const alert of result.orphans) {
-      // Its station or rule is gone from the configuration: close it in the record, quietly.
-      const resolved = { ...alert, state: 'resolved' as const, updatedAt: now, message: `${alert.message} (resolved: the rule is no longer configured)` };
-      onEvent({ type: 'resolved', at: now, alert: resolved }, true);
-    }
-    log.info({ restored: result.restored, orphans: result.orphans.length }, 'open alerts restored from InfluxDB');
-  };
-  if (options.query) {
-    const query = options.query;
-    try {
-      await restore(query);
-    } catch (err) {
-      // InfluxDB down at start must not stop the centre (main.ts); keep trying in the background.
-      // Until it succeeds, an alert that was open before the restart may be raised again.
-      log.error({ err }, 'could not restore open alerts from InfluxDB; retrying every 30 s');
-      const retry = (): void => {
-        restoreRetry = scheduler.schedule(() => {
-          restore(query).then(() => { restoreRetry = undefined; }, (e: Error) => {
-            log.warn({ err: e }, 'restoring open alerts failed again');
-            if (restoreRetry) retry();
-          });
-        }, 30_000);
-      };
-      retry();
-    }
-  }
-
-  const subs: Subscription[] = [];
-  let readingErrors = 0;
-  subs.push(options.readings$.subscribe({
-    next: (r) => {
-      try {
-        engine.onReading(r);
-      } catch (err) {
-        // A bad reading never stops the rules for the others.
-        if (readingErrors++ % 1000 === 0) log.error({ err, station: r.station, parameter: r.parameter }, 'alert rules failed on a reading');
-      }
-    },
-    error: (err: Error) => log.error({ err }, 'readings stream failed; alert rules stop'),
-  }));
-  // A throw in a subscriber would reach RxJS's unhandled-error path, which rethrows it on a
-  // timer and ends the process: like a bad reading, a bad presence or storage value is logged
-  // (at most once per 1000) and the stream carries on.
-  let streamErrors = 0;
-  const guard = <T>(what: string, fn: (value: T) => void) => (value: T): void => {
-    try {
-      fn(value);
-    } catch (err) {
-      if (streamErrors++ % 1000 === 0) log.error({ err, value }, `alert rules failed on a ${what} update`);
-    }
-  };
-  if (options.presence$) {
-    subs.push(options.presence$.subscribe({ next: guard('presence', (p) => engine.onPresence(p)), error: (err: Error) => log.error({ err }, 'presence stream failed') }));
-  }
-  if (options.storage$) {
-    subs.push(options.storage$.subscribe({ next: guard('storage condition', (c) => engine.onStorage(c)), error: (err: Error) => log.error({ err }, 'storage condition stream failed') }));
-  }
-  // Each tick is a fresh action (not a recursive reschedule), so a long run in virtual time
-  // builds no chain of nested subscriptions.
-  let tickSub: Subscription | undefined;
-  let closed = false;
-  const scheduleTick = (): void => {
-    tickSub = scheduler.schedule(() => {
-      try {
+  const subs = subscribeInputs(engine, options, log);
+  subs.push(
+    scheduleTicks(
+      scheduler,
+      options.tickMs ?? 5_000,
+      () => {
         engine.tick();
         checkReminders(engine, notifier, clock.now());
-      } catch (err) {
-        log.error({ err }, 'alert tick failed');
-      }
-      if (!closed) scheduleTick();
-    }, tickMs);
-  };
-  scheduleTick();
-
-  const flush = async (): Promise<void> => {
-    await notifier.delivery.idle();
-    while (writes.size > 0) await Promise.allSettled([...writes]);
-  };
+      },
+      log,
+    ),
+  );
 
   return {
-    events$: events$.asObservable(),
+    events$: outlet.events$,
     get restored() {
-      return restored;
+      return restorer?.restored ?? 0;
     },
     engine,
     notifier,
-    flush,
-    async adoptStation(station) {
-      if (!options.query) return 0;
-      const result = engine.restore(await loadOpenAlerts(options.query, station));
-      restored += result.restored;
-      return result.restored;
+    async flush() {
+      await notifier.delivery.idle();
+      await outlet.writesDone();
     },
+    adoptStation: async (station) => (restorer ? restorer.adopt(station) : 0),
     open: (filter) => engine.open(filter),
     history: async (filter) => (options.query ? loadHistory(options.query, filter) : []),
     acknowledge: (id, by, note) => engine.acknowledge(id, by, note),
     silence(input) {
       const { silence } = engine.silence(input);
-      persist([encodeSilence(silence)]);
+      outlet.persist([encodeSilence(silence)]);
       log.info({ station: silence.station, parameter: silence.parameter, until: silence.until, by: silence.by }, 'maintenance window set');
       return silence;
     },
     silences: () => engine.silences.active(clock.now()),
     async close() {
-      closed = true;
-      tickSub?.unsubscribe();
-      restoreRetry?.unsubscribe();
-      restoreRetry = undefined;
+      restorer?.stop();
       for (const s of subs.splice(0)) s.unsubscribe();
       await notifier.close();
-      while (writes.size > 0) await Promise.allSettled([...writes]);
-      events$.complete();
+      await outlet.writesDone();
+      outlet.complete();
     },
   };
 }

@@ -22,9 +22,14 @@ export function describeThreshold(unit: string): Describe {
   return once(`threshold|${unit}`, () => (t) => {
     const lower = t.note === 'lower';
     let message: string;
-    if (lower) message = t.value < t.limit ? `${t.parameter} ${withUnit(t.value, unit)} below the lower limit ${withUnit(t.limit, unit)}` : `${t.parameter} ${withUnit(t.value, unit)} near the lower limit ${withUnit(t.limit, unit)}`;
+    if (lower)
+      message =
+        t.value < t.limit
+          ? `${t.parameter} ${withUnit(t.value, unit)} below the lower limit ${withUnit(t.limit, unit)}`
+          : `${t.parameter} ${withUnit(t.value, unit)} near the lower limit ${withUnit(t.limit, unit)}`;
     else if (t.value > t.limit) message = `${t.parameter} ${withUnit(t.value, unit)} above the limit ${withUnit(t.limit, unit)}`;
-    else message = `${t.parameter} ${withUnit(t.value, unit)} at ${Math.round((t.value / t.limit) * 100)}% of the limit ${withUnit(t.limit, unit)}`;
+    else
+      message = `${t.parameter} ${withUnit(t.value, unit)} at ${Math.round((t.value / t.limit) * 100)}% of the limit ${withUnit(t.limit, unit)}`;
     return { message, value: t.value, limit: t.limit, unit };
   });
 }
@@ -63,12 +68,17 @@ export function describeFault(unit: string): Describe {
 
 export function describeStale(intervalS: number): Describe {
   return once(`stale|${intervalS}`, () => (t) => ({
-    message: t.note === 'will'
-      ? 'transmission interrupted: the gateway went offline (MQTT will)'
-      : `transmission interrupted: no data for ${duration(t.value)} (expected every ${intervalS < 120 ? `${intervalS} s` : duration(intervalS * 1000)})`,
+    message:
+      t.note === 'will'
+        ? 'transmission interrupted: the gateway went offline (MQTT will)'
+        : `transmission interrupted: no data for ${duration(t.value)} (expected every ${intervalS < 120 ? `${intervalS} s` : duration(intervalS * 1000)})`,
   }));
 }
 
 export function describeBacklog() {
-  return (t: Track): Detail => ({ message: `storage backlog: spool at ${num(t.value)}% of its disk budget${t.note ? `; admission ${t.note}` : ''}`, value: t.value, unit: '%' });
+  return (t: Track): Detail => ({
+    message: `storage backlog: spool at ${num(t.value)}% of its disk budget${t.note ? `; admission ${t.note}` : ''}`,
+    value: t.value,
+    unit: '%',
+  });
 }

@@ -5,6 +5,7 @@ import { AlertSchema, SilenceSchema, type Alert, type AlertEvent, type Silence }
  * and a NUL in the spool reads as a power cut's torn tail (ingest/spool-files.ts). Notes and
  * reasons are user text (acknowledge, silence), so this is where they are made safe.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this matches
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 /** Line protocol escaping: tags escape comma, equals, space, backslash (spaces made above included). */
 const tag = (s: string): string => s.replace(CONTROL, ' ').replace(/[,= \\]/g, (c) => `\\${c}`);
@@ -17,7 +18,7 @@ export const ALERT_EVENT = 'alert_event';
 export const ALERT_SILENCE = 'alert_silence';
 
 /**
- * One alert event as an `alert_event` point (ARCHITECTURE.md, "Schema"): tags station, zone,
+ * One alert event as an `alert_event` point (docs/ARCHITECTURE.md, "Schema"): tags station, zone,
  * parameter, rule, type, severity; fields the rest, with the whole alert as JSON so the state
  * can be restored exactly; ms timestamp of the event (strictly increasing per alert).
  */

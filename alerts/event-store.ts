@@ -2,17 +2,23 @@ import { AlertEventTypeSchema, type Alert, type AlertEvent, type AlertFilter, ty
 import { ALERT_EVENT, ALERT_SILENCE, parseAlertJson, parseSilenceRow } from './event-lines.js';
 
 /** InfluxQL over `/query`, returning the first statement's series (main passes `ingest.influx.query`). */
-export type QueryFn = (influxql: string) => Promise<Array<{ name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }>>;
+export type QueryFn = (
+  influxql: string,
+) => Promise<Array<{ name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }>>;
 
 /** InfluxQL string literal: backslash and single quote escaped. */
 const lit = (s: string): string => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 
 const rows = (series: Awaited<ReturnType<QueryFn>>): Array<Record<string, unknown>> =>
-  series.flatMap((s) => s.values.map((v) => {
-    const row: Record<string, unknown> = { ...s.tags };
-    s.columns.forEach((c, i) => { row[c] = v[i]; });
-    return row;
-  }));
+  series.flatMap((s) =>
+    s.values.map((v) => {
+      const row: Record<string, unknown> = { ...s.tags };
+      s.columns.forEach((c, i) => {
+        row[c] = v[i];
+      });
+      return row;
+    }),
+  );
 
 /**
  * Open alerts as InfluxDB last saw them: the latest event of every (station, parameter, rule),
@@ -33,7 +39,9 @@ export async function loadOpenAlerts(query: QueryFn, station?: string): Promise<
 /** Maintenance windows still in force at `now`. */
 export async function loadSilences(query: QueryFn, now: number): Promise<Silence[]> {
   const series = await query(`SELECT * FROM "${ALERT_SILENCE}" WHERE "until" > ${Math.trunc(now)}`);
-  return rows(series).map(parseSilenceRow).filter((s): s is Silence => s !== undefined);
+  return rows(series)
+    .map(parseSilenceRow)
+    .filter((s): s is Silence => s !== undefined);
 }
 
 /** Past alert events, newest first, filtered by tags and time. */

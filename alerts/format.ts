@@ -1,16 +1,14 @@
-/** Vietnam time (UTC+7, no daylight saving): what inspectors read on their clocks (DOMAIN.md). */
-const LOCAL_OFFSET_MS = 7 * 3_600_000;
+import { localDate, localIso } from '../platform/index.js';
 
-/** `HH:MM` in UTC+7, e.g. for "forecast to exceed at 14:20". */
+/** `HH:MM` in Vietnam time (UTC+7, docs/DOMAIN.md "Time"), what inspectors read on their clocks, e.g. "forecast to exceed at 14:20". */
 export function localHhmm(ms: number): string {
-  const d = new Date(ms + LOCAL_OFFSET_MS);
-  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  // localIso ends "HH:MM:SS+07:00".
+  return localIso(ms).slice(-14, -9);
 }
 
 /** `YYYY-MM-DD HH:MM (UTC+7)` for notification bodies. */
 export function localDateTime(ms: number): string {
-  const d = new Date(ms + LOCAL_OFFSET_MS);
-  return `${d.toISOString().slice(0, 10)} ${localHhmm(ms)} (UTC+7)`;
+  return `${localDate(ms)} ${localHhmm(ms)} (UTC+7)`;
 }
 
 /** A value as people read it: at most 3 significant decimals, no trailing zeros. */

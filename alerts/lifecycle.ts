@@ -1,4 +1,5 @@
-import type { Alert, AlertEventType, Severity } from '../core/index.js';
+import type { AlertEventType } from '../core/index.js';
+import { makeAlert, recordTransition, refreshAlert, severityOf } from './alert-record.js';
 import type { FlappingRules } from './rules-config.js';
 import { CRITICAL, HOLD, IDLE, OPEN, PENDING, WARNING, type Level, type Track } from './track.js';
 
@@ -20,63 +21,110 @@ export interface Lifecycle {
   acknowledge(track: Track, by: string, note: string | undefined, now: number): boolean;
 }
 
-const severityOf = (level: Level): Severity => (level === CRITICAL ? 'critical' : 'warning');
-
 /**
- * The alert lifecycle of the issue: pending (must hold for `for`) -> firing -> acknowledged ->
- * resolved once clear (below the limit minus a deadband: the rule says CLEAR, not HOLD) for
- * `clearFor`. Escalation from warning to critical updates the same alert. More than N
- * transitions in M minutes makes the alert flapping: it stays open, one `flapping` event is
- * sent, and it resolves only after being clear for the whole flapping window.
+ * The alert lifecycle (docs/DOMAIN.md, "What the receiving centre must do"): pending (must hold
+ * for `for`) -> firing -> acknowledged -> resolved once clear (below the limit minus a deadband:
+ * the rule says CLEAR, not HOLD) for `clearFor`. Escalation from warning to critical updates the
+ * same alert. More than N transitions in M minutes makes the alert flapping: it stays open, one
+ * `flapping` event is sent, and it resolves only after being clear for the whole flapping window.
+ * This is the per-alert state machine; the record it writes is alert-record.ts, the state it
+ * keeps per alert is the Track (track.ts).
  */
 export function createLifecycle(options: LifecycleOptions): Lifecycle {
-  const flapWindowMs = options.flapping.windowMin * 60_000;
-  const maxTransitions = options.flapping.maxTransitions;
+  return new AlertLifecycle(options);
+}
 
-  /** Records a transition; true when the alert now flaps (more than N in the window). */
-  const transition = (track: Track, t: number): boolean => {
-    const flaps = (track.flaps ??= []);
-    flaps.push(t);
-    while (flaps.length > 0 && flaps[0]! <= t - flapWindowMs) flaps.shift();
-    // Bounded: only the last N + 1 matter for "more than N".
-    if (flaps.length > maxTransitions + 1) flaps.splice(0, flaps.length - maxTransitions - 1);
-    return flaps.length > maxTransitions;
-  };
+class AlertLifecycle implements Lifecycle {
+  private readonly flapWindowMs: number;
+  private readonly maxTransitions: number;
 
-  const makeAlert = (track: Track, level: Level, t: number, state: Alert['state']): Alert => {
-    const d = track.describe(track);
-    const alert: Alert = {
-      id: track.id,
-      station: track.station,
-      zone: track.zone,
-      parameter: track.parameter,
-      rule: track.rule,
-      severity: severityOf(level),
-      state,
-      message: d.message,
-      since: track.since,
-      updatedAt: t,
-    };
-    if (d.value !== undefined && Number.isFinite(d.value)) alert.value = d.value;
-    if (d.limit !== undefined && Number.isFinite(d.limit)) alert.limit = d.limit;
-    if (d.unit !== undefined) alert.unit = d.unit;
-    if (d.forecastAt !== undefined && Number.isFinite(d.forecastAt)) alert.forecastAt = d.forecastAt;
-    if (options.isSilenced(track.station, track.parameter)) alert.silenced = true;
-    return alert;
-  };
+  constructor(private readonly o: LifecycleOptions) {
+    this.flapWindowMs = o.flapping.windowMin * 60_000;
+    this.maxTransitions = o.flapping.maxTransitions;
+  }
 
-  const refresh = (alert: Alert, track: Track, t: number): void => {
-    const d = track.describe(track);
-    alert.message = d.message;
-    if (d.value !== undefined && Number.isFinite(d.value)) alert.value = d.value;
-    if (d.limit !== undefined && Number.isFinite(d.limit)) alert.limit = d.limit;
-    if (d.forecastAt !== undefined && Number.isFinite(d.forecastAt)) alert.forecastAt = d.forecastAt;
-    alert.updatedAt = t;
-  };
+  step(track: Track, level: Level, t: number): void {
+    if (track.phase === IDLE) this.stepIdle(track, level, t);
+    else if (track.phase === PENDING) this.stepPending(track, level, t);
+    else if (level >= WARNING) this.stepFiring(track, level, t);
+    else this.stepClearing(track, level, t);
+  }
 
-  const raise = (track: Track, level: Level, t: number): void => {
-    const flapping = transition(track, t);
-    const alert = makeAlert(track, level, t, 'firing');
+  acknowledge(track: Track, by: string, note: string | undefined, now: number): boolean {
+    if (track.phase !== OPEN || !track.alert) return false;
+    const alert = track.alert;
+    alert.state = 'acknowledged';
+    alert.acknowledgedBy = by;
+    alert.acknowledgedAt = now;
+    if (note !== undefined && note !== '') alert.note = note;
+    else delete alert.note;
+    alert.updatedAt = now;
+    this.o.emit('acknowledged', track);
+    return true;
+  }
+
+  private stepIdle(track: Track, level: Level, t: number): void {
+    if (level < WARNING) return;
+    track.since = t;
+    track.critSince = level === CRITICAL ? t : NaN;
+    if (track.forMs <= 0) return this.raise(track, level, t);
+    track.phase = PENDING;
+    track.alert = makeAlert(track, level, t, 'pending', this.o.isSilenced(track.station, track.parameter));
+    this.o.opened(track);
+  }
+
+  private stepPending(track: Track, level: Level, t: number): void {
+    if (level < WARNING) {
+      // The condition did not hold for `for`: the pending alert disappears without an event.
+      track.phase = IDLE;
+      this.o.closed(track);
+      track.alert = undefined;
+      return;
+    }
+    if (level === CRITICAL) {
+      if (Number.isNaN(track.critSince)) track.critSince = t;
+    } else track.critSince = NaN;
+    if (t - track.since >= track.forMs) return this.raise(track, level, t);
+    track.alert!.severity = severityOf(level);
+  }
+
+  /** Open and still above: a warning that stays critical for `for` escalates. */
+  private stepFiring(track: Track, level: Level, t: number): void {
+    const alert = track.alert!;
+    track.clearSince = NaN;
+    if (level !== CRITICAL) {
+      track.critSince = NaN;
+      return;
+    }
+    if (Number.isNaN(track.critSince)) track.critSince = t;
+    if (alert.severity !== 'warning' || t - track.critSince < track.forMs) return;
+    alert.severity = 'critical';
+    // Acknowledging a warning is not acknowledging a critical: the alert fires again.
+    alert.state = 'firing';
+    delete alert.acknowledgedBy;
+    delete alert.acknowledgedAt;
+    delete alert.note;
+    refreshAlert(alert, track, t);
+    track.routeEscalated = false;
+    track.notifiedAt = NaN;
+    this.o.emit('escalated', track);
+  }
+
+  /** Open and below WARNING: resolves once clear (not HOLD) for `clearFor` (the flapping window while flapping). */
+  private stepClearing(track: Track, level: Level, t: number): void {
+    track.critSince = NaN;
+    if (level === HOLD) {
+      track.clearSince = NaN;
+      return;
+    }
+    if (Number.isNaN(track.clearSince)) track.clearSince = t;
+    const need = track.alert!.flapping ? Math.max(track.clearForMs, this.flapWindowMs) : track.clearForMs;
+    if (t - track.clearSince >= need) this.resolve(track, t);
+  }
+
+  private raise(track: Track, level: Level, t: number): void {
+    const flapping = recordTransition(track, t, this.flapWindowMs, this.maxTransitions);
+    const alert = makeAlert(track, level, t, 'firing', this.o.isSilenced(track.station, track.parameter));
     alert.firedAt = t;
     if (flapping) alert.flapping = true;
     const wasVisible = track.phase !== IDLE;
@@ -85,17 +133,17 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     track.clearSince = NaN;
     track.routeEscalated = false;
     track.notifiedAt = NaN;
-    if (!wasVisible) options.opened(track);
-    options.emit(flapping ? 'flapping' : 'raised', track);
-  };
+    if (!wasVisible) this.o.opened(track);
+    this.o.emit(flapping ? 'flapping' : 'raised', track);
+  }
 
-  const resolve = (track: Track, t: number): void => {
+  private resolve(track: Track, t: number): void {
     const alert = track.alert!;
-    if (!alert.flapping && transition(track, t)) {
+    if (!alert.flapping && recordTransition(track, t, this.flapWindowMs, this.maxTransitions)) {
       // Would resolve, but it is flapping: keep one open alert and hold notifications.
       alert.flapping = true;
       alert.updatedAt = t;
-      options.emit('flapping', track);
+      this.o.emit('flapping', track);
       return;
     }
     alert.state = 'resolved';
@@ -103,79 +151,8 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     track.phase = IDLE;
     track.critSince = NaN;
     track.clearSince = NaN;
-    options.closed(track);
-    options.emit('resolved', track);
+    this.o.closed(track);
+    this.o.emit('resolved', track);
     track.alert = undefined;
-  };
-
-  return {
-    step(track, level, t) {
-      if (track.phase === IDLE) {
-        if (level < WARNING) return;
-        track.since = t;
-        track.critSince = level === CRITICAL ? t : NaN;
-        if (track.forMs <= 0) return raise(track, level, t);
-        track.phase = PENDING;
-        track.alert = makeAlert(track, level, t, 'pending');
-        options.opened(track);
-        return;
-      }
-      if (track.phase === PENDING) {
-        if (level < WARNING) {
-          // The condition did not hold for `for`: the pending alert disappears without an event.
-          track.phase = IDLE;
-          options.closed(track);
-          track.alert = undefined;
-          return;
-        }
-        if (level === CRITICAL) {
-          if (Number.isNaN(track.critSince)) track.critSince = t;
-        } else track.critSince = NaN;
-        if (t - track.since >= track.forMs) return raise(track, level, t);
-        track.alert!.severity = severityOf(level);
-        return;
-      }
-      const alert = track.alert!;
-      if (level >= WARNING) {
-        track.clearSince = NaN;
-        if (level === CRITICAL) {
-          if (Number.isNaN(track.critSince)) track.critSince = t;
-          if (alert.severity === 'warning' && t - track.critSince >= track.forMs) {
-            alert.severity = 'critical';
-            // Acknowledging a warning is not acknowledging a critical: the alert fires again.
-            alert.state = 'firing';
-            delete alert.acknowledgedBy;
-            delete alert.acknowledgedAt;
-            delete alert.note;
-            refresh(alert, track, t);
-            track.routeEscalated = false;
-            track.notifiedAt = NaN;
-            options.emit('escalated', track);
-          }
-        } else track.critSince = NaN;
-        return;
-      }
-      track.critSince = NaN;
-      if (level === HOLD) {
-        track.clearSince = NaN;
-        return;
-      }
-      if (Number.isNaN(track.clearSince)) track.clearSince = t;
-      const need = alert.flapping ? Math.max(track.clearForMs, flapWindowMs) : track.clearForMs;
-      if (t - track.clearSince >= need) resolve(track, t);
-    },
-
-    acknowledge(track, by, note, now) {
-      if (track.phase !== OPEN || !track.alert) return false;
-      const alert = track.alert;
-      alert.state = 'acknowledged';
-      alert.acknowledgedBy = by;
-      alert.acknowledgedAt = now;
-      if (note !== undefined && note !== '') alert.note = note;
-      else delete alert.note;
-      alert.updatedAt = now;
-      options.emit('acknowledged', track);
-      return true;
-    },
-  };
+  }
 }

@@ -27,7 +27,10 @@ export class MinuteTrend {
   lastMean = NaN;
   lastMinute = NaN;
 
-  constructor(readonly windowMin: number, slab: Slab = OWN_BUFFER) {
+  constructor(
+    readonly windowMin: number,
+    slab: Slab = OWN_BUFFER,
+  ) {
     ({ buf: this.buf, off: this.off } = slab.alloc(windowMin * 2));
   }
 

@@ -10,7 +10,7 @@ const offsetsFor = (w: number): Int32Array => {
 
 /**
  * A rolling mean over the last `windowMin` minutes in one-minute buckets, with the validity rule
- * of DOMAIN.md ("a valid hour needs values in at least 3 of its 4 quarter-hours", US 40 CFR
+ * of docs/DOMAIN.md ("a valid hour needs values in at least 3 of its 4 quarter-hours", US 40 CFR
  * 60.13 style): the window is split into four quarters ending at the current minute.
  *
  * Work per value is O(1) amortised: the running sum and count move with each value, expired
@@ -34,7 +34,10 @@ export class RollingMean {
   private count = 0;
   private minute = -Infinity;
 
-  constructor(readonly windowMin: number, slab: Slab = OWN_BUFFER) {
+  constructor(
+    readonly windowMin: number,
+    slab: Slab = OWN_BUFFER,
+  ) {
     ({ buf: this.buf, off: this.off } = slab.alloc(windowMin * 3));
     this.offsets = offsetsFor(windowMin);
     this.reset();

@@ -6,79 +6,93 @@ const seconds = z.number().nonnegative();
 const fraction = z.number().min(0).max(1);
 
 /** Rule 1: instantaneous value against the limit (upper; lower too where the limit has one, pH). */
-const ThresholdSchema = z.object({
-  enabled: z.boolean(),
-  /** Warning at this fraction of the limit; critical above the limit. */
-  warnFraction: fraction,
-  /** Two-sided limits (pH): warning this close to a bound; default (1 - warnFraction) x half the band. */
-  warnMargin: z.number().positive().optional(),
-  /** Hysteresis: clears below the warning level minus this fraction of the limit (of the band when two-sided). */
-  deadbandFraction: fraction,
-  forS: seconds,
-  clearForS: seconds,
-}).strict();
+const ThresholdSchema = z
+  .object({
+    enabled: z.boolean(),
+    /** Warning at this fraction of the limit; critical above the limit. */
+    warnFraction: fraction,
+    /** Two-sided limits (pH): warning this close to a bound; default (1 - warnFraction) x half the band. */
+    warnMargin: z.number().positive().optional(),
+    /** Hysteresis: clears below the warning level minus this fraction of the limit (of the band when two-sided). */
+    deadbandFraction: fraction,
+    forS: seconds,
+    clearForS: seconds,
+  })
+  .strict();
 
-/** Rule 2: rolling mean of status-00 values, valid with values in at least `minQuarters` of its 4 quarters (DOMAIN.md). */
-const AverageSchema = z.object({
-  enabled: z.boolean(),
-  windowMin: z.number().int().min(4).max(1440),
-  minQuarters: z.number().int().min(1).max(4),
-  deadbandFraction: fraction,
-  forS: seconds,
-  clearForS: seconds,
-}).strict();
+/** Rule 2: rolling mean of status-00 values, valid with values in at least `minQuarters` of its 4 quarters (docs/DOMAIN.md, "Averages and data validity"). */
+const AverageSchema = z
+  .object({
+    enabled: z.boolean(),
+    windowMin: z.number().int().min(4).max(1440),
+    minQuarters: z.number().int().min(1).max(4),
+    deadbandFraction: fraction,
+    forS: seconds,
+    clearForS: seconds,
+  })
+  .strict();
 
 /** Rule 3: least-squares line over one-minute means, projected to the limit. */
-const TrendSchema = z.object({
-  enabled: z.boolean(),
-  windowMin: z.number().int().min(3).max(720),
-  horizonMin: z.number().positive().max(1440),
-  minR2: fraction,
-  /** Fewer one-minute means than this in the window: no forecast (5-minute loggers give 6 in 30 min). */
-  minPoints: z.number().int().min(3),
-  forS: seconds,
-  clearForS: seconds,
-}).strict();
+const TrendSchema = z
+  .object({
+    enabled: z.boolean(),
+    windowMin: z.number().int().min(3).max(720),
+    horizonMin: z.number().positive().max(1440),
+    minR2: fraction,
+    /** Fewer one-minute means than this in the window: no forecast (5-minute loggers give 6 in 30 min). */
+    minPoints: z.number().int().min(3),
+    forS: seconds,
+    clearForS: seconds,
+  })
+  .strict();
 
 /**
  * Rule 4: change of status-00 values per minute, measured over at least `minSpanS` (so a gateway
  * sending every few seconds does not turn sensor noise into a rate). Off unless `maxPerMin` is set.
  */
-const RateSchema = z.object({
-  enabled: z.boolean(),
-  maxPerMin: z.number().positive().optional(),
-  minSpanS: z.number().positive(),
-  deadbandFraction: fraction,
-  forS: seconds,
-  clearForS: seconds,
-}).strict();
+const RateSchema = z
+  .object({
+    enabled: z.boolean(),
+    maxPerMin: z.number().positive().optional(),
+    minSpanS: z.number().positive(),
+    deadbandFraction: fraction,
+    forS: seconds,
+    clearForS: seconds,
+  })
+  .strict();
 
 /** Rule 6: status 02 for longer than `status02Min`, a flatline of `flatlineCount` identical values (0: off), or out of the instrument's range. */
-const SensorFaultSchema = z.object({
-  enabled: z.boolean(),
-  status02Min: z.number().nonnegative(),
-  flatlineCount: z.number().int().nonnegative(),
-  checkRange: z.boolean(),
-  forS: seconds,
-  clearForS: seconds,
-}).strict();
+const SensorFaultSchema = z
+  .object({
+    enabled: z.boolean(),
+    status02Min: z.number().nonnegative(),
+    flatlineCount: z.number().int().nonnegative(),
+    checkRange: z.boolean(),
+    forS: seconds,
+    clearForS: seconds,
+  })
+  .strict();
 
 /** Rule 5: silent longer than max(factor x the station's interval, floorS), or offline by its will. */
-const StaleSchema = z.object({
-  enabled: z.boolean(),
-  factor: z.number().positive(),
-  floorS: seconds,
-  /** Silent this long: critical. */
-  criticalAfterS: seconds,
-  /** Offline by its will for this long fires (a gateway reconnecting at once is no interruption). */
-  willGraceS: seconds,
-}).strict();
+const StaleSchema = z
+  .object({
+    enabled: z.boolean(),
+    factor: z.number().positive(),
+    floorS: seconds,
+    /** Silent this long: critical. */
+    criticalAfterS: seconds,
+    /** Offline by its will for this long fires (a gateway reconnecting at once is no interruption). */
+    willGraceS: seconds,
+  })
+  .strict();
 
-const FlappingSchema = z.object({
-  /** More than this many transitions (raised or resolved) within `windowMin` makes one flapping alert. */
-  maxTransitions: z.number().int().min(1),
-  windowMin: z.number().positive(),
-}).strict();
+const FlappingSchema = z
+  .object({
+    /** More than this many transitions (raised or resolved) within `windowMin` makes one flapping alert. */
+    maxTransitions: z.number().int().min(1),
+    windowMin: z.number().positive(),
+  })
+  .strict();
 
 const BacklogSchema = z.object({ enabled: z.boolean(), forS: seconds, clearForS: seconds }).strict();
 
@@ -92,19 +106,31 @@ const SeriesSections = {
 const SeriesOverrideSchema = z.object(SeriesSections).strict();
 
 /** The rules file (`seeds/rules.json`): defaults, then per-parameter, per-station and per-station-parameter overrides. */
-export const RulesFileSchema = z.object({
-  version: z.literal(1),
-  description: z.string().optional(),
-  defaults: z.object({ ...SeriesSections, stale: StaleSchema.partial().optional() }).strict().optional(),
-  flapping: FlappingSchema.partial().optional(),
-  backlog: BacklogSchema.partial().optional(),
-  parameters: z.record(z.string(), SeriesOverrideSchema).optional(),
-  stations: z.record(z.string(), z.object({
-    ...SeriesSections,
-    stale: StaleSchema.partial().optional(),
+export const RulesFileSchema = z
+  .object({
+    version: z.literal(1),
+    description: z.string().optional(),
+    defaults: z
+      .object({ ...SeriesSections, stale: StaleSchema.partial().optional() })
+      .strict()
+      .optional(),
+    flapping: FlappingSchema.partial().optional(),
+    backlog: BacklogSchema.partial().optional(),
     parameters: z.record(z.string(), SeriesOverrideSchema).optional(),
-  }).strict()).optional(),
-}).strict();
+    stations: z
+      .record(
+        z.string(),
+        z
+          .object({
+            ...SeriesSections,
+            stale: StaleSchema.partial().optional(),
+            parameters: z.record(z.string(), SeriesOverrideSchema).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+  })
+  .strict();
 export type RulesFile = z.infer<typeof RulesFileSchema>;
 
 export interface SeriesRules {
@@ -118,7 +144,7 @@ export type StaleRules = z.infer<typeof StaleSchema>;
 export type FlappingRules = z.infer<typeof FlappingSchema>;
 export type BacklogRules = z.infer<typeof BacklogSchema>;
 
-/** Built-in defaults (the issue's numbers); the rules file overrides any of them. */
+/** Built-in defaults; the rules file overrides any of them. */
 export const DEFAULT_SERIES_RULES: SeriesRules = {
   threshold: { enabled: true, warnFraction: 0.8, deadbandFraction: 0.05, forS: 120, clearForS: 300 },
   average: { enabled: true, windowMin: 60, minQuarters: 3, deadbandFraction: 0.05, forS: 0, clearForS: 300 },
@@ -157,7 +183,8 @@ export function createRules(file: RulesFile = { version: 1 }, catalogue?: Catalo
     for (const [id, st] of Object.entries(file.stations ?? {})) {
       if (!catalogue.station(id)) throw new ConfigError(`rules: stations.${id}: unknown station`);
       for (const p of Object.keys(st.parameters ?? {})) {
-        if (!catalogue.stationParameter(id, p)) throw new ConfigError(`rules: stations.${id}.parameters.${p}: not measured at this station`);
+        if (!catalogue.stationParameter(id, p))
+          throw new ConfigError(`rules: stations.${id}.parameters.${p}: not measured at this station`);
       }
     }
     const symbols = new Set(catalogue.parameters.map((p) => p.symbol));

@@ -86,7 +86,16 @@ export class Series {
 
   /** The track of a rule that is on, made if it does not exist yet; undefined for a rule that is off. */
   track(rule: SeriesRule): Track | undefined {
-    const existing = rule === 'threshold' ? this.threshold : rule === 'average' ? this.average : rule === 'trend' ? this.trend : rule === 'rate' ? this.rate : this.fault;
+    const existing =
+      rule === 'threshold'
+        ? this.threshold
+        : rule === 'average'
+          ? this.average
+          : rule === 'trend'
+            ? this.trend
+            : rule === 'rate'
+              ? this.rate
+              : this.fault;
     if (existing || (this.on & RULE_BITS[rule]) === 0) return existing;
     const r = this.rules;
     const u = this.unit;
@@ -115,7 +124,7 @@ export class Series {
     const on = this.on;
     if (on & RULE_BITS.sensor_fault) this.evaluateFault(value, status, ts, inRange, lc);
     // Values flagged 01 (calibrating) or 02 (fault), and values outside the instrument's
-    // range, never count toward compliance (DOMAIN.md, "Averages and data validity").
+    // range, never count toward compliance (docs/DOMAIN.md, "Averages and data validity").
     if (status !== '00' || !inRange) return;
     const day = Math.floor(ts / DAY_MS);
     if (day !== this.limitDay) this.refreshLimit(day);
@@ -138,7 +147,7 @@ export class Series {
     const twoSided = Number.isFinite(this.lower);
     const t = this.rules.threshold;
     const scale = twoSided ? this.max - this.lower : this.max;
-    const margin = twoSided ? t.warnMargin ?? ((1 - t.warnFraction) * scale) / 2 : this.max * (1 - t.warnFraction);
+    const margin = twoSided ? (t.warnMargin ?? ((1 - t.warnFraction) * scale) / 2) : this.max * (1 - t.warnFraction);
     this.warnHi = twoSided ? this.max - margin : this.max * t.warnFraction;
     this.clearHi = this.warnHi - t.deadbandFraction * scale;
     this.warnLo = this.lower + margin;
@@ -208,7 +217,8 @@ export class Series {
     if (now - ts > cfg.windowMin * 60_000) return;
     // A line through a few minutes of noise can look steep and straight by chance: the fit needs
     // `minPoints` means spread over at least half the window.
-    if (Number.isNaN(this.max) || mt.points < cfg.minPoints || mt.spanMin * 2 < cfg.windowMin || !Number.isFinite(mt.r2)) return step(lc, this.trend, CLEAR, ts);
+    if (Number.isNaN(this.max) || mt.points < cfg.minPoints || mt.spanMin * 2 < cfg.windowMin || !Number.isFinite(mt.r2))
+      return step(lc, this.trend, CLEAR, ts);
     const horizonMs = cfg.horizonMin * 60_000;
     let level: Level = CLEAR;
     const rising = mt.slopePerMin > 0;
@@ -269,12 +279,14 @@ export class Series {
         this.flatValue = v;
         this.flatCount = 1;
       }
-      if (this.flatCount >= cfg.flatlineCount && cause === '') cause = `flatline: ${this.flatCount} identical values (${withUnit(v, this.unit)})`;
+      if (this.flatCount >= cfg.flatlineCount && cause === '')
+        cause = `flatline: ${this.flatCount} identical values (${withUnit(v, this.unit)})`;
     } else if (status !== '00') {
       this.flatValue = NaN;
       this.flatCount = 0;
     }
-    if (cfg.checkRange && !inRange && cause === '') cause = `${withUnit(v, this.unit)} outside the instrument's range ${this.rangeMin} to ${this.rangeMax}`;
+    if (cfg.checkRange && !inRange && cause === '')
+      cause = `${withUnit(v, this.unit)} outside the instrument's range ${this.rangeMin} to ${this.rangeMax}`;
     if (cause !== '') {
       const tr = this.track('sensor_fault')!;
       tr.value = v;

@@ -15,7 +15,11 @@ export interface AlertSettings {
   dataDir: string;
 }
 
-const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * The alerts' files and secrets from the configuration: the rules file, the routing file
@@ -26,15 +30,27 @@ export async function loadAlertSettings(config: Config, catalogue: Catalogue): P
   const dataDir = resolve(config.DATA_DIR);
   const rules = await loadRules(resolve(config.ALERTS_RULES_FILE), catalogue);
   let notifyFile = config.ALERTS_NOTIFY_FILE;
-  if (notifyFile === undefined) notifyFile = (await exists(join(dataDir, 'notify.json'))) ? join(dataDir, 'notify.json') : packagePath('seeds', 'notify.json');
+  if (notifyFile === undefined)
+    notifyFile = (await exists(join(dataDir, 'notify.json'))) ? join(dataDir, 'notify.json') : packagePath('seeds', 'notify.json');
   const notify = await loadNotifyConfig(resolve(notifyFile), { dataDir, catalogue });
-  const smtp: SmtpSettings | undefined = config.SMTP_HOST === undefined ? undefined : {
-    host: config.SMTP_HOST,
-    port: config.SMTP_PORT,
-    secure: config.SMTP_SECURE,
-    user: config.SMTP_USER,
-    password: config.SMTP_PASSWORD,
-    from: config.SMTP_FROM,
+  const smtp: SmtpSettings | undefined =
+    config.SMTP_HOST === undefined
+      ? undefined
+      : {
+          host: config.SMTP_HOST,
+          port: config.SMTP_PORT,
+          secure: config.SMTP_SECURE,
+          user: config.SMTP_USER,
+          password: config.SMTP_PASSWORD,
+          from: config.SMTP_FROM,
+        };
+  return {
+    rules,
+    notify,
+    notifyFile: resolve(notifyFile),
+    smtp,
+    webhookSecret: config.ALERTS_WEBHOOK_SECRET,
+    tickMs: config.ALERTS_TICK_MS,
+    dataDir,
   };
-  return { rules, notify, notifyFile: resolve(notifyFile), smtp, webhookSecret: config.ALERTS_WEBHOOK_SECRET, tickMs: config.ALERTS_TICK_MS, dataDir };
 }

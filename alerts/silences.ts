@@ -34,7 +34,8 @@ export function createSilences(knownStation: (id: string) => boolean): Silences 
   return {
     add(input, now) {
       if (!knownStation(input.station)) throw new QuantracError('ERR_SILENCE', `unknown station "${input.station}"`);
-      if (typeof input.by !== 'string' || input.by.trim() === '') throw new QuantracError('ERR_SILENCE', 'a silence needs "by" (who sets it)');
+      if (typeof input.by !== 'string' || input.by.trim() === '')
+        throw new QuantracError('ERR_SILENCE', 'a silence needs "by" (who sets it)');
       if (!Number.isFinite(input.until) || input.until <= now) throw new QuantracError('ERR_SILENCE', '"until" must be in the future');
       if (input.until - now > MAX_SILENCE_MS) throw new QuantracError('ERR_SILENCE', 'a maintenance window may last at most 90 days');
       const s: Silence = { id: randomUUID(), station: input.station, from: now, until: input.until, by: input.by.trim() };
@@ -53,7 +54,10 @@ export function createSilences(knownStation: (id: string) => boolean): Silences 
       return list.some((s) => s.from <= now && now < s.until && (s.parameter === undefined || s.parameter === parameter));
     },
     active(now) {
-      return [...byStation.values()].flat().filter((s) => now < s.until).sort((a, b) => a.until - b.until);
+      return [...byStation.values()]
+        .flat()
+        .filter((s) => now < s.until)
+        .sort((a, b) => a.until - b.until);
     },
     expire(now) {
       const ended: Silence[] = [];

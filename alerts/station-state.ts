@@ -1,4 +1,4 @@
-import type { Catalogue, Station } from '../core/index.js';
+import type { Catalogue, Presence, Station } from '../core/index.js';
 import { describeStale } from './describe.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Rules, StaleRules } from './rules-config.js';
@@ -7,7 +7,7 @@ import { OWN_BUFFER, type Slab } from './slab.js';
 import { CLEAR, CRITICAL, IDLE, Track, WARNING, type Level } from './track.js';
 
 /**
- * All alert state of one station (ARCHITECTURE.md, "Scaling out": keyed by station so a
+ * All alert state of one station (docs/ARCHITECTURE.md, "Scaling out": keyed by station so a
  * station's state can move to another node and be rebuilt from InfluxDB there).
  */
 export class StationState {
@@ -20,7 +20,14 @@ export class StationState {
   /** Wall clock of the will that made it offline; NaN while not offline by will. */
   offlineSince = NaN;
 
-  constructor(readonly station: Station, readonly zone: string, catalogue: Catalogue, rules: Rules, now: number, slab: Slab = OWN_BUFFER) {
+  constructor(
+    readonly station: Station,
+    readonly zone: string,
+    catalogue: Catalogue,
+    rules: Rules,
+    now: number,
+    slab: Slab = OWN_BUFFER,
+  ) {
     this.lastSeenAt = now;
     this.staleRules = rules.stale(station.id);
     // Rule 5: silent for longer than max(3 x its interval, a configured floor).
@@ -28,7 +35,21 @@ export class StationState {
     if (this.staleRules.enabled) this.stale = new Track(station.id, zone, '*', 'stale', 0, 0, describeStale(station.intervalS));
     for (const p of station.parameters) {
       const hasLimit = station.limits.some((l) => l.parameter === p.parameter);
-      this.series.set(p.parameter, new Series(station.id, zone, p.parameter, p.unit, p.rangeMin ?? -Infinity, p.rangeMax ?? Infinity, rules.series(station.id, p.parameter), catalogue, hasLimit, slab));
+      this.series.set(
+        p.parameter,
+        new Series(
+          station.id,
+          zone,
+          p.parameter,
+          p.unit,
+          p.rangeMin ?? -Infinity,
+          p.rangeMax ?? Infinity,
+          rules.series(station.id, p.parameter),
+          catalogue,
+          hasLimit,
+          slab,
+        ),
+      );
     }
   }
 
@@ -46,6 +67,19 @@ export class StationState {
       tr.note = byWill && silent <= this.silentAfterMs ? 'will' : '';
     }
     lc.step(tr, level, now);
+  }
+
+  /**
+   * Rule 5: offline by its will (the broker saw the connection die) fires at once. A clean
+   * "offline" status or DISCONNECT is left to the silence timer: many loggers connect, push and
+   * disconnect every cycle, and that is no interruption.
+   */
+  onPresence(p: Presence, now: number, lc: Lifecycle): void {
+    if (p.state === 'offline' && p.reason === 'will') {
+      if (Number.isNaN(this.offlineSince)) this.offlineSince = now;
+    } else if (p.state === 'online') this.offlineSince = NaN;
+    else return;
+    this.checkStale(now, lc);
   }
 
   /** Data arrived: transmission is back. */

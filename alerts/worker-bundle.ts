@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from '../core/index.js';
+import { systemClock, type Clock } from '../platform/index.js';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 let built: Promise<URL> | undefined;
@@ -38,11 +39,14 @@ async function bundle(): Promise<URL> {
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const dir = join(PROJECT, 'node_modules', '.cache', 'quantrac');
   const file = join(dir, `alerts-worker-${hash}.mjs`);
-  const present = await stat(file).then((s) => s.size === code.length, () => false);
+  const present = await stat(file).then(
+    (s) => s.size === code.length,
+    () => false,
+  );
   if (!present) {
     await mkdir(dir, { recursive: true });
     // Written aside and renamed: centres starting together never run a half-written file.
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const tmp = `${file}.${process.pid}.${systemClock.now()}.tmp`;
     await writeFile(tmp, code);
     await rename(tmp, file);
     await pruneBundles(dir, file);
@@ -58,14 +62,25 @@ const KEEP_OLD_BUNDLES_MS = 24 * 3_600_000;
  * are older than a day: each code change writes a new bundle, and nothing else would remove
  * the old ones. Best effort: a file that cannot be removed stays.
  */
-export async function pruneBundles(dir: string, current: string, now = Date.now()): Promise<string[]> {
+export async function pruneBundles(dir: string, current: string, clock: Clock = systemClock): Promise<string[]> {
+  const now = clock.now();
   const removed: string[] = [];
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
     const path = join(dir, name);
     if (path === current || !/^alerts-worker-[0-9a-f]+\.mjs(\.\d+\.\d+\.tmp)?$/.test(name)) continue;
-    const old = await stat(path).then((st) => now - st.mtimeMs > KEEP_OLD_BUNDLES_MS, () => false);
-    if (old && (await unlink(path).then(() => true, () => false))) removed.push(name);
+    const old = await stat(path).then(
+      (st) => now - st.mtimeMs > KEEP_OLD_BUNDLES_MS,
+      () => false,
+    );
+    if (
+      old &&
+      (await unlink(path).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed.push(name);
   }
   return removed;
 }

@@ -1,10 +1,21 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Subject } from 'rxjs';
-import { createSeriesIndex, parseCatalogue, QuantracError, type AlertEvent, type Logger, type Presence, type Reading, type StorageCondition } from '../core/index.js';
+import { Subject, type SchedulerAction, type Subscription } from 'rxjs';
+import {
+  createSeriesIndex,
+  parseCatalogue,
+  QuantracError,
+  type AlertEvent,
+  type Presence,
+  type Reading,
+  type StorageCondition,
+} from '../core/index.js';
+import { everyUnref, systemScheduler } from '../platform/index.js';
 import { createAlerts, type Alerts } from './alerts.js';
+import { createCallChannel } from './call-channel.js';
 import { createReadingUnpacker } from './reading-batch.js';
 import { loadAlertSettings } from './settings.js';
+import { workerLogger } from './worker-log.js';
 import { LOG_LEVELS, type AlertsState, type AlertsWorkerData, type FromWorker, type LogLevel, type ToWorker } from './worker-protocol.js';
 
 /**
@@ -18,35 +29,10 @@ const port = parentPort!;
 const data = workerData as AlertsWorkerData;
 const post = (m: FromWorker): void => port.postMessage(m);
 
-/** Log records go to the main thread's logger, so the centre has one log with one configuration. */
-function workerLogger(bindings: Record<string, unknown>, minLevel: number): Logger {
-  const plain = (v: unknown): unknown => (v instanceof Error ? { type: v.name, message: v.message, stack: v.stack, ...('code' in v ? { code: (v as { code: unknown }).code } : {}) } : v);
-  const write = (level: LogLevel) => (objOrMsg?: unknown, msg?: string): void => {
-    if (LOG_LEVELS.indexOf(level) < minLevel) return;
-    const obj: Record<string, unknown> = {};
-    if (typeof objOrMsg === 'string') msg = objOrMsg;
-    else if (objOrMsg instanceof Error) obj.err = plain(objOrMsg);
-    else if (objOrMsg && typeof objOrMsg === 'object') for (const [k, v] of Object.entries(objOrMsg)) obj[k] = plain(v);
-    try {
-      post({ t: 'log', level, bindings, obj, ...(msg === undefined ? {} : { msg }) });
-    } catch {
-      post({ t: 'log', level, bindings, obj: { unserialisable: Object.keys(obj) }, ...(msg === undefined ? {} : { msg }) });
-    }
-  };
-  const log = Object.fromEntries(LOG_LEVELS.map((l) => [l, write(l)])) as Record<LogLevel, ReturnType<typeof write>>;
-  return { ...log, child: (more: Record<string, unknown>) => workerLogger({ ...bindings, ...more }, minLevel) } as unknown as Logger;
-}
-
-const log = workerLogger({}, Math.max(0, LOG_LEVELS.indexOf(data.logLevel as LogLevel)));
+const log = workerLogger(post, {}, Math.max(0, LOG_LEVELS.indexOf(data.logLevel as LogLevel)));
 
 // Requests to the main thread (query, append), answered by `reply` messages.
-let nextId = 1;
-const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-const ask = <T>(message: (id: number) => FromWorker): Promise<T> => new Promise<T>((resolve, reject) => {
-  const id = nextId++;
-  pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-  post(message(id));
-});
+const asks = createCallChannel();
 
 const readings$ = new Subject<Reading>();
 const presence$ = new Subject<Presence>();
@@ -62,7 +48,8 @@ let publishes: Array<{ topic: string; payload: string }> = [];
 let flushQueued = false;
 let readingsSinceState = 0;
 
-const stateOf = (a: Alerts): string => JSON.stringify({ open: a.open(), silences: a.silences(), restored: a.restored } satisfies AlertsState);
+const stateOf = (a: Alerts): string =>
+  JSON.stringify({ open: a.open(), silences: a.silences(), restored: a.restored } satisfies AlertsState);
 /** Sends the open alerts and silences if they changed; always before the events they explain. */
 const sendState = (): void => {
   if (!alerts) return;
@@ -89,17 +76,28 @@ const queueFlush = (): void => {
   queueMicrotask(flushEvents);
 };
 
-// The worker's own heap, for /metrics (the main thread's process metrics do not see it).
-const heapTimer = setInterval(() => {
-  const h = getHeapStatistics();
-  post({ t: 'heap', used: h.used_heap_size, total: h.total_heap_size });
-}, 5000);
-heapTimer.unref();
+/** Runs `work` every `ms` on the system scheduler: one action, rescheduled, so one Node timer throughout. */
+const every = (ms: number, work: () => void): Subscription =>
+  systemScheduler.schedule(function (this: SchedulerAction<unknown>) {
+    work();
+    this.schedule(undefined, ms);
+  }, ms);
+
+// The worker's own heap, for /metrics (the main thread's process metrics do not see it); a
+// sample due does not keep the thread alive.
+const heapTimer = everyUnref(
+  systemScheduler,
+  () => {
+    const h = getHeapStatistics();
+    post({ t: 'heap', used: h.used_heap_size, total: h.total_heap_size });
+  },
+  5000,
+);
 
 // Pending alerts change (appear, change severity, vanish) without an event: look a few times a second.
-const stateTimer = setInterval(() => {
+const stateTimer = every(250, () => {
   if (readingsSinceState > 0) sendState();
-}, 250);
+});
 
 async function start(): Promise<void> {
   const settings = await loadAlertSettings(data.config, catalogue);
@@ -109,8 +107,8 @@ async function start(): Promise<void> {
     readings$,
     presence$,
     storage$,
-    append: (lines) => ask<void>((id) => ({ t: 'append', id, lines })),
-    query: (q) => ask((id) => ({ t: 'query', id, q })),
+    append: (lines) => asks.call<void>((id) => post({ t: 'append', id, lines })),
+    query: (q) => asks.call((id) => post({ t: 'query', id, q })),
     publish: async (topic, payload) => {
       publishes.push({ topic, payload });
       queueFlush();
@@ -154,13 +152,10 @@ port.on('message', (m: ToWorker) => {
     case 'storage':
       storage$.next(m.storage);
       break;
-    case 'reply': {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (m.error === undefined) p?.resolve(m.value);
-      else p?.reject(new Error(m.error));
+    case 'reply':
+      if (m.error === undefined) asks.resolve(m.id, m.value);
+      else asks.reject(m.id, new Error(m.error));
       break;
-    }
     case 'call': {
       const a = alerts;
       if (!a) {
@@ -177,8 +172,8 @@ port.on('message', (m: ToWorker) => {
       break;
     }
     case 'close':
-      clearInterval(stateTimer);
-      clearInterval(heapTimer);
+      stateTimer.unsubscribe();
+      heapTimer.unsubscribe();
       void (alerts?.close() ?? Promise.resolve()).finally(() => {
         flushEvents();
         post({ t: 'closed' });

@@ -1,6 +1,5 @@
 export * from './catalogue-schema.js';
 export * from './catalogue.js';
-export * from './clock.js';
 export * from './config.js';
 export * from './errors.js';
 export * from './logger.js';

@@ -1,11 +1,15 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { Clock, Logger } from '../../core/index.js';
+import type { Logger } from '../../core/index.js';
+import { createRetryPolicy, type Clock } from '../../platform/index.js';
 
 /** A failed send that says whether trying again can help (never decided from message strings). */
 export class DeliveryError extends Error {
-  constructor(message: string, readonly retryable: boolean) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
     super(message);
     this.name = 'DeliveryError';
   }
@@ -50,9 +54,6 @@ export interface Delivery {
   close(): Promise<void>;
 }
 
-/** Exponential backoff, doubling from `backoffMs` up to `maxBackoffMs` (deterministic, testable in virtual time). */
-export const retryDelayMs = (attempt: number, baseMs: number, capMs: number): number => Math.min(capMs, baseMs * 2 ** Math.min(attempt - 1, 30));
-
 /**
  * Sends each notification with retries and backoff; after the last try, or when the queue is
  * full (bound `maxInFlight`, overflow policy: dead-letter at once), the notification is written
@@ -60,29 +61,22 @@ export const retryDelayMs = (attempt: number, baseMs: number, capMs: number): nu
  */
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { log } = options;
+  // Exponential backoff, doubling from `backoffMs` up to `maxBackoffMs`, deterministic (testable
+  // in virtual time): try n (1-based) failed, the wait is delayMs(n - 1) = backoffMs x 2^(n-1), capped.
+  const policy = createRetryPolicy({ baseMs: options.backoffMs, maxMs: options.maxBackoffMs, jitter: 'none' });
   const waiting = new Map<Job, { sub: Subscription; attempts: number }>();
   const running = new Set<Promise<void>>();
   let count = 0;
   let closed = false;
   let idleWaiters: Array<() => void> = [];
-  let deadLetterWrites: Promise<void> = Promise.resolve();
+  const deadLetters = createDeadLetters(options);
+  const deadLetter = deadLetters.write;
 
   const done = (): void => {
     count -= 1;
     if (count === 0) {
       for (const w of idleWaiters.splice(0)) w();
     }
-  };
-
-  const deadLetter = (job: Job, attempts: number, error: string): void => {
-    const entry: DeadLetter = { at: options.clock.now(), channel: job.channel, target: job.target, attempts, error, payload: job.payload };
-    log.error({ channel: job.channel, target: job.target, attempts, error }, 'notification failed for good; written to the dead letters');
-    const file = options.deadLetterFile;
-    if (!file) return;
-    deadLetterWrites = deadLetterWrites
-      .then(() => mkdir(dirname(file), { recursive: true }))
-      .then(() => appendFile(file, `${JSON.stringify(entry)}\n`))
-      .catch((err: Error) => log.error({ err }, 'could not write a dead letter'));
   };
 
   const attempt = (job: Job, n: number): void => {
@@ -98,8 +92,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           done();
           return;
         }
-        const delay = retryDelayMs(n, options.backoffMs, options.maxBackoffMs);
-        log.warn({ channel: job.channel, target: job.target, attempt: n, retryInMs: delay, error: err.message }, 'notification failed; retrying');
+        const delay = policy.delayMs(n - 1);
+        log.warn(
+          { channel: job.channel, target: job.target, attempt: n, retryInMs: delay, error: err.message },
+          'notification failed; retrying',
+        );
         const sub = options.scheduler.schedule(() => {
           waiting.delete(job);
           attempt(job, n + 1);
@@ -122,8 +119,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       attempt(job, 1);
     },
     idle() {
-      if (count === 0) return deadLetterWrites;
-      return new Promise<void>((r) => idleWaiters.push(r)).then(() => deadLetterWrites);
+      if (count === 0) return deadLetters.written();
+      return new Promise<void>((r) => idleWaiters.push(r)).then(() => deadLetters.written());
     },
     async close() {
       closed = true;
@@ -134,8 +131,37 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       }
       waiting.clear();
       await Promise.allSettled([...running]);
-      await deadLetterWrites;
+      await deadLetters.written();
       idleWaiters = [];
     },
+  };
+}
+
+/**
+ * The dead letters: each notification that failed for good is logged and appended, in order, to
+ * the JSON-lines file (when there is one), so it can be sent by hand.
+ */
+function createDeadLetters(options: DeliveryOptions): { write(job: Job, attempts: number, error: string): void; written(): Promise<void> } {
+  const { log } = options;
+  let writes: Promise<void> = Promise.resolve();
+  return {
+    write(job, attempts, error) {
+      const entry: DeadLetter = {
+        at: options.clock.now(),
+        channel: job.channel,
+        target: job.target,
+        attempts,
+        error,
+        payload: job.payload,
+      };
+      log.error({ channel: job.channel, target: job.target, attempts, error }, 'notification failed for good; written to the dead letters');
+      const file = options.deadLetterFile;
+      if (!file) return;
+      writes = writes
+        .then(() => mkdir(dirname(file), { recursive: true }))
+        .then(() => appendFile(file, `${JSON.stringify(entry)}\n`))
+        .catch((err: Error) => log.error({ err }, 'could not write a dead letter'));
+    },
+    written: () => writes,
   };
 }

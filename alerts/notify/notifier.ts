@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { SchedulerLike } from 'rxjs';
-import type { AlertEvent, Clock, Logger, Severity } from '../../core/index.js';
-import { duration, localDateTime } from '../format.js';
+import type { AlertEvent, Logger } from '../../core/index.js';
+import type { Clock } from '../../platform/index.js';
+import { duration } from '../format.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { createEmailSender, type EmailSender, type SmtpSettings } from './email.js';
+import { emailMessage, EVENT_LABEL } from './messages.js';
 import type { NotifyConfig } from './notify-config.js';
+import { routesFor, targetsOf } from './routing.js';
 import { postWebhook, type WebhookRequest } from './webhook.js';
 
 export interface NotifierOptions {
@@ -33,95 +36,23 @@ export interface Notifier {
   close(): Promise<void>;
 }
 
-const RANK: Record<Severity, number> = { warning: 1, critical: 2 };
-
-const LABEL: Record<AlertEvent['type'], string> = {
-  raised: 'raised',
-  escalated: 'escalated to critical',
-  acknowledged: 'acknowledged',
-  resolved: 'resolved',
-  silenced: 'silenced',
-  flapping: 'flapping (further notifications held)',
-  reminder: 'reminder: still unacknowledged',
-};
-
 /**
- * Routing by zone and severity to on-call e-mail and webhooks, each target told once per event
- * however many routes name it (Grafana's duplicate notifications are what this avoids).
+ * Routing by zone and severity to on-call e-mail and webhooks (routing.ts), each target told once
+ * per event however many routes name it; each message goes out through the delivery
+ * (delivery.ts: retries, bound, dead letters).
  */
 export function createNotifier(options: NotifierOptions): Notifier {
-  const { config, log } = options;
+  const { config } = options;
   const email = options.emailSender ?? (options.smtp ? createEmailSender(options.smtp) : undefined);
-  const post = options.post ?? postWebhook;
-  const delivery = createDelivery({ ...config.delivery, scheduler: options.scheduler, clock: options.clock, deadLetterFile: options.deadLetterFile, log });
+  const delivery = createDelivery({
+    ...config.delivery,
+    scheduler: options.scheduler,
+    clock: options.clock,
+    deadLetterFile: options.deadLetterFile,
+    log: options.log,
+  });
   const notifiable = new Set(config.events);
-  let warnedNoSmtp = false;
-  const unsigned = new Set<string>();
-
-  const routesFor = (event: AlertEvent, escalation: boolean): string[] => {
-    const a = event.alert;
-    const out = new Set<string>();
-    for (const r of config.routing) {
-      if (r.zones !== undefined && !r.zones.includes(a.zone)) continue;
-      if (RANK[a.severity] < RANK[r.minSeverity]) continue;
-      const route = escalation ? r.escalateTo : r.route;
-      if (route !== undefined) out.add(route);
-    }
-    return [...out];
-  };
-
-  const send = (event: AlertEvent, routes: string[], escalation: string | undefined): void => {
-    const emails = new Set<string>();
-    const hooks = new Set<string>();
-    for (const name of routes) {
-      const route = config.routes[name];
-      route?.email.forEach((e) => emails.add(e.toLowerCase()));
-      route?.webhooks.forEach((w) => hooks.add(w));
-    }
-    const a = event.alert;
-    const what = escalation ?? LABEL[event.type];
-    if (emails.size > 0) {
-      if (!email) {
-        if (!warnedNoSmtp) log.warn({ recipients: emails.size }, 'e-mail routes are configured but SMTP_HOST is not set: e-mail is off');
-        warnedNoSmtp = true;
-      } else {
-        const to = [...emails];
-        const subject = `${config.email.subjectPrefix} ${a.severity.toUpperCase()} ${what}: ${a.station} ${a.parameter === '*' ? '' : `${a.parameter} `}- ${a.message}`.replace(/\s+/g, ' ');
-        const text = [
-          `${a.message}`,
-          '',
-          `Event:     ${what}`,
-          `Station:   ${a.station} (zone ${a.zone})`,
-          `Parameter: ${a.parameter}`,
-          `Rule:      ${a.rule}`,
-          `Severity:  ${a.severity}`,
-          `State:     ${a.state}${a.acknowledgedBy ? ` by ${a.acknowledgedBy}${a.note ? ` ("${a.note}")` : ''}` : ''}`,
-          `Since:     ${localDateTime(a.since)}`,
-          `At:        ${localDateTime(event.at)}`,
-          '',
-          'Acknowledge it on the quantrac dashboard to stop reminders and escalation.',
-          `Alert id: ${a.id}`,
-        ].join('\n');
-        delivery.deliver({ channel: 'email', target: to.join(','), payload: { to, subject, text }, send: () => email.send(to, subject, text) });
-      }
-    }
-    for (const name of hooks) {
-      const hook = config.webhooks[name]!;
-      const secret = hook.secret ?? options.webhookSecret;
-      if (secret === undefined && !unsigned.has(name)) {
-        unsigned.add(name);
-        log.warn({ webhook: name }, 'webhook has no secret (ALERTS_WEBHOOK_SECRET): sending unsigned');
-      }
-      const deliveryId = randomUUID();
-      const body = JSON.stringify({ delivery: deliveryId, type: event.type, at: event.at, escalation: escalation !== undefined, alert: a });
-      delivery.deliver({
-        channel: 'webhook',
-        target: name,
-        payload: JSON.parse(body) as unknown,
-        send: () => post({ url: hook.url, body, secret, timeoutMs: hook.timeoutMs, deliveryId, eventType: event.type }),
-      });
-    }
-  };
+  const send = createSender(options, delivery, email);
 
   return {
     reminderEveryMs: config.reminderEveryMin * 60_000,
@@ -129,11 +60,11 @@ export function createNotifier(options: NotifierOptions): Notifier {
     delivery,
     notify(event) {
       if (!notifiable.has(event.type)) return;
-      const routes = routesFor(event, false);
+      const routes = routesFor(config, event, false);
       if (routes.length > 0) send(event, routes, undefined);
     },
     escalate(event, unacknowledgedMs) {
-      const routes = routesFor(event, true);
+      const routes = routesFor(config, event, true);
       if (routes.length === 0) return false;
       send(event, routes, `unacknowledged for ${duration(unacknowledgedMs)}`);
       return true;
@@ -142,5 +73,49 @@ export function createNotifier(options: NotifierOptions): Notifier {
       await delivery.close();
       email?.close();
     },
+  };
+}
+
+type Send = (event: AlertEvent, routes: string[], escalation: string | undefined) => void;
+
+/** Hands one event to the delivery once per target of its routes: one e-mail to all addresses, one post per webhook. */
+function createSender(options: NotifierOptions, delivery: Delivery, email: EmailSender | undefined): Send {
+  const { config, log } = options;
+  const post = options.post ?? postWebhook;
+  let warnedNoSmtp = false;
+  const unsigned = new Set<string>();
+
+  const sendEmail = (event: AlertEvent, emails: Set<string>, what: string): void => {
+    if (!email) {
+      if (!warnedNoSmtp) log.warn({ recipients: emails.size }, 'e-mail routes are configured but SMTP_HOST is not set: e-mail is off');
+      warnedNoSmtp = true;
+      return;
+    }
+    const to = [...emails];
+    const { subject, text } = emailMessage(config.email.subjectPrefix, event, what);
+    delivery.deliver({ channel: 'email', target: to.join(','), payload: { to, subject, text }, send: () => email.send(to, subject, text) });
+  };
+
+  const sendWebhook = (event: AlertEvent, name: string, escalation: boolean): void => {
+    const hook = config.webhooks[name]!;
+    const secret = hook.secret ?? options.webhookSecret;
+    if (secret === undefined && !unsigned.has(name)) {
+      unsigned.add(name);
+      log.warn({ webhook: name }, 'webhook has no secret (ALERTS_WEBHOOK_SECRET): sending unsigned');
+    }
+    const deliveryId = randomUUID();
+    const body = JSON.stringify({ delivery: deliveryId, type: event.type, at: event.at, escalation, alert: event.alert });
+    delivery.deliver({
+      channel: 'webhook',
+      target: name,
+      payload: JSON.parse(body) as unknown,
+      send: () => post({ url: hook.url, body, secret, timeoutMs: hook.timeoutMs, deliveryId, eventType: event.type }),
+    });
+  };
+
+  return (event, routes, escalation) => {
+    const { emails, hooks } = targetsOf(config, routes);
+    if (emails.size > 0) sendEmail(event, emails, escalation ?? EVENT_LABEL[event.type]);
+    for (const name of hooks) sendWebhook(event, name, escalation !== undefined);
   };
 }

@@ -5,8 +5,8 @@ import {
   StationMonthReportSchema,
   ZoneDayReportSchema,
   type Catalogue,
-  type Clock,
 } from '../../core/index.js';
+import type { Clock } from '../../platform/index.js';
 import { createInfluxClient, type InfluxClient } from '../../ingest/index.js';
 import { createReports, type Reports } from '../../reports/index.js';
 import { testDatabase } from '../helpers/centre.js';

@@ -1,6 +1,25 @@
 import { Subject } from 'rxjs';
-import { createLogger, parseCatalogue, type AlertEvent, type Catalogue, type Logger, type Presence, type Reading, type Status, type StorageCondition } from '../../core/index.js';
-import { createAlerts, createRules, DeliveryError, parseNotifyConfig, RulesFileSchema, type Alerts, type QueryFn, type WebhookRequest } from '../../alerts/index.js';
+import {
+  createLogger,
+  parseCatalogue,
+  type AlertEvent,
+  type Catalogue,
+  type Logger,
+  type Presence,
+  type Reading,
+  type Status,
+  type StorageCondition,
+} from '../../core/index.js';
+import {
+  createAlerts,
+  createRules,
+  DeliveryError,
+  parseNotifyConfig,
+  RulesFileSchema,
+  type Alerts,
+  type QueryFn,
+  type WebhookRequest,
+} from '../../alerts/index.js';
 import { createVirtualTime, type VirtualTime } from './virtual-time.js';
 
 export const STATION = 'BN-TEST-F001-NT1';
@@ -10,7 +29,15 @@ export const ZONE_B = 'DINHVU';
 
 /** Two wastewater stations: COD limit 75 (column A) and pH 6 to 9 at the first, COD 150 (column B) at the second. */
 export function alertsTestCatalogue(): Catalogue {
-  const limit = (parameter: string, base: number, extra: object = {}): object => ({ parameter, regulation: 'QCVN 40:2011/BTNMT', column: 'A', base, coefficients: {}, effectiveFrom: '2011-12-15', ...extra });
+  const limit = (parameter: string, base: number, extra: object = {}): object => ({
+    parameter,
+    regulation: 'QCVN 40:2011/BTNMT',
+    column: 'A',
+    base,
+    coefficients: {},
+    effectiveFrom: '2011-12-15',
+    ...extra,
+  });
   return parseCatalogue({
     version: 1,
     parameters: [
@@ -29,7 +56,13 @@ export function alertsTestCatalogue(): Catalogue {
     ],
     stations: [
       {
-        id: STATION, facilityId: 'F001', name: 'Outfall 1', kind: 'wastewater', lat: 21.2, lon: 106, intervalS: 60,
+        id: STATION,
+        facilityId: 'F001',
+        name: 'Outfall 1',
+        kind: 'wastewater',
+        lat: 21.2,
+        lon: 106,
+        intervalS: 60,
         parameters: [
           { parameter: 'Flow', unit: 'm3/h', rangeMin: 0, rangeMax: 500 },
           { parameter: 'pH', unit: 'pH', rangeMin: 0, rangeMax: 14 },
@@ -39,7 +72,13 @@ export function alertsTestCatalogue(): Catalogue {
         limits: [limit('COD', 75), limit('pH', 9, { lower: 6 }), limit('TSS', 50)],
       },
       {
-        id: STATION_B, facilityId: 'F002', name: 'Outfall 2', kind: 'wastewater', lat: 20.84, lon: 106.77, intervalS: 60,
+        id: STATION_B,
+        facilityId: 'F002',
+        name: 'Outfall 2',
+        kind: 'wastewater',
+        lat: 20.84,
+        lon: 106.77,
+        intervalS: 60,
         parameters: [{ parameter: 'COD', unit: 'mg/L', rangeMin: 0, rangeMax: 500 }],
         limits: [limit('COD', 150, { column: 'B' })],
       },
@@ -100,15 +139,24 @@ export async function createAlertsFixture(options: AlertsFixtureOptions = {}): P
     storage$,
     rules,
     notify: parseNotifyConfig(options.notify ?? { version: 1 }, catalogue),
-    append: async (l) => { lines.push(...l); },
-    publish: async (topic, payload) => { published.push({ topic, payload }); },
+    append: async (l) => {
+      lines.push(...l);
+    },
+    publish: async (topic, payload) => {
+      published.push({ topic, payload });
+    },
     query: options.query,
     dataDir: options.dataDir,
     webhookSecret: options.webhookSecret,
     log: options.log ?? createLogger({ level: 'silent' }),
     scheduler: vt.scheduler,
     tickMs: options.tickMs ?? 5_000,
-    emailSender: { send: async (to, subject, text) => { emails.push({ to, subject, text }); }, close: () => undefined },
+    emailSender: {
+      send: async (to, subject, text) => {
+        emails.push({ to, subject, text });
+      },
+      close: () => undefined,
+    },
     post: async (req) => {
       posts.push(req);
       const status = statuses.shift() ?? 200;
@@ -124,7 +172,16 @@ export async function createAlertsFixture(options: AlertsFixtureOptions = {}): P
     if (opts.atMs !== undefined) vt.advanceTo(opts.atMs);
     const station = opts.station ?? STATION;
     const ts = opts.ts ?? vt.now();
-    readings$.next({ station, zone: zoneOf(station), parameter, value, unit: unitOf(station, parameter), status: opts.status ?? '00', ts, receivedAt: vt.now() });
+    readings$.next({
+      station,
+      zone: zoneOf(station),
+      parameter,
+      value,
+      unit: unitOf(station, parameter),
+      status: opts.status ?? '00',
+      ts,
+      receivedAt: vt.now(),
+    });
   };
 
   return {

@@ -15,9 +15,23 @@ describe('alert event lines through the real InfluxDB', () => {
     const influx = createInfluxClient({ api: 'v1', url: inject('influxUrl'), db: testDatabase() });
     await influx.ensureDatabase();
     const alert: Alert = {
-      id: 'ST-1|COD|threshold', station: 'ST-1', zone: 'Z1', parameter: 'COD', rule: 'threshold', severity: 'critical', state: 'acknowledged',
-      message: 'COD 120 mg/L above the limit 75 mg/L', value: 120, limit: 75, unit: 'mg/L', since: T0, firedAt: T0, updatedAt: T0 + 1,
-      acknowledgedBy: 'nguyen.van.a', acknowledgedAt: T0 + 1, note: NOTE,
+      id: 'ST-1|COD|threshold',
+      station: 'ST-1',
+      zone: 'Z1',
+      parameter: 'COD',
+      rule: 'threshold',
+      severity: 'critical',
+      state: 'acknowledged',
+      message: 'COD 120 mg/L above the limit 75 mg/L',
+      value: 120,
+      limit: 75,
+      unit: 'mg/L',
+      since: T0,
+      firedAt: T0,
+      updatedAt: T0 + 1,
+      acknowledgedBy: 'nguyen.van.a',
+      acknowledgedAt: T0 + 1,
+      note: NOTE,
     };
     const silence = { id: 's-1', station: 'ST-2', from: T0, until: T0 + 3_600_000, by: 'pham.d', reason: 'pump\u0000 swap\nday 2' };
     await influx.write(`${encodeAlertEvent({ type: 'acknowledged', at: T0 + 1, alert })}\n${encodeSilence(silence)}\n`);

@@ -54,7 +54,12 @@ describe.each(['worker', 'main'])('alerts survive a restart without notifying ag
   const publish = async (c: TestCentre, station: string, value: number): Promise<void> => {
     await client?.endAsync();
     client = await mqtt.connectAsync(c.mqttUrl, { clientId: station, ...c.credentials(station), reconnectPeriod: 0 });
-    const payload = { station, ts: Date.now(), seq: Math.floor(Date.now() / 1000), readings: [{ parameter: 'COD', value, unit: 'mg/L', status: '00' }] };
+    const payload = {
+      station,
+      ts: Date.now(),
+      seq: Math.floor(Date.now() / 1000),
+      readings: [{ parameter: 'COD', value, unit: 'mg/L', status: '00' }],
+    };
     // QoS 1: the PUBACK comes after admission; the readings are on their way to the alerts
     // worker, and a call made after it (acknowledge) is taken there after them.
     await client.publishAsync(readingsTopic(station), JSON.stringify(payload), { qos: 1 });
@@ -63,13 +68,16 @@ describe.each(['worker', 'main'])('alerts survive a restart without notifying ag
   it('restores the open alert from InfluxDB, sends nothing for it again, and retried the webhook after two 500s', async () => {
     receiver = await startWebhookReceiver([500, 500]);
     await writeFile(join(dir, 'rules.json'), JSON.stringify({ version: 1, defaults: { threshold: { forS: 0 } } }));
-    await writeFile(join(dir, 'notify.json'), JSON.stringify({
-      version: 1,
-      delivery: { attempts: 5, backoffMs: 100, maxBackoffMs: 1000 },
-      webhooks: { ops: { url: receiver.url } },
-      routes: { ops: { webhooks: ['ops'] } },
-      routing: [{ route: 'ops' }],
-    }));
+    await writeFile(
+      join(dir, 'notify.json'),
+      JSON.stringify({
+        version: 1,
+        delivery: { attempts: 5, backoffMs: 100, maxBackoffMs: 1000 },
+        webhooks: { ops: { url: receiver.url } },
+        routes: { ops: { webhooks: ['ops'] } },
+        routing: [{ route: 'ops' }],
+      }),
+    );
 
     centre = await start();
     const [a, b] = codStations(centre.catalogue);
@@ -90,10 +98,15 @@ describe.each(['worker', 'main'])('alerts survive a restart without notifying ag
     expect(receiver.received[2]!.at - receiver.received[0]!.at).toBeGreaterThanOrEqual(250);
 
     // The event reached InfluxDB as an alert_event point through the spool.
-    await vi.waitFor(async () => {
-      const series = await centre!.influx.query(`SELECT "alert", "state" FROM "alert_event" WHERE "station" = '${a}' AND "type" = 'raised'`);
-      expect(series[0]?.values).toHaveLength(1);
-    }, { timeout: 15_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const series = await centre!.influx.query(
+          `SELECT "alert", "state" FROM "alert_event" WHERE "station" = '${a}' AND "type" = 'raised'`,
+        );
+        expect(series[0]?.values).toHaveLength(1);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     const before = centre.alerts.open({ station: a, rule: 'threshold' });
     expect(before).toHaveLength(1);
 
@@ -123,10 +136,13 @@ describe.each(['worker', 'main'])('alerts survive a restart without notifying ag
     expect(events.map((e) => `${e.type} ${e.alert.id}`)).toEqual([`raised ${b}|COD|threshold`]);
 
     // History from InfluxDB: the raised event of the first run, newest first.
-    await vi.waitFor(async () => {
-      const history = await centre!.alerts.history({ rule: 'threshold' });
-      expect(history.map((e) => `${e.type} ${e.alert.id}`)).toEqual([`raised ${b}|COD|threshold`, `raised ${id}`]);
-    }, { timeout: 15_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const history = await centre!.alerts.history({ rule: 'threshold' });
+        expect(history.map((e) => `${e.type} ${e.alert.id}`)).toEqual([`raised ${b}|COD|threshold`, `raised ${id}`]);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     const byStation = await centre.alerts.history({ station: a });
     expect(byStation).toHaveLength(1);
     expect(byStation[0]!.alert).toMatchObject({ id, severity: 'critical', value: 300, limit: 75 });
@@ -135,13 +151,16 @@ describe.each(['worker', 'main'])('alerts survive a restart without notifying ag
   it('restores an acknowledgement and a silence too, and resolves the restored alert when the value is back', async () => {
     receiver = await startWebhookReceiver();
     await writeFile(join(dir, 'rules.json'), JSON.stringify({ version: 1, defaults: { threshold: { forS: 0, clearForS: 0 } } }));
-    await writeFile(join(dir, 'notify.json'), JSON.stringify({
-      version: 1,
-      delivery: { attempts: 2, backoffMs: 100 },
-      webhooks: { ops: { url: receiver.url } },
-      routes: { ops: { webhooks: ['ops'] } },
-      routing: [{ route: 'ops' }],
-    }));
+    await writeFile(
+      join(dir, 'notify.json'),
+      JSON.stringify({
+        version: 1,
+        delivery: { attempts: 2, backoffMs: 100 },
+        webhooks: { ops: { url: receiver.url } },
+        routes: { ops: { webhooks: ['ops'] } },
+        routing: [{ route: 'ops' }],
+      }),
+    );
     centre = await start();
     const [a, b] = codStations(centre.catalogue);
     const id = `${a}|COD|threshold`;
@@ -150,12 +169,15 @@ describe.each(['worker', 'main'])('alerts survive a restart without notifying ag
     const note = 'on the way, "valve" C:\\temp\nsecond line';
     expect(await centre.alerts.acknowledge(id, 'nguyen.van.a', note)).toMatchObject({ state: 'acknowledged' });
     const silence = await centre.alerts.silence({ station: b, until: Date.now() + 3_600_000, by: 'pham.d', reason: 'maintenance' });
-    await vi.waitFor(async () => {
-      const series = await centre!.influx.query(`SELECT count("alert") FROM "alert_event" WHERE "station" = '${a}'`);
-      expect(series[0]?.values[0]?.[1]).toBe(2);
-      const silences = await centre!.influx.query('SELECT count("until") FROM "alert_silence"');
-      expect(silences[0]?.values[0]?.[1]).toBe(1);
-    }, { timeout: 15_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const series = await centre!.influx.query(`SELECT count("alert") FROM "alert_event" WHERE "station" = '${a}'`);
+        expect(series[0]?.values[0]?.[1]).toBe(2);
+        const silences = await centre!.influx.query('SELECT count("until") FROM "alert_silence"');
+        expect(silences[0]?.values[0]?.[1]).toBe(1);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     await centre.alerts.flush();
     const sent = receiver.received.length;
     await client!.endAsync();
@@ -168,12 +190,20 @@ describe.each(['worker', 'main'])('alerts survive a restart without notifying ag
     // Silenced station: raised, stored and shown, but nobody is told.
     await publish(centre, b, 400);
     // The rules run in the alerts worker: its state reaches open() a moment after the reading.
-    await vi.waitFor(() => expect(centre!.alerts.open({ station: b })).toMatchObject([{ silenced: true, state: 'firing' }]), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(centre!.alerts.open({ station: b })).toMatchObject([{ silenced: true, state: 'firing' }]), {
+      timeout: 5000,
+      interval: 20,
+    });
     // Back below the limit: the restored alert resolves, and that is told.
     await publish(centre, a, 20);
     await vi.waitFor(() => expect(receiver!.received).toHaveLength(sent + 1), { timeout: 15_000, interval: 50 });
     await centre.alerts.flush();
-    expect(receiver.received.slice(sent).map((r) => JSON.parse(r.body) as { type: string; alert: { id: string } }).map((x) => `${x.type} ${x.alert.id}`)).toEqual([`resolved ${id}`]);
+    expect(
+      receiver.received
+        .slice(sent)
+        .map((r) => JSON.parse(r.body) as { type: string; alert: { id: string } })
+        .map((x) => `${x.type} ${x.alert.id}`),
+    ).toEqual([`resolved ${id}`]);
     expect(centre.alerts.open({ station: a })).toEqual([]);
   });
 });

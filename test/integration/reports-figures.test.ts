@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  createLogger,
-  StationDayReportSchema,
-  StationMonthReportSchema,
-  ZoneDayReportSchema,
-  type Catalogue,
-} from '../../core/index.js';
+import { createLogger, StationDayReportSchema, StationMonthReportSchema, ZoneDayReportSchema, type Catalogue } from '../../core/index.js';
 import type { Clock } from '../../platform/index.js';
 import { createInfluxClient, type InfluxClient } from '../../ingest/index.js';
 import { createReports, type Reports } from '../../reports/index.js';

@@ -8,13 +8,29 @@ const T0 = Date.parse('2026-11-27T01:00:00Z');
 const UNSAFE = 'a\u0000b\nc\rd\te\u001fv\u007f "valve" C:\\temp';
 
 const alert = (over: Partial<Alert> = {}): Alert => ({
-  id: 'ST-1|COD|threshold', station: 'ST-1', zone: 'Z1', parameter: 'COD', rule: 'threshold', severity: 'critical', state: 'acknowledged',
-  message: 'COD 120 mg/L above the limit 75 mg/L', value: 120, limit: 75, unit: 'mg/L', since: T0, firedAt: T0, updatedAt: T0,
-  acknowledgedBy: 'nguyen.van.a', acknowledgedAt: T0, note: UNSAFE, ...over,
+  id: 'ST-1|COD|threshold',
+  station: 'ST-1',
+  zone: 'Z1',
+  parameter: 'COD',
+  rule: 'threshold',
+  severity: 'critical',
+  state: 'acknowledged',
+  message: 'COD 120 mg/L above the limit 75 mg/L',
+  value: 120,
+  limit: 75,
+  unit: 'mg/L',
+  since: T0,
+  firedAt: T0,
+  updatedAt: T0,
+  acknowledgedBy: 'nguyen.van.a',
+  acknowledgedAt: T0,
+  note: UNSAFE,
+  ...over,
 });
 
 /** No byte a line of line protocol must not hold: one line, printable. */
 const expectOneSafeLine = (line: string): void => {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what the line must not hold
   expect(line).not.toMatch(/[\u0000-\u001f\u007f]/);
 };
 
@@ -31,7 +47,14 @@ describe('alert event lines', () => {
   });
 
   it('a silence reason with control characters becomes one safe line', () => {
-    const silence: Silence = { id: 's-1', station: 'ST-1', from: T0, until: T0 + 3_600_000, by: 'pham.d', reason: `maintenance\u0000\nday 2` };
+    const silence: Silence = {
+      id: 's-1',
+      station: 'ST-1',
+      from: T0,
+      until: T0 + 3_600_000,
+      by: 'pham.d',
+      reason: `maintenance\u0000\nday 2`,
+    };
     const line = encodeSilence(silence);
     expectOneSafeLine(line);
     expect(line).toContain('reason="maintenance  day 2"');

@@ -17,7 +17,10 @@ describe('trend forecast', () => {
   });
 
   /** Feeds a drifting COD series; returns the time of the first reading above the limit. */
-  const drift = (fx: AlertsFixture, opts: { start: number; perMin: number; noise: number; stepMin: number; minutes: number; seed: number }): number | undefined => {
+  const drift = (
+    fx: AlertsFixture,
+    opts: { start: number; perMin: number; noise: number; stepMin: number; minutes: number; seed: number },
+  ): number | undefined => {
     const random = prng(opts.seed);
     let firstExceedance: number | undefined;
     for (let m = 0; m <= opts.minutes; m += opts.stepMin) {
@@ -72,7 +75,8 @@ describe('trend forecast', () => {
   it('forecasts a fall below a lower limit (pH toward 6)', async () => {
     f = await createAlertsFixture();
     const random = prng(9);
-    for (let m = 0; m <= 40; m++) f.reading('pH', Math.round((7.5 - 0.03 * m + (random() - 0.5) * 0.04) * 100) / 100, { atMs: f.vt.now() + (m === 0 ? 0 : MIN) });
+    for (let m = 0; m <= 40; m++)
+      f.reading('pH', Math.round((7.5 - 0.03 * m + (random() - 0.5) * 0.04) * 100) / 100, { atMs: f.vt.now() + (m === 0 ? 0 : MIN) });
     const [forecast] = f.ofType('raised', 'trend');
     expect(forecast?.alert.message).toMatch(/^pH forecast to fall below 6 at \d\d:\d\d/);
   });

@@ -51,7 +51,9 @@ describe('alert lifecycle and notifications in virtual time', () => {
     expect(f.events.map((e) => e.type)).toEqual(['raised', 'escalated', 'acknowledged', 'resolved']);
     expect(f.lines).toHaveLength(4);
     const raised = f.lines[0]!;
-    expect(raised).toMatch(/^alert_event,parameter=COD,rule=threshold,severity=warning,station=BN-TEST-F001-NT1,type=raised,zone=YENPHONG /);
+    expect(raised).toMatch(
+      /^alert_event,parameter=COD,rule=threshold,severity=warning,station=BN-TEST-F001-NT1,type=raised,zone=YENPHONG /,
+    );
     expect(raised).toMatch(/ \d{13}$/);
     expect(f.lines[2]).toContain('acknowledged_by="nguyen.van.a"');
     expect(f.lines[2]).toContain('note="crew sent, \\"valve\\" stuck second line"');
@@ -96,7 +98,13 @@ describe('alert lifecycle and notifications in virtual time', () => {
   it('makes a flapping alert of more than 4 transitions in 30 min: one flapping notice, then nothing until it settles', async () => {
     f = await createAlertsFixture({ rules: fast, notify: routing });
     f.series('COD', 20, MIN, (i) => (i % 2 === 0 ? 80 : 50));
-    expect(f.events.filter((e) => e.alert.rule === 'threshold').map((e) => e.type)).toEqual(['raised', 'resolved', 'raised', 'resolved', 'flapping']);
+    expect(f.events.filter((e) => e.alert.rule === 'threshold').map((e) => e.type)).toEqual([
+      'raised',
+      'resolved',
+      'raised',
+      'resolved',
+      'flapping',
+    ]);
     expect(f.emails).toHaveLength(5);
     expect(f.emails[4]!.subject).toContain('flapping (further notifications held)');
     expect(f.alerts.open({ rule: 'threshold' })).toMatchObject([{ flapping: true, state: 'firing' }]);
@@ -112,7 +120,10 @@ describe('alert lifecycle and notifications in virtual time', () => {
 
   it('reminds about an unacknowledged critical alert every 30 min and escalates to the second route after 15 min', async () => {
     // The rolling average would fire its own non-compliance alert after 30 min: this test is about one alert.
-    f = await createAlertsFixture({ rules: { version: 1, defaults: { threshold: { forS: 0, clearForS: 0 }, average: { enabled: false } } }, notify: routing });
+    f = await createAlertsFixture({
+      rules: { version: 1, defaults: { threshold: { forS: 0, clearForS: 0 }, average: { enabled: false } } },
+      notify: routing,
+    });
     const t0 = f.vt.now();
     const keepAlive = (until: number): void => {
       // Varying values: 30 identical ones would be a flatline (sensor fault) of their own.
@@ -177,7 +188,12 @@ describe('alert lifecycle and notifications in virtual time', () => {
     expect(f.alerts.silences()).toEqual([]);
     expect(f.alerts.open({ rule: 'threshold' }).every((a) => a.silenced === undefined)).toBe(true);
     // After the window, the still-unacknowledged critical alerts are reminded at once.
-    expect(f.ofType('reminder').map((e) => e.alert.parameter).sort()).toEqual(['COD', 'TSS']);
+    expect(
+      f
+        .ofType('reminder')
+        .map((e) => e.alert.parameter)
+        .sort(),
+    ).toEqual(['COD', 'TSS']);
   });
 
   it('silences one parameter only, and refuses a bad silence', async () => {
@@ -193,7 +209,12 @@ describe('alert lifecycle and notifications in virtual time', () => {
   });
 
   it('retries a webhook that answered 500 twice with backoff, signing every try', async () => {
-    f = await createAlertsFixture({ rules: fast, notify: routing, webhookStatuses: [500, 500], webhookSecret: 'a-shared-secret-of-32-characters' });
+    f = await createAlertsFixture({
+      rules: fast,
+      notify: routing,
+      webhookStatuses: [500, 500],
+      webhookSecret: 'a-shared-secret-of-32-characters',
+    });
     f.reading('COD', 200, { station: STATION_B });
     await settle();
     expect(f.posts).toHaveLength(1);

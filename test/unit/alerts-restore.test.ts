@@ -9,20 +9,44 @@ const MIN = 60_000;
 const T0 = Date.parse('2026-11-27T01:00:00Z');
 
 const alert = (over: Partial<Alert>): Alert => ({
-  id: `${STATION}|COD|threshold`, station: STATION, zone: ZONE, parameter: 'COD', rule: 'threshold', severity: 'critical', state: 'firing',
-  message: 'COD 120 mg/L above the limit 75 mg/L', value: 120, limit: 75, unit: 'mg/L', since: T0 - 3_600_000, firedAt: T0 - 3_600_000, updatedAt: T0 - 3_600_000, ...over,
+  id: `${STATION}|COD|threshold`,
+  station: STATION,
+  zone: ZONE,
+  parameter: 'COD',
+  rule: 'threshold',
+  severity: 'critical',
+  state: 'firing',
+  message: 'COD 120 mg/L above the limit 75 mg/L',
+  value: 120,
+  limit: 75,
+  unit: 'mg/L',
+  since: T0 - 3_600_000,
+  firedAt: T0 - 3_600_000,
+  updatedAt: T0 - 3_600_000,
+  ...over,
 });
 
 function fakeInflux(rows: Array<{ alert: Alert; at: number }>, queries: string[]): QueryFn {
   return async (q) => {
     queries.push(q);
     if (q.includes('FROM "alert_silence"')) {
-      return [{ name: 'alert_silence', columns: ['time', 'by', 'from', 'id', 'parameter', 'reason', 'station', 'until'], values: [[T0 - MIN, 'pham.d', T0 - MIN, 's-1', '*', 'maintenance', STATION_B, T0 + 3_600_000]] }];
+      return [
+        {
+          name: 'alert_silence',
+          columns: ['time', 'by', 'from', 'id', 'parameter', 'reason', 'station', 'until'],
+          values: [[T0 - MIN, 'pham.d', T0 - MIN, 's-1', '*', 'maintenance', STATION_B, T0 + 3_600_000]],
+        },
+      ];
     }
     const station = /"station" = '([^']+)'/.exec(q)?.[1];
     return rows
       .filter((r) => station === undefined || r.alert.station === station)
-      .map((r) => ({ name: 'alert_event', tags: { station: r.alert.station, parameter: r.alert.parameter, rule: r.alert.rule }, columns: ['time', 'alert'], values: [[r.at, JSON.stringify(r.alert)]] }));
+      .map((r) => ({
+        name: 'alert_event',
+        tags: { station: r.alert.station, parameter: r.alert.parameter, rule: r.alert.rule },
+        columns: ['time', 'alert'],
+        values: [[r.at, JSON.stringify(r.alert)]],
+      }));
   };
 }
 
@@ -41,9 +65,23 @@ describe('restoring open alerts', () => {
       { alert: alert({}), at: T0 - 3_600_000 },
       { alert: alert({ id: `${STATION}|TSS|threshold`, parameter: 'TSS', state: 'resolved' }), at: T0 - 60_000 },
       { alert: alert({ id: 'GONE-STATION-1|COD|threshold', station: 'GONE-STATION-1' }), at: T0 - 60_000 },
-      { alert: alert({ id: `${STATION_B}|COD|threshold`, station: STATION_B, zone: ZONE_B, severity: 'warning', state: 'acknowledged', acknowledgedBy: 'le.c' }), at: T0 - 120_000 },
+      {
+        alert: alert({
+          id: `${STATION_B}|COD|threshold`,
+          station: STATION_B,
+          zone: ZONE_B,
+          severity: 'warning',
+          state: 'acknowledged',
+          acknowledgedBy: 'le.c',
+        }),
+        at: T0 - 120_000,
+      },
     ];
-    f = await createAlertsFixture({ query: fakeInflux(rows, queries), notify, rules: { version: 1, defaults: { threshold: { forS: 0 } } } });
+    f = await createAlertsFixture({
+      query: fakeInflux(rows, queries),
+      notify,
+      rules: { version: 1, defaults: { threshold: { forS: 0 } } },
+    });
     expect(queries[0]).toContain('FROM "alert_silence" WHERE "until" > ');
     expect(queries[1]).toBe('SELECT last("alert") AS "alert" FROM "alert_event" GROUP BY "station", "parameter", "rule"');
     expect(f.alerts.restored).toBe(2);
@@ -81,11 +119,19 @@ describe('restoring open alerts', () => {
 
   it('adopts one station from InfluxDB when it moves to this node', async () => {
     const queries: string[] = [];
-    const rows = [{ alert: alert({ id: `${STATION_B}|*|stale`, station: STATION_B, zone: ZONE_B, parameter: '*', rule: 'stale', severity: 'warning' }), at: T0 - MIN }];
+    const rows = [
+      {
+        alert: alert({ id: `${STATION_B}|*|stale`, station: STATION_B, zone: ZONE_B, parameter: '*', rule: 'stale', severity: 'warning' }),
+        at: T0 - MIN,
+      },
+    ];
     f = await createAlertsFixture({ notify });
     expect(f.alerts.open()).toEqual([]);
     await f.alerts.close();
-    f = await createAlertsFixture({ notify, query: async (q) => (q.includes('alert_event') && q.includes(STATION_B) ? fakeInflux(rows, queries)(q) : []) });
+    f = await createAlertsFixture({
+      notify,
+      query: async (q) => (q.includes('alert_event') && q.includes(STATION_B) ? fakeInflux(rows, queries)(q) : []),
+    });
     expect(f.alerts.restored).toBe(0);
     expect(await f.alerts.adoptStation(STATION_B)).toBe(1);
     expect(f.alerts.open()).toMatchObject([{ id: `${STATION_B}|*|stale`, state: 'firing' }]);

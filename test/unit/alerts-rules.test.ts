@@ -19,7 +19,14 @@ describe('alert rules in virtual time', () => {
       expect(f.alerts.open({ rule: 'threshold' })).toEqual([]);
       f.reading('COD', 60, { atMs: at(MIN) });
       const [raised] = f.ofType('raised', 'threshold');
-      expect(raised?.alert).toMatchObject({ id: `${STATION}|COD|threshold`, severity: 'warning', state: 'firing', value: 60, limit: 75, unit: 'mg/L' });
+      expect(raised?.alert).toMatchObject({
+        id: `${STATION}|COD|threshold`,
+        severity: 'warning',
+        state: 'firing',
+        value: 60,
+        limit: 75,
+        unit: 'mg/L',
+      });
       expect(raised?.alert.message).toBe('COD 60 mg/L at 80% of the limit 75 mg/L');
       f.reading('COD', 75, { atMs: at(MIN) });
       expect(f.ofType('escalated')).toHaveLength(0); // at the limit is not above it
@@ -73,9 +80,17 @@ describe('alert rules in virtual time', () => {
       f.reading('pH', 6.31);
       expect(f.ofType('raised')).toHaveLength(0);
       f.reading('pH', 6.29, { atMs: at(MIN) });
-      expect(f.ofType('raised', 'threshold')[0]?.alert).toMatchObject({ parameter: 'pH', severity: 'warning', limit: 6, message: 'pH 6.29 near the lower limit 6' });
+      expect(f.ofType('raised', 'threshold')[0]?.alert).toMatchObject({
+        parameter: 'pH',
+        severity: 'warning',
+        limit: 6,
+        message: 'pH 6.29 near the lower limit 6',
+      });
       f.reading('pH', 5.99, { atMs: at(MIN) });
-      expect(f.ofType('escalated', 'threshold')[0]?.alert).toMatchObject({ severity: 'critical', message: 'pH 5.99 below the lower limit 6' });
+      expect(f.ofType('escalated', 'threshold')[0]?.alert).toMatchObject({
+        severity: 'critical',
+        message: 'pH 5.99 below the lower limit 6',
+      });
       f.reading('pH', 6.44, { atMs: at(MIN) });
       f.reading('pH', 6.44, { atMs: at(10 * MIN) });
       expect(f.ofType('resolved', 'threshold')).toHaveLength(0);
@@ -238,7 +253,9 @@ describe('alert rules in virtual time', () => {
     it("fires on a value outside the instrument's range, which never counts toward compliance", async () => {
       f = await createAlertsFixture({ rules: { version: 1, defaults: { threshold: { forS: 0 } } } });
       f.reading('COD', 600);
-      expect(f.ofType('raised', 'sensor_fault')[0]?.alert.message).toBe("COD sensor fault: 600 mg/L outside the instrument's range 0 to 500");
+      expect(f.ofType('raised', 'sensor_fault')[0]?.alert.message).toBe(
+        "COD sensor fault: 600 mg/L outside the instrument's range 0 to 500",
+      );
       expect(f.ofType('raised', 'threshold')).toHaveLength(0);
     });
   });
@@ -250,10 +267,18 @@ describe('alert rules in virtual time', () => {
       expect(f.alerts.open({ rule: 'backlog' })[0]?.state).toBe('pending');
       f.vt.advanceBy(30_000);
       const [raised] = f.ofType('raised', 'backlog');
-      expect(raised?.alert).toMatchObject({ station: 'centre', zone: 'centre', parameter: '*', severity: 'warning', message: 'storage backlog: spool at 60% of its disk budget' });
+      expect(raised?.alert).toMatchObject({
+        station: 'centre',
+        zone: 'centre',
+        parameter: '*',
+        severity: 'warning',
+        message: 'storage backlog: spool at 60% of its disk budget',
+      });
       f.storage$.next({ backlog: true, spoolBytes: 900, budgetBytes: 1000, backpressure: 'slowing' });
       f.vt.advanceBy(30_000);
-      expect(f.ofType('escalated', 'backlog')[0]?.alert.message).toBe('storage backlog: spool at 90% of its disk budget; admission slowing');
+      expect(f.ofType('escalated', 'backlog')[0]?.alert.message).toBe(
+        'storage backlog: spool at 90% of its disk budget; admission slowing',
+      );
       f.storage$.next({ backlog: false, spoolBytes: 0, budgetBytes: 1000, backpressure: 'none' });
       f.vt.advanceBy(55_000);
       expect(f.ofType('resolved', 'backlog')).toHaveLength(0);

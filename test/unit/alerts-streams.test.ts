@@ -26,7 +26,9 @@ describe('alerts input streams', () => {
   it('a storage condition the rules fail on is logged, and the next one is still handled', async () => {
     const logs = captureLog('info');
     f = await createAlertsFixture({ log: logs.log });
-    const onStorage = vi.spyOn(f.alerts.engine, 'onStorage').mockImplementationOnce(() => { throw new Error('rule failed'); });
+    const onStorage = vi.spyOn(f.alerts.engine, 'onStorage').mockImplementationOnce(() => {
+      throw new Error('rule failed');
+    });
     const condition: StorageCondition = { backlog: false, spoolBytes: 0, budgetBytes: 1024, backpressure: 'none' };
     f.storage$.next(condition);
     f.storage$.next(condition);

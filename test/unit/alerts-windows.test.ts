@@ -57,7 +57,9 @@ describe('MinuteTrend', () => {
       const completed = [...byMinute.keys()].filter((k) => k < m);
       if (refitted) {
         const last = Math.max(...completed);
-        const pts = completed.filter((k) => k > last - 30).map((k) => ({ x: k - last, y: byMinute.get(k)!.reduce((a, b) => a + b, 0) / byMinute.get(k)!.length }));
+        const pts = completed
+          .filter((k) => k > last - 30)
+          .map((k) => ({ x: k - last, y: byMinute.get(k)!.reduce((a, b) => a + b, 0) / byMinute.get(k)!.length }));
         expect(mt.points).toBe(pts.length);
         expect(mt.lastMinute).toBe(last);
         if (pts.length >= 2) {
@@ -95,7 +97,13 @@ describe('windows sharing a slab', () => {
     // A tiny chunk (100 numbers) forces windows to straddle chunks' ends and to be carved from
     // several chunks; values interleaved between windows would show up as a wrong mean or fit.
     const slab = new F64Slab(100);
-    const shared = [new RollingMean(20, slab), new MinuteTrend(15, slab), new RollingMean(20, slab), new MinuteTrend(15, slab), new RollingMean(60, slab)];
+    const shared = [
+      new RollingMean(20, slab),
+      new MinuteTrend(15, slab),
+      new RollingMean(20, slab),
+      new MinuteTrend(15, slab),
+      new RollingMean(60, slab),
+    ];
     const own = [new RollingMean(20), new MinuteTrend(15), new RollingMean(20), new MinuteTrend(15), new RollingMean(60)];
     const streams = shared.map((_, i) => samples(10 + i, 1500));
     for (let k = 0; k < 1500; k++) {

@@ -10,15 +10,27 @@ import { alertsTestCatalogue, STATION, STATION_B, ZONE } from '../helpers/alerts
 import { captureLog } from '../helpers/log-capture.js';
 import { pruneBundles } from '../../alerts/worker-bundle.js';
 
-const reading = (station: string, parameter: string, value: number, status: Reading['status'] = '00', ts = Date.now()): Reading =>
-  ({ station, zone: ZONE, parameter, value, unit: parameter === 'pH' ? 'pH' : 'mg/L', status, ts, receivedAt: ts + 5 });
+const reading = (station: string, parameter: string, value: number, status: Reading['status'] = '00', ts = Date.now()): Reading => ({
+  station,
+  zone: ZONE,
+  parameter,
+  value,
+  unit: parameter === 'pH' ? 'pH' : 'mg/L',
+  status,
+  ts,
+  receivedAt: ts + 5,
+});
 
 describe('reading batches for the alerts worker', () => {
   it('packs readings into one buffer and unpacks the same readings, with zone and unit from the catalogue', () => {
     const catalogue = alertsTestCatalogue();
     const index = createSeriesIndex(catalogue);
     const batcher = createReadingBatcher(index, 2); // grows past its first capacity
-    const sent = [reading(STATION, 'COD', 81.25, '02', 1_700_000_000_123), reading(STATION, 'pH', -0.5), reading(STATION_B, 'COD', 1e9, '01')];
+    const sent = [
+      reading(STATION, 'COD', 81.25, '02', 1_700_000_000_123),
+      reading(STATION, 'pH', -0.5),
+      reading(STATION_B, 'COD', 1e9, '01'),
+    ];
     for (const r of sent) expect(batcher.push(r)).toBe(true);
     expect(batcher.push(reading('NOT-A-STATION', 'COD', 1))).toBe(false);
     expect(batcher.push(reading(STATION, 'NOx', 1))).toBe(false);
@@ -53,7 +65,12 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     const openAtPublish: number[] = [];
     const queries: string[] = [];
     const logs = captureLog('info');
-    const config = loadConfig({ DATA_DIR: dir, ALERTS_RULES_FILE: join(dir, 'rules.json'), ALERTS_NOTIFY_FILE: join(dir, 'notify.json'), ...env });
+    const config = loadConfig({
+      DATA_DIR: dir,
+      ALERTS_RULES_FILE: join(dir, 'rules.json'),
+      ALERTS_NOTIFY_FILE: join(dir, 'notify.json'),
+      ...env,
+    });
     const registry = new Registry();
     alerts = await startAlertsWorker({
       registry,
@@ -63,7 +80,9 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
       catalogue: alertsTestCatalogue(),
       readings$,
       presence$,
-      append: async (lines) => { stored.push(...lines); },
+      append: async (lines) => {
+        stored.push(...lines);
+      },
       query: async (q) => {
         queries.push(q);
         return [];
@@ -102,19 +121,34 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     w.readings$.next(reading(STATION, 'COD', 300));
     const id = `${STATION}|COD|threshold`;
     // The call is sent after the reading, so the worker has evaluated it when it answers.
-    expect(await w.alerts.acknowledge(id, 'nguyen.van.a', 'on site')).toMatchObject({ id, state: 'acknowledged', acknowledgedBy: 'nguyen.van.a', note: 'on site' });
+    expect(await w.alerts.acknowledge(id, 'nguyen.van.a', 'on site')).toMatchObject({
+      id,
+      state: 'acknowledged',
+      acknowledgedBy: 'nguyen.van.a',
+      note: 'on site',
+    });
     expect(w.alerts.open()).toMatchObject([{ id, state: 'acknowledged' }]);
     expect(await w.alerts.acknowledge('nope|COD|threshold', 'x')).toBeUndefined();
     const silence = await w.alerts.silence({ station: STATION_B, until: Date.now() + 60_000, by: 'pham.d', reason: 'maintenance' });
     expect(w.alerts.silences()).toEqual([silence]);
-    await expect(w.alerts.silence({ station: STATION_B, parameter: 'pH', until: Date.now() + 60_000, by: 'x' })).rejects.toMatchObject({ code: 'ERR_SILENCE' });
+    await expect(w.alerts.silence({ station: STATION_B, parameter: 'pH', until: Date.now() + 60_000, by: 'x' })).rejects.toMatchObject({
+      code: 'ERR_SILENCE',
+    });
     await vi.waitFor(() => expect(w.events.map((e) => e.type)).toEqual(['raised', 'acknowledged']), { timeout: 5000, interval: 10 });
   });
 
   it("logs through the main thread's logger, with the worker's bindings", async () => {
     const w = await start();
     w.readings$.next(reading(STATION, 'COD', 300));
-    await vi.waitFor(() => expect(w.logs.lines().find((l) => l.type === 'raised')).toMatchObject({ level: 30, alert: `${STATION}|COD|threshold`, held: false }), { timeout: 5000, interval: 10 });
+    await vi.waitFor(
+      () =>
+        expect(w.logs.lines().find((l) => l.type === 'raised')).toMatchObject({
+          level: 30,
+          alert: `${STATION}|COD|threshold`,
+          held: false,
+        }),
+      { timeout: 5000, interval: 10 },
+    );
   });
 
   it('starts a worker that died again: it restores open alerts from InfluxDB, and rules run on the readings that follow', async () => {
@@ -125,11 +159,14 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
     await expect(w.alerts.acknowledge('x', 'y')).rejects.toMatchObject({ code: 'ERR_ALERTS' });
     await vi.waitFor(() => expect(restores()).toBe(2), { timeout: 5000, interval: 10 });
     expect(w.logs.lines('the alerts worker stopped; starting it again')).toHaveLength(1);
-    await vi.waitFor(async () => {
-      w.readings$.next(reading(STATION, 'COD', 300));
-      await w.alerts.flush();
-      expect(w.events.map((e) => e.type)).toEqual(['raised']);
-    }, { timeout: 5000, interval: 50 });
+    await vi.waitFor(
+      async () => {
+        w.readings$.next(reading(STATION, 'COD', 300));
+        await w.alerts.flush();
+        expect(w.events.map((e) => e.type)).toEqual(['raised']);
+      },
+      { timeout: 5000, interval: 50 },
+    );
     expect((await w.registry.getSingleMetric('quantrac_alerts_worker_restarts_total')!.get()).values[0]!.value).toBe(1);
   });
 
@@ -141,7 +178,10 @@ describe('the alerts worker (a real worker thread; InfluxDB and the spool are fa
   });
 
   it('fails to start, saying why, when the worker cannot load its rules', async () => {
-    await expect(start(undefined, { ALERTS_RULES_FILE: join(dir, 'missing.json') })).rejects.toMatchObject({ code: 'ERR_ALERTS_START', message: expect.stringContaining('missing.json') });
+    await expect(start(undefined, { ALERTS_RULES_FILE: join(dir, 'missing.json') })).rejects.toMatchObject({
+      code: 'ERR_ALERTS_START',
+      message: expect.stringContaining('missing.json'),
+    });
   });
 });
 
@@ -150,9 +190,16 @@ describe('the bundle cache (worker-bundle.ts)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'qt-bundles-'));
     try {
       const dayAgo = new Date(Date.now() - 25 * 3_600_000);
-      const files = ['alerts-worker-aaaa.mjs', 'alerts-worker-bbbb.mjs', 'alerts-worker-cccc.mjs.123.456.tmp', 'alerts-worker-dddd.mjs', 'other.mjs'];
+      const files = [
+        'alerts-worker-aaaa.mjs',
+        'alerts-worker-bbbb.mjs',
+        'alerts-worker-cccc.mjs.123.456.tmp',
+        'alerts-worker-dddd.mjs',
+        'other.mjs',
+      ];
       for (const f of files) await writeFile(join(dir, f), 'x');
-      for (const f of ['alerts-worker-aaaa.mjs', 'alerts-worker-cccc.mjs.123.456.tmp', 'alerts-worker-dddd.mjs', 'other.mjs']) await utimes(join(dir, f), dayAgo, dayAgo);
+      for (const f of ['alerts-worker-aaaa.mjs', 'alerts-worker-cccc.mjs.123.456.tmp', 'alerts-worker-dddd.mjs', 'other.mjs'])
+        await utimes(join(dir, f), dayAgo, dayAgo);
       // dddd is the current bundle (old, but in use); bbbb is recent (a centre of that version may be starting).
       const removed = await pruneBundles(dir, join(dir, 'alerts-worker-dddd.mjs'));
       expect(removed.sort()).toEqual(['alerts-worker-aaaa.mjs', 'alerts-worker-cccc.mjs.123.456.tmp']);

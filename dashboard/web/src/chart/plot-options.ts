@@ -3,6 +3,7 @@ import { formatDateTime } from '../format-clock.js';
 import { formatValue } from '../format-value.js';
 import { t } from '../i18n/index.js';
 import { colourValue } from '../theme.js';
+import { LOCAL_OFFSET_MS } from '../../../../platform/time/local-time.js';
 
 export const PLOT_HEIGHT = 320;
 
@@ -10,7 +11,7 @@ const two = (n: number): string => String(n).padStart(2, '0');
 
 /** Axis tick in UTC+7: HH:mm, or dd/MM when ticks are a day or more apart (uPlot passes seconds). */
 export function axisLabel(seconds: number, incrS: number): string {
-  const d = new Date(seconds * 1000 + 7 * 3_600_000);
+  const d = new Date(seconds * 1000 + LOCAL_OFFSET_MS);
   if (incrS >= 86_400) return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}`;
   const hm = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
   return incrS < 60 ? `${hm}:${two(d.getUTCSeconds())}` : hm;

@@ -2,6 +2,7 @@ import { LitElement, html, type PropertyDeclarations, type PropertyValues, type 
 import type { ReportLimit, ValidityRules } from '../../../../core/index.js';
 import { LangController, lang, t, type Lang, type MessageKey } from '../i18n/index.js';
 import { formatFigure } from './format-figure.js';
+import { formatDateTime } from '../format-clock.js';
 import { attachPrintPage, detachPrintPage } from './print-page.js';
 import { ReportController } from './report-controller.js';
 import { reportStyles } from './report-styles.js';
@@ -106,7 +107,7 @@ export abstract class ReportElement<T extends { generatedAt: number; validityRul
         <h1>${title}</h1>
         <p class="meta">${facts.map((f) => html`<span>${f}</span>`)}</p>
         <p class="meta">
-          <span>${this.text('report_timezone')}</span><span>${this.text('report_generatedAt')} ${formatTime(generatedAt)}</span>
+          <span>${this.text('report_timezone')}</span><span>${this.text('report_generatedAt')} ${formatDateTime(generatedAt)}</span>
         </p>
       </div>
       <nav class="actions">
@@ -154,9 +155,4 @@ export abstract class ReportElement<T extends { generatedAt: number; validityRul
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-/** "2026-03-10 14:05" in UTC+7, whatever the browser's zone. */
-export function formatTime(ms: number): string {
-  return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }

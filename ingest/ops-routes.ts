@@ -19,7 +19,9 @@ export function createOpsRoutes(options: OpsRoutesOptions): Route[] {
   const only = (path: string, req: IncomingMessage, res: ServerResponse): boolean => {
     if (pathOf(req) !== path) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...SECURITY_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
+      res
+        .writeHead(405, { ...SECURITY_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' })
+        .end('method not allowed\n');
       return false;
     }
     return true;

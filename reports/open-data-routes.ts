@@ -34,7 +34,10 @@ interface OpenRequest {
 
 /** The path segments and query of an open-data request, checked (platform query-params.ts); a ParamError names what is wrong. */
 function openRequest(url: URL, path: string, today: () => string): OpenRequest {
-  const raw = path.slice(OPEN_PREFIX.length).split('/').filter((s) => s !== '');
+  const raw = path
+    .slice(OPEN_PREFIX.length)
+    .split('/')
+    .filter((s) => s !== '');
   const [kind, encodedId, what, ...rest] = raw.map((s) => decodeSegment(s, 'path'));
   const id = encodedId === undefined ? undefined : idOf(encodedId, kind === 'zones' ? 'zone' : 'station');
   const given = single(url.searchParams, 'date');

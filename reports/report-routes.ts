@@ -20,7 +20,10 @@ interface ReportRequest {
 }
 
 function reportRequest(url: URL): ReportRequest {
-  const raw = url.pathname.slice(REPORTS_PREFIX.length).split('/').filter((s) => s !== '');
+  const raw = url.pathname
+    .slice(REPORTS_PREFIX.length)
+    .split('/')
+    .filter((s) => s !== '');
   const [kind, encodedId, period, ...rest] = raw.map((s) => decodeSegment(s, 'path'));
   const id = encodedId === undefined ? undefined : idOf(encodedId, kind === 'zones' ? 'zone' : 'station');
   const format = choiceParam(url.searchParams, 'format', ['json', 'csv'] as const);

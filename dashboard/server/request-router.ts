@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, Route } from '../../core/index.js';
-import { createRateLimitedLog, HttpError, pathOf, queryOf, SECURITY_HEADERS, sendError, systemClock, type Clock } from '../../platform/index.js';
+import {
+  createRateLimitedLog,
+  HttpError,
+  pathOf,
+  queryOf,
+  SECURITY_HEADERS,
+  sendError,
+  systemClock,
+  type Clock,
+} from '../../platform/index.js';
 import { ParamError, sendParamError } from '../../platform/http/query-params.js';
 import type { ApiContext, ApiRoutes } from './api-context.js';
 import type { Auth, Principal } from './auth.js';
@@ -98,7 +107,12 @@ export function createRequestRouter(options: RequestRouterOptions): (req: Incomi
 
   const refused = (req: IncomingMessage, res: ServerResponse, err: HttpError): void => {
     const param = err instanceof ParamError ? err.param : undefined;
-    note('info', `refused:${err.code}`, { status: err.status, code: err.code, param, path: pathOf(req).slice(0, LOGGED_PATH_CHARS) }, 'request refused');
+    note(
+      'info',
+      `refused:${err.code}`,
+      { status: err.status, code: err.code, param, path: pathOf(req).slice(0, LOGGED_PATH_CHARS) },
+      'request refused',
+    );
     if (err instanceof ParamError) sendParamError(res, err);
     else sendError(res, err.status, err.code, err.message);
   };

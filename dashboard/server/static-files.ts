@@ -45,5 +45,7 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
       // try the next candidate
     }
   }
-  res.writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('The dashboard is not built: run `npm run build`.\n');
+  res
+    .writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' })
+    .end('The dashboard is not built: run `npm run build`.\n');
 }

@@ -65,7 +65,8 @@ function csvStep(q: URLSearchParams, from: number, to: number): number | undefin
   if (step === null || step === 'raw') return undefined;
   if (step === 'auto') return chooseStep(from, to, 1000);
   const stepMs = /^\d{4,10}$/.test(step) ? Number(step) : NaN;
-  if (!(stepMs >= 1000 && stepMs <= MAX_CSV_MS)) throw new ParamError('step', `raw, auto or a whole number of ms from 1000 to ${MAX_CSV_MS}`);
+  if (!(stepMs >= 1000 && stepMs <= MAX_CSV_MS))
+    throw new ParamError('step', `raw, auto or a whole number of ms from 1000 to ${MAX_CSV_MS}`);
   return stepMs;
 }
 

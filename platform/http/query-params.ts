@@ -36,9 +36,9 @@ export function sendParamError(res: ServerResponse, err: ParamError, headers: Re
 
 /** The parameter's one value; null when absent or empty; a ParamError when given more than once. */
 export function single(q: URLSearchParams, name: string): string | null {
-  const all = q.getAll(name);
-  if (all.length > 1) throw new ParamError(name, 'given more than once');
-  return all[0] === undefined || all[0] === '' ? null : all[0];
+  const [first, ...more] = q.getAll(name);
+  if (more.length > 0) throw new ParamError(name, 'given more than once');
+  return first === undefined || first === '' ? null : first;
 }
 
 const WHOLE = /^-?\d{1,15}$/;
@@ -106,7 +106,8 @@ export function dayOf(text: string, name: string): string {
 
 /** A local month (YYYY-MM, from 1970 to 2099); a ParamError naming `name` otherwise. */
 export function monthOf(text: string, name: string): string {
-  if (parseLocalMonth(text) === undefined || text < '1970' || text >= '2100') throw new ParamError(name, 'a month as YYYY-MM, from 1970 to 2099');
+  if (parseLocalMonth(text) === undefined || text < '1970' || text >= '2100')
+    throw new ParamError(name, 'a month as YYYY-MM, from 1970 to 2099');
   return text;
 }
 

@@ -37,7 +37,11 @@ describe('dashboard: hostile input, foreign origins, security headers (real cent
 
   beforeAll(async () => {
     logs = captureLog('info');
-    centre = await startTestCentre(inject('influxUrl'), { LOG_LEVEL: 'info', DASHBOARD_ORIGINS: PROXIED }, { logDestination: logs.destination });
+    centre = await startTestCentre(
+      inject('influxUrl'),
+      { LOG_LEVEL: 'info', DASHBOARD_ORIGINS: PROXIED },
+      { logDestination: logs.destination },
+    );
     admin = await loginAs(centre, 'admin');
   });
   afterAll(async () => {
@@ -113,9 +117,19 @@ describe('dashboard: hostile input, foreign origins, security headers (real cent
     const post = await raw(centre.dashboardUrl, 'POST', '/api/users', evil, JSON.stringify({ name: 'mallory', role: 'admin' }));
     expect(post.status).toBe(403);
     expect(JSON.parse(post.body)).toMatchObject({ code: 'ERR_ORIGIN' });
-    const login = await raw(centre.dashboardUrl, 'POST', '/api/login', evil, JSON.stringify({ username: admin.username, password: admin.password }));
+    const login = await raw(
+      centre.dashboardUrl,
+      'POST',
+      '/api/login',
+      evil,
+      JSON.stringify({ username: admin.username, password: admin.password }),
+    );
     expect(login.status).toBe(403);
-    const socket = connectLive(`${centre.dashboardUrl.replace('http', 'ws')}/ws`, { cookie: admin.cookie, origin: evil.origin, host: evil.host });
+    const socket = connectLive(`${centre.dashboardUrl.replace('http', 'ws')}/ws`, {
+      cookie: admin.cookie,
+      origin: evil.origin,
+      host: evil.host,
+    });
     await expect(socket.opened).rejects.toThrow('upgrade refused: 403');
     socket.close();
     expect(centre.dashboard.users.get('mallory')).toBeUndefined();
@@ -123,7 +137,13 @@ describe('dashboard: hostile input, foreign origins, security headers (real cent
     // The listening address's loopback aliases and DASHBOARD_ORIGINS are the dashboard's own.
     const port = new URL(centre.dashboardUrl).port;
     for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, PROXIED]) {
-      const res = await raw(centre.dashboardUrl, 'POST', '/api/silences', { ...admin.headers, origin, 'content-type': 'application/json' }, '{}');
+      const res = await raw(
+        centre.dashboardUrl,
+        'POST',
+        '/api/silences',
+        { ...admin.headers, origin, 'content-type': 'application/json' },
+        '{}',
+      );
       expect(res.status, origin).not.toBe(403);
     }
   });

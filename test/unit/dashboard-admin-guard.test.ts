@@ -17,8 +17,14 @@ describe('admin self-protection on names in their normal form', () => {
 
   it('refuses an admin disabling or demoting themselves under any spelling of the name', () => {
     for (const spelled of ['admin', ' Admin', 'ADMIN\t']) {
-      expect(code(() => checkAdminChange('admin', spelled, { disabled: true }, users)), spelled).toBe('ERR_SELF');
-      expect(code(() => checkAdminChange('admin', spelled, { role: 'viewer' }, users)), spelled).toBe('ERR_SELF');
+      expect(
+        code(() => checkAdminChange('admin', spelled, { disabled: true }, users)),
+        spelled,
+      ).toBe('ERR_SELF');
+      expect(
+        code(() => checkAdminChange('admin', spelled, { role: 'viewer' }, users)),
+        spelled,
+      ).toBe('ERR_SELF');
     }
     expect(code(() => checkAdminChange('admin', ' Admin', { role: 'admin', disabled: false }, users))).toBe('ok');
   });

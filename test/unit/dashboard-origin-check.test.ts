@@ -31,7 +31,9 @@ describe('dashboard origin check: the configured origins, never the request Host
     expect(c.allowed(req({ origin: 'https://localhost:41234', 'x-forwarded-proto': 'https' }))).toBe(true);
     expect(check().allowed(req({ origin: 'https://localhost:8080', 'x-forwarded-proto': 'https' }))).toBe(false);
     const wild = check({ host: '0.0.0.0', interfaceAddresses: () => ['192.0.2.10', '2001:db8::1'] });
-    expect(wild.origins()).toEqual(expect.arrayContaining(['http://192.0.2.10:8080', 'http://[2001:db8::1]:8080', 'http://localhost:8080']));
+    expect(wild.origins()).toEqual(
+      expect.arrayContaining(['http://192.0.2.10:8080', 'http://[2001:db8::1]:8080', 'http://localhost:8080']),
+    );
     const named = check({ host: '192.0.2.10', port: () => 80 });
     expect(named.allowed(req({ origin: 'http://192.0.2.10' }))).toBe(true);
     expect(named.allowed(req({ origin: 'http://localhost' }))).toBe(false);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/index.js';
-import { addressKey, clientAddress, sendJson } from '../platform/index.js';
+import { addressKey, clientAddress, SECURITY_HEADERS, sendJson } from '../platform/index.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 // Anyone may read from any origin (the data strategy asks for open data); nothing is writable.
@@ -41,6 +41,7 @@ export function answeredAtGate(req: IncomingMessage, res: ServerResponse, gate: 
   if (req.method === 'OPTIONS') {
     res
       .writeHead(204, {
+        ...SECURITY_HEADERS,
         allow: ALLOW,
         'access-control-allow-methods': ALLOW,
         'access-control-allow-headers': req.headers['access-control-request-headers'] ?? 'Accept',

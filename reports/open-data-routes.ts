@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalogue, Logger, Route } from '../core/index.js';
-import { parseUrl, segments, sendJson } from '../platform/index.js';
+import { parseUrl, sendJson } from '../platform/index.js';
+import { choiceParam, dayOf, decodeSegment, idOf, ParamError, sendParamError, single } from '../platform/http/query-params.js';
 import { answerReport } from './answer-report.js';
 import { OPEN_PREFIX, openDataCatalogue, openDataIndex } from './open-data-catalogue.js';
 import { answeredAtGate } from './open-data-gate.js';
@@ -27,8 +28,21 @@ interface OpenRequest {
   id?: string;
   what?: string;
   rest: string[];
-  format: string | null;
+  format: 'json' | 'csv' | null;
   date: string;
+}
+
+/** The path segments and query of an open-data request, checked (platform query-params.ts); a ParamError names what is wrong. */
+function openRequest(url: URL, path: string, today: () => string): OpenRequest {
+  const raw = path
+    .slice(OPEN_PREFIX.length)
+    .split('/')
+    .filter((s) => s !== '');
+  const [kind, encodedId, what, ...rest] = raw.map((s) => decodeSegment(s, 'path'));
+  const id = encodedId === undefined ? undefined : idOf(encodedId, kind === 'zones' ? 'zone' : 'station');
+  const given = single(url.searchParams, 'date');
+  const date = given === null ? today() : dayOf(given, 'date');
+  return { kind, id, what, rest, format: choiceParam(url.searchParams, 'format', ['json', 'csv'] as const) ?? null, date };
 }
 
 /**
@@ -49,9 +63,15 @@ export function createOpenDataRoutes(options: OpenDataOptions): Route {
       const path = url.pathname.replace(/\/+$/, '');
       if (path !== OPEN_PREFIX && !path.startsWith(`${OPEN_PREFIX}/`)) return false;
       if (answeredAtGate(req, res, options)) return true;
-      const [kind, id, what, ...rest] = segments(path, OPEN_PREFIX) ?? ['?'];
-      const date = url.searchParams.get('date') ?? options.service.today();
-      await answer(res, { kind, id, what, rest, format: url.searchParams.get('format'), date });
+      let request: OpenRequest;
+      try {
+        request = openRequest(url, path, () => options.service.today());
+      } catch (err) {
+        if (!(err instanceof ParamError)) throw err;
+        sendParamError(res, err);
+        return true;
+      }
+      await answer(res, request);
       return true;
     },
   };

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { AlertRuleSchema, SeveritySchema, type AlertFilter } from '../../core/index.js';
-import { DAY_MS, HttpError, readJson, type Clock } from '../../platform/index.js';
-import { parseInstant } from './api-context.js';
+import { DAY_MS, HttpError, readJson } from '../../platform/index.js';
+import { choiceParam, decodeSegment, idParam, instantParam, intParam, ParamError } from '../../platform/http/query-params.js';
 
 /** Control characters other than tab, newline and carriage return (C0, DEL and C1). */
 const CONTROL = /(?![\t\n\r])\p{Cc}/u;
@@ -52,28 +52,33 @@ export function silenceUntil(input: SilenceInput, now: number): number {
   return until;
 }
 
-/** The alert filter of a query string (`station`, `zone`, `severity`, `rule`, `from`, `to`, `limit`); a bad value is a 400. */
-export function alertFilterOf(q: URLSearchParams, clock: Clock): AlertFilter {
+/** An alert id (`station|parameter|rule`) from its path segment: printable, at most 200 characters (else 400 ERR_BAD_PARAM). */
+export function alertIdOf(encoded: string): string {
+  const id = decodeSegment(encoded, 'id');
+  if (id.length > 200 || /\p{Cc}/u.test(id)) throw new ParamError('id', 'an alert id: printable, at most 200 characters');
+  return id;
+}
+
+/**
+ * The alert filter of a query string: `station` and `zone` (ids; the centre's own alerts have
+ * station "centre", so they are not checked against the catalogue), `severity`, `rule`, `from`
+ * and `to` (platform query-params.ts), `limit` (1 to 5000, default 500). A bad value is a 400
+ * ERR_BAD_PARAM naming it.
+ */
+export function alertFilterOf(q: URLSearchParams): AlertFilter {
   const f: AlertFilter = {};
-  const station = q.get('station');
-  const zone = q.get('zone');
-  const severity = q.get('severity');
-  const rule = q.get('rule');
-  if (station) f.station = station;
-  if (zone) f.zone = zone;
-  if (severity) {
-    const parsed = SeveritySchema.safeParse(severity);
-    if (!parsed.success) throw new HttpError(400, 'ERR_BAD_SEVERITY', 'severity: warning or critical');
-    f.severity = parsed.data;
-  }
-  if (rule) {
-    const parsed = AlertRuleSchema.safeParse(rule);
-    if (!parsed.success) throw new HttpError(400, 'ERR_BAD_RULE', `rule: one of ${AlertRuleSchema.options.join(', ')}`);
-    f.rule = parsed.data;
-  }
-  if (q.get('from')) f.from = parseInstant(q.get('from'), 0, 'from');
-  if (q.get('to')) f.to = parseInstant(q.get('to'), clock.now(), 'to');
-  const limit = Number(q.get('limit') ?? 500);
-  f.limit = Number.isSafeInteger(limit) && limit > 0 ? Math.min(limit, 5000) : 500;
+  const station = idParam(q, 'station');
+  const zone = idParam(q, 'zone');
+  const severity = choiceParam(q, 'severity', SeveritySchema.options);
+  const rule = choiceParam(q, 'rule', AlertRuleSchema.options);
+  if (station !== undefined) f.station = station;
+  if (zone !== undefined) f.zone = zone;
+  if (severity !== undefined) f.severity = severity;
+  if (rule !== undefined) f.rule = rule;
+  const from = instantParam(q, 'from', NaN);
+  const to = instantParam(q, 'to', NaN);
+  if (!Number.isNaN(from)) f.from = from;
+  if (!Number.isNaN(to)) f.to = to;
+  f.limit = intParam(q, 'limit', { min: 1, max: 5000 }, 500);
   return f;
 }

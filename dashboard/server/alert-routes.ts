@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlertsApi, Catalogue, Logger } from '../../core/index.js';
 import { HttpError, sendJson, systemClock, type Clock } from '../../platform/index.js';
-import { AckSchema, alertFilterOf, parseBody, SilenceInputSchema, silenceUntil } from './alert-input.js';
+import { AckSchema, alertFilterOf, alertIdOf, parseBody, SilenceInputSchema, silenceUntil } from './alert-input.js';
 import { methodIs, requireParameter, requireRole, type ApiContext, type ApiRoutes } from './api-context.js';
 
 export interface AlertRoutesOptions {
@@ -30,7 +30,7 @@ export function createAlertRoutes(options: AlertRoutesOptions): ApiRoutes {
   async function acknowledge(req: IncomingMessage, res: ServerResponse, ctx: ApiContext, encodedId: string): Promise<void> {
     methodIs(req, 'POST');
     requireRole(ctx, 'operator');
-    const id = decodeURIComponent(encodedId);
+    const id = alertIdOf(encodedId);
     const { note } = await parseBody(req, AckSchema);
     const alert = await engine().acknowledge(id, ctx.principal.user.name, note || undefined);
     if (!alert) throw new HttpError(404, 'ERR_NO_ALERT', `no open alert "${id}"`);
@@ -60,12 +60,12 @@ export function createAlertRoutes(options: AlertRoutesOptions): ApiRoutes {
     const { path, query: q } = ctx;
     if (path === '/api/alerts') {
       methodIs(req, 'GET', 'HEAD');
-      sendJson(res, 200, { alerts: engine().open(alertFilterOf(q, clock)) });
+      sendJson(res, 200, { alerts: engine().open(alertFilterOf(q)) });
       return true;
     }
     if (path === '/api/alerts/history') {
       methodIs(req, 'GET', 'HEAD');
-      sendJson(res, 200, { events: await engine().history(alertFilterOf(q, clock)) });
+      sendJson(res, 200, { events: await engine().history(alertFilterOf(q)) });
       return true;
     }
     const ack = ACKNOWLEDGE.exec(path);

@@ -18,14 +18,6 @@ export function requireRole(ctx: ApiContext, role: Role): void {
   if (!roleAtLeast(ctx.principal.user.role, role)) throw new HttpError(403, 'ERR_FORBIDDEN', `this needs the ${role} role`);
 }
 
-/** An instant from a query parameter: epoch ms or an RFC 3339 / ISO 8601 string. */
-export function parseInstant(text: string | null, fallback: number, name: string): number {
-  if (text === null || text === '') return fallback;
-  const n = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(n)) throw new HttpError(400, 'ERR_BAD_TIME', `${name}: not a time (epoch ms or ISO 8601)`);
-  return n;
-}
-
 export function methodIs(req: IncomingMessage, ...methods: string[]): void {
   if (!methods.includes(req.method ?? 'GET')) throw new HttpError(405, 'ERR_METHOD', `use ${methods.join(' or ')}`);
 }

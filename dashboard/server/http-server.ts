@@ -20,6 +20,7 @@ import { createAuth, type Auth } from './auth.js';
 import { createLiveHub, type LiveHub, type LiveHubOptions } from './live-hub.js';
 import { createLiveUpgrade } from './live-upgrade.js';
 import { createLoginThrottle } from './login-throttle.js';
+import { createOriginCheck } from './origin-check.js';
 import { createRequestRouter } from './request-router.js';
 import { createSessionStore, type SessionStore } from './session-store.js';
 import { startSessionSweep } from './session-sweep.js';
@@ -55,7 +56,10 @@ export interface DashboardOptions {
   presence$?: Observable<Presence>;
   /** Ingest's storage condition: the "storage backlog" banner. */
   storage$?: Observable<StorageCondition>;
-  /** Origins besides the page's own, for a reverse proxy that rewrites Host. */
+  /**
+   * Origins besides the listening address's own (DASHBOARD_ORIGINS): every DNS name or proxy
+   * origin the page is reached at. The request's Host header is never trusted for this.
+   */
   allowedOrigins?: readonly string[];
   /** Behind a TLS-terminating reverse proxy: trust X-Forwarded-Proto/-For (Secure cookie, client address). */
   trustProxy?: boolean;
@@ -161,11 +165,20 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const hub = startHub(options);
   const { users, sessions, auth } = createAccess(options, clock, hub);
   const api = apiRoutes(options, clock, hub, users, sessions);
-  const server = createServer(createRequestRouter({ auth, routes: options.routes ?? [], api, staticDir: resolve(options.staticDir), log }));
-  const live = createLiveUpgrade({ auth, hub, log });
+  let bound = options.port;
+  const origin = createOriginCheck({
+    host: options.host,
+    port: () => bound,
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+  });
+  const routes = options.routes ?? [];
+  const server = createServer(createRequestRouter({ auth, origin, routes, api, staticDir: resolve(options.staticDir), log, clock }));
+  const live = createLiveUpgrade({ auth, origin, hub, log, clock });
   server.on('upgrade', live.onUpgrade);
 
   const { port, url } = await listen(server, options.host, options.port);
+  bound = port;
   // Open live views keep their session alive; expired or disabled sessions lose their sockets.
   // Started once listening: a server that failed to start leaves no timer behind.
   const sweep = startSessionSweep({ hub, sessions, users, log }, options.sweepMs ?? SWEEP_MS, scheduler);

@@ -2,14 +2,19 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../../core/index.js';
-import { pathOf, queryOf } from '../../platform/index.js';
+import { createRateLimitedLog, pathOf, queryOf, systemClock, type Clock } from '../../platform/index.js';
 import type { Auth } from './auth.js';
 import type { LiveHub } from './live-hub.js';
+import type { OriginCheck } from './origin-check.js';
 
 export interface LiveUpgradeOptions {
-  auth: Pick<Auth, 'originAllowed' | 'principal' | 'clientAddress'>;
+  auth: Pick<Auth, 'principal' | 'clientAddress'>;
+  /** The dashboard's own origins (origin-check.ts). */
+  origin: Pick<OriginCheck, 'allowed'>;
   hub: Pick<LiveHub, 'attach'>;
   log: Logger;
+  /** Times the rate limit of refusal log lines (default the system's). */
+  clock?: Clock;
 }
 
 export interface LiveUpgrade {
@@ -20,20 +25,21 @@ export interface LiveUpgrade {
 }
 
 /**
- * The live WebSocket's door (`/ws?format=compact|readings|binary`, core/live.ts): the page's
+ * The live WebSocket's door (`/ws?format=compact|readings|binary`, core/live.ts): the dashboard's
  * own Origin and a session are checked before the upgrade, then the socket is handed to the
  * hub with its session, so the session sweep can end it.
  */
 export function createLiveUpgrade(options: LiveUpgradeOptions): LiveUpgrade {
   const { auth, hub, log } = options;
+  const note = createRateLimitedLog(log, 60_000, options.clock ?? systemClock);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, refuse: (status: number, text: string) => void): void {
     if (pathOf(req) !== '/ws') return refuse(404, 'Not Found');
     // Cross-site WebSocket hijacking: browsers send cookies on a cross-origin upgrade, so the
     // Origin is checked as well as the session (OWASP WebSocket security cheat sheet).
-    if (!auth.originAllowed(req)) {
-      log.warn({ origin: req.headers.origin, address: auth.clientAddress(req) }, 'live socket from a foreign origin refused');
+    if (!options.origin.allowed(req)) {
+      note('warn', 'origin', { origin: req.headers.origin, address: auth.clientAddress(req) }, 'live socket from a foreign origin refused');
       return refuse(403, 'Forbidden');
     }
     const principal = auth.principal(req);

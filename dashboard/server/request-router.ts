@@ -1,12 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, Route } from '../../core/index.js';
-import { HttpError, pathOf, queryOf, sendError } from '../../platform/index.js';
+import {
+  createRateLimitedLog,
+  HttpError,
+  pathOf,
+  queryOf,
+  SECURITY_HEADERS,
+  sendError,
+  systemClock,
+  type Clock,
+} from '../../platform/index.js';
+import { ParamError, sendParamError } from '../../platform/http/query-params.js';
 import type { ApiContext, ApiRoutes } from './api-context.js';
 import type { Auth, Principal } from './auth.js';
+import type { OriginCheck } from './origin-check.js';
 import { serveStatic } from './static-files.js';
 
 export interface RequestRouterOptions {
-  auth: Auth;
+  auth: Pick<Auth, 'principal' | 'clientAddress' | 'login' | 'logout'>;
+  /** The dashboard's own origins (origin-check.ts): state-changing requests must come from one. */
+  origin: Pick<OriginCheck, 'allowed'>;
   /** Mounted routes (metrics, health, reports, open data), tried in order before the dashboard's own. */
   routes: readonly Route[];
   /** The dashboard's REST routes under /api/. */
@@ -14,18 +27,24 @@ export interface RequestRouterOptions {
   /** The Vite build of dashboard/web (absolute). */
   staticDir: string;
   log: Logger;
+  /** Times the rate limit of refusal log lines (default the system's). */
+  clock?: Clock;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** A logged path is cut here: a refused request's URL is the client's text, of any length. */
+const LOGGED_PATH_CHARS = 200;
 
 /**
  * The checks before a route that is not public: a session (else 401) and, for a state-changing
- * request, the page's own Origin (else 403, logged). `known` is the principal already found for
- * this request, so the session is looked up once.
+ * request, the dashboard's own Origin (else 403, logged at most once a minute). `known` is the
+ * principal already found for this request, so the session is looked up once.
  */
-function createAccessCheck(auth: Auth, log: Logger) {
+function createAccessCheck(options: RequestRouterOptions, note: ReturnType<typeof createRateLimitedLog>) {
+  const { auth, origin } = options;
   const refuseOrigin = (req: IncomingMessage, res: ServerResponse): void => {
-    log.warn({ origin: req.headers.origin, path: pathOf(req), address: auth.clientAddress(req) }, 'request from a foreign origin refused');
+    const fields = { origin: req.headers.origin, path: pathOf(req).slice(0, LOGGED_PATH_CHARS), address: auth.clientAddress(req) };
+    note('warn', 'origin', fields, 'request from a foreign origin refused');
     sendError(res, 403, 'ERR_ORIGIN', 'request from a foreign origin');
   };
   const admit = (req: IncomingMessage, res: ServerResponse, known: Principal | undefined): Principal | undefined => {
@@ -34,7 +53,7 @@ function createAccessCheck(auth: Auth, log: Logger) {
       sendError(res, 401, 'ERR_LOGIN_REQUIRED', 'log in first');
       return undefined;
     }
-    if (!READ_METHODS.has(req.method ?? 'GET') && !auth.originAllowed(req)) {
+    if (!READ_METHODS.has(req.method ?? 'GET') && !origin.allowed(req)) {
       refuseOrigin(req, res);
       return undefined;
     }
@@ -45,20 +64,22 @@ function createAccessCheck(auth: Auth, log: Logger) {
 
 /**
  * The HTTP request handler: login and logout, then the mounted routes (public ones need no
- * session), then the REST API, then the page's static files. A thrown HttpError is answered
- * with its status; anything else is logged and answered 500 (or the socket is dropped when
- * the answer had begun).
+ * session), then the REST API, then the page's static files. Every answer carries the security
+ * headers, whichever part writes it. A thrown HttpError is answered with its status and logged
+ * at info at most once a minute per code (a client's mistake, not the centre's); anything else
+ * is logged as an error and answered 500 (or the socket is dropped when the answer had begun).
  */
 export function createRequestRouter(options: RequestRouterOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { auth, log } = options;
-  const access = createAccessCheck(auth, log);
+  const note = createRateLimitedLog(log, 60_000, options.clock ?? systemClock);
+  const access = createAccessCheck(options, note);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req);
     const method = req.method ?? 'GET';
     if (path === '/api/login' || path === '/api/logout') {
       if (method !== 'POST') return sendError(res, 405, 'ERR_METHOD', 'use POST');
-      if (!auth.originAllowed(req)) return access.refuseOrigin(req, res);
+      if (!options.origin.allowed(req)) return access.refuseOrigin(req, res);
       return path === '/api/login' ? auth.login(req, res) : auth.logout(req, res);
     }
     let principal: Principal | undefined;
@@ -84,10 +105,24 @@ export function createRequestRouter(options: RequestRouterOptions): (req: Incomi
     await serveStatic(options.staticDir, path, res);
   }
 
+  const refused = (req: IncomingMessage, res: ServerResponse, err: HttpError): void => {
+    const param = err instanceof ParamError ? err.param : undefined;
+    note(
+      'info',
+      `refused:${err.code}`,
+      { status: err.status, code: err.code, param, path: pathOf(req).slice(0, LOGGED_PATH_CHARS) },
+      'request refused',
+    );
+    if (err instanceof ParamError) sendParamError(res, err);
+    else sendError(res, err.status, err.code, err.message);
+  };
+
   return (req, res) => {
+    // Set before any part answers: writeHead merges them, so no route can leave one out.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     handle(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message);
-      log.error({ err, url: pathOf(req) }, 'request failed');
+      if (err instanceof HttpError) return refused(req, res, err);
+      log.error({ err, url: pathOf(req).slice(0, LOGGED_PATH_CHARS) }, 'request failed');
       if (!res.headersSent) sendError(res, 500, 'ERR_INTERNAL', 'internal error');
       else res.destroy();
     });

@@ -20,13 +20,13 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   try {
     decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
   } catch {
-    res.writeHead(400).end();
+    res.writeHead(400, SECURITY_HEADERS).end();
     return;
   }
   const clean = normalize(decoded).replace(/^([/\\])+/, '');
   const file = join(root, clean === '' ? 'index.html' : clean);
   if (!file.startsWith(root + sep) && file !== root) {
-    res.writeHead(403).end();
+    res.writeHead(403, SECURITY_HEADERS).end();
     return;
   }
   for (const candidate of [file, join(root, 'index.html')]) {
@@ -45,5 +45,7 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
       // try the next candidate
     }
   }
-  res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('The dashboard is not built: run `npm run build`.\n');
+  res
+    .writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' })
+    .end('The dashboard is not built: run `npm run build`.\n');
 }

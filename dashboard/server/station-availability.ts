@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { QuerySeries } from '../../core/index.js';
 import { DAY_MS, HttpError, localDate, parseLocalDay, sendJson } from '../../platform/index.js';
+import { dayOf, decodeSegment, idOf, single } from '../../platform/http/query-params.js';
 import { countQuery } from './history-query.js';
 import type { StationParams } from './station-params.js';
 
@@ -25,20 +26,17 @@ function countByParameter(series: QuerySeries[]): Map<string, Counts> {
 
 /**
  * `GET /api/stations/<id>/availability?date=`: a local day's data availability per parameter,
- * up to now when the day is today (docs/DOMAIN.md, "Averages and data validity").
+ * up to now when the day is today (docs/DOMAIN.md, "Averages and data validity"). `encodedId`
+ * is the path segment as sent.
  */
-export async function sendAvailability(
-  res: ServerResponse,
-  params: StationParams,
-  stationId: string,
-  dateText: string | null,
-): Promise<void> {
+export async function sendAvailability(res: ServerResponse, params: StationParams, encodedId: string, q: URLSearchParams): Promise<void> {
+  const stationId = idOf(decodeSegment(encodedId, 'station'), 'station');
   const station = params.catalogue.station(stationId);
   if (!station) throw new HttpError(404, 'ERR_NO_STATION', `no station "${stationId}"`);
   const t = params.clock.now();
-  const date = dateText || localDate(t);
-  const start = parseLocalDay(date);
-  if (start === undefined) throw new HttpError(400, 'ERR_BAD_DATE', 'date: YYYY-MM-DD');
+  const dateText = single(q, 'date');
+  const date = dateText === null ? localDate(t) : dayOf(dateText, 'date');
+  const start = parseLocalDay(date)!;
   const end = Math.min(start + DAY_MS, Math.max(start, t));
   const expected = Math.floor((end - start) / (station.intervalS * 1000));
   const counts = countByParameter(end > start ? await params.query()(countQuery(station.id, start, end)) : []);

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { QuerySeries } from '../../core/index.js';
-import { DAY_MS, HttpError, sendJson } from '../../platform/index.js';
+import { DAY_MS, sendJson } from '../../platform/index.js';
+import { idParam, intParam, ParamError, single } from '../../platform/http/query-params.js';
 import { requireParameter } from './api-context.js';
 import { writeHistoryCsv } from './history-csv.js';
 import { chooseStep, downsampleQuery } from './history-query.js';
@@ -34,10 +35,11 @@ function splitByStatus(series: QuerySeries[]): { valid: ValidPoint[]; flagged: F
 export async function sendHistory(res: ServerResponse, q: URLSearchParams, params: StationParams): Promise<void> {
   const { catalogue } = params;
   const station = params.station(q);
-  const parameter = q.get('parameter') ?? '';
+  const parameter = idParam(q, 'parameter');
+  if (parameter === undefined) throw new ParamError('parameter', 'required');
   const sp = requireParameter(catalogue, station, parameter);
   const { from, to } = params.range(q, 3_600_000, MAX_HISTORY_MS);
-  const points = Math.min(2000, Math.max(10, Number(q.get('points') ?? 600) || 600));
+  const points = intParam(q, 'points', { min: 10, max: 2000 }, 600);
   const stepMs = chooseStep(from, to, points);
   const { valid, flagged } = splitByStatus(await params.query()(downsampleQuery(station, parameter, from, to, stepMs)));
   const limit = catalogue.limitAt(station, parameter, new Date(to));
@@ -57,12 +59,14 @@ export async function sendHistory(res: ServerResponse, q: URLSearchParams, param
   });
 }
 
-/** `?step=`: raw (undefined), auto (about 1000 buckets) or a whole number of ms, at least a second. */
-function csvStep(step: string | null, from: number, to: number): number | undefined {
-  const stepMs = step === null || step === '' || step === 'raw' ? undefined : step === 'auto' ? chooseStep(from, to, 1000) : Number(step);
-  if (stepMs !== undefined && !(Number.isSafeInteger(stepMs) && stepMs >= 1000)) {
-    throw new HttpError(400, 'ERR_BAD_STEP', 'step: raw, auto or a whole number of ms >= 1000');
-  }
+/** `?step=`: raw (undefined), auto (about 1000 buckets) or a whole number of ms from a second to the export's longest range. */
+function csvStep(q: URLSearchParams, from: number, to: number): number | undefined {
+  const step = single(q, 'step');
+  if (step === null || step === 'raw') return undefined;
+  if (step === 'auto') return chooseStep(from, to, 1000);
+  const stepMs = /^\d{4,10}$/.test(step) ? Number(step) : NaN;
+  if (!(stepMs >= 1000 && stepMs <= MAX_CSV_MS))
+    throw new ParamError('step', `raw, auto or a whole number of ms from 1000 to ${MAX_CSV_MS}`);
   return stepMs;
 }
 
@@ -70,9 +74,9 @@ function csvStep(step: string | null, from: number, to: number): number | undefi
 export async function sendHistoryCsv(res: ServerResponse, q: URLSearchParams, params: StationParams): Promise<void> {
   const { catalogue } = params;
   const station = params.station(q);
-  const parameter = q.get('parameter') || undefined;
+  const parameter = idParam(q, 'parameter');
   if (parameter !== undefined) requireParameter(catalogue, station, parameter);
   const { from, to } = params.range(q, DAY_MS, MAX_CSV_MS);
-  const stepMs = csvStep(q.get('step'), from, to);
+  const stepMs = csvStep(q, from, to);
   await writeHistoryCsv(res, { query: params.query(), catalogue, station, parameter, from, to, stepMs });
 }

@@ -1,6 +1,6 @@
 import type { Catalogue, InfluxQuery } from '../../core/index.js';
 import { DAY_MS, HttpError, type Clock } from '../../platform/index.js';
-import { parseInstant } from './api-context.js';
+import { idParam, instantParam, ParamError } from '../../platform/http/query-params.js';
 
 export interface TimeRange {
   from: number;
@@ -13,9 +13,12 @@ export interface StationParams {
   readonly clock: Clock;
   /** The InfluxQL runner; a 503 when the centre runs without a database. */
   query(): InfluxQuery;
-  /** `?station=`, a station of the catalogue (else 404). */
+  /** `?station=`, an id (else 400) of a station of the catalogue (else 404). */
   station(q: URLSearchParams): string;
-  /** `?from=&to=` (epoch ms or ISO 8601): `to` defaults to now, `from` to `defaultSpanMs` before it; at most `maxMs` long. */
+  /**
+   * `?from=&to=` (epoch ms or ISO 8601, 1970 to 2100, platform query-params.ts): `to` defaults to
+   * now, `from` to `defaultSpanMs` before it; at most `maxMs` long.
+   */
   range(q: URLSearchParams, defaultSpanMs: number, maxMs: number): TimeRange;
 }
 
@@ -28,13 +31,14 @@ export function createStationParams(catalogue: Catalogue, clock: Clock, query: I
       return query;
     },
     station(q) {
-      const station = q.get('station') ?? '';
+      const station = idParam(q, 'station');
+      if (station === undefined) throw new ParamError('station', 'required');
       if (!catalogue.station(station)) throw new HttpError(404, 'ERR_NO_STATION', `no station "${station}"`);
       return station;
     },
     range(q, defaultSpanMs, maxMs) {
-      const to = parseInstant(q.get('to'), clock.now(), 'to');
-      const from = parseInstant(q.get('from'), to - defaultSpanMs, 'from');
+      const to = instantParam(q, 'to', clock.now());
+      const from = instantParam(q, 'from', to - defaultSpanMs);
       if (!(from < to)) throw new HttpError(400, 'ERR_BAD_RANGE', 'from must be before to');
       if (to - from > maxMs) throw new HttpError(400, 'ERR_RANGE_TOO_LONG', `at most ${Math.round(maxMs / DAY_MS)} days at a time`);
       return { from, to };

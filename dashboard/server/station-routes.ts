@@ -1,5 +1,6 @@
 import type { Catalogue, InfluxQuery, StationSummary } from '../../core/index.js';
 import { sendJson, systemClock, type Clock } from '../../platform/index.js';
+import { idParam } from '../../platform/http/query-params.js';
 import { methodIs, type ApiRoutes } from './api-context.js';
 import type { LiveHub } from './live-hub.js';
 import { sendAvailability } from './station-availability.js';
@@ -34,7 +35,7 @@ export function createStationRoutes(options: StationRoutesOptions): ApiRoutes {
     }
     if (path === '/api/latest') {
       methodIs(req, 'GET', 'HEAD');
-      const station = q.get('station');
+      const station = idParam(q, 'station', (id) => options.catalogue.station(id) !== undefined);
       const latest = hub.latest();
       sendJson(res, 200, { latest: station ? latest.filter((r) => r.station === station) : latest });
       return true;
@@ -52,7 +53,7 @@ export function createStationRoutes(options: StationRoutesOptions): ApiRoutes {
     const m = AVAILABILITY.exec(path);
     if (m) {
       methodIs(req, 'GET', 'HEAD');
-      await sendAvailability(res, params, decodeURIComponent(m[1]!), q.get('date'));
+      await sendAvailability(res, params, m[1]!, q);
       return true;
     }
     return false;

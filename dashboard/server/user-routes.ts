@@ -3,6 +3,8 @@ import { QuantracError, type Logger } from '../../core/index.js';
 import { methodIs, requireRole, type ApiRoutes } from './api-context.js';
 import { HttpError, readJson, sendJson } from '../../platform/index.js';
 import { RoleSchema, userNameKey, type UserStore } from './user-store.js';
+import { decodeSegment } from '../../platform/http/query-params.js';
+import { checkAdminChange } from './admin-guard.js';
 
 export interface UserRoutesOptions {
   users: UserStore;
@@ -57,16 +59,14 @@ export function createUserRoutes(options: UserRoutesOptions): ApiRoutes {
     if (m) {
       requireRole(ctx, 'admin');
       methodIs(req, 'POST', 'PATCH');
-      const name = decodeURIComponent(m[1]!);
+      const name = decodeSegment(m[1]!, 'name');
       const parsed = ChangeSchema.safeParse(await readJson(req));
       if (!parsed.success) throw new HttpError(400, 'ERR_BAD_BODY', parsed.error.issues[0]?.message ?? 'invalid');
       const change = parsed.data;
-      if (name === ctx.principal.user.name && (change.disabled === true || (change.role !== undefined && change.role !== 'admin'))) {
-        throw new HttpError(409, 'ERR_SELF', 'an admin cannot disable or demote themselves');
-      }
       let user;
       let password: string | undefined;
       try {
+        checkAdminChange(ctx.principal.user.name, name, change, () => users.list());
         if (change.role !== undefined) user = users.setRole(name, change.role);
         if (change.disabled === true) user = users.disable(name);
         if (change.disabled === false) user = users.enable(name);

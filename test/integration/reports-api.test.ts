@@ -203,13 +203,21 @@ describe('open-data API through the running centre (no session)', () => {
     expect(await get('/api/open/nothing-here')).toEqual([404, expect.objectContaining({ code: 'ERR_NOT_FOUND' })]);
     expect(await get(`/api/open/stations/${WW}/hourly?date=10-03-2026`)).toEqual([
       400,
-      expect.objectContaining({ code: 'ERR_BAD_REQUEST' }),
+      expect.objectContaining({ code: 'ERR_BAD_PARAM', param: 'date' }),
     ]);
     expect(await get(`/api/open/stations/${WW}/hourly?date=${D1}&format=xml`)).toEqual([
       400,
+      expect.objectContaining({ code: 'ERR_BAD_PARAM', param: 'format' }),
+    ]);
+    expect(await get('/api/open/stations/%E0%A4%A/hourly')).toEqual([
+      400,
+      expect.objectContaining({ code: 'ERR_BAD_PARAM', param: 'path' }),
+    ]);
+    // A real day outside the centre's reach is the report's own 400.
+    expect(await get(`/api/open/stations/${WW}/hourly?date=2099-01-01`)).toEqual([
+      400,
       expect.objectContaining({ code: 'ERR_BAD_REQUEST' }),
     ]);
-    expect(await get('/api/open/stations/%E0%A4%A/hourly')).toEqual([404, expect.objectContaining({ code: 'ERR_NOT_FOUND' })]);
   });
 
   it('throttles a burst per client address: 429 with Retry-After, other addresses unaffected', async () => {

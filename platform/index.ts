@@ -13,3 +13,4 @@ export * from './time/clock.js';
 export * from './time/local-time.js';
 export * from './time/wait.js';
 export * from './time/unref-scheduler.js';
+export * from './http/query-params.js';

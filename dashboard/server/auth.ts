@@ -1,7 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Counter, type Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Logger } from '../../core/index.js';
-import { clientAddress as addressOf, parseCookies, readJson, sendError, sendJson } from '../../platform/index.js';
+import {
+  clientAddress as addressOf,
+  createRateLimitedLog,
+  createTaskLimiter,
+  parseCookies,
+  readJson,
+  sendError,
+  sendJson,
+  systemClock,
+  type Clock,
+} from '../../platform/index.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Session, SessionStore } from './session-store.js';
 import { userNameKey, type User, type UserStore } from './user-store.js';
@@ -21,8 +32,19 @@ export interface AuthOptions {
   cookieMaxAgeMs: number;
   /** Called when a session ends (logout, disabled user), to close its live sockets. */
   onSessionEnd?: (sessionId: string) => void;
+  /**
+   * Password checks (scrypt) running at once and waiting (DASHBOARD_LOGIN_MAX_CONCURRENT_CHECKS,
+   * DASHBOARD_LOGIN_MAX_QUEUED_CHECKS; default 1 and 20); beyond, a login gets 503 at once.
+   */
+  checks?: { maxConcurrent?: number; maxQueued?: number };
+  /** Where the refused-login counter goes (the `/metrics` registry); none: not counted. */
+  registry?: Registry;
+  clock?: Clock;
   log: Logger;
 }
+
+/** Why a login was refused, as counted on /metrics. */
+export type LoginRefusalReason = 'bad_credentials' | 'throttled' | 'busy';
 
 export interface Principal {
   user: User;
@@ -44,6 +66,18 @@ export interface Auth {
 }
 
 const LoginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+
+/** Counts refused logins on the registry, by reason (docs/SECURITY.md, "Login throttling"). */
+function loginRefusalCounter(registry: Registry | undefined): (reason: LoginRefusalReason) => void {
+  if (!registry) return () => undefined;
+  const counter = new Counter({
+    name: 'quantrac_dashboard_login_refusals_total',
+    help: 'Dashboard logins refused, by reason: bad_credentials, throttled (address, name at an address, or name back-off), busy (too many password checks waiting)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  return (reason) => counter.inc({ reason });
+}
 
 export function createAuth(options: AuthOptions): Auth {
   const { users, sessions, throttle, log } = options;
@@ -69,6 +103,20 @@ export function createAuth(options: AuthOptions): Auth {
   /** Who a failed or throttled login was for, safe to log (auth-log-user.ts). */
   const loggable = (username: string): Record<string, string | number | boolean> =>
     loggableUser(username, users.get(userNameKey(username)) !== undefined);
+
+  const floodLog = createRateLimitedLog(log, 1000, options.clock ?? systemClock);
+  const checks = createTaskLimiter({ maxActive: options.checks?.maxConcurrent ?? 1, maxQueued: options.checks?.maxQueued ?? 20 });
+  const refused = loginRefusalCounter(options.registry);
+
+  const startSession = (req: IncomingMessage, res: ServerResponse, user: User, address: string): void => {
+    // A new token on every login: a cookie planted before login is worthless (session fixation).
+    const prior = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
+    if (prior) sessions.destroy(prior.id);
+    const { token } = sessions.create(user.name);
+    const maxAgeS = Math.floor(options.cookieMaxAgeMs / 1000);
+    log.info({ address, user: user.name, role: user.role }, 'login');
+    sendJson(res, 200, { user: { name: user.name, role: user.role } }, { 'set-cookie': cookie(req, token, maxAgeS) });
+  };
 
   const principal = (req: IncomingMessage): Principal | undefined => {
     const session = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
@@ -97,27 +145,34 @@ export function createAuth(options: AuthOptions): Auth {
       if (!parsed.success) return sendError(res, 400, 'ERR_BAD_LOGIN', 'username and password are required');
       const { username, password } = parsed.data;
       const address = clientAddress(req);
-      const wait = throttle.blockedFor(address, username);
-      if (wait > 0) {
-        log.warn({ address, ...loggable(username) }, 'login throttled');
+      // Reserved before the slow check: a burst in parallel gets no more checks than a sequence (login-throttle.ts).
+      const attempt = throttle.begin(address, username);
+      if ('retryAfterMs' in attempt) {
+        refused('throttled');
+        floodLog('warn', `throttled ${address}`, { address, ...loggable(username) }, 'login throttled');
         return sendError(res, 429, 'ERR_THROTTLED', 'too many failed logins: try again later', {
-          'retry-after': String(Math.ceil(wait / 1000)),
+          'retry-after': String(Math.ceil(attempt.retryAfterMs / 1000)),
         });
       }
-      const user = await users.verify(username, password);
+      const checking = checks.tryRun(() => users.verify(username, password));
+      if (!checking) {
+        attempt.cancelled();
+        refused('busy');
+        floodLog('warn', 'busy', { address, ...loggable(username) }, 'login refused: too many password checks waiting (server busy)');
+        return sendError(res, 503, 'ERR_BUSY', 'the server is busy: try again in a moment', { 'retry-after': '1' });
+      }
+      const user = await checking.catch((err: unknown) => {
+        attempt.cancelled();
+        throw err;
+      });
       if (!user) {
-        throttle.failed(address, username);
+        attempt.failed();
+        refused('bad_credentials');
         log.warn({ address, ...loggable(username) }, 'login failed');
         return sendError(res, 401, 'ERR_BAD_CREDENTIALS', 'wrong user name or password');
       }
-      throttle.succeeded(address, username);
-      // A new token on every login: a cookie planted before login is worthless (session fixation).
-      const prior = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
-      if (prior) sessions.destroy(prior.id);
-      const { token } = sessions.create(user.name);
-      const maxAgeS = Math.floor(options.cookieMaxAgeMs / 1000);
-      log.info({ address, user: user.name, role: user.role }, 'login');
-      sendJson(res, 200, { user: { name: user.name, role: user.role } }, { 'set-cookie': cookie(req, token, maxAgeS) });
+      attempt.succeeded();
+      startSession(req, res, user, address);
     },
     logout(req, res) {
       const p = principal(req);

@@ -124,8 +124,9 @@ export async function createAuthenticator(options: AuthenticatorOptions): Promis
     checks: () => limiter.stats(),
     async authenticate(attempt) {
       const key = addressKey(attempt.address);
-      const reserved = throttle.reserve(key);
-      // Blocked: 5. Not blocked, but as many of its logins as it may still fail are being checked: 3, try again.
+      // Waits while as many of the address's logins as it may still fail are being checked.
+      const reserved = await throttle.acquire(key);
+      // Blocked: 5. Not blocked, but too many of its logins already waiting: 3, try again.
       if (!reserved) return throttle.blockedFor(key) > 0 ? refuse(attempt, 5, 'throttled') : refuse(attempt, 3, 'throttled');
       try {
         return await check(checker, attempt, reserved);

@@ -1,22 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Logger } from '../../core/index.js';
-import {
-  clientAddress as addressOf,
-  createRateLimitedLog,
-  createTaskLimiter,
-  parseCookies,
-  readJson,
-  sendError,
-  sendJson,
-  systemClock,
-  type Clock,
-} from '../../platform/index.js';
+import { clientAddress as addressOf, parseCookies, readJson, sendError, sendJson, type Clock } from '../../platform/index.js';
+import { createLoginCheck } from './login-check.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Session, SessionStore } from './session-store.js';
-import { userNameKey, type User, type UserStore } from './user-store.js';
-import { loggableUser } from './auth-log-user.js';
+import type { User, UserStore } from './user-store.js';
+
+export type { LoginRefusalReason } from './login-check.js';
 
 export const SESSION_COOKIE = 'qt_session';
 
@@ -43,8 +35,6 @@ export interface AuthOptions {
   log: Logger;
 }
 
-/** Why a login was refused, as counted on /metrics. */
-export type LoginRefusalReason = 'bad_credentials' | 'throttled' | 'busy';
 
 export interface Principal {
   user: User;
@@ -67,20 +57,8 @@ export interface Auth {
 
 const LoginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 
-/** Counts refused logins on the registry, by reason (docs/SECURITY.md, "Login throttling"). */
-function loginRefusalCounter(registry: Registry | undefined): (reason: LoginRefusalReason) => void {
-  if (!registry) return () => undefined;
-  const counter = new Counter({
-    name: 'quantrac_dashboard_login_refusals_total',
-    help: 'Dashboard logins refused, by reason: bad_credentials, throttled (address, name at an address, or name back-off), busy (too many password checks waiting)',
-    labelNames: ['reason'],
-    registers: [registry],
-  });
-  return (reason) => counter.inc({ reason });
-}
-
 export function createAuth(options: AuthOptions): Auth {
-  const { users, sessions, throttle, log } = options;
+  const { users, sessions, log } = options;
   const extraOrigins = new Set((options.allowedOrigins ?? []).map((o) => o.replace(/\/+$/, '')));
 
   const secure = (req: IncomingMessage): boolean => {
@@ -100,13 +78,7 @@ export function createAuth(options: AuthOptions): Auth {
   const cookie = (req: IncomingMessage, value: string, maxAgeS: number): string =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure(req) ? '; Secure' : ''}`;
 
-  /** Who a failed or throttled login was for, safe to log (auth-log-user.ts). */
-  const loggable = (username: string): Record<string, string | number | boolean> =>
-    loggableUser(username, users.get(userNameKey(username)) !== undefined);
-
-  const floodLog = createRateLimitedLog(log, 1000, options.clock ?? systemClock);
-  const checks = createTaskLimiter({ maxActive: options.checks?.maxConcurrent ?? 1, maxQueued: options.checks?.maxQueued ?? 20 });
-  const refused = loginRefusalCounter(options.registry);
+  const checkLogin = createLoginCheck(options);
 
   const startSession = (req: IncomingMessage, res: ServerResponse, user: User, address: string): void => {
     // A new token on every login: a cookie planted before login is worthless (session fixation).
@@ -145,34 +117,9 @@ export function createAuth(options: AuthOptions): Auth {
       if (!parsed.success) return sendError(res, 400, 'ERR_BAD_LOGIN', 'username and password are required');
       const { username, password } = parsed.data;
       const address = clientAddress(req);
-      // Reserved before the slow check: a burst in parallel gets no more checks than a sequence (login-throttle.ts).
-      const attempt = throttle.begin(address, username);
-      if ('retryAfterMs' in attempt) {
-        refused('throttled');
-        floodLog('warn', `throttled ${address}`, { address, ...loggable(username) }, 'login throttled');
-        return sendError(res, 429, 'ERR_THROTTLED', 'too many failed logins: try again later', {
-          'retry-after': String(Math.ceil(attempt.retryAfterMs / 1000)),
-        });
-      }
-      const checking = checks.tryRun(() => users.verify(username, password));
-      if (!checking) {
-        attempt.cancelled();
-        refused('busy');
-        floodLog('warn', 'busy', { address, ...loggable(username) }, 'login refused: too many password checks waiting (server busy)');
-        return sendError(res, 503, 'ERR_BUSY', 'the server is busy: try again in a moment', { 'retry-after': '1' });
-      }
-      const user = await checking.catch((err: unknown) => {
-        attempt.cancelled();
-        throw err;
-      });
-      if (!user) {
-        attempt.failed();
-        refused('bad_credentials');
-        log.warn({ address, ...loggable(username) }, 'login failed');
-        return sendError(res, 401, 'ERR_BAD_CREDENTIALS', 'wrong user name or password');
-      }
-      attempt.succeeded();
-      startSession(req, res, user, address);
+      const verdict = await checkLogin(address, username, password);
+      if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message, verdict.headers);
+      startSession(req, res, verdict.user, address);
     },
     logout(req, res) {
       const p = principal(req);

@@ -10,8 +10,11 @@ export interface LoginTry {
 }
 
 export interface LoginThrottle {
-  /** Reserves an attempt for this user name from this address, or says how long to wait. */
-  begin(address: string, user: string): LoginTry | { retryAfterMs: number };
+  /**
+   * Reserves an attempt for this user name from this address, or says how long to wait. While
+   * only attempts in flight from the address stand in the way, it waits for them to end.
+   */
+  begin(address: string, user: string): Promise<LoginTry | { retryAfterMs: number }>;
   /** Milliseconds before this user name may be tried from this address; 0 when free. */
   blockedFor(address: string, user: string): number;
 }
@@ -31,7 +34,7 @@ export interface LoginThrottleOptions {
 }
 
 const NAME_BACKOFF_BASE_MS = 1000;
-/** While the attempts in flight alone hold a key back: ask to retry soon (they end within the check's time). */
+/** Refused with no block running (too many waiting, or the name's attempt in flight): retry soon. */
 const IN_FLIGHT_RETRY_MS = 1000;
 
 /**
@@ -42,7 +45,8 @@ const IN_FLIGHT_RETRY_MS = 1000;
  *   one attempt at a time, from 1 s after the last failure doubling up to the cap. Never a
  *   long lock of the name from everywhere: that would let anyone lock any user out.
  * Each attempt is reserved before its password is checked and counts as a failure until it
- * ends, so a burst of parallel logins gets no more checks than a sequence would. A success
+ * ends, so a burst of parallel logins gets no more checks than a sequence would; the rest of a
+ * burst from one address waits for those to end (then is let in, or refused by the lock). A success
  * clears the address, the pair and the name. Names are keyed in the store's own normal form
  * (userNameKey), so " admin" or "ADMIN\t", which log in as admin, count as admin.
  */
@@ -70,17 +74,17 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
       const k = keys(address, user);
       return Math.max(locks.blockedFor(k.a), locks.blockedFor(k.p), names.waitFor(k.n));
     },
-    begin(address, user) {
+    async begin(address, user) {
       const k = keys(address, user);
       const held: ThrottledAttempt[] = [];
       const refuse = (retryAfterMs: number): { retryAfterMs: number } => {
         held.forEach((h) => h.release());
         return { retryAfterMs };
       };
-      const a = locks.reserve(k.a);
+      const a = await locks.acquire(k.a);
       if (!a) return refuse(lockedFor(k.a));
       held.push(a);
-      const p = locks.reserve(k.p);
+      const p = await locks.acquire(k.p);
       if (!p) return refuse(lockedFor(k.p));
       held.push(p);
       const n = names.reserve(k.n);
@@ -90,10 +94,11 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
         failed: () => held.forEach((h) => h.fail()),
         cancelled: () => held.forEach((h) => h.release()),
         succeeded() {
-          held.forEach((h) => h.release());
+          // Cleared before the release, so the attempts its release wakes see the cleared count.
           locks.clear(k.a);
           locks.clear(k.p);
           names.clear(k.n);
+          held.forEach((h) => h.release());
         },
       };
     },

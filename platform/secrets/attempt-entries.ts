@@ -20,6 +20,8 @@ export interface AttemptEntry {
   inFlight: number;
   /** Refused until then without checking its secret (0: not blocked). */
   blockedUntil: number;
+  /** Attempts waiting for one in flight to end (failure-throttle.ts, acquire): each tries again then. */
+  waiters: Array<() => void>;
 }
 
 export interface AttemptEntriesOptions {
@@ -31,8 +33,8 @@ export interface AttemptEntriesOptions {
 
 /**
  * The keys of a throttle in a bounded map, most recently used last. A key with an attempt in
- * flight is never forgotten (its attempt must be able to record its failure); there are few,
- * since the secret checks in flight are bounded (task-limiter.ts).
+ * flight or waiting is never forgotten (its attempt must be able to record its failure, its
+ * waiters to be woken); their number is bounded by the connections the listeners accept.
  */
 export class AttemptEntries {
   private readonly entries = new Map<string, AttemptEntry>();
@@ -53,7 +55,7 @@ export class AttemptEntries {
     if (e) this.entries.delete(key);
     else {
       if (this.entries.size >= this.options.maxKeys) this.prune(now);
-      e = { failures: [], inFlight: 0, blockedUntil: 0 };
+      e = { failures: [], inFlight: 0, blockedUntil: 0, waiters: [] };
     }
     this.entries.set(key, e);
     return e;
@@ -72,7 +74,7 @@ export class AttemptEntries {
     if (!e) return;
     e.failures = [];
     e.blockedUntil = 0;
-    if (e.inFlight === 0) this.entries.delete(key);
+    if (e.inFlight === 0 && e.waiters.length === 0) this.entries.delete(key);
   }
 
   /**
@@ -87,7 +89,9 @@ export class AttemptEntries {
     const end = (): void => {
       open = false;
       e.inFlight--;
-      if (e.inFlight === 0 && e.failures.length === 0 && e.blockedUntil === 0) this.entries.delete(key);
+      const waiters = e.waiters.splice(0);
+      if (e.inFlight === 0 && e.failures.length === 0 && e.blockedUntil === 0 && waiters.length === 0) this.entries.delete(key);
+      for (const retry of waiters) retry();
     };
     return {
       fail: () => {
@@ -105,12 +109,13 @@ export class AttemptEntries {
 
   private prune(now: number): void {
     for (const [key, e] of this.entries) {
-      if (e.inFlight === 0 && e.blockedUntil <= now && (e.failures.at(-1) ?? 0) <= now - this.options.windowMs) this.entries.delete(key);
+      const idle = e.inFlight === 0 && e.waiters.length === 0;
+      if (idle && e.blockedUntil <= now && (e.failures.at(-1) ?? 0) <= now - this.options.windowMs) this.entries.delete(key);
     }
     // Still too many (a flood of keys): forget the least recently used idle ones.
     for (const [key, e] of this.entries) {
       if (this.entries.size < this.options.maxKeys) break;
-      if (e.inFlight === 0) this.entries.delete(key);
+      if (e.inFlight === 0 && e.waiters.length === 0) this.entries.delete(key);
     }
   }
 }

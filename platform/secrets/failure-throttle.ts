@@ -11,6 +11,8 @@ export interface FailureThrottleOptions {
   blockMs: number;
   /** Keys tracked at most; beyond it the stale, then the least recently failed, are forgotten (a bound on memory). */
   maxKeys?: number;
+  /** Attempts of one key waiting in `acquire` at most (default 1000); beyond, refused at once. */
+  maxWaiting?: number;
   clock?: Clock;
 }
 
@@ -23,6 +25,12 @@ export interface FailureThrottle {
    * `blockedFor` says 0 if only the attempts in flight stand in the way: try again shortly).
    */
   reserve(key: string): ThrottledAttempt | undefined;
+  /**
+   * Like `reserve`, but while only the key's attempts in flight stand in the way, waits for one
+   * to end: a success frees its place, a failure may start the block (then undefined). Many
+   * gateways behind one NAT address logging in at once are let in as places free, not refused.
+   */
+  acquire(key: string): Promise<ThrottledAttempt | undefined>;
   /** Records a failure without a reservation; returns true when this failure started a block. */
   recordFailure(key: string): boolean;
   /** Forgets the key's failures and block (after a success). */
@@ -37,7 +45,8 @@ export interface FailureThrottle {
  *
  * An attempt is reserved BEFORE its (slow) secret check and counts as a failure until it ends,
  * so however many arrive at once, at most `maxFailures` secrets are checked per key before the
- * block: a check made before any of them failed cannot let them all through.
+ * block: a check made before any of them failed cannot let them all through. The others wait
+ * (`acquire`) or are refused (`reserve`) while that many are in flight.
  */
 export function createFailureThrottle(options: FailureThrottleOptions): FailureThrottle {
   const clock = options.clock ?? systemClock;
@@ -54,6 +63,18 @@ export function createFailureThrottle(options: FailureThrottleOptions): FailureT
     return false;
   };
 
+  const reserve = (key: string): ThrottledAttempt | undefined => {
+    const e = entries.get(key);
+    const now = clock.now();
+    if (e && (e.blockedUntil > now || entries.recent(e, now) + e.inFlight >= options.maxFailures)) return undefined;
+    return entries.reserve(key, addFailure);
+  };
+  /** Whether an attempt refused by `reserve` may wait: the key is not blocked, and one of its attempts will end and wake it. */
+  const mayWait = (key: string): boolean => {
+    const e = entries.get(key);
+    return e !== undefined && e.blockedUntil <= clock.now() && e.inFlight > 0 && e.waiters.length < (options.maxWaiting ?? 1000);
+  };
+
   return {
     get size() {
       return entries.size;
@@ -62,11 +83,17 @@ export function createFailureThrottle(options: FailureThrottleOptions): FailureT
       const e = entries.get(key);
       return e ? Math.max(0, e.blockedUntil - clock.now()) : 0;
     },
-    reserve(key) {
-      const e = entries.get(key);
-      const now = clock.now();
-      if (e && (e.blockedUntil > now || entries.recent(e, now) + e.inFlight >= options.maxFailures)) return undefined;
-      return entries.reserve(key, addFailure);
+    reserve,
+    acquire(key) {
+      return new Promise((resolve) => {
+        const attempt = (): void => {
+          const reserved = reserve(key);
+          if (reserved) resolve(reserved);
+          else if (mayWait(key)) entries.get(key)!.waiters.push(attempt);
+          else resolve(undefined);
+        };
+        attempt();
+      });
     },
     recordFailure(key) {
       const now = clock.now();

@@ -30,7 +30,12 @@ export interface LoginRefusalsOptions {
   onFailure?(reason: AuthFailureReason): void;
 }
 
-export type RefuseLogin = (attempt: LoginAttempt, returnCode: 3 | 4 | 5, reason: AuthFailureReason, reserved?: ThrottledAttempt) => LoginRefusal;
+export type RefuseLogin = (
+  attempt: LoginAttempt,
+  returnCode: 3 | 4 | 5,
+  reason: AuthFailureReason,
+  reserved?: ThrottledAttempt,
+) => LoginRefusal;
 
 /**
  * The user name to log with a refusal. An unknown one may be a secret typed into the wrong

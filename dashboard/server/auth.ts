@@ -35,7 +35,6 @@ export interface AuthOptions {
   log: Logger;
 }
 
-
 export interface Principal {
   user: User;
   session: Session;

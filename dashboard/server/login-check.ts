@@ -10,8 +10,7 @@ export type LoginRefusalReason = 'bad_credentials' | 'throttled' | 'busy';
 
 /** A login's verdict: the user, or the HTTP refusal to send. */
 export type LoginVerdict =
-  | { ok: true; user: User }
-  | { ok: false; status: 401 | 429 | 503; code: string; message: string; headers?: Record<string, string> };
+  { ok: true; user: User } | { ok: false; status: 401 | 429 | 503; code: string; message: string; headers?: Record<string, string> };
 
 export interface LoginCheckOptions {
   users: UserStore;
@@ -43,7 +42,9 @@ function refusalCounter(registry: Registry | undefined): (reason: LoginRefusalRe
  * thread pool with the durable spool's fsync; beyond the queue the login is refused at once.
  * Refusals are counted and logged (floods at most once a second per address, or in all when busy).
  */
-export function createLoginCheck(options: LoginCheckOptions): (address: string, username: string, password: string) => Promise<LoginVerdict> {
+export function createLoginCheck(
+  options: LoginCheckOptions,
+): (address: string, username: string, password: string) => Promise<LoginVerdict> {
   const { users, throttle, log } = options;
   const floodLog = createRateLimitedLog(log, 1000, options.clock ?? systemClock);
   const checks = createTaskLimiter({ maxActive: options.checks?.maxConcurrent ?? 1, maxQueued: options.checks?.maxQueued ?? 20 });
@@ -65,7 +66,13 @@ export function createLoginCheck(options: LoginCheckOptions): (address: string, 
       attempt.cancelled();
       refused('busy');
       floodLog('warn', 'busy', { address, ...loggable(username) }, 'login refused: too many password checks waiting (server busy)');
-      return { ok: false, status: 503, code: 'ERR_BUSY', message: 'the server is busy: try again in a moment', headers: { 'retry-after': '1' } };
+      return {
+        ok: false,
+        status: 503,
+        code: 'ERR_BUSY',
+        message: 'the server is busy: try again in a moment',
+        headers: { 'retry-after': '1' },
+      };
     }
     const user = await checking.catch((err: unknown) => {
       attempt.cancelled();

@@ -53,7 +53,13 @@ const IN_FLIGHT_RETRY_MS = 1000;
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
   const { clock } = options;
   const maxKeys = options.maxKeys ?? 10_000;
-  const locks = createFailureThrottle({ maxFailures: options.maxFailures, windowMs: options.windowMs, blockMs: options.lockMs, maxKeys, clock });
+  const locks = createFailureThrottle({
+    maxFailures: options.maxFailures,
+    windowMs: options.windowMs,
+    blockMs: options.lockMs,
+    maxKeys,
+    clock,
+  });
   const names = createFailureBackoff({
     freeFailures: options.nameBackoffAfter ?? 2 * options.maxFailures,
     windowMs: options.windowMs,

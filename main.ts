@@ -214,6 +214,7 @@ async function startDashboardPart(
     staticDir: p.staticDir,
     log: log.child({ component: 'dashboard' }),
     routes: [...opsRoutes, ...reports.routes],
+    registry: p.metrics,
     // History from InfluxDB, alerts (REST and live), presence ("interrupted") and the storage backlog banner.
     query: (q) => p.influx.query(q),
     alerts: p.alerts,

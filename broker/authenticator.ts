@@ -1,18 +1,22 @@
 import type { Logger } from '../core/index.js';
 import {
+  addressKey,
   createFailureThrottle,
+  createTaskLimiter,
   generateSecret,
   hashSecret,
   systemClock,
   verifySecret,
   type Clock,
   type FailureThrottle,
+  type TaskLimiterStats,
+  type ThrottledAttempt,
 } from '../platform/index.js';
 import type { Identity } from './acl.js';
-import { createAccountBook, type ProvisionRequest } from './account-book.js';
+import { createAccountBook, type AccountBook, type ProvisionRequest } from './account-book.js';
 import { DEFAULT_SCRYPT_COST, type CredentialStore } from './credential-store.js';
-import { createLoginRefusals, type AuthFailureReason, type LoginAttempt, type LoginRefusal } from './login-refusals.js';
-import { createVerifiedSecrets } from './verified-secrets.js';
+import { createLoginRefusals, type AuthFailureReason, type LoginAttempt, type LoginRefusal, type RefuseLogin } from './login-refusals.js';
+import { createVerifiedSecrets, type VerifiedSecrets } from './verified-secrets.js';
 
 export type { AuthFailureReason, LoginAttempt } from './login-refusals.js';
 export type { ProvisionRequest } from './account-book.js';
@@ -29,6 +33,8 @@ export interface Authenticator {
   /** Re-reads the credentials file if it changed; returns the ids whose access changed. */
   reload(): Promise<string[]>;
   readonly throttle: FailureThrottle;
+  /** The full secret checks (scrypt): running, waiting, started, refused as busy. */
+  checks(): TaskLimiterStats;
 }
 
 export interface AuthenticatorOptions {
@@ -39,20 +45,59 @@ export interface AuthenticatorOptions {
   /** Failed logins per address per minute before it is refused for `blockMs`. */
   maxFailuresPerMinute: number;
   blockMs: number;
+  /** Full secret checks running at once (MQTT_AUTH_MAX_CONCURRENT_CHECKS, default 1)... */
+  maxConcurrentChecks?: number;
+  /** ...and waiting; beyond it a login is refused at once with CONNACK 3 (MQTT_AUTH_MAX_QUEUED_CHECKS, default 100). */
+  maxQueuedChecks?: number;
   /** Stations in the catalogue; accounts naming others are reported and those stations ignored. */
   stationExists(id: string): boolean;
   onFailure?(reason: AuthFailureReason): void;
+  /** The full check of a secret against a hash (default platform verifySecret; tests count calls). */
+  verifySecret?(secret: Buffer, hash: string): Promise<boolean>;
   clock?: Clock;
 }
 
 /** The throttle counts an address's failures over a minute (MQTT_AUTH_MAX_FAILURES_PER_MIN). */
 const FAILURE_WINDOW_MS = 60_000;
 
+interface Checker {
+  book: AccountBook;
+  secrets: VerifiedSecrets;
+  /** A dummy check, as costly as a real one, for an unknown user: undefined when busy. */
+  dummy(password: Buffer): Promise<unknown> | undefined;
+  refuse: RefuseLogin;
+}
+
+/** The login of one reserved attempt: its identity, or its refusal (which ends the reservation). */
+async function check(c: Checker, attempt: LoginAttempt, reserved: ThrottledAttempt): Promise<AuthOutcome> {
+  const { username, password } = attempt;
+  if (!username || !password || password.length === 0) return c.refuse(attempt, 4, 'missing_credentials', reserved);
+  const entry = c.book.find(username);
+  if (!entry) {
+    const dummy = c.dummy(password);
+    if (!dummy) return c.refuse(attempt, 3, 'busy', reserved);
+    await dummy;
+    return c.refuse(attempt, 4, 'unknown_user', reserved);
+  }
+  const verdict = await c.secrets.check(entry.id, await entry.hash, password);
+  if (verdict === 'busy') return c.refuse(attempt, 3, 'busy', reserved);
+  if (!verdict) return c.refuse(attempt, 4, 'bad_password', reserved);
+  // Disabled is told only to a caller who proved the secret, so it reveals nothing.
+  if (entry.disabled) return c.refuse(attempt, 5, 'disabled', reserved);
+  reserved.release();
+  const identity: Identity =
+    entry.role === 'gateway'
+      ? { account: entry.id, role: 'gateway', stations: new Set(entry.stations) }
+      : { account: entry.id, role: 'subscriber' };
+  return { ok: true, identity };
+}
+
 /**
  * Checks MQTT CONNECT credentials: salted scrypt, constant-time comparison, a dummy hash for
  * unknown users (same cost, so timing does not tell which user names exist), per-address
- * throttling of failures, and every refusal logged with the client address (docs/PROTOCOL.md,
- * "Identity").
+ * throttling of failures with each attempt reserved before its check, a bound on the checks
+ * running and waiting, and every refusal logged with the client address (docs/PROTOCOL.md,
+ * "Identity"; docs/SECURITY.md, "Login throttling").
  */
 export async function createAuthenticator(options: AuthenticatorOptions): Promise<Authenticator> {
   const cost = options.cost ?? DEFAULT_SCRYPT_COST;
@@ -63,30 +108,31 @@ export async function createAuthenticator(options: AuthenticatorOptions): Promis
     blockMs: options.blockMs,
     clock,
   });
+  const limiter = createTaskLimiter({ maxActive: options.maxConcurrentChecks ?? 1, maxQueued: options.maxQueuedChecks ?? 100 });
+  const verify = options.verifySecret ?? verifySecret;
+  const fullCheck = (secret: Buffer, hash: string): Promise<boolean> | undefined => limiter.tryRun(() => verify(secret, hash));
   const refuse = createLoginRefusals({ log: options.log, throttle, blockMs: options.blockMs, clock, onFailure: options.onFailure });
-  const book = await createAccountBook({ store: options.store, log: options.log, cost, stationExists: options.stationExists });
-  const secrets = createVerifiedSecrets();
-  const dummyHash = hashSecret(generateSecret(), cost);
+  const [book, dummyHash] = await Promise.all([
+    createAccountBook({ store: options.store, log: options.log, cost, stationExists: options.stationExists }),
+    hashSecret(generateSecret(), cost),
+  ]);
+  const secrets = createVerifiedSecrets(fullCheck);
+  const checker: Checker = { book, secrets, refuse, dummy: (password) => fullCheck(password, dummyHash) };
 
   return {
     throttle,
+    checks: () => limiter.stats(),
     async authenticate(attempt) {
-      if (throttle.blockedFor(attempt.address) > 0) return refuse(attempt, 5, 'throttled');
-      const { username, password } = attempt;
-      if (!username || !password || password.length === 0) return refuse(attempt, 4, 'missing_credentials');
-      const entry = book.find(username);
-      if (!entry) {
-        await verifySecret(password, await dummyHash);
-        return refuse(attempt, 4, 'unknown_user');
+      const key = addressKey(attempt.address);
+      // Waits while as many of the address's logins as it may still fail are being checked.
+      const reserved = await throttle.acquire(key);
+      // Blocked: 5. Not blocked, but too many of its logins already waiting: 3, try again.
+      if (!reserved) return throttle.blockedFor(key) > 0 ? refuse(attempt, 5, 'throttled') : refuse(attempt, 3, 'throttled');
+      try {
+        return await check(checker, attempt, reserved);
+      } finally {
+        reserved.release(); // after an unexpected error; a no-op once the attempt ended
       }
-      if (!(await secrets.check(entry.id, await entry.hash, password))) return refuse(attempt, 4, 'bad_password');
-      // Disabled is told only to a caller who proved the secret, so it reveals nothing.
-      if (entry.disabled) return refuse(attempt, 5, 'disabled');
-      const identity: Identity =
-        entry.role === 'gateway'
-          ? { account: entry.id, role: 'gateway', stations: new Set(entry.stations) }
-          : { account: entry.id, role: 'subscriber' };
-      return { ok: true, identity };
     },
     provision: (request) => book.provision(request),
     async reload() {

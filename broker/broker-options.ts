@@ -46,10 +46,18 @@ export interface BrokerOptions {
   /** The credentials file (DATA_DIR/credentials.json), written by `quantrac gateway ...`. */
   credentialsFile: string;
   /**
-   * Failed logins per address per minute before it is refused for `blockMs`; scrypt N for
-   * in-memory accounts; how often the credentials file is checked for changes.
+   * Failed logins per address per minute before it is refused for `blockMs`; secret checks
+   * running and waiting at most; scrypt N for in-memory accounts; how often the credentials
+   * file is checked for changes.
    */
-  auth?: { maxFailuresPerMinute?: number; blockMs?: number; scryptCost?: number; pollMs?: number };
+  auth?: {
+    maxFailuresPerMinute?: number;
+    blockMs?: number;
+    maxConcurrentChecks?: number;
+    maxQueuedChecks?: number;
+    scryptCost?: number;
+    pollMs?: number;
+  };
   limits?: Partial<BrokerLimits>;
   /** Where the broker's counters go (the `/metrics` registry); default a private one. */
   registry?: Registry;

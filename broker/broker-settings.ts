@@ -19,6 +19,8 @@ export function brokerSettings(
     auth: {
       maxFailuresPerMinute: config.MQTT_AUTH_MAX_FAILURES_PER_MIN,
       blockMs: config.MQTT_AUTH_BLOCK_S * 1000,
+      maxConcurrentChecks: config.MQTT_AUTH_MAX_CONCURRENT_CHECKS,
+      maxQueuedChecks: config.MQTT_AUTH_MAX_QUEUED_CHECKS,
       scryptCost: config.MQTT_AUTH_SCRYPT_COST,
     },
     limits: {

@@ -70,6 +70,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     cost: options.auth?.scryptCost ?? DEFAULT_SCRYPT_COST,
     maxFailuresPerMinute: options.auth?.maxFailuresPerMinute ?? 10,
     blockMs: options.auth?.blockMs ?? 60_000,
+    maxConcurrentChecks: options.auth?.maxConcurrentChecks,
+    maxQueuedChecks: options.auth?.maxQueuedChecks,
     stationExists: (id) => options.catalogue.station(id) !== undefined,
     onFailure: (reason) => ctx.metrics.authFailure(reason),
     clock: ctx.clock,

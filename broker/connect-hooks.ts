@@ -9,6 +9,9 @@ import type { ClientState } from './client-registry.js';
 type Refusal = AuthenticateError;
 const refusal = (returnCode: 2 | 3 | 4 | 5, message: string): Refusal => Object.assign(new Error(message), { returnCode }) as Refusal;
 
+/** CONNACK 3 (busy: try again), 4 (wrong credentials), 5 (throttled, disabled): MQTT 3.1.1, 3.2.2.3. */
+const REFUSAL_MESSAGE = { 3: 'server unavailable', 4: 'bad user name or password', 5: 'not authorized' } as const;
+
 /** When a gateway's connection closes after CONNACK, its stations go offline this much later, so its will's offline comes first. */
 const DETACH_DELAY_MS = 1000;
 
@@ -82,7 +85,7 @@ async function authenticate(
   const connect = state.connect;
   state.connect = undefined;
   const outcome = await auth.authenticate({ address: state.address, clientId: client.id, username, password });
-  if (!outcome.ok) return refusal(outcome.returnCode, outcome.returnCode === 4 ? 'bad user name or password' : 'not authorized');
+  if (!outcome.ok) return refusal(outcome.returnCode, REFUSAL_MESSAGE[outcome.returnCode]);
   const { identity } = outcome;
   const refused = checkClientId(ctx, client, state, identity, connect);
   if (refused) return refused;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../core/index.js';
-import { createRateLimitedLog, type Clock, type FailureThrottle } from '../platform/index.js';
+import { addressKey, createRateLimitedLog, type Clock, type FailureThrottle, type ThrottledAttempt } from '../platform/index.js';
 
-export type AuthFailureReason = 'missing_credentials' | 'unknown_user' | 'bad_password' | 'disabled' | 'throttled';
+export type AuthFailureReason = 'missing_credentials' | 'unknown_user' | 'bad_password' | 'disabled' | 'throttled' | 'busy';
 
 export interface LoginAttempt {
   address: string;
@@ -11,21 +11,31 @@ export interface LoginAttempt {
   password: Buffer | undefined;
 }
 
-/** CONNACK 4 "bad user name or password" or 5 "not authorized" (docs/PROTOCOL.md, "Identity"). */
+/**
+ * CONNACK 3 "server unavailable" (try again), 4 "bad user name or password" or 5 "not
+ * authorized" (docs/PROTOCOL.md, "Identity").
+ */
 export interface LoginRefusal {
   ok: false;
-  returnCode: 4 | 5;
+  returnCode: 3 | 4 | 5;
   reason: AuthFailureReason;
 }
 
 export interface LoginRefusalsOptions {
   log: Logger;
-  /** Failures per client address; a refusal other than `disabled` or `throttled` counts as one. */
+  /** Failures per client address (its throttling key, platform addressKey). */
   throttle: FailureThrottle;
   blockMs: number;
   clock: Clock;
   onFailure?(reason: AuthFailureReason): void;
 }
+
+export type RefuseLogin = (
+  attempt: LoginAttempt,
+  returnCode: 3 | 4 | 5,
+  reason: AuthFailureReason,
+  reserved?: ThrottledAttempt,
+) => LoginRefusal;
 
 /**
  * The user name to log with a refusal. An unknown one may be a secret typed into the wrong
@@ -38,30 +48,36 @@ function loggableUser(username: string | undefined, reason: AuthFailureReason): 
   return { usernameSha256: createHash('sha256').update(username).digest('hex').slice(0, 12) };
 }
 
+/** Refusals whose secret was never checked: a flood of them is logged at most once a second per key. */
+const UNCHECKED: Partial<Record<AuthFailureReason, string>> = {
+  throttled: 'login refused: address throttled',
+  busy: 'login refused: too many secret checks waiting (server busy)',
+};
+
 /**
  * Refuses a login: counts it, logs it with the client address (docs/PROTOCOL.md, "Identity":
- * every refusal is logged), and feeds the per-address throttle. A flood from a throttled
- * address is logged at most once a second per address, with the number held back.
+ * every refusal is logged), and ends its reservation on the per-address throttle: a wrong or
+ * missing secret counts as a failure; "disabled" (the right secret), "busy" and "throttled"
+ * (never checked) do not. A flood of unchecked refusals is logged at most once a second per
+ * address (throttled) or in all (busy), with the number held back.
  */
-export function createLoginRefusals(
-  options: LoginRefusalsOptions,
-): (attempt: LoginAttempt, returnCode: 4 | 5, reason: AuthFailureReason) => LoginRefusal {
+export function createLoginRefusals(options: LoginRefusalsOptions): RefuseLogin {
   const { log, throttle } = options;
-  const throttledLog = createRateLimitedLog(log, 1000, options.clock);
-  return (attempt, returnCode, reason) => {
+  const floodLog = createRateLimitedLog(log, 1000, options.clock);
+  return (attempt, returnCode, reason, reserved) => {
     options.onFailure?.(reason);
+    const key = addressKey(attempt.address);
     const fields = { address: attempt.address, clientId: attempt.clientId, ...loggableUser(attempt.username, reason), reason, returnCode };
-    if (reason === 'throttled') {
-      throttledLog(
-        'warn',
-        attempt.address,
-        { ...fields, blockedForMs: throttle.blockedFor(attempt.address) },
-        'login refused: address throttled',
-      );
+    const unchecked = UNCHECKED[reason];
+    if (unchecked !== undefined) {
+      reserved?.release();
+      const extra = reason === 'throttled' ? { blockedForMs: throttle.blockedFor(key) } : {};
+      floodLog('warn', reason === 'busy' ? 'busy' : key, { ...fields, ...extra }, unchecked);
       return { ok: false, returnCode, reason };
     }
     log.warn(fields, 'login refused');
-    if (reason !== 'disabled' && throttle.recordFailure(attempt.address)) {
+    if (reason === 'disabled') reserved?.release();
+    else if (reserved ? reserved.fail() : throttle.recordFailure(key)) {
       log.warn(
         { event: 'security', address: attempt.address, blockMs: options.blockMs },
         'too many failed logins from one address; refusing it for a while',

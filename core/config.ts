@@ -31,6 +31,12 @@ export const ConfigSchema = z.object({
   /** Login throttling: failed logins per source address per minute, then refused this long. */
   MQTT_AUTH_MAX_FAILURES_PER_MIN: z.coerce.number().int().positive().default(10),
   MQTT_AUTH_BLOCK_S: z.coerce.number().int().positive().default(60),
+  /**
+   * Secret checks (scrypt, on libuv's thread pool, which the spool's fsync shares) running at
+   * once, and waiting; beyond the queue a login gets CONNACK 3 at once (docs/SECURITY.md, "Login throttling").
+   */
+  MQTT_AUTH_MAX_CONCURRENT_CHECKS: z.coerce.number().int().min(1).max(3).default(1),
+  MQTT_AUTH_MAX_QUEUED_CHECKS: z.coerce.number().int().nonnegative().default(100),
   /** scrypt cost N (a power of two) for new gateway secret hashes. */
   MQTT_AUTH_SCRYPT_COST: z.coerce
     .number()
@@ -58,6 +64,12 @@ export const ConfigSchema = z.object({
   /** Login throttling: failed logins per address or user name in 15 minutes, then refused this long. */
   DASHBOARD_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   DASHBOARD_LOGIN_LOCK_S: z.coerce.number().int().positive().default(300),
+  /** One user name, from any addresses: after this many failures in 15 minutes, one attempt at a time, 1 s apart doubling up to the cap. */
+  DASHBOARD_LOGIN_NAME_BACKOFF_AFTER: z.coerce.number().int().positive().default(20),
+  DASHBOARD_LOGIN_NAME_BACKOFF_MAX_S: z.coerce.number().int().min(1).max(300).default(30),
+  /** Password checks (scrypt) running at once, and waiting; beyond the queue a login gets 503 at once. */
+  DASHBOARD_LOGIN_MAX_CONCURRENT_CHECKS: z.coerce.number().int().min(1).max(3).default(1),
+  DASHBOARD_LOGIN_MAX_QUEUED_CHECKS: z.coerce.number().int().nonnegative().default(20),
   /**
    * Live deltas go to a client at most once per this interval: 250 ms is the cap of 4 frames a
    * second (docs/ARCHITECTURE.md, the two kinds of live socket), and a reading on the overview waits up to that long for its frame.

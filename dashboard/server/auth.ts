@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Logger } from '../../core/index.js';
-import { clientAddress as addressOf, parseCookies, readJson, sendError, sendJson } from '../../platform/index.js';
+import { clientAddress as addressOf, parseCookies, readJson, sendError, sendJson, type Clock } from '../../platform/index.js';
+import { createLoginCheck } from './login-check.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Session, SessionStore } from './session-store.js';
-import { userNameKey, type User, type UserStore } from './user-store.js';
-import { loggableUser } from './auth-log-user.js';
+import type { User, UserStore } from './user-store.js';
+
+export type { LoginRefusalReason } from './login-check.js';
 
 export const SESSION_COOKIE = 'qt_session';
 
@@ -21,6 +24,14 @@ export interface AuthOptions {
   cookieMaxAgeMs: number;
   /** Called when a session ends (logout, disabled user), to close its live sockets. */
   onSessionEnd?: (sessionId: string) => void;
+  /**
+   * Password checks (scrypt) running at once and waiting (DASHBOARD_LOGIN_MAX_CONCURRENT_CHECKS,
+   * DASHBOARD_LOGIN_MAX_QUEUED_CHECKS; default 1 and 20); beyond, a login gets 503 at once.
+   */
+  checks?: { maxConcurrent?: number; maxQueued?: number };
+  /** Where the refused-login counter goes (the `/metrics` registry); none: not counted. */
+  registry?: Registry;
+  clock?: Clock;
   log: Logger;
 }
 
@@ -46,7 +57,7 @@ export interface Auth {
 const LoginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 
 export function createAuth(options: AuthOptions): Auth {
-  const { users, sessions, throttle, log } = options;
+  const { users, sessions, log } = options;
   const extraOrigins = new Set((options.allowedOrigins ?? []).map((o) => o.replace(/\/+$/, '')));
 
   const secure = (req: IncomingMessage): boolean => {
@@ -66,9 +77,17 @@ export function createAuth(options: AuthOptions): Auth {
   const cookie = (req: IncomingMessage, value: string, maxAgeS: number): string =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure(req) ? '; Secure' : ''}`;
 
-  /** Who a failed or throttled login was for, safe to log (auth-log-user.ts). */
-  const loggable = (username: string): Record<string, string | number | boolean> =>
-    loggableUser(username, users.get(userNameKey(username)) !== undefined);
+  const checkLogin = createLoginCheck(options);
+
+  const startSession = (req: IncomingMessage, res: ServerResponse, user: User, address: string): void => {
+    // A new token on every login: a cookie planted before login is worthless (session fixation).
+    const prior = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
+    if (prior) sessions.destroy(prior.id);
+    const { token } = sessions.create(user.name);
+    const maxAgeS = Math.floor(options.cookieMaxAgeMs / 1000);
+    log.info({ address, user: user.name, role: user.role }, 'login');
+    sendJson(res, 200, { user: { name: user.name, role: user.role } }, { 'set-cookie': cookie(req, token, maxAgeS) });
+  };
 
   const principal = (req: IncomingMessage): Principal | undefined => {
     const session = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
@@ -97,27 +116,9 @@ export function createAuth(options: AuthOptions): Auth {
       if (!parsed.success) return sendError(res, 400, 'ERR_BAD_LOGIN', 'username and password are required');
       const { username, password } = parsed.data;
       const address = clientAddress(req);
-      const wait = throttle.blockedFor(address, username);
-      if (wait > 0) {
-        log.warn({ address, ...loggable(username) }, 'login throttled');
-        return sendError(res, 429, 'ERR_THROTTLED', 'too many failed logins: try again later', {
-          'retry-after': String(Math.ceil(wait / 1000)),
-        });
-      }
-      const user = await users.verify(username, password);
-      if (!user) {
-        throttle.failed(address, username);
-        log.warn({ address, ...loggable(username) }, 'login failed');
-        return sendError(res, 401, 'ERR_BAD_CREDENTIALS', 'wrong user name or password');
-      }
-      throttle.succeeded(address, username);
-      // A new token on every login: a cookie planted before login is worthless (session fixation).
-      const prior = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
-      if (prior) sessions.destroy(prior.id);
-      const { token } = sessions.create(user.name);
-      const maxAgeS = Math.floor(options.cookieMaxAgeMs / 1000);
-      log.info({ address, user: user.name, role: user.role }, 'login');
-      sendJson(res, 200, { user: { name: user.name, role: user.role } }, { 'set-cookie': cookie(req, token, maxAgeS) });
+      const verdict = await checkLogin(address, username, password);
+      if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message, verdict.headers);
+      startSession(req, res, verdict.user, address);
     },
     logout(req, res) {
       const p = principal(req);

@@ -18,7 +18,14 @@ export function dashboardSettings(
     trustProxy: config.DASHBOARD_TRUST_PROXY,
     sessionIdleMs: config.DASHBOARD_SESSION_IDLE_MIN * 60_000,
     sessionMaxAgeMs: config.DASHBOARD_SESSION_MAX_H * 3_600_000,
-    login: { maxFailures: config.DASHBOARD_LOGIN_MAX_FAILURES, lockMs: config.DASHBOARD_LOGIN_LOCK_S * 1000 },
+    login: {
+      maxFailures: config.DASHBOARD_LOGIN_MAX_FAILURES,
+      lockMs: config.DASHBOARD_LOGIN_LOCK_S * 1000,
+      nameBackoffAfter: config.DASHBOARD_LOGIN_NAME_BACKOFF_AFTER,
+      nameBackoffMaxMs: config.DASHBOARD_LOGIN_NAME_BACKOFF_MAX_S * 1000,
+      maxConcurrentChecks: config.DASHBOARD_LOGIN_MAX_CONCURRENT_CHECKS,
+      maxQueuedChecks: config.DASHBOARD_LOGIN_MAX_QUEUED_CHECKS,
+    },
     passwordCost: config.DASHBOARD_SCRYPT_COST,
     live: { frameMs: config.DASHBOARD_FRAME_MS },
   };

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
+import type { Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type {
   AlertEvent,
@@ -67,7 +68,18 @@ export interface DashboardOptions {
   passwordCost?: number;
   sessionIdleMs?: number;
   sessionMaxAgeMs?: number;
-  login?: { maxFailures?: number; windowMs?: number; lockMs?: number };
+  /** Login throttling and the bound on password checks (login-throttle.ts; docs/SECURITY.md, "Login throttling"). */
+  login?: {
+    maxFailures?: number;
+    windowMs?: number;
+    lockMs?: number;
+    nameBackoffAfter?: number;
+    nameBackoffMaxMs?: number;
+    maxConcurrentChecks?: number;
+    maxQueuedChecks?: number;
+  };
+  /** Where the dashboard's login counters go (the `/metrics` registry); none: not counted. */
+  registry?: Registry;
   /** How often open live views refresh their sessions and lose those that ended (default 30 s; tests shorten it). */
   sweepMs?: number;
   live?: Pick<
@@ -100,11 +112,14 @@ function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { 
   users.check();
   const sessionMaxAgeMs = options.sessionMaxAgeMs ?? 7 * 86_400_000;
   const sessions = createSessionStore({ idleMs: options.sessionIdleMs ?? 12 * 3_600_000, maxAgeMs: sessionMaxAgeMs, clock });
-  const { maxFailures = 10, windowMs = 15 * 60_000, lockMs = 5 * 60_000 } = options.login ?? {};
+  const { maxFailures = 10, windowMs = 15 * 60_000, lockMs = 5 * 60_000, nameBackoffAfter, nameBackoffMaxMs } = options.login ?? {};
   const auth = createAuth({
     users,
     sessions,
-    throttle: createLoginThrottle({ maxFailures, windowMs, lockMs, clock }),
+    throttle: createLoginThrottle({ maxFailures, windowMs, lockMs, nameBackoffAfter, nameBackoffMaxMs, clock }),
+    checks: { maxConcurrent: options.login?.maxConcurrentChecks, maxQueued: options.login?.maxQueuedChecks },
+    registry: options.registry,
+    clock,
     cookieMaxAgeMs: sessionMaxAgeMs,
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCredentialStore, type CredentialStore } from '../../broker/index.js';
-import { createAuthenticator, type Authenticator, type AuthFailureReason } from '../../broker/authenticator.js';
+import { createAuthenticator, type Authenticator, type AuthenticatorOptions, type AuthFailureReason } from '../../broker/authenticator.js';
+import { verifySecret } from '../../platform/index.js';
 import { captureLog, type LogCapture } from '../helpers/log-capture.js';
 
 describe('authenticator', () => {
@@ -89,5 +90,67 @@ describe('authenticator', () => {
     expect(logs.text()).not.toContain(password);
     await attempt('BN-NOT-PROVISIONED', 'x');
     expect(logs.lines('login refused').at(-1)).toMatchObject({ username: 'BN-NOT-PROVISIONED', reason: 'unknown_user' });
+  });
+
+  describe('under a burst of parallel logins', () => {
+    let verified: number;
+    /** An authenticator whose full secret checks are counted. */
+    const counted = (extra: Partial<AuthenticatorOptions> = {}): Promise<Authenticator> =>
+      createAuthenticator({
+        store,
+        log: logs.log,
+        cost: 1024,
+        maxFailuresPerMinute: 5,
+        blockMs: 60_000,
+        stationExists: (id) => id.startsWith('ST-'),
+        onFailure: (r) => failures.push(r),
+        verifySecret: (secret, hash) => {
+          verified++;
+          return verifySecret(secret, hash);
+        },
+        ...extra,
+      });
+    beforeEach(() => {
+      verified = 0;
+    });
+
+    it('gateways behind one address all logging in at once are let in as the checks in flight end', async () => {
+      auth = await counted();
+      const accounts = Array.from({ length: 30 }, (_, i) => auth.provision({ id: `ST-N${String(i).padStart(2, '0')}` }));
+      const outcomes = await Promise.all(accounts.map((a) => attempt(a.username, a.password)));
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      expect(verified).toBe(30);
+    });
+
+    it('checks at most maxFailuresPerMinute secrets from one address, and refuses the right one among the last', async () => {
+      auth = await counted({ maxQueuedChecks: 1000 });
+      const { password } = auth.provision({ id: 'ST-A01' });
+      const wrong = Array.from({ length: 199 }, (_, i) => attempt('ST-A01', `guess-${i}`));
+      const right = attempt('ST-A01', password);
+      const outcomes = await Promise.all([...wrong, right]);
+      expect(verified).toBeLessThanOrEqual(5);
+      expect(outcomes.filter((o) => !o.ok && o.reason === 'bad_password')).toHaveLength(verified);
+      expect(await right).toEqual({ ok: false, returnCode: 5, reason: 'throttled' }); // it waited for the checks in flight, then met the block
+      expect(auth.throttle.blockedFor('10.0.0.1')).toBeGreaterThan(0);
+      expect(await attempt('ST-A01', password)).toEqual({ ok: false, returnCode: 5, reason: 'throttled' });
+    });
+
+    it('refuses with CONNACK 3 "busy" when the checks waiting are at their bound, unknown users alike; a remembered secret still logs in', async () => {
+      auth = await counted({ maxFailuresPerMinute: 1000, maxConcurrentChecks: 1, maxQueuedChecks: 2 });
+      const { password } = auth.provision({ id: 'ST-A01' });
+      expect(await attempt('ST-A01', password)).toMatchObject({ ok: true }); // checked once, remembered
+      verified = 0;
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => attempt(i % 2 === 0 ? 'ST-A01' : 'NO-SUCH-USER', `guess-${i}`, `10.1.0.${i}`)),
+      );
+      expect(verified).toBe(3); // one running, two waiting
+      expect(burst.filter((o) => !o.ok && o.reason === 'busy')).toHaveLength(17);
+      expect(burst.filter((o) => !o.ok && o.reason === 'busy').every((o) => !o.ok && o.returnCode === 3)).toBe(true);
+      const [cached] = await Promise.all([attempt('ST-A01', password), ...Array.from({ length: 3 }, () => attempt('NO-SUCH-USER', 'x'))]);
+      expect(cached).toMatchObject({ ok: true });
+      expect(auth.checks()).toMatchObject({ active: 0, queued: 0 });
+      // Busy is not a failure of the address: nothing was checked.
+      expect(auth.throttle.blockedFor('10.1.0.0')).toBe(0);
+    });
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret, verifySecret } from '../../platform/index.js';
 import { createUserStore, roleAtLeast } from '../../dashboard/server/user-store.js';
 import { createSessionStore } from '../../dashboard/server/session-store.js';
-import { createLoginThrottle } from '../../dashboard/server/login-throttle.js';
+import { createLoginThrottle, type LoginThrottle, type LoginTry } from '../../dashboard/server/login-throttle.js';
 import { runUserCommand } from '../../dashboard/server/user-command.js';
 
 /** scrypt N = 1024, the dashboard's minimum cost (platform's one hash format). */
@@ -143,27 +143,90 @@ describe('sessions', () => {
 });
 
 describe('login throttle', () => {
-  it('locks an address, and a user name, after N failures in the window; success clears', () => {
+  /** One attempt that fails (its reservation must be granted). */
+  const fail = async (th: LoginThrottle, address: string, user: string): Promise<void> => {
+    const t = await th.begin(address, user);
+    if ('retryAfterMs' in t) throw new Error(`refused for ${t.retryAfterMs} ms`);
+    t.failed();
+  };
+
+  it('locks an address, and a user name from that address, after N failures in the window; success clears', async () => {
     let now = 0;
     const th = createLoginThrottle({ maxFailures: 3, windowMs: 60_000, lockMs: 300_000, clock: { now: () => now } });
-    for (let i = 0; i < 2; i++) th.failed('10.0.0.1', 'an');
+    for (let i = 0; i < 2; i++) await fail(th, '10.0.0.1', 'an');
     expect(th.blockedFor('10.0.0.1', 'an')).toBe(0);
-    th.failed('10.0.0.1', 'an');
+    await fail(th, '10.0.0.1', 'an');
     expect(th.blockedFor('10.0.0.1', 'someone')).toBe(300_000);
-    expect(th.blockedFor('10.0.0.2', 'an')).toBe(300_000); // the name is locked from any address
+    expect(await th.begin('10.0.0.1', 'someone')).toEqual({ retryAfterMs: 300_000 });
+    expect(th.blockedFor('10.0.0.2', 'an')).toBe(0); // the name is locked at that address only
     expect(th.blockedFor('10.0.0.2', 'binh')).toBe(0);
     now = 300_001;
     expect(th.blockedFor('10.0.0.1', 'an')).toBe(0);
     // failures spread beyond the window do not add up
     for (let i = 0; i < 5; i++) {
       now += 61_000;
-      th.failed('10.0.0.3', `user${i}`);
+      await fail(th, '10.0.0.3', `user${i}`);
     }
     expect(th.blockedFor('10.0.0.3', 'x')).toBe(0);
-    th.failed('10.0.0.4', 'chi');
-    th.failed('10.0.0.4', 'chi');
-    th.succeeded('10.0.0.4', 'chi');
-    th.failed('10.0.0.4', 'chi');
+    await fail(th, '10.0.0.4', 'chi');
+    await fail(th, '10.0.0.4', 'chi');
+    const ok = await th.begin('10.0.0.4', 'chi');
+    if ('retryAfterMs' in ok) throw new Error('refused');
+    ok.succeeded();
+    await fail(th, '10.0.0.4', 'chi');
     expect(th.blockedFor('10.0.0.4', 'chi')).toBe(0);
+  });
+
+  it('ten wrong passwords for admin from one address lock that address for admin, never admin from elsewhere', async () => {
+    let now = 0;
+    const th = createLoginThrottle({ maxFailures: 10, windowMs: 15 * 60_000, lockMs: 300_000, clock: { now: () => now } });
+    for (let i = 0; i < 10; i++) await fail(th, '203.0.113.1', 'admin');
+    expect(th.blockedFor('203.0.113.1', 'admin')).toBe(300_000);
+    expect(th.blockedFor('198.51.100.2', 'admin')).toBe(0);
+    // Many addresses guessing admin: past the name's free failures (2 x 10), one try at a time with a short, capped wait.
+    for (let i = 0; i < 10; i++) await fail(th, `192.0.2.${i}`, 'admin');
+    expect(th.blockedFor('198.51.100.2', 'admin')).toBe(1000);
+    expect(await th.begin('198.51.100.2', 'admin')).toEqual({ retryAfterMs: 1000 });
+    const waits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const wait = th.blockedFor(`198.18.0.${i}`, 'admin');
+      waits.push(wait);
+      now += wait;
+      await fail(th, `198.18.0.${i}`, 'admin');
+    }
+    expect(Math.max(...waits)).toBe(30_000);
+    expect(th.blockedFor('198.51.100.2', 'admin')).toBeLessThanOrEqual(30_000);
+  });
+
+  it('a burst of parallel attempts gets no more checks than a sequence: the rest wait, then meet the lock', async () => {
+    const th = createLoginThrottle({ maxFailures: 10, windowMs: 15 * 60_000, lockMs: 300_000, clock: { now: () => 0 } });
+    let checked = 0;
+    const login = async (i: number): Promise<number> => {
+      const t = await th.begin('203.0.113.1', `name${i}`);
+      if ('retryAfterMs' in t) return t.retryAfterMs;
+      checked++;
+      await new Promise((r) => setImmediate(r));
+      t.failed();
+      return 0;
+    };
+    const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => login(i)));
+    expect(checked).toBe(10);
+    expect(outcomes.filter((o) => o === 300_000)).toHaveLength(90);
+    // A cancelled attempt (the check could not run) counts nothing.
+    const other = (await th.begin('198.51.100.2', 'admin')) as LoginTry;
+    other.cancelled();
+    expect(th.blockedFor('198.51.100.2', 'admin')).toBe(0);
+  });
+
+  it('a burst from one address of which the first succeed is let in as their places free', async () => {
+    const th = createLoginThrottle({ maxFailures: 3, windowMs: 15 * 60_000, lockMs: 300_000, clock: { now: () => 0 } });
+    const login = async (i: number): Promise<boolean> => {
+      const t = await th.begin('203.0.113.1', `colleague${i}`);
+      if ('retryAfterMs' in t) return false;
+      await new Promise((r) => setImmediate(r));
+      t.succeeded();
+      return true;
+    };
+    expect(await Promise.all(Array.from({ length: 12 }, (_, i) => login(i)))).toEqual(Array(12).fill(true));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSecret, hashSecret, isSecretHash, verifySecret } from '../../platform/index.js';
+import { createTaskLimiter, generateSecret, hashSecret, isSecretHash, verifySecret } from '../../platform/index.js';
 
 describe('secret hashes (platform)', () => {
   it('hashes with salted scrypt and verifies only the right secret', async () => {
@@ -64,5 +64,44 @@ describe('secret hashes (platform)', () => {
     expect(a).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(generateSecret()).not.toBe(a);
     expect(Buffer.from(generateSecret(16), 'base64url')).toHaveLength(16);
+  });
+});
+
+describe('task limiter (platform): a bound on secret checks in flight', () => {
+  /** A task that runs until the test ends it. */
+  const gate = () => {
+    let open!: () => void;
+    const done = new Promise<void>((r) => (open = r));
+    return { open: () => open(), task: () => done };
+  };
+
+  it('runs at most maxActive at once, queues maxQueued in order, and refuses beyond at once', async () => {
+    const limiter = createTaskLimiter({ maxActive: 1, maxQueued: 2 });
+    const order: string[] = [];
+    const first = gate();
+    const a = limiter.tryRun(async () => {
+      order.push('a');
+      await first.task();
+    });
+    const b = limiter.tryRun(async () => void order.push('b'));
+    const c = limiter.tryRun(async () => void order.push('c'));
+    expect(a && b && c).toBeDefined();
+    expect(limiter.tryRun(async () => void order.push('d'))).toBeUndefined();
+    expect(limiter.stats()).toEqual({ active: 1, queued: 2, started: 1, refused: 1 });
+    first.open();
+    await Promise.all([a, b, c]);
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(limiter.stats()).toEqual({ active: 0, queued: 0, started: 3, refused: 1 });
+  });
+
+  it('frees its place when a task fails, and passes the failure on', async () => {
+    const limiter = createTaskLimiter({ maxActive: 1, maxQueued: 0 });
+    await expect(limiter.tryRun(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(
+      limiter.tryRun(() => {
+        throw new Error('sync boom');
+      }),
+    ).rejects.toThrow('sync boom');
+    expect(await limiter.tryRun(async () => 42)).toBe(42);
   });
 });

@@ -16,8 +16,6 @@ export interface AuthOptions {
   users: UserStore;
   sessions: SessionStore;
   throttle: LoginThrottle;
-  /** Origins besides the page's own (a reverse proxy that rewrites Host), e.g. https://quantrac.example.vn. */
-  allowedOrigins?: readonly string[];
   /** Honour X-Forwarded-Proto and X-Forwarded-For: only behind a trusted reverse proxy. */
   trustProxy?: boolean;
   /** Lifetime of the cookie: the session's absolute maximum age. */
@@ -43,12 +41,6 @@ export interface Principal {
 export interface Auth {
   /** The logged-in, enabled user behind the request's cookie. */
   principal(req: IncomingMessage): Principal | undefined;
-  /**
-   * CSRF defence for state-changing requests and the WebSocket upgrade (OWASP CSRF cheat
-   * sheet, "verifying origin with standard headers"): the Origin must be the page's own (or
-   * a configured one). SameSite=Strict on the cookie is the first line; this is the second.
-   */
-  originAllowed(req: IncomingMessage): boolean;
   clientAddress(req: IncomingMessage): string;
   login(req: IncomingMessage, res: ServerResponse): Promise<void>;
   logout(req: IncomingMessage, res: ServerResponse): void;
@@ -58,7 +50,6 @@ const LoginSchema = z.object({ username: z.string().min(1).max(64), password: z.
 
 export function createAuth(options: AuthOptions): Auth {
   const { users, sessions, log } = options;
-  const extraOrigins = new Set((options.allowedOrigins ?? []).map((o) => o.replace(/\/+$/, '')));
 
   const secure = (req: IncomingMessage): boolean => {
     if ((req.socket as { encrypted?: boolean }).encrypted) return true;
@@ -104,13 +95,6 @@ export function createAuth(options: AuthOptions): Auth {
   return {
     principal,
     clientAddress,
-    originAllowed(req) {
-      const origin = req.headers.origin;
-      if (typeof origin !== 'string' || origin === 'null') return false;
-      const host = req.headers.host;
-      if (host && origin === `${secure(req) ? 'https' : 'http'}://${host}`) return true;
-      return extraOrigins.has(origin);
-    },
     async login(req, res) {
       const parsed = LoginSchema.safeParse(await readJson(req));
       if (!parsed.success) return sendError(res, 400, 'ERR_BAD_LOGIN', 'username and password are required');

@@ -121,7 +121,6 @@ function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { 
     registry: options.registry,
     clock,
     cookieMaxAgeMs: sessionMaxAgeMs,
-    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     onSessionEnd: (id) => hub.closeSession(id),
     log,

@@ -17,7 +17,7 @@ import {
 import { createDashboard, dashboardSettings, registerLiveMetrics, type Dashboard } from './dashboard/index.js';
 import { createReports } from './reports/index.js';
 import { loadScenarioFile, scenarioFileOptions, startSimulator, type Simulator } from './simulators/index.js';
-import { createLegacyAdapter, type LegacyAdapter } from './legacy/index.js';
+import { createLegacyAdapter, legacySettings, type LegacyAdapter } from './legacy/index.js';
 import { createAlerts, loadAlertSettings, startAlertsWorker, type AlertsService } from './alerts/index.js';
 
 export { PACKAGE_ROOT as ROOT, WEB_DIST } from './core/index.js';
@@ -93,7 +93,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
       : undefined;
     const broker = await startBrokerPart(w, { ingest, metrics, presence$ });
     late.broker = broker;
-    const legacy = await startLegacy(w, ingest);
+    const legacy = await startLegacy(w, ingest, metrics);
     const simulator = demo ? await startDemoGateways(w, broker) : undefined;
     const { mqttUrl, dashboardUrl } = { mqttUrl: broker.address, dashboardUrl: dashboard.url };
     return {
@@ -252,18 +252,18 @@ async function startBrokerPart(
 }
 
 /** Legacy text files (LEGACY_DROP_DIR) go through the same admit() as MQTT: validation, durability, idempotence. */
-async function startLegacy({ config, log, catalogue, onClose }: Wiring, ingest: Ingest): Promise<LegacyAdapter | undefined> {
+async function startLegacy(
+  { config, log, catalogue, onClose }: Wiring,
+  ingest: Ingest,
+  registry: Registry,
+): Promise<LegacyAdapter | undefined> {
   if (config.LEGACY_DROP_DIR === undefined) return undefined;
-  const legacyDir = join(resolve(config.DATA_DIR), 'legacy');
   const legacy = await createLegacyAdapter({
-    dropDir: resolve(config.LEGACY_DROP_DIR),
-    archiveDir: resolve(config.LEGACY_ARCHIVE_DIR ?? join(legacyDir, 'archive')),
-    rejectedDir: resolve(config.LEGACY_REJECTED_DIR ?? join(legacyDir, 'rejected')),
+    ...legacySettings(config, config.LEGACY_DROP_DIR),
     catalogue,
     admit: (m) => ingest.admit(m),
     rejections$: ingest.rejections$,
-    pollMs: config.LEGACY_POLL_MS,
-    requireStationFolder: config.LEGACY_REQUIRE_STATION_FOLDER,
+    registry,
     log: log.child({ component: 'legacy' }),
   });
   onClose(() => legacy.close());

@@ -170,8 +170,19 @@ export const ConfigSchema = z.object({
   LEGACY_REJECTED_DIR: optionalString,
   /** Scan period of the drop folder; a file is read once its size held over two scans. */
   LEGACY_POLL_MS: z.coerce.number().int().positive().default(2000),
-  /** Accept a station's files only under `LEGACY_DROP_DIR/<station id or legacy prefix>/` (one chrooted FTP account per station). */
-  LEGACY_REQUIRE_STATION_FOLDER: z.stringbool().default(false),
+  /**
+   * Accept a station's files only under `LEGACY_DROP_DIR/<station id or legacy prefix>/` (one chrooted FTP account per station);
+   * on by default, as otherwise any FTP account can submit readings for any station (docs/LEGACY.md).
+   */
+  LEGACY_REQUIRE_STATION_FOLDER: z.stringbool().default(true),
+  /** Larger legacy files are moved to the rejected folder unread: a cycle's file is a few hundred bytes (docs/LEGACY.md, "Bounds"). */
+  LEGACY_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** Past this many lines that are not readings, a legacy file is rejected whole and not read further; also the reasons listed. */
+  LEGACY_MAX_BAD_LINES: z.coerce.number().int().positive().default(100),
 
   /** Open-data API (reports/): a token bucket per client address, burst size and refill. */
   OPEN_DATA_BURST_REQUESTS: z.coerce.number().int().positive().default(30),

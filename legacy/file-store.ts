@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 
 export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -15,7 +15,27 @@ export async function moveFile(from: string, to: string): Promise<void> {
   }
 }
 
-const exists = async (path: string): Promise<boolean> =>
+/**
+ * A settled file's bytes: it is read only up to `size` + 1 bytes, so a file that grew since its
+ * size was taken (past the size limit, say) is never read whole; undefined when it changed.
+ */
+export async function readSettled(path: string, size: number): Promise<Buffer | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(size + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return n === size ? buf.subarray(0, n) : undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
+export const exists = async (path: string): Promise<boolean> =>
   stat(path).then(
     () => true,
     () => false,

@@ -28,6 +28,9 @@ export function createNameMatcher(catalogue: Catalogue): (fileName: string) => N
   return (fileName) => {
     const m = NAME.exec(fileName);
     if (!m) return { ok: false, code: 'bad_name', message: `file name "${fileName}" is not <PREFIX>_<yyyyMMddHHmmss>.txt` };
+    // An impossible time (2026-11-31, hour 24) would roll over into another day's archive folder.
+    if (localStampToIso(m[2]!) === undefined)
+      return { ok: false, code: 'bad_name', message: `file name "${fileName}": ${impossibleStamp(m[2]!)}` };
     const stem = m[1]!.toUpperCase();
     for (const p of prefixes) {
       if (stem === p.upper || (stem.endsWith(p.upper) && /[_\-. ]/.test(stem[stem.length - p.upper.length - 1]!))) {
@@ -59,4 +62,12 @@ export function localStampToIso(stamp: string): string | undefined {
     return undefined;
   // The digits are local time: the instant is 7 h earlier, written back at the same offset.
   return localIso(probe.getTime() - LOCAL_OFFSET_MS);
+}
+
+/** Why 14 digits are not a time: `20261131081500 is not a real local time (2026-11-31 08:15:00 does not exist)`. */
+export function impossibleStamp(stamp: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(stamp);
+  if (!m) return `"${stamp.slice(0, 40)}" is not a local time yyyyMMddHHmmss`;
+  const [y, mo, d, h, mi, s] = m.slice(1) as [string, string, string, string, string, string];
+  return `${stamp} is not a real local time (${y}-${mo}-${d} ${h}:${mi}:${s} does not exist)`;
 }

@@ -20,7 +20,10 @@ export interface LegacyFileResult {
   accepted: number;
   /** Lines not stored (bad shape, or refused by validation). */
   rejected: number;
+  /** The first reasons, at most LEGACY_MAX_BAD_LINES + 1 (docs/LEGACY.md, "Bounds"). */
   errors: LegacyError[];
+  /** Reasons past those, counted only (absent when none). */
+  moreErrors?: number;
   /** Where the raw file was kept (archive or rejected folder) and its reason file. */
   keptAt?: string;
   reasonAt?: string;

@@ -1,14 +1,30 @@
 import type { Observable, Subscription } from 'rxjs';
 import { readingsTopic, type Rejection, type RejectionNotice } from '../core/index.js';
 import type { LegacyAdmit, LegacyError } from './legacy-types.js';
-import type { LegacyLine } from './parse-legacy-file.js';
+import { quote, type LegacyLine } from './parse-legacy-file.js';
 
 /** Readings per admitted message: the most a readings message may carry (docs/PROTOCOL.md). */
 const MAX_READINGS = 1000;
 
+/**
+ * admit() itself failed (ingest shutting down, storage trouble): not the file's fault, so the
+ * file stays in the drop folder and is tried again on a later pass.
+ */
+export class AdmissionFailed extends Error {
+  constructor(cause: unknown) {
+    super(`admission failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'AdmissionFailed';
+  }
+}
+
+/** Where the reasons of refused lines go, one at a time (a bounded ReasonList: never all held here). */
+export interface ReasonSink {
+  add(e: LegacyError): void;
+}
+
 export interface LineAdmission {
-  /** Admits a file's lines as readings messages of `stationId`; the errors name the lines refused. */
-  admitLines(stationId: string, lines: LegacyLine[], file: string): Promise<{ accepted: number; errors: LegacyError[] }>;
+  /** Admits a file's lines as readings messages of `stationId`; resolves with the readings accepted, each refusal given to `reasons`. */
+  admitLines(stationId: string, lines: LegacyLine[], file: string, reasons: ReasonSink): Promise<number>;
   close(): void;
 }
 
@@ -26,15 +42,17 @@ export function createLineAdmission(
     if (notices.has(e.payload)) notices.set(e.payload, e.notice);
   });
 
-  const admitChunk = async (stationId: string, chunk: LegacyLine[], file: string, errors: LegacyError[]): Promise<number> => {
+  const admitChunk = async (stationId: string, chunk: LegacyLine[], file: string, reasons: ReasonSink): Promise<number> => {
     const payload = Buffer.from(JSON.stringify({ station: stationId, readings: chunk.map((l) => l.reading) }));
     notices.set(payload, undefined);
     try {
-      const res = await admit({ topic: readingsTopic(stationId), payload, clientId: `legacy:${file}` });
-      const reasons = res.errors ?? notices.get(payload)?.errors;
-      if (reasons) for (const r of reasons) errors.push(...lineErrors(r, chunk));
+      const res = await admit({ topic: readingsTopic(stationId), payload, clientId: `legacy:${file}` }).catch((err: unknown) => {
+        throw new AdmissionFailed(err);
+      });
+      const why = res.errors ?? notices.get(payload)?.errors;
+      if (why) for (const r of why) reasons.add(lineError(r, chunk));
       else if (res.rejected > 0)
-        errors.push({ code: 'rejected', message: `${res.rejected} readings refused by validation (see the dead letters)` });
+        reasons.add({ code: 'rejected', message: `${res.rejected} readings refused by validation (see the dead letters)` });
       return res.accepted;
     } finally {
       notices.delete(payload);
@@ -42,13 +60,12 @@ export function createLineAdmission(
   };
 
   return {
-    async admitLines(stationId, lines, file) {
+    async admitLines(stationId, lines, file, reasons) {
       let accepted = 0;
-      const errors: LegacyError[] = [];
       for (let i = 0; i < lines.length; i += MAX_READINGS) {
-        accepted += await admitChunk(stationId, lines.slice(i, i + MAX_READINGS), file, errors);
+        accepted += await admitChunk(stationId, lines.slice(i, i + MAX_READINGS), file, reasons);
       }
-      return { accepted, errors };
+      return accepted;
     },
     close() {
       sub?.unsubscribe();
@@ -57,9 +74,9 @@ export function createLineAdmission(
 }
 
 /** Maps `readings[3].unit` of a chunk back to its line; a whole-message error applies to every line. */
-function lineErrors(r: Rejection, chunk: LegacyLine[]): LegacyError[] {
+function lineError(r: Rejection, chunk: LegacyLine[]): LegacyError {
   const m = /^readings\[(\d+)\]/.exec(r.path);
   const line = m ? chunk[Number(m[1])] : undefined;
-  if (line) return [{ line: line.line, code: r.code, message: `${r.message}: ${line.text}` }];
-  return [{ code: r.code, message: r.message }];
+  if (line) return { line: line.line, code: r.code, message: `${quote(r.message)}: ${line.text}` };
+  return { code: r.code, message: quote(r.message) };
 }

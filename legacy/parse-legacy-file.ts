@@ -1,5 +1,7 @@
 import type { Station } from '../core/index.js';
-import { localStampToIso } from './legacy-file-name.js';
+import { decodeLegacyText, linesOf, type LegacyEncoding } from './decode-text.js';
+import { impossibleStamp, localStampToIso } from './legacy-file-name.js';
+import { parseDecimal } from './parse-decimal.js';
 
 /** A reading as the file gave it, shaped as a readings-message entry; admit() judges it. */
 export interface LegacyReading {
@@ -12,6 +14,7 @@ export interface LegacyReading {
 
 export interface LegacyLine {
   line: number;
+  /** The line as written, cut to QUOTE_CHARS for the reasons that quote it. */
   text: string;
   reading: LegacyReading;
 }
@@ -25,71 +28,95 @@ export interface LineError {
 
 export interface ParsedLegacyFile {
   lines: LegacyLine[];
+  /** At most `maxBadLines` of them. */
   errors: LineError[];
-  encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'latin1';
+  encoding: LegacyEncoding;
+  /**
+   * Set when more than `maxBadLines` lines were not readings: the line where parsing stopped.
+   * Such a file is not a cycle file gone slightly wrong; it is rejected whole (docs/LEGACY.md).
+   */
+  stoppedAtLine?: number;
 }
 
+export interface ParseLimits {
+  /** Lines that are not readings tolerated in one file before parsing stops (LEGACY_MAX_BAD_LINES). */
+  maxBadLines: number;
+}
+
+export const DEFAULT_MAX_BAD_LINES = 100;
+/** Longest line read as a reading: a real one is some 40 characters (docs/DOMAIN.md, "Legacy file format"). */
+export const MAX_LINE_CHARS = 1000;
+/** How much of a line a reason quotes, so a reason file stays small whatever the lines. */
+export const QUOTE_CHARS = 120;
+
 const STAMP = /^\d{14}$/;
+
+/** The five fields of a reading line, or why the line is not one. */
+type Fields = [name: string, value: string, unit: string, stamp: string, status: string];
 
 /**
  * Parses one file of the regulation's format: a line per parameter, `Name Value Unit
  * yyyyMMddHHmmss Status`, TAB-separated (also spaces or semicolons, as some provinces write),
  * times in local time (UTC+7). Tolerates what real files carry: a UTF-8 or UTF-16 byte-order
  * mark, Windows line endings, blank lines, decimal commas, one-digit status codes, a missing unit
- * (pH) or status. Only the shape of a line is judged here; values, units, parameters, statuses and
- * times are passed on as written so admit() rejects them with the same codes as MQTT readings.
+ * (pH) or status. The shape of a line and its time are judged here (an impossible local time such
+ * as 2026-11-31 is refused, never rolled over); values, units, parameters and statuses are passed
+ * on as written so admit() rejects them with the same codes as MQTT readings.
+ *
+ * Bounded whatever the bytes: past `maxBadLines` bad lines it stops (`stoppedAtLine`), and
+ * every text it keeps is cut to QUOTE_CHARS. It never throws.
  */
-export function parseLegacyFile(bytes: Buffer, station: Station): ParsedLegacyFile {
-  const { text, encoding } = decode(bytes);
+export function parseLegacyFile(bytes: Buffer, station: Station, limits: Partial<ParseLimits> = {}): ParsedLegacyFile {
+  const maxBadLines = limits.maxBadLines ?? DEFAULT_MAX_BAD_LINES;
+  const { text, encoding } = decodeLegacyText(bytes);
   const out: ParsedLegacyFile = { lines: [], errors: [], encoding };
   const byName = new Map(station.parameters.map((p) => [p.parameter.toLowerCase(), p.parameter]));
-  text.split(/\r\n|\r|\n/).forEach((raw, i) => {
-    const line = i + 1;
-    const textLine = raw.trim();
-    if (textLine === '') return;
-    const fields = splitFields(textLine);
-    let name: string, value: string, unit: string, stamp: string, status: string;
-    if (fields.length === 5) [name, value, unit, stamp, status] = fields as [string, string, string, string, string];
-    else if (fields.length === 4 && STAMP.test(fields[2]!))
-      [name, value, stamp, status, unit] = [...fields, ''] as [string, string, string, string, string];
-    else if (fields.length === 4 && STAMP.test(fields[3]!))
-      [name, value, unit, stamp, status] = [...fields, '00'] as [string, string, string, string, string];
-    else {
-      out.errors.push({
-        line,
-        text: textLine,
-        code: 'bad_line',
-        message: `expected 5 fields (name, value, unit, yyyyMMddHHmmss, status), got ${fields.length}`,
-      });
-      return;
+  let line = 0;
+  for (const raw of linesOf(text)) {
+    line++;
+    const parsed = parseLine(raw, byName);
+    if (parsed === undefined) continue;
+    if ('reading' in parsed) {
+      out.lines.push({ line, text: quote(raw.trim()), reading: parsed.reading });
+      continue;
     }
-    out.lines.push({
-      line,
-      text: textLine,
-      reading: {
-        parameter: byName.get(name.toLowerCase()) ?? name,
-        value: parseDecimal(value),
-        unit,
-        status: /^[012]$/.test(status) ? `0${status}` : status,
-        // An impossible time is passed as written: admit() answers bad_timestamp.
-        ts: localStampToIso(stamp) ?? stamp,
-      },
-    });
-  });
+    if (out.errors.length >= maxBadLines) {
+      out.stoppedAtLine = line;
+      break;
+    }
+    out.errors.push({ line, text: quote(raw.trim()), code: parsed.code, message: parsed.message });
+  }
   return out;
 }
 
-function decode(bytes: Buffer): { text: string; encoding: ParsedLegacyFile['encoding'] } {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
-    return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf-8-bom' };
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
-  } catch {
-    // Old Windows loggers write the local code page; parameter names and numbers are ASCII.
-    return { text: bytes.toString('latin1'), encoding: 'latin1' };
-  }
+/** One line: undefined when blank, its reading, or why it is not one. */
+function parseLine(raw: string, byName: Map<string, string>): { reading: LegacyReading } | { code: string; message: string } | undefined {
+  if (raw.length > MAX_LINE_CHARS) return { code: 'bad_line', message: `longer than ${MAX_LINE_CHARS} characters: not a reading` };
+  const textLine = raw.trim();
+  if (textLine === '') return undefined;
+  const fields = shape(splitFields(textLine));
+  if (!Array.isArray(fields)) return { code: 'bad_line', message: fields.message };
+  const [name, value, unit, stamp, status] = fields;
+  if (!STAMP.test(stamp)) return { code: 'bad_timestamp', message: `"${quote(stamp)}" is not a local time yyyyMMddHHmmss` };
+  const ts = localStampToIso(stamp);
+  if (ts === undefined) return { code: 'bad_timestamp', message: impossibleStamp(stamp) };
+  return {
+    reading: {
+      parameter: byName.get(name.toLowerCase()) ?? name,
+      value: parseDecimal(value),
+      unit,
+      status: /^[012]$/.test(status) ? `0${status}` : status,
+      ts,
+    },
+  };
+}
+
+/** Five fields; four with the unit (pH) or the status (`00`) left out; anything else is not a reading. */
+function shape(fields: string[]): Fields | { message: string } {
+  if (fields.length === 5) return fields as Fields;
+  if (fields.length === 4 && STAMP.test(fields[2]!)) return [fields[0]!, fields[1]!, '', fields[2]!, fields[3]!];
+  if (fields.length === 4 && STAMP.test(fields[3]!)) return [...fields, '00'] as Fields;
+  return { message: `expected 5 fields (name, value, unit, yyyyMMddHHmmss, status), got ${fields.length}` };
 }
 
 function splitFields(line: string): string[] {
@@ -102,18 +129,7 @@ function splitFields(line: string): string[] {
   return fields;
 }
 
-/** A number with a decimal point or comma (`54.2`, `54,2`, `1.234,5`, `1,234.5`); anything else is returned as written. */
-export function parseDecimal(text: string): number | string {
-  const t = text.replace(/\s+/g, '');
-  if (!/^[+-]?[\d.,]*\d[\d.,]*([eE][+-]?\d+)?$/.test(t)) return text;
-  const lastComma = t.lastIndexOf(',');
-  const lastDot = t.lastIndexOf('.');
-  let normal = t;
-  if (lastComma >= 0 && lastDot >= 0) normal = lastComma > lastDot ? t.replace(/\./g, '').replace(',', '.') : t.replace(/,/g, '');
-  else if (lastComma >= 0) {
-    if ((t.match(/,/g) ?? []).length > 1) return text;
-    normal = t.replace(',', '.');
-  } else if ((t.match(/\./g) ?? []).length > 1) return text;
-  const n = Number(normal);
-  return Number.isFinite(n) ? n : text;
+/** A text cut to QUOTE_CHARS, marked when cut. */
+export function quote(text: string): string {
+  return text.length <= QUOTE_CHARS ? text : `${text.slice(0, QUOTE_CHARS)}... (${text.length} characters)`;
 }

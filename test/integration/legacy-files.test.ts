@@ -32,6 +32,8 @@ describe('legacy text files through the same admit() as MQTT (real files, real I
       rejections$: centre.ingest.rejections$,
       log: createLogger({ level: 'silent' }),
       pollMs: 0,
+      // These files are dropped in the drop folder itself (station folders: legacy-station-folder and legacy-hostile).
+      requireStationFolder: false,
     });
   });
   afterAll(async () => {
@@ -214,7 +216,12 @@ describe('the legacy adapter as the centre runs it (LEGACY_DROP_DIR, polling)', 
 
   it('picks up a dropped file by itself, stores it, streams it live and archives it under DATA_DIR', async () => {
     drop = await mkdtemp(join(tmpdir(), 'qt-drop-'));
-    centre = await startTestCentre(inject('influxUrl'), { ...WIDE_WINDOW, LEGACY_DROP_DIR: drop, LEGACY_POLL_MS: '100' });
+    centre = await startTestCentre(inject('influxUrl'), {
+      ...WIDE_WINDOW,
+      LEGACY_DROP_DIR: drop,
+      LEGACY_POLL_MS: '100',
+      LEGACY_REQUIRE_STATION_FOLDER: 'false',
+    });
     expect(centre.legacy).toBeDefined();
     const live: string[] = [];
     const sub = centre.ingest.readings$.subscribe((r) => live.push(`${r.station}|${r.parameter}`));

@@ -22,7 +22,7 @@ describe('legacy adapter (fake admit)', () => {
 
   async function setup(
     admit: LegacyAdmit,
-    extra: { maxFileBytes?: number; requireStationFolder?: boolean } = {},
+    extra: { maxFileBytes?: number; maxBadLines?: number; requireStationFolder?: boolean } = {},
   ): Promise<{ drop: string; archive: string; rejected: string }> {
     dir = await mkdtemp(join(tmpdir(), 'qt-legacy-unit-'));
     const dirs = { drop: join(dir, 'drop'), archive: join(dir, 'archive'), rejected: join(dir, 'rejected') };
@@ -34,6 +34,8 @@ describe('legacy adapter (fake admit)', () => {
       admit,
       log: createLogger({ level: 'silent' }),
       pollMs: 0,
+      // These tests drop files in the drop folder itself: station folders are tested on their own below.
+      requireStationFolder: false,
       ...extra,
     });
     return dirs;
@@ -70,7 +72,9 @@ describe('legacy adapter (fake admit)', () => {
       sizes.push(n);
       return { accepted: n - 1, rejected: 1, errors: [{ path: 'readings[1].unit', code: 'unit_mismatch', message: 'wrong unit' }] };
     });
-    const lines = Array.from({ length: 2500 }, (_, i) => `COD\t${i}\tmg/L\t${String(20261120000000 + i)}\t00`);
+    // One reading a second from 2026-11-20 00:00:00 local: every stamp a real time (impossible ones are refused by the parser).
+    const stamp = (i: number): string => new Date(Date.UTC(2026, 10, 20) + i * 1000).toISOString().replace(/\D/g, '').slice(0, 14);
+    const lines = Array.from({ length: 2500 }, (_, i) => `COD\t${i}\tmg/L\t${stamp(i)}\t00`);
     await writeFile(join(drop, 'YP_F004_NT_20261120081500.txt'), `${lines.join('\n')}\n`);
     const [result] = await twoScans();
     expect(sizes).toEqual([1000, 1000, 500]);
@@ -156,12 +160,15 @@ describe('legacy adapter (fake admit)', () => {
     expect(reason).toContain('"BN-YENPHONG-F004-NT1/" or "YP_F004_NT/"');
   });
 
-  it('without requireStationFolder (the default), the name alone names the station, wherever the file is', async () => {
+  it('with requireStationFolder false, the name alone names the station, wherever the file is', async () => {
     let calls = 0;
-    const { drop } = await setup(async () => {
-      calls++;
-      return { accepted: 1, rejected: 0 };
-    });
+    const { drop } = await setup(
+      async () => {
+        calls++;
+        return { accepted: 1, rejected: 0 };
+      },
+      { requireStationFolder: false },
+    );
     await mkdir(join(drop, 'DV_F010_NT'), { recursive: true });
     await writeFile(join(drop, 'DV_F010_NT', 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
     expect((await twoScans()).map((r) => r.outcome)).toEqual(['stored']);
@@ -183,6 +190,7 @@ describe('legacy adapter (fake admit)', () => {
       },
       log: createLogger({ level: 'silent' }),
       pollMs: 0,
+      requireStationFolder: false,
     });
     await writeFile(join(drop, 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
     await writeFile(join(drop, 'nothing.txt'), 'junk');
@@ -205,6 +213,7 @@ describe('legacy adapter (fake admit)', () => {
       },
       log: createLogger({ level: 'silent' }),
       pollMs: 20,
+      requireStationFolder: false,
     });
     await writeFile(join(dir, 'drop', 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
     await vi.waitFor(() => expect(stored).toEqual(['stations/BN-YENPHONG-F004-NT1/readings']), { timeout: 5000, interval: 20 });
@@ -226,6 +235,7 @@ describe('legacy adapter (fake admit)', () => {
       log: createLogger({ level: 'silent' }),
       pollMs: 60_000,
       scheduler: vt.scheduler,
+      requireStationFolder: false,
     });
     await writeFile(join(dir, 'drop', 'YP_F004_NT_20261120081500.txt'), 'COD\t54\tmg/L\t20261120081500\t00\n');
     expect(vt.scheduler.actions).toHaveLength(1);

@@ -2,7 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue, parseCatalogue, type Catalogue } from '../../core/index.js';
-import { createNameMatcher, localStampToIso, parseDecimal, parseLegacyFile } from '../../legacy/index.js';
+import {
+  createNameMatcher,
+  DEFAULT_MAX_BAD_LINES,
+  localStampToIso,
+  MAX_LINE_CHARS,
+  parseDecimal,
+  parseLegacyFile,
+  QUOTE_CHARS,
+} from '../../legacy/index.js';
 
 const FIXTURES = join('test', 'fixtures', 'legacy');
 const fixture = (name: string): Promise<Buffer> => readFile(join(FIXTURES, name));
@@ -28,6 +36,13 @@ describe('legacy file names', () => {
     expect(match('XYP_F004_NT_20261120081500.txt')).toMatchObject({ ok: false, code: 'no_station' });
     expect(match('YP_F004_NT_2026112008.txt')).toMatchObject({ ok: false, code: 'bad_name' });
     expect(match('notes.docx')).toMatchObject({ ok: false, code: 'bad_name' });
+    // A time that does not exist would roll over into another day's archive folder.
+    expect(match('YP_F004_NT_20261131081500.txt')).toMatchObject({ ok: false, code: 'bad_name' });
+    expect(match('YP_F004_NT_20260230081500.txt')).toMatchObject({ ok: false, code: 'bad_name' });
+    expect(match('YP_F004_NT_20261120240000.txt')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('20261120240000 is not a real local time (2026-11-20 24:00:00 does not exist)'),
+    });
   });
 
   it('prefers the longest known prefix', () => {
@@ -123,13 +138,19 @@ describe('legacy file contents', () => {
     expect(parsed.lines[1]!.line).toBe(3); // the blank line 2 is skipped, numbering stays the file's
   });
 
-  it('a mixed file: lines of the wrong shape are errors here; the others go on as written for validation', async () => {
+  it('a mixed file: lines of the wrong shape or an impossible time are errors here; the others go on as written for validation', async () => {
     const parsed = parseLegacyFile(await fixture('VA_F027_NT_20261120085000.txt'), station('HT-VUNGANG-F027-NT1'));
-    expect(parsed.errors).toEqual([expect.objectContaining({ line: 9, code: 'bad_line' })]);
-    expect(parsed.lines).toHaveLength(9);
+    expect(parsed.errors).toEqual([
+      expect.objectContaining({
+        line: 7,
+        code: 'bad_timestamp',
+        message: '20261132085000 is not a real local time (2026-11-32 08:50:00 does not exist)',
+      }),
+      expect.objectContaining({ line: 9, code: 'bad_line' }),
+    ]);
+    expect(parsed.lines).toHaveLength(8);
     expect(parsed.lines[5]!.reading.value).toBe('abc');
-    expect(parsed.lines[6]!.reading.ts).toBe('20261132085000');
-    expect(parsed.lines[7]!.reading.status).toBe('07');
+    expect(parsed.lines[6]!.reading.status).toBe('07');
   });
 
   it('UTF-16 with its byte-order mark (Windows "Unicode" text)', async () => {
@@ -148,5 +169,73 @@ describe('legacy file contents', () => {
       station('BN-YENPHONG-F001-NT1'),
     );
     expect(parsed.lines.map((l) => l.reading.parameter)).toEqual(['COD', 'pH']);
+  });
+});
+
+describe('times in the lines', () => {
+  const station = () => catalogue.station('BN-YENPHONG-F004-NT1')!;
+
+  it('refuses a line whose local time does not exist (Nov 31, Feb 30, hour 24, minute 60) instead of rolling it over', () => {
+    const stamps = ['20261131081500', '20260230081500', '20261120240000', '20261120086000', '20261120081560', '20261300081500'];
+    const parsed = parseLegacyFile(Buffer.from(stamps.map((s) => `COD\t54\tmg/L\t${s}\t00`).join('\n')), station());
+    expect(parsed.lines).toEqual([]);
+    expect(parsed.errors.map((e) => e.code)).toEqual(stamps.map(() => 'bad_timestamp'));
+    expect(parsed.errors[0]!.message).toBe('20261131081500 is not a real local time (2026-11-31 08:15:00 does not exist)');
+  });
+
+  it('refuses a time not written yyyyMMddHHmmss (an RFC 3339 time would be rolled over by Date.parse)', () => {
+    const parsed = parseLegacyFile(
+      Buffer.from('COD\t54\tmg/L\t2026-11-31T08:15:00+07:00\t00\nCOD\t54\tmg/L\t20261120081500\t00\n'),
+      station(),
+    );
+    expect(parsed.errors).toEqual([
+      expect.objectContaining({
+        line: 1,
+        code: 'bad_timestamp',
+        message: '"2026-11-31T08:15:00+07:00" is not a local time yyyyMMddHHmmss',
+      }),
+    ]);
+    expect(parsed.lines.map((l) => l.reading.ts)).toEqual(['2026-11-20T08:15:00+07:00']);
+  });
+});
+
+describe('bounds on what a file can cost', () => {
+  const station = () => catalogue.station('BN-YENPHONG-F004-NT1')!;
+
+  it(`stops past maxBadLines bad lines (default ${DEFAULT_MAX_BAD_LINES}), holding no more than that many errors`, () => {
+    const bytes = Buffer.from(`COD\t54\tmg/L\t20261120081500\t00\n${'x\n'.repeat(500_000)}`);
+    const parsed = parseLegacyFile(bytes, station());
+    expect(parsed.errors).toHaveLength(DEFAULT_MAX_BAD_LINES);
+    expect(parsed.stoppedAtLine).toBe(DEFAULT_MAX_BAD_LINES + 2);
+    expect(parsed.lines).toHaveLength(1);
+    const few = parseLegacyFile(bytes, station(), { maxBadLines: 3 });
+    expect(few.errors.map((e) => e.line)).toEqual([2, 3, 4]);
+    expect(few.stoppedAtLine).toBe(5);
+  });
+
+  it('exactly maxBadLines bad lines are tolerated: the good lines go on', () => {
+    const parsed = parseLegacyFile(Buffer.from(`x\nx\nCOD\t54\tmg/L\t20261120081500\t00\n`), station(), { maxBadLines: 2 });
+    expect(parsed.stoppedAtLine).toBeUndefined();
+    expect(parsed.errors).toHaveLength(2);
+    expect(parsed.lines).toHaveLength(1);
+  });
+
+  it('a line too long to be a reading is a bad line, and every text kept is cut', () => {
+    const long = `COD\t${'9'.repeat(MAX_LINE_CHARS)}\tmg/L\t20261120081500\t00`;
+    const oneLine = 'y'.repeat(500_000); // a file with no line break at all
+    const parsed = parseLegacyFile(Buffer.from(`${long}\n${oneLine}\nCOD 1 2 3 4 ${'z'.repeat(900)}\n`), station());
+    expect(parsed.errors.map((e) => [e.line, e.code])).toEqual([
+      [1, 'bad_line'],
+      [2, 'bad_line'],
+      [3, 'bad_line'],
+    ]);
+    expect(parsed.errors[0]!.message).toBe(`longer than ${MAX_LINE_CHARS} characters: not a reading`);
+    for (const e of parsed.errors) expect(e.text.length).toBeLessThan(QUOTE_CHARS + 40);
+  });
+
+  it('a number check that stays linear on a long run of digits', () => {
+    const started = performance.now();
+    for (let i = 0; i < 200; i++) expect(parseDecimal(`${'1'.repeat(MAX_LINE_CHARS)}x`)).toBe(`${'1'.repeat(MAX_LINE_CHARS)}x`);
+    expect(performance.now() - started).toBeLessThan(250); // coarse: linear takes some 2 ms, the old quadratic pattern about 1 s
   });
 });

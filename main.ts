@@ -95,23 +95,8 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
     late.broker = broker;
     const legacy = await startLegacy(w, ingest, metrics);
     const simulator = demo ? await startDemoGateways(w, broker) : undefined;
-    const { mqttUrl, dashboardUrl } = { mqttUrl: broker.address, dashboardUrl: dashboard.url };
-    return {
-      catalogue,
-      mqttUrl,
-      dashboardUrl,
-      influxUrl,
-      influx,
-      broker,
-      ingest,
-      dashboard,
-      alerts,
-      metrics,
-      simulator,
-      legacy,
-      demoLogin,
-      close: closeAll,
-    };
+    const urls = { mqttUrl: broker.address, dashboardUrl: dashboard.url, influxUrl };
+    return { catalogue, ...urls, influx, broker, ingest, dashboard, alerts, metrics, simulator, legacy, demoLogin, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -93,7 +93,7 @@ describe('broker: connections before login', () => {
       acked++;
     }
     await attack;
-    await vi.waitFor(() => expect(closed).toBe(300), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(closed).toBe(300), within);
     expect(acked).toBe(20);
     expect(await refusals('connect_too_large')).toBe(300);
     await vi.waitFor(async () => expect(await pending()).toBe(0), within);

@@ -146,6 +146,12 @@ export function shieldDeliveries(client: Client, maxOutboundBytes: number, onSlo
 export const isDrainTimeout = (err: Error): boolean => err.message === 'drain timeout';
 
 /**
+ * Aedes reports a connection whose CONNECT did not arrive within its connectTimeout only by this
+ * message, as a 'connectionError' (lib/client.js, the Client constructor's _connectTimer).
+ */
+export const isConnectTimeout = (err: Error): boolean => err.message === 'connect did not arrive in time';
+
+/**
  * Sees each chunk Aedes takes from a connection before its parser does. Aedes pulls with
  * `conn.read()` on 'readable' (lib/client.js, nextBatch), so the hook sits there; when
  * `inspect` returns false the connection is destroyed and the chunk never reaches the parser.

@@ -5,6 +5,7 @@ import type { BrokerLimits } from './broker-options.js';
 import type { BrokerMetrics } from './broker-metrics.js';
 import type { ClientLog } from './client-log.js';
 import type { ClientRegistry } from './client-registry.js';
+import type { PendingConnections } from './pending-connections.js';
 import type { PresenceTracker } from './presence-tracker.js';
 
 /** The parts the broker's hooks and event handlers share, made once by createBroker. */
@@ -14,6 +15,8 @@ export interface BrokerContext {
   /** Repeatable client errors, one line per client and kind a minute. */
   readonly clientLog: ClientLog;
   readonly clients: ClientRegistry;
+  /** Connections accepted and not yet logged in (MQTT_MAX_PENDING_CONNECTIONS). */
+  readonly pending: PendingConnections;
   readonly metrics: BrokerMetrics;
   readonly tracker: PresenceTracker;
   readonly clock: Clock;

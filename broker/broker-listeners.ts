@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Aedes } from 'aedes';
 import { QuantracError } from '../core/index.js';
-import { clientOf, closeAedes } from './aedes-adapter.js';
+import { closeAedes } from './aedes-adapter.js';
 import type { BrokerOptions } from './broker-options.js';
 import type { BrokerContext } from './broker-context.js';
 import { startListeners, type Listeners } from './listeners.js';
-import { guardPacketSize } from './packet-size-guard.js';
+import { createConnectionGate } from './connection-gate.js';
 
 /** A PUBLISH may carry this much besides its payload (topic, packet id) before the packet counts as too large. */
 const HEADER_ALLOWANCE_BYTES = 1024;
@@ -19,17 +19,18 @@ async function readPem(path: string, variable: string): Promise<Buffer> {
 }
 
 /**
- * Opens the broker's listeners and hands each connection to Aedes behind the packet size
- * guard. If a listener cannot open, Aedes is closed and ERR_LISTEN (or ERR_CONFIG for an
- * unreadable certificate) thrown.
+ * Opens the broker's listeners and hands each connection to Aedes behind the connection gate
+ * (connection-gate.ts: the bound on connections not yet logged in, the packet size guard). If
+ * a listener cannot open, Aedes is closed and ERR_LISTEN (or ERR_CONFIG for an unreadable
+ * certificate) thrown.
  */
 export async function openListeners(
   aedes: Aedes,
   ctx: BrokerContext,
   options: Pick<BrokerOptions, 'host' | 'port' | 'tls' | 'wsPort'>,
 ): Promise<Listeners> {
-  const { clients, clientLog, metrics } = ctx;
-  const maxRemaining = ctx.limits.maxPayloadBytes + HEADER_ALLOWANCE_BYTES;
+  const { clientLog, metrics } = ctx;
+  const gate = createConnectionGate(aedes, ctx, ctx.limits.maxPayloadBytes + HEADER_ALLOWANCE_BYTES);
   const tls = options.tls && {
     port: options.tls.port,
     cert: await readPem(options.tls.certFile, 'MQTT_TLS_CERT'),
@@ -40,22 +41,8 @@ export async function openListeners(
       host: options.host,
       port: options.port,
       tls,
-      ws: options.wsPort === undefined ? undefined : { port: options.wsPort, maxPayloadBytes: maxRemaining },
-      accept(conn, address, req) {
-        guardPacketSize(conn, maxRemaining, (declared) => {
-          metrics.refusal('packet_too_large');
-          const client = clientOf(conn);
-          const fields = {
-            address,
-            clientId: client?.id,
-            account: client ? clients.get(client)?.identity?.account : undefined,
-            declaredBytes: declared,
-            maxBytes: maxRemaining,
-          };
-          clientLog('warn', clients.key(client, address), 'packet_too_large', fields, 'packet too large; closing the connection');
-        });
-        clients.accepted(aedes.handle(conn, req), address);
-      },
+      ws: options.wsPort === undefined ? undefined : { port: options.wsPort, maxPayloadBytes: gate.maxRemaining },
+      accept: gate.accept,
       onTlsError(address, err) {
         metrics.refusal('tls_handshake');
         clientLog('info', `address ${address}`, 'tls_handshake', { address, err: err.message }, 'TLS handshake failed');

@@ -11,7 +11,11 @@ export type RefusalKind =
   | 'packet_too_large'
   | 'slow_consumer'
   | 'keepalive_timeout'
-  | 'tls_handshake';
+  | 'tls_handshake'
+  | 'pending_connections_full'
+  | 'connect_too_large'
+  | 'connect_timeout'
+  | 'packet_id_zero';
 
 export interface BrokerMetrics {
   readonly registry: Registry;
@@ -26,7 +30,11 @@ export interface BrokerMetrics {
  * serves) or a private one: prom-client's global registry refuses a second broker in one
  * process (tests start many).
  */
-export function createBrokerMetrics(options: { registry?: Registry; connectedClients: () => number }): BrokerMetrics {
+export function createBrokerMetrics(options: {
+  registry?: Registry;
+  connectedClients: () => number;
+  pendingConnections: () => number;
+}): BrokerMetrics {
   const registry = options.registry ?? new Registry();
   const authFailures = new Counter({
     name: 'quantrac_mqtt_auth_failures_total',
@@ -51,6 +59,14 @@ export function createBrokerMetrics(options: { registry?: Registry; connectedCli
     registers: [registry],
     collect() {
       this.set(options.connectedClients());
+    },
+  });
+  new Gauge({
+    name: 'quantrac_mqtt_pending_connections',
+    help: 'MQTT connections accepted and not yet logged in (at most MQTT_MAX_PENDING_CONNECTIONS)',
+    registers: [registry],
+    collect() {
+      this.set(options.pendingConnections());
     },
   });
   return {

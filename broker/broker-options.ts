@@ -20,6 +20,12 @@ export interface BrokerLimits {
   drainTimeoutMs: number;
   /** QoS 1 messages held for one client id (offline persistent session, or unacknowledged) at most. */
   maxQueued: number;
+  /** Connections accepted and not yet logged in, at most; one more is closed at once. */
+  maxPendingConnections: number;
+  /** Largest first packet (the CONNECT), by its Remaining Length: a larger one closes the connection as its header arrives. */
+  maxConnectBytes: number;
+  /** A connection whose CONNECT has not arrived this long after it opened is closed (Aedes connectTimeout). */
+  connectTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: BrokerLimits = {
@@ -30,6 +36,9 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxOutboundBytes: 1024 * 1024,
   drainTimeoutMs: 5_000,
   maxQueued: 1000,
+  maxPendingConnections: 1000,
+  maxConnectBytes: 16 * 1024,
+  connectTimeoutMs: 10_000,
 };
 
 export interface BrokerOptions {

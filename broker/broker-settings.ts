@@ -31,6 +31,9 @@ export function brokerSettings(
       maxOutboundBytes: config.MQTT_MAX_OUTBOUND_BYTES,
       drainTimeoutMs: config.MQTT_DRAIN_TIMEOUT_MS,
       maxQueued: config.MQTT_MAX_QUEUED,
+      maxPendingConnections: config.MQTT_MAX_PENDING_CONNECTIONS,
+      maxConnectBytes: config.MQTT_MAX_CONNECT_BYTES,
+      connectTimeoutMs: config.MQTT_CONNECT_TIMEOUT_S * 1000,
     },
   };
 }

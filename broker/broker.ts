@@ -15,6 +15,7 @@ import { createSlowConsumerDrop, watchClients } from './client-events.js';
 import { createConnectHooks } from './connect-hooks.js';
 import { createCredentialStore, DEFAULT_SCRYPT_COST } from './credential-store.js';
 import { followCredentials } from './credentials-follower.js';
+import { createPendingConnections } from './pending-connections.js';
 import { createPresenceTracker } from './presence-tracker.js';
 import { createPublishHooks } from './publish-hooks.js';
 
@@ -35,12 +36,15 @@ function warnIfReadableByOthers(file: string, log: Logger): void {
 function createContext(options: BrokerOptions, timers: Subscription, connectedClients: () => number): BrokerContext {
   const scheduler = options.scheduler ?? systemScheduler;
   const clock = options.clock ?? scheduler;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const pending = createPendingConnections(limits.maxPendingConnections);
   const base = {
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits,
     log: options.log,
     clientLog: createClientLog(options.log, clock),
     clients: createClientRegistry(),
-    metrics: createBrokerMetrics({ registry: options.registry, connectedClients }),
+    pending,
+    metrics: createBrokerMetrics({ registry: options.registry, connectedClients, pendingConnections: () => pending.size }),
     tracker: createPresenceTracker({ clock }),
     clock,
     later(ms: number, fn: () => void) {
@@ -91,7 +95,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const aedes = await createAedes({
     persistence,
     drainTimeout: ctx.limits.drainTimeoutMs,
-    connectTimeout: 10_000,
+    connectTimeout: ctx.limits.connectTimeoutMs,
     maxClientsIdLength: ctx.limits.maxClientIdLength,
     maxInflightInbound: ctx.limits.maxInflight,
     ...createConnectHooks(ctx, auth),

@@ -1,6 +1,8 @@
 import type { Aedes, Client } from 'aedes';
-import { destroyConnection, isDrainTimeout, queuedOutboundBytes } from './aedes-adapter.js';
+import type { Duplex } from 'node:stream';
+import { destroyConnection, isConnectTimeout, isDrainTimeout, queuedOutboundBytes } from './aedes-adapter.js';
 import type { BrokerContext } from './broker-context.js';
+import { BEFORE_LOGIN } from './client-log.js';
 
 type EventContext = Omit<BrokerContext, 'dropSlow' | 'later'>;
 
@@ -26,10 +28,14 @@ export function createSlowConsumerDrop(ctx: EventContext): (client: Client) => v
   };
 }
 
-/** Follows Aedes' client events: presence on connect and disconnect, logs and counters for the rest. */
+/**
+ * Follows Aedes' client events: presence on connect and disconnect, the end of a connection's
+ * wait to log in (ctx.pending), logs and counters for the rest.
+ */
 export function watchClients(aedes: Aedes, ctx: BrokerContext): void {
   const { clients, clientLog, log, tracker } = ctx;
   aedes.on('clientReady', (client) => {
+    ctx.pending.settle(client.conn as Duplex);
     const s = clients.get(client);
     if (!s) return;
     s.ready = true;
@@ -50,6 +56,12 @@ export function watchClients(aedes: Aedes, ctx: BrokerContext): void {
   });
   aedes.on('connectionError', (client, err) => {
     const address = client ? clients.get(client)?.address : undefined;
+    if (isConnectTimeout(err)) {
+      ctx.metrics.refusal('connect_timeout');
+      const fields = { address, connectTimeoutMs: ctx.limits.connectTimeoutMs };
+      clientLog('info', BEFORE_LOGIN, 'connect_timeout', fields, 'no CONNECT in time; closing the connection');
+      return;
+    }
     clientLog('debug', clients.key(client, address), 'connection_error', { address, err: err.message }, 'connection error');
   });
 }

@@ -10,6 +10,21 @@ export type ClientLogLevel = 'debug' | 'info' | 'warn' | 'error';
  */
 export type ClientLog = (level: ClientLogLevel, client: string, kind: string, fields: Record<string, unknown>, msg: string) => void;
 
+/**
+ * The client a refusal before login is rate-limited as. Not its address: an unauthenticated
+ * peer may come from any number of them and must not get a log line for each (one line a
+ * minute per kind, with the count held back; the counters count every one).
+ */
+export const BEFORE_LOGIN = 'before login';
+
+/** The longest topic a log line carries (a topic may be 64 KiB); the rest is cut and its length given. */
+const MAX_LOGGED_TOPIC = 200;
+
+/** A topic for a log field: itself, or its first MAX_LOGGED_TOPIC characters and its length. */
+export function topicForLog(topic: string): string {
+  return topic.length <= MAX_LOGGED_TOPIC ? topic : `${topic.slice(0, MAX_LOGGED_TOPIC)}... (${topic.length} characters)`;
+}
+
 /** The broker's repeatable client errors through platform createRateLimitedLog, keyed by client and kind. */
 export function createClientLog(log: Logger, clock: Clock, intervalMs = 60_000): ClientLog {
   const limited = createRateLimitedLog(log, intervalMs, clock);

@@ -4,6 +4,7 @@ import { mayPublish, maySubscribe } from './acl.js';
 import { isWill } from './aedes-adapter.js';
 import type { BrokerContext } from './broker-context.js';
 import { createAdmissionLimiter } from './client-guards.js';
+import { topicForLog } from './client-log.js';
 import { parsePresence } from './presence.js';
 
 /**
@@ -21,10 +22,24 @@ export function createPublishHooks(
   return {
     authorizePublish(client, packet, done) {
       if (client === null) return done(null); // the centre's own publications
+      // [MQTT-2.3.1-1]: a QoS 1 or 2 PUBLISH carries a non-zero packet identifier. Aedes would
+      // acknowledge id 0; it is a protocol violation, and closes the connection (a will has none).
+      if (packet.qos > 0 && !packet.messageId && !isWill(client, packet)) {
+        metrics.refusal('packet_id_zero');
+        const fields = { ...clients.who(client), topic: topicForLog(packet.topic), qos: packet.qos };
+        clientLog(
+          'warn',
+          clients.key(client),
+          'packet_id_zero',
+          fields,
+          'QoS 1 or 2 PUBLISH with packet id 0 [MQTT-2.3.1-1]; closing the connection',
+        );
+        return done(new Error('PUBLISH with QoS > 0 and packet identifier 0'));
+      }
       const state = clients.get(client);
       if (!state?.identity || !mayPublish(state.identity, packet.topic)) {
         metrics.refusal('publish_forbidden');
-        const fields = { event: 'security', ...clients.who(client), topic: packet.topic };
+        const fields = { event: 'security', ...clients.who(client), topic: topicForLog(packet.topic) };
         clientLog(
           'warn',
           clients.key(client),
@@ -51,7 +66,7 @@ export function createPublishHooks(
               'error',
               clients.key(client),
               'admission_failed',
-              { err, ...clients.who(client), topic: packet.topic },
+              { err, ...clients.who(client), topic: topicForLog(packet.topic) },
               'admission failed; closing client so it resends',
             );
             done(err);
@@ -62,7 +77,8 @@ export function createPublishHooks(
       const identity = clients.get(client)?.identity;
       if (identity && maySubscribe(identity, sub.topic)) return done(null, sub);
       metrics.refusal('subscribe_forbidden');
-      clientLog('warn', clients.key(client), 'subscribe_forbidden', { ...clients.who(client), topic: sub.topic }, 'subscription refused');
+      const fields = { ...clients.who(client), topic: topicForLog(sub.topic) };
+      clientLog('warn', clients.key(client), 'subscribe_forbidden', fields, 'subscription refused');
       done(null, null); // SUBACK 0x80 [MQTT-3.9.3-2]
     },
   };

@@ -28,6 +28,14 @@ export const ConfigSchema = z.object({
     .default(1024 * 1024),
   MQTT_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   MQTT_MAX_QUEUED: z.coerce.number().int().positive().default(1000),
+  /** Before login (broker/; docs/CONFIGURATION.md): connections waiting to log in, the CONNECT's size, the time to send it. */
+  MQTT_MAX_PENDING_CONNECTIONS: z.coerce.number().int().positive().default(1000),
+  MQTT_MAX_CONNECT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .default(16 * 1024),
+  MQTT_CONNECT_TIMEOUT_S: z.coerce.number().int().positive().max(3600).default(10),
   /** Login throttling: failed logins per source address per minute, then refused this long. */
   MQTT_AUTH_MAX_FAILURES_PER_MIN: z.coerce.number().int().positive().default(10),
   MQTT_AUTH_BLOCK_S: z.coerce.number().int().positive().default(60),

@@ -13,6 +13,7 @@ import {
   forceCleanSession,
   holdKeepalive,
   inspectReads,
+  isConnectTimeout,
   isDrainTimeout,
   isWill,
   listClients,
@@ -321,6 +322,18 @@ describe('aedes adapter: what the broker relies on in the installed Aedes', () =
     aedes.publish({ cmd: 'publish', topic: 'a/1', payload: Buffer.alloc(40_000), qos: 0, retain: false, dup: false }, () => undefined);
     await waitFor(() => expect(errors.some(isDrainTimeout)).toBe(true));
     expect(mc.conn.destroyed).toBe(true);
+  });
+
+  it('reports a connection whose CONNECT does not come within connectTimeout as a "connect did not arrive in time" connection error', async () => {
+    const errors: Error[] = [];
+    const aedes = await start({ connectTimeout: 50 });
+    aedes.on('connectionError', (_client, err) => errors.push(err));
+    const mc = memoryConnection();
+    aedes.handle(mc.conn);
+    mc.send(connectPacket({ clientId: 'slow', keepaliveS: 60 }).subarray(0, 5)); // a CONNECT begun, never finished
+    await waitFor(() => expect(errors.some(isConnectTimeout)).toBe(true));
+    expect(mc.conn.destroyed).toBe(true);
+    expect(isConnectTimeout(new Error('drain timeout'))).toBe(false);
   });
 
   it("queues a persistent session's QoS 1 messages through the bounded methods, and counts down at each PUBACK", async () => {

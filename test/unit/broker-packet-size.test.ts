@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { createPacketSizeScanner, guardPacketSize } from '../../broker/packet-size-guard.js';
+import { createPacketSizeScanner, guardPacketSize, scanPacketSizes } from '../../broker/packet-size-guard.js';
 import { remainingLength } from '../../bench/mqtt-wire.js';
 
 /** An MQTT fixed header: type byte and the Remaining Length as a variable byte integer. */
@@ -32,7 +32,7 @@ describe('packet size scanner', () => {
   it('guards a stream read the way Aedes reads it, destroying it on an oversized packet', async () => {
     const conn = new PassThrough();
     const seen: number[] = [];
-    guardPacketSize(conn, 100, (n) => seen.push(n));
+    guardPacketSize(conn, { maxRemaining: 100, maxFirstRemaining: 100 }, (o) => seen.push(o.declared));
     conn.write(packet(50));
     await new Promise((r) => setImmediate(r));
     expect((conn.read() as Buffer).length).toBe(52);
@@ -41,5 +41,26 @@ describe('packet size scanner', () => {
     expect(conn.read()).toBeNull();
     expect(seen).toEqual([5000]);
     expect(conn.destroyed).toBe(true);
+  });
+
+  it("holds a connection's first packet (its CONNECT) to its own limit, and every later one to the other", () => {
+    const limits = { maxRemaining: 100_000, maxFirstRemaining: 1000 };
+    expect(scanPacketSizes(limits)(header(0x10, 1001))).toEqual({ declared: 1001, limit: 1000, first: true });
+    // An unfinished 64 KiB CONNECT is refused at its header, before any of its body.
+    expect(scanPacketSizes(limits)(header(0x10, 64 * 1024))).toMatchObject({ first: true, limit: 1000 });
+    // Whatever the first packet's type: Aedes would buffer it whole before refusing a non-CONNECT [MQTT-3.1.0-1].
+    expect(scanPacketSizes(limits)(header(0x30, 5000))).toMatchObject({ declared: 5000, first: true });
+    for (const size of [1, 3, 1000]) {
+      const scan = scanPacketSizes(limits);
+      const stream = Buffer.concat([packet(1000), packet(50_000), header(0x30, 100_001)]);
+      let seen;
+      for (let i = 0; i < stream.length && !seen; i += size) seen = scan(stream.subarray(i, i + size));
+      expect(seen).toEqual({ declared: 100_001, limit: 100_000, first: false });
+    }
+  });
+
+  it('reports a malformed length in the first packet as an oversized first packet', () => {
+    const scan = scanPacketSizes({ maxRemaining: 100, maxFirstRemaining: Number.MAX_SAFE_INTEGER });
+    expect(scan(Buffer.from([0x10, 0x80, 0x80, 0x80, 0x80, 0x01]))).toMatchObject({ declared: Infinity, first: true });
   });
 });

@@ -68,7 +68,8 @@ export function createIngestMetrics(registry: Registry, spoolStats: () => SpoolS
     registers,
   });
   for (const outcome of ['accepted', 'partial', 'rejected']) messages.labels(outcome);
-  for (const stage of ADMIT_FAULT_STAGES) internalErrors.labels(stage);
+  // inc(0): each stage is on /metrics at 0 from the start (labels() alone creates no series).
+  for (const stage of ADMIT_FAULT_STAGES) internalErrors.labels(stage).inc(0);
 
   // Children bound once: labels() hashes its arguments on every call, and these run per message.
   const messageChildren = {

@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   no_readings: 'a message needs at least one reading',
   // storage
   influx_rejected: 'InfluxDB refused the line',
+  // the centre itself: a fault while handling the message (docs/PROTOCOL.md, "Acceptance and rejection")
+  internal: 'the centre failed while checking this content; it is kept as a dead letter',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -10,6 +10,8 @@ export interface IngestMetrics {
   message(outcome: 'accepted' | 'partial' | 'rejected'): void;
   accepted(n: number): void;
   rejected(code: string): void;
+  /** A fault in handling a message, met at `stage` (see AdmitFaultStage); it became an `internal` rejection or was only logged. */
+  internalError(stage: string): void;
   admitSeconds(s: number): void;
   commitSeconds(s: number): void;
   seq(station: string, outcome: 'gap' | 'duplicate' | 'late' | 'reset', missing: number): void;
@@ -20,6 +22,10 @@ export interface IngestMetrics {
 }
 
 type Registers = Registry[];
+
+/** Where in the admit path a fault can be met (the `stage` label of quantrac_ingest_internal_errors_total). */
+export const ADMIT_FAULT_STAGES = ['validate', 'reading', 'seq', 'encode', 'refuse', 'publish'] as const;
+export type AdmitFaultStage = (typeof ADMIT_FAULT_STAGES)[number];
 
 /**
  * Registers ingest's metrics on the shared registry. Spool figures are read at scrape time
@@ -55,7 +61,15 @@ export function createIngestMetrics(registry: Registry, spoolStats: () => SpoolS
     labelNames: ['kind'],
     registers,
   });
+  const internalErrors = new Counter({
+    name: 'quantrac_ingest_internal_errors_total',
+    help: 'Faults of the centre while handling a message, by stage; the message was still acknowledged and its content dead-lettered (code internal)',
+    labelNames: ['stage'],
+    registers,
+  });
   for (const outcome of ['accepted', 'partial', 'rejected']) messages.labels(outcome);
+  // inc(0): each stage is on /metrics at 0 from the start (labels() alone creates no series).
+  for (const stage of ADMIT_FAULT_STAGES) internalErrors.labels(stage).inc(0);
 
   // Children bound once: labels() hashes its arguments on every call, and these run per message.
   const messageChildren = {
@@ -67,6 +81,7 @@ export function createIngestMetrics(registry: Registry, spoolStats: () => SpoolS
     message: (outcome) => messageChildren[outcome].inc(),
     accepted: (n) => accepted.inc(n),
     rejected: (code) => rejected.labels(code).inc(),
+    internalError: (stage) => internalErrors.labels(stage).inc(),
     admitSeconds: (s) => admit.observe(s),
     commitSeconds: spool.commitSeconds,
     seq: (station, kind, missing) => seqCounters[kind].labels(station).inc(kind === 'gap' ? missing : 1),
@@ -147,6 +162,7 @@ export const noMetrics: IngestMetrics = {
   message: () => undefined,
   accepted: () => undefined,
   rejected: () => undefined,
+  internalError: () => undefined,
   admitSeconds: () => undefined,
   commitSeconds: () => undefined,
   seq: () => undefined,

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Catalogue, Reading, Rejection, Status } from '../core/index.js';
 import { ERROR_CODES, normaliseUnit } from '../core/index.js';
-import { parseTimestamp } from '../core/index.js';
+import { parseTimestamp, timestampFault } from '../core/index.js';
 
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_READINGS = 1000;
@@ -22,6 +22,8 @@ export interface ValidationResult {
   wholeMessage: boolean;
   /** Readings refused with a whole-message rejection, when they could be counted (too many). */
   rejectedReadings?: number;
+  /** Faults met while checking (each became an `internal` rejection): the caller counts and logs them. */
+  faults?: unknown[];
 }
 
 const STATUSES = new Set<string>(['00', '01', '02']);
@@ -29,7 +31,8 @@ const STATUSES = new Set<string>(['00', '01', '02']);
 /**
  * Decodes and validates one readings message per docs/PROTOCOL.md, "Acceptance and rejection":
  * a malformed message is rejected whole; otherwise each reading stands or falls alone.
- * Never throws: every failure becomes a coded rejection.
+ * Every failure becomes a coded rejection; a fault while checking one reading refuses that
+ * reading alone (`internal`, the error in `faults`). The caller guards the rest.
  */
 export function validateMessage(
   stationId: string,
@@ -92,11 +95,30 @@ export function validateMessage(
       rejectedReadings: readings.length,
     };
 
-  const zone = catalogue.zoneOf(stationId)!.id;
-  const messageTs = msg.ts === undefined ? undefined : parseTimestamp(msg.ts);
+  const context: ReadingContext = {
+    stationId,
+    zone: catalogue.zoneOf(stationId)!.id,
+    catalogue,
+    rawMessageTs: msg.ts,
+    messageTs: msg.ts === undefined ? undefined : parseTimestamp(msg.ts),
+    receivedAt,
+    window,
+  };
   const result: ValidationResult = { stationId, seq, accepted: [], rejections: [], wholeMessage: false };
+  checkReadings(readings, context, result);
+  return result;
+}
+
+/** Each reading stands or falls alone, a fault in checking one too (`internal`, the error kept in `faults`). */
+function checkReadings(readings: unknown[], context: ReadingContext, result: ValidationResult): void {
   for (let i = 0; i < readings.length; i++) {
-    const outcome = checkReading(readings[i], stationId, zone, catalogue, msg.ts, messageTs, receivedAt, window);
+    let outcome: Reading | ReadingFault;
+    try {
+      outcome = checkReading(readings[i], context);
+    } catch (err) {
+      (result.faults ??= []).push(err);
+      outcome = fault('', 'internal', internalMessage(err));
+    }
     if ('code' in outcome) {
       // The path is built only for a rejection: this loop runs for every reading.
       const path = outcome.field === 'ts' ? 'ts' : `readings[${i}]${outcome.field}`;
@@ -105,7 +127,6 @@ export function validateMessage(
       result.accepted.push(outcome);
     }
   }
-  return result;
 }
 
 /** A reading's fault: `field` follows `readings[i]` in the path (`ts` alone: the message's ts). */
@@ -117,17 +138,21 @@ interface ReadingFault {
 
 const fault = (field: string, code: keyof typeof ERROR_CODES, message: string): ReadingFault => ({ field, code, message });
 
+/** What every reading of a message is checked against. */
+interface ReadingContext {
+  stationId: string;
+  zone: string;
+  catalogue: Catalogue;
+  /** The message's ts as sent, and parsed (undefined: absent or refused). */
+  rawMessageTs: unknown;
+  messageTs: number | undefined;
+  receivedAt: number;
+  window: ValidationWindow;
+}
+
 /** One reading, checked per docs/PROTOCOL.md; tags come from the catalogue, never from the payload. */
-function checkReading(
-  item: unknown,
-  stationId: string,
-  zone: string,
-  catalogue: Catalogue,
-  rawMessageTs: unknown,
-  messageTs: number | undefined,
-  receivedAt: number,
-  window: ValidationWindow,
-): Reading | ReadingFault {
+function checkReading(item: unknown, context: ReadingContext): Reading | ReadingFault {
+  const { stationId, zone, catalogue, rawMessageTs, messageTs, receivedAt, window } = context;
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return fault('', 'wrong_type', 'a reading is a JSON object');
   const r = item as Record<string, unknown>;
   if (r.parameter === undefined) return fault('.parameter', 'missing_field', 'parameter is required');
@@ -151,16 +176,14 @@ function checkReading(
   if (r.ts !== undefined) {
     ts = parseTimestamp(r.ts);
     tsField = '.ts';
-    if (ts === undefined) return fault(tsField, 'bad_timestamp', ERROR_CODES.bad_timestamp);
+    if (ts === undefined) return fault(tsField, 'bad_timestamp', timestampFault(r.ts) ?? ERROR_CODES.bad_timestamp);
   } else if (rawMessageTs === undefined) {
     return fault('.ts', 'missing_field', 'ts is required on the message or the reading');
   } else if (ts === undefined) {
-    return fault('ts', 'bad_timestamp', ERROR_CODES.bad_timestamp);
+    return fault('ts', 'bad_timestamp', timestampFault(rawMessageTs) ?? ERROR_CODES.bad_timestamp);
   }
-  if (ts < receivedAt - window.maxAgeMs)
-    return fault(tsField, 'too_old', `measured at ${new Date(ts).toISOString()}, older than the accepted window`);
-  if (ts > receivedAt + window.maxAheadMs)
-    return fault(tsField, 'in_future', `measured at ${new Date(ts).toISOString()}, ahead of the centre clock`);
+  if (ts < receivedAt - window.maxAgeMs) return fault(tsField, 'too_old', `measured at ${isoTime(ts)}, older than the accepted window`);
+  if (ts > receivedAt + window.maxAheadMs) return fault(tsField, 'in_future', `measured at ${isoTime(ts)}, ahead of the centre clock`);
   return { station: stationId, zone, parameter: def.parameter, value: r.value, unit: def.unit, status: status as Status, ts, receivedAt };
 }
 
@@ -195,9 +218,49 @@ function markNonFinite(text: string): string {
   return from === 0 ? text : out + text.slice(from);
 }
 
-/** A payload value echoed in a message, cut so a hostile 200 KiB string never fills a notice. */
+/**
+ * A payload value echoed in a message, bounded whatever it is: a hostile 200 KiB string is cut,
+ * and a structure is shown two levels deep, four entries a level (a value nested 100,000 deep
+ * would overflow the stack of JSON.stringify).
+ */
 function quote(value: unknown): string {
-  return clip(JSON.stringify(value) ?? String(value), 80);
+  return clip(render(value, 2), 80);
+}
+
+function render(value: unknown, depth: number): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? value.slice(0, 81) : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  const array = Array.isArray(value);
+  if (depth === 0) return array ? '[...]' : '{...}';
+  const parts: string[] = [];
+  let more = false;
+  if (array) {
+    for (const v of (value as unknown[]).slice(0, 4)) parts.push(render(v, depth - 1));
+    more = (value as unknown[]).length > 4;
+  } else {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (parts.length === 4) {
+        more = true;
+        break;
+      }
+      parts.push(`${render(key, 0)}:${render((value as Record<string, unknown>)[key], depth - 1)}`);
+    }
+  }
+  if (more) parts.push('...');
+  return array ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
+}
+
+/** A measurement time for a message; never throws (a time the window refused may still be odd). */
+function isoTime(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? `epoch ms ${ms}` : d.toISOString();
+}
+
+/** The message of an `internal` rejection: it names the error's kind only (its text may hold anything). */
+export function internalMessage(err: unknown): string {
+  const kind = err instanceof Error ? clip(err.name, 40) : typeof err;
+  return `the centre failed while checking this content (${kind}); it is kept as a dead letter`;
 }
 
 function clip(s: string, n: number): string {

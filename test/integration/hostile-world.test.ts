@@ -1,0 +1,456 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { connectPacket } from '../../bench/mqtt-wire.js';
+import { createCredentialStore, credentialsFileIn } from '../../broker/index.js';
+import { loadCatalogue, readingsTopic, type Catalogue, type Station } from '../../core/index.js';
+import { createUserStore } from '../../dashboard/index.js';
+import { createInfluxClient, listDeadLetters, type DeadLetter } from '../../ingest/index.js';
+import { testDatabase } from '../helpers/centre.js';
+import { sampleRss, startCentreProcess, type CentreProcess } from '../helpers/centre-process.js';
+import { connectOnce, httpFrom, loginFrom, preAuthFlood, publishWithPacketIdZero, type HttpAnswer } from '../helpers/hostile-clients.js';
+import { rawClient } from '../helpers/mqtt.js';
+import { percentile, startPubackProbe, type PubackProbe } from '../helpers/puback-probe.js';
+
+/**
+ * The hostile world (docs/SECURITY.md, "The standing evidence"): ONE real centre, run as the
+ * operator runs it (`bin/quantrac start`, a child process, so its RSS is its own), against the
+ * shared real InfluxDB, on loopback. While a well-behaved gateway publishes QoS 1 readings
+ * throughout, the suite throws at it, in turn: parallel login bursts against one account, a
+ * burst of unauthenticated logins from many addresses, unfinished CONNECTs holding bytes
+ * before any login, hostile readings payloads, a SUBSCRIBE flood, bad dashboard and open-data
+ * input, and hostile legacy files. The bounds it holds the centre to:
+ * - no crash: /healthz answers 200 after every burst;
+ * - the gateway's PUBACK p99 stays under 500 ms during the login burst and the pre-auth burst;
+ * - the centre's RSS stays under 400 MB for the whole run;
+ * - login throttles hold under parallel load (the right secret is refused while blocked, and
+ *   no more secrets are checked than the throttle allows);
+ * - every hostile payload gets a PUBACK and a dead letter;
+ * - every reading the gateway got a PUBACK for is in InfluxDB at the end.
+ * Bursts are sized to prove each bound on a 2-core machine, not to load-test. Bounds are checked
+ * with expect.soft, so one run lists every bound that does not hold.
+ */
+
+const MB = 1024 * 1024;
+const RSS_BOUND = 400 * MB;
+const P99_BOUND_MS = 500;
+/** MQTT_AUTH_MAX_FAILURES_PER_MIN (the default, set explicitly): secrets checked per address a minute. */
+const MQTT_MAX_FAILURES = 10;
+/** The pre-auth caps, small so the burst bites (docs/CONFIGURATION.md, "Broker (MQTT)"). */
+const PREAUTH = { maxConnections: 64, maxBytesPerConnection: 16 * 1024, connectDeadlineS: 5 };
+const PREAUTH_ENV = {
+  MQTT_PREAUTH_MAX_CONNECTIONS: String(PREAUTH.maxConnections),
+  MQTT_PREAUTH_MAX_BYTES: String(PREAUTH.maxBytesPerConnection),
+  MQTT_CONNECT_TIMEOUT_S: String(PREAUTH.connectDeadlineS),
+};
+
+/** True when `check` stops throwing within `timeoutMs` (a bound that may not hold is then asserted softly). */
+async function eventually(check: () => unknown, timeoutMs: number, interval = 100): Promise<boolean> {
+  return vi.waitFor(check, { timeout: timeoutMs, interval }).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Waits (at most 10 s) for an mqtt.js client's CONNACK. */
+function connected(client: MqttClient): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 10_000);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    client.once('close', () => {
+      clearTimeout(timer);
+      resolve(client.connected);
+    });
+  });
+}
+
+const json = (a: HttpAnswer): Record<string, unknown> => {
+  try {
+    return JSON.parse(a.body) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+};
+const cookieOf = (a: HttpAnswer): string => String([a.headers['set-cookie']].flat()[0] ?? '').split(';')[0]!;
+/** Local time (UTC+7, docs/DOMAIN.md, "Time") as a legacy file's yyyyMMddHHmmss. */
+const legacyStamp = (ms: number): string => new Date(ms + 7 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+
+describe('hostile world: one real centre, bursts and hostile input, bounds held', () => {
+  let dataDir: string;
+  let db: string;
+  let centre: CentreProcess;
+  let catalogue: Catalogue;
+  let rss: ReturnType<typeof sampleRss>;
+  let probe: PubackProbe;
+  /** A: the probe gateway; B: hostile payloads; C: the MQTT throttle's target; D: SUBSCRIBE flood; E: legacy files; F: login burst. */
+  let S: Record<'A' | 'B' | 'C' | 'D' | 'E' | 'F', Station>;
+  const secrets: Record<string, string> = {};
+  const passwords: Record<string, string> = {};
+
+  const healthy = async (): Promise<void> => expect.soft(await centre.health(), 'the centre answers /healthz').toBe(200);
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'quantrac-hostile-'));
+    db = testDatabase();
+    catalogue = await loadCatalogue('seeds/catalogue.json');
+    const [A, B, C, D, E, F] = catalogue.stations;
+    S = { A: A!, B: B!, C: C!, D: D!, E: E!, F: F! };
+    // Accounts as an operator makes them (the CLI's stores), at the shipped scrypt costs: the
+    // login bursts must cost what they cost in the field.
+    const gateways = createCredentialStore({ file: credentialsFileIn(dataDir) });
+    for (const s of Object.values(S)) secrets[s.id] = await gateways.add({ id: s.id, role: 'gateway', stations: [s.id] });
+    const users = createUserStore(join(dataDir, 'users.json'));
+    for (const [name, role] of [
+      ['hw-viewer', 'viewer'],
+      ['hw-operator', 'operator'],
+      ['hw-admin', 'admin'],
+      ['hw-target', 'viewer'],
+    ] as const) {
+      passwords[name] = (await users.add(name, role)).password;
+    }
+    await mkdir(join(dataDir, 'drop', S.E.id), { recursive: true });
+    centre = await startCentreProcess({
+      DATA_DIR: dataDir,
+      INFLUX_URL: inject('influxUrl'),
+      INFLUX_DB: db,
+      LOG_LEVEL: 'info',
+      INGEST_FLUSH_MS: '50',
+      MQTT_AUTH_MAX_FAILURES_PER_MIN: String(MQTT_MAX_FAILURES),
+      MQTT_AUTH_BLOCK_S: '60',
+      LEGACY_DROP_DIR: join(dataDir, 'drop'),
+      LEGACY_POLL_MS: '200',
+      ...PREAUTH_ENV,
+    });
+    rss = sampleRss(() => centre.rss());
+    const p = S.A.parameters[0]!;
+    probe = await startPubackProbe({
+      url: centre.mqttUrl,
+      username: S.A.id,
+      password: secrets[S.A.id]!,
+      station: S.A.id,
+      parameter: p.parameter,
+      unit: p.unit,
+      everyMs: 50,
+      maxMessages: 4_000,
+    });
+  });
+
+  afterAll(async () => {
+    rss?.stop();
+    await probe?.stop(5_000).catch(() => undefined);
+    await centre?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts as the operator runs it, and the gateway gets its PUBACKs', async () => {
+    probe.phase('quiet');
+    expect(await eventually(() => expect(probe.acked().length).toBeGreaterThanOrEqual(20), 20_000)).toBe(true);
+    probe.phase('between');
+    await probe.settle('quiet');
+    expect.soft(percentile(probe.latencies('quiet'), 99)).toBeLessThan(P99_BOUND_MS);
+    await healthy();
+  });
+
+  it('MQTT login throttle: 200 parallel wrong secrets from one address, then the right one, refused while blocked', async () => {
+    const before = await centre.metric('quantrac_mqtt_auth_failures_total', { reason: 'bad_password' });
+    const from = '127.0.0.3';
+    const burst = Array.from({ length: 200 }, (_, i) =>
+      connectOnce(centre.mqttPort, { username: S.C.id, password: `wrong-secret-${i}`, clientId: `${S.C.id}:guess-${i}`, localAddress: from }),
+    );
+    // The first answer means the centre has the burst in hand; the right secret now, from the same address.
+    await Promise.race(burst);
+    const right = await connectOnce(centre.mqttPort, { username: S.C.id, password: secrets[S.C.id]!, clientId: `${S.C.id}:right`, localAddress: from });
+    const outcomes = await Promise.all(burst);
+    expect.soft(outcomes.filter((o) => o === 0), 'a wrong secret accepted').toHaveLength(0);
+    expect.soft(right, 'the right secret, from the blocked address during the burst').not.toBe(0);
+    const checked = (await centre.metric('quantrac_mqtt_auth_failures_total', { reason: 'bad_password' })) - before;
+    expect.soft(checked, 'secrets checked (scrypt runs) for one address in a minute').toBeLessThanOrEqual(MQTT_MAX_FAILURES);
+    // And after the burst: still refused without a check.
+    const after = await connectOnce(centre.mqttPort, { username: S.C.id, password: secrets[S.C.id]!, clientId: `${S.C.id}:after`, localAddress: from });
+    expect.soft(after, 'the right secret after the burst, address still blocked').toBe(5);
+    await healthy();
+  });
+
+  it('dashboard login throttle: 100 parallel wrong passwords from one address, then the right one; the name stays usable elsewhere', async () => {
+    const from = '127.0.0.4';
+    const burst = Array.from({ length: 100 }, (_, i) => loginFrom(centre.dashboardUrl, 'hw-target', `wrong-password-${i}`, from));
+    await Promise.race(burst);
+    const right = await loginFrom(centre.dashboardUrl, 'hw-target', passwords['hw-target']!, from);
+    const answers = await Promise.all(burst);
+    expect.soft(answers.filter((a) => a.status === 200), 'a wrong password accepted').toHaveLength(0);
+    expect.soft(answers.filter((a) => a.status >= 500 || a.status === 0), 'burst answers that are errors').toHaveLength(0);
+    expect.soft(right.status, 'the right password from the locked address during the burst').toBe(429);
+    // The attacker's address is locked, not the user: the owner logs in from elsewhere.
+    const owner = await eventually(async () => {
+      const a = await loginFrom(centre.dashboardUrl, 'hw-target', passwords['hw-target']!, '127.0.0.5');
+      expect(a.status).toBe(200);
+    }, 15_000, 1_000);
+    expect.soft(owner, 'the owner, from another address, logs in').toBe(true);
+    await healthy();
+  });
+
+  it('an unauthenticated login burst from many addresses: the gateway PUBACK p99 stays under 500 ms', async () => {
+    probe.phase('login-burst');
+    rss.mark();
+    // 20 addresses x 10 MQTT CONNECTs (unknown users and wrong secrets: each a scrypt check at the
+    // shipped cost, within each address's throttle), and 5 addresses x 10 dashboard logins.
+    const mqttBurst = Array.from({ length: 200 }, (_, i) =>
+      connectOnce(centre.mqttPort, {
+        username: i % 2 ? `NOBODY-${i}` : S.F.id,
+        password: `guess-${i}`,
+        clientId: i % 2 ? `NOBODY-${i}` : `${S.F.id}:g${i}`,
+        localAddress: `127.0.1.${1 + (i % 20)}`,
+      }),
+    );
+    const dashBurst = Array.from({ length: 50 }, (_, i) => loginFrom(centre.dashboardUrl, `nobody-${i}`, `guess-password-${i}`, `127.0.2.${1 + (i % 5)}`));
+    const [mqttOut] = await Promise.all([Promise.all(mqttBurst), Promise.all(dashBurst)]);
+    probe.phase('between');
+    await probe.settle('login-burst');
+    expect.soft(mqttOut.filter((o) => o === 0), 'a login accepted').toHaveLength(0);
+    const lat = probe.latencies('login-burst');
+    expect.soft(lat.length, 'messages published during the burst').toBeGreaterThan(10);
+    expect.soft(percentile(lat, 99), `PUBACK p99 (ms) during the login burst, ${lat.length} messages`).toBeLessThan(P99_BOUND_MS);
+    expect.soft(rss.peakSinceMark(), 'RSS during the login burst').toBeLessThan(RSS_BOUND);
+    await healthy();
+  });
+
+  it('unfinished CONNECTs hold no memory: 300 x 192 KiB before any login; PUBACK p99 under 500 ms', async () => {
+    const baseline = (await centre.rss())!;
+    probe.phase('preauth-burst');
+    rss.mark();
+    const connections = 300;
+    const sentBytes = 192 * 1024;
+    const flood = await preAuthFlood(centre.mqttPort, { connections, sentBytes, declaredBytes: 250 * 1024 });
+    try {
+      await flood.written;
+      // Every unfinished CONNECT is closed by the CONNECT deadline (plus one keepalive-check period of slack).
+      const deadlineHeld = await eventually(() => expect(flood.closed()).toBe(connections), (PREAUTH.connectDeadlineS + 5) * 1000, 250);
+      expect.soft(deadlineHeld, `unfinished CONNECTs closed within ${PREAUTH.connectDeadlineS + 5} s (${flood.closed()} of ${connections})`).toBe(true);
+    } finally {
+      flood.destroy();
+    }
+    probe.phase('between');
+    await probe.settle('preauth-burst');
+    const lat = probe.latencies('preauth-burst');
+    expect.soft(lat.length, 'messages published during the burst').toBeGreaterThan(10);
+    expect.soft(percentile(lat, 99), `PUBACK p99 (ms) during the pre-auth burst, ${lat.length} messages`).toBeLessThan(P99_BOUND_MS);
+    const grew = rss.peakSinceMark() - baseline;
+    // The burst sent 56 MiB; the caps let the centre hold a few MiB of it at most.
+    expect.soft(grew / MB, `RSS growth (MiB) during a burst of ${(connections * sentBytes) / MB} MiB`).toBeLessThan(24);
+    expect.soft(rss.peakSinceMark(), 'RSS during the pre-auth burst').toBeLessThan(RSS_BOUND);
+    await healthy();
+  });
+
+  it('hostile readings payloads: each gets a PUBACK and a dead letter; QoS 1 packet id 0 is refused', async () => {
+    const topic = readingsTopic(S.B.id);
+    const p = S.B.parameters[0]!;
+    const ok = (extra: Record<string, unknown> = {}) => ({ parameter: p.parameter, value: 1.5, unit: p.unit, status: '00', ...extra });
+    const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
+    const now = Date.now();
+    const cases: Array<{ name: string; seq: number; payload: string }> = [
+      { name: 'deep-nested station', seq: 9001, payload: `{"station":${deep(100_000)},"ts":${now},"seq":9001,"readings":[${JSON.stringify(ok())}]}` },
+      {
+        name: 'deep-nested status',
+        seq: 9002,
+        payload: `{"station":"${S.B.id}","ts":${now},"seq":9002,"readings":[{"parameter":"${p.parameter}","value":1,"unit":"${p.unit}","status":${deep(100_000)}}]}`,
+      },
+      {
+        name: 'deep-nested parameter',
+        seq: 9003,
+        payload: `{"station":"${S.B.id}","ts":${now},"seq":9003,"readings":[{"parameter":${deep(90_000)},"value":1,"unit":"${p.unit}"}]}`,
+      },
+      {
+        name: 'deep-nested unit',
+        seq: 9004,
+        payload: `{"station":"${S.B.id}","ts":${now},"seq":9004,"readings":[{"parameter":"${p.parameter}","value":1,"unit":${deep(80_000)}}]}`,
+      },
+      { name: 'message ts 9e15 (past Date, below 2^53)', seq: 9005, payload: JSON.stringify({ station: S.B.id, ts: 9e15, seq: 9005, readings: [ok()] }) },
+      {
+        name: 'reading ts 2^53 - 1',
+        seq: 9006,
+        payload: JSON.stringify({ station: S.B.id, ts: now, seq: 9006, readings: [ok({ ts: Number.MAX_SAFE_INTEGER })] }),
+      },
+      { name: 'reading ts -9e15', seq: 9007, payload: JSON.stringify({ station: S.B.id, ts: now, seq: 9007, readings: [ok({ ts: -9e15 })] }) },
+    ];
+    // A connection each, all at once: a failed admission closes its client, and must not hide the next case.
+    const answers = await Promise.all(
+      cases.map(async (c) => {
+        const client = mqtt.connect(centre.mqttUrl, { username: S.B.id, password: secrets[S.B.id]!, clientId: `${S.B.id}:${c.seq}`, reconnectPeriod: 0 });
+        client.on('error', () => undefined);
+        try {
+          if (!(await connected(client))) return 'no CONNACK';
+          return await Promise.race([
+            client.publishAsync(topic, c.payload, { qos: 1 }).then(
+              () => 'puback',
+              () => 'closed without PUBACK',
+            ),
+            new Promise<string>((r) => setTimeout(() => r('no answer in 5 s'), 5_000)),
+          ]);
+        } finally {
+          await client.endAsync(true);
+        }
+      }),
+    );
+    cases.forEach((c, i) => expect.soft(answers[i], `${c.name}: PUBACK`).toBe('puback'));
+    const seen = new Map<number, DeadLetter>();
+    const allLettered = await eventually(async () => {
+      for await (const d of listDeadLetters({ dir: join(dataDir, 'deadletters') })) {
+        for (const c of cases) if (d.seq === c.seq || d.payloadBytes === Buffer.byteLength(c.payload)) seen.set(c.seq, d);
+      }
+      expect(seen.size).toBe(cases.length);
+    }, 10_000, 250);
+    expect.soft(allLettered, `dead letters for ${cases.filter((c) => !seen.has(c.seq)).map((c) => c.name).join(', ') || 'every case'}`).toBe(true);
+
+    // QoS 1 with packet id 0 [MQTT-2.3.1-1]: a protocol violation, never acknowledged.
+    const raw = await rawClient(centre.mqttPort);
+    raw.socket.write(connectPacket({ clientId: `${S.B.id}:pid0`, username: S.B.id, password: secrets[S.B.id]!, keepaliveS: 60 }));
+    expect((await raw.next(2)).body[1]).toBe(0);
+    raw.socket.write(publishWithPacketIdZero(topic, JSON.stringify({ station: S.B.id, ts: now, seq: 9100, readings: [ok()] })));
+    const closed = await Promise.race([raw.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+    expect.soft(raw.packets.filter((x) => x.type === 4), 'PUBACK for packet id 0').toHaveLength(0);
+    expect.soft(closed, 'connection closed after a QoS 1 PUBLISH with packet id 0').toBe(true);
+    raw.socket.destroy();
+    await healthy();
+  });
+
+  it('a SUBSCRIBE flood of forbidden filters does not flood the log', async () => {
+    const linesBefore = centre.output().split('\n').length;
+    const before = await centre.metric('quantrac_mqtt_refusals_total', { kind: 'subscribe_forbidden' });
+    const filters = Array.from({ length: 20 }, (_, i) => `stations/${S.A.id}/errors/${i}`);
+    const connections = 30;
+    for (let i = 0; i < connections; i++) {
+      const client = mqtt.connect(centre.mqttUrl, { username: S.D.id, password: secrets[S.D.id]!, clientId: `${S.D.id}:flood-${i}`, reconnectPeriod: 0 });
+      client.on('error', () => undefined);
+      expect(await connected(client)).toBe(true);
+      await client.subscribeAsync(filters, { qos: 1 }).catch(() => undefined);
+      await client.endAsync(true);
+    }
+    const refused = connections * filters.length;
+    expect(await eventually(async () => expect((await centre.metric('quantrac_mqtt_refusals_total', { kind: 'subscribe_forbidden' })) - before).toBe(refused), 10_000)).toBe(
+      true,
+    );
+    const lines = centre
+      .output()
+      .split('\n')
+      .slice(linesBefore - 1)
+      .filter((l) => /subscri/i.test(l));
+    expect.soft(lines.length, `log lines about ${refused} refused subscriptions from one account`).toBeLessThanOrEqual(5);
+    await healthy();
+  });
+
+  it('dashboard and open-data input: 400 with a code for every bad parameter, strict dates, Origin not taken from Host, nosniff everywhere', async () => {
+    const url = centre.dashboardUrl;
+    const viewer = cookieOf(await loginFrom(url, 'hw-viewer', passwords['hw-viewer']!, '127.0.0.6'));
+    const { A } = S;
+    const P = A.parameters[0]!.parameter;
+    const zone = catalogue.facilities.find((f) => f.id === A.facilityId)!.zoneId;
+    const bad = [
+      `/api/history?station=${A.id}&parameter=${P}&from=yesterday&to=now`,
+      `/api/history?station=${A.id}&parameter=${P}&from=0&to=1000&points=many`,
+      `/api/history?station=${A.id}&parameter=${P}&from=9000000000000000&to=9000000000000001`,
+      `/api/history.csv?station=${A.id}&from=0&to=1000&step=-5`,
+      `/api/history.csv?station=${A.id}&from=2026-02-30&to=2026-03-01`,
+      `/api/stations/${A.id}/availability?date=2026-02-30`,
+      `/api/stations/${A.id}/availability?date=2026-13-01`,
+      `/api/alerts/history?from=soon&to=later`,
+      `/api/alerts/history?limit=-1`,
+      `/api/open/stations/${A.id}/hourly?date=2026-02-30`,
+      `/api/open/zones/${zone}/daily.csv?date=2026-02-29`,
+    ];
+    for (const path of bad) {
+      const a = await httpFrom(`${url}${path}`, { headers: { cookie: viewer }, localAddress: '127.0.0.6' });
+      expect.soft(a.status, `${path}: status`).toBe(400);
+      expect.soft(typeof json(a).code, `${path}: a code in the answer`).toBe('string');
+    }
+
+    // Origin against the configured origins, never against the request's own Host header.
+    const operator = cookieOf(await loginFrom(url, 'hw-operator', passwords['hw-operator']!, '127.0.0.6'));
+    const silence = JSON.stringify({ station: A.id, durationMin: 5, reason: 'hostile-world' });
+    const forged = await httpFrom(`${url}/api/silences`, {
+      method: 'POST',
+      headers: { cookie: operator, host: 'evil.example', origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: silence,
+    });
+    expect.soft(forged.status, 'a POST whose Origin matches only its own forged Host').toBe(403);
+    const own = await httpFrom(`${url}/api/silences`, {
+      method: 'POST',
+      headers: { cookie: operator, origin: new URL(url).origin, 'content-type': 'application/json' },
+      body: silence,
+    });
+    expect.soft(own.status, "the page's own origin still works").toBeLessThan(300);
+
+    // An admin cannot disable themself by writing their name in another case.
+    const admin = cookieOf(await loginFrom(url, 'hw-admin', passwords['hw-admin']!, '127.0.0.6'));
+    const adminHeaders = { cookie: admin, origin: new URL(url).origin, 'content-type': 'application/json' };
+    const self = await httpFrom(`${url}/api/users/HW-ADMIN`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ disabled: true }) });
+    expect.soft(self.status, 'an admin disabling themself by name case').toBeGreaterThanOrEqual(400);
+    expect.soft(self.status).toBeLessThan(500);
+    const still = await httpFrom(`${url}/api/users`, { headers: { cookie: admin } });
+    expect.soft(still.status, 'the admin still has a session').toBe(200);
+
+    for (const path of ['/api/open', '/healthz', '/metrics', '/api/login']) {
+      const a = await httpFrom(`${url}${path}`, { localAddress: '127.0.0.7' });
+      expect.soft(a.headers['x-content-type-options'], `${path}: nosniff`).toBe('nosniff');
+    }
+    await healthy();
+  });
+
+  it('every reading the gateway got a PUBACK for is stored in InfluxDB', async () => {
+    await probe.stop(10_000);
+    const acked = probe.acked();
+    expect(acked.length).toBeGreaterThan(100);
+    const influx = createInfluxClient({ api: 'v1', url: inject('influxUrl'), db });
+    const P = S.A.parameters[0]!.parameter;
+    let missing: number[] = acked;
+    await eventually(async () => {
+      const series = await influx.query(`SELECT "value" FROM "reading" WHERE "station" = '${S.A.id}' AND "parameter" = '${P}'`);
+      const stored = new Set<number>((series[0]?.values ?? []).map((row) => row[0] as number));
+      missing = acked.filter((ts) => !stored.has(ts));
+      expect(missing).toHaveLength(0);
+    }, 30_000, 500);
+    expect(missing, `acknowledged readings missing from InfluxDB (of ${acked.length})`).toHaveLength(0);
+  });
+
+  it('the drop folder: a file outside its station folder is refused; a 4 MiB file of "x" lines is refused with a reason, the centre alive', async () => {
+    const rejected = join(dataDir, 'legacy', 'rejected');
+    const reasonOf = async (name: string): Promise<string | undefined> => {
+      const files = await readdir(rejected, { recursive: true }).catch(() => [] as string[]);
+      const hit = files.find((f) => f.endsWith(`${name}.reason.txt`));
+      return hit === undefined ? undefined : readFile(join(rejected, hit), 'utf8');
+    };
+    const prefix = S.E.legacyPrefix ?? S.E.id;
+    const p = S.E.parameters[0]!;
+    // A valid file, but in the drop folder itself: any FTP account could have written it.
+    const loose = `${prefix}_${legacyStamp(Date.now() - 120_000)}.txt`;
+    await writeFile(join(dataDir, 'drop', loose), `${p.parameter}\t12.5\t${p.unit}\t${legacyStamp(Date.now() - 120_000)}\t00\r\n`);
+    let looseReason: string | undefined;
+    const refused = await eventually(async () => {
+      looseReason = await reasonOf(loose);
+      expect(looseReason).toBeDefined();
+    }, 10_000, 250);
+    expect.soft(refused, 'a file outside its station folder is refused by default').toBe(true);
+    expect.soft(looseReason ?? '').toContain('wrong_folder');
+
+    rss.mark();
+    const huge = `${prefix}_${legacyStamp(Date.now() - 60_000)}.txt`;
+    await writeFile(join(dataDir, 'drop', S.E.id, huge), 'x\n'.repeat(2 * MB));
+    let hugeReason: string | undefined;
+    const handled = await eventually(async () => {
+      hugeReason = await reasonOf(huge);
+      expect(hugeReason).toBeDefined();
+    }, 30_000, 250);
+    expect.soft(handled, 'a 4 MiB file of bad lines goes to the rejected folder with a reason').toBe(true);
+    expect.soft(rss.peakSinceMark(), 'RSS while reading the file').toBeLessThan(RSS_BOUND);
+    await healthy();
+  });
+
+  it('the centre RSS stayed under 400 MB for the whole run', () => {
+    expect(rss.peak()).toBeGreaterThan(0);
+    expect(rss.peak() / MB, 'peak RSS (MiB)').toBeLessThan(RSS_BOUND / MB);
+  });
+});

@@ -96,7 +96,10 @@ export function sumMetric(text: string, name: string, labels: Record<string, str
  * Samples a process's RSS every `everyMs` until stopped: the peak of the whole run, and the
  * peak since the last `mark()` (one burst).
  */
-export function sampleRss(read: () => Promise<number | undefined>, everyMs = 200): { peak(): number; peakSinceMark(): number; mark(): void; stop(): void } {
+export function sampleRss(
+  read: () => Promise<number | undefined>,
+  everyMs = 200,
+): { peak(): number; peakSinceMark(): number; mark(): void; stop(): void } {
   let peak = 0;
   let sinceMark = 0;
   let busy = false;

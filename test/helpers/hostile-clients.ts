@@ -31,7 +31,9 @@ export function connectOnce(
     const timer = setTimeout(() => finish('timeout'), o.timeoutMs ?? 60_000);
     socket.on('error', () => finish('closed'));
     socket.on('close', () => finish('closed'));
-    socket.on('connect', () => socket.write(connectPacket({ clientId: o.clientId, username: o.username, password: o.password, keepaliveS: 60 })));
+    socket.on('connect', () =>
+      socket.write(connectPacket({ clientId: o.clientId, username: o.username, password: o.password, keepaliveS: 60 })),
+    );
     socket.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
       // CONNACK: 0x20, remaining length 2, flags, return code.
@@ -53,7 +55,10 @@ export interface PreAuthFlood {
   destroy(): void;
 }
 
-export async function preAuthFlood(port: number, o: { connections: number; sentBytes: number; declaredBytes: number }): Promise<PreAuthFlood> {
+export async function preAuthFlood(
+  port: number,
+  o: { connections: number; sentBytes: number; declaredBytes: number },
+): Promise<PreAuthFlood> {
   const sockets: Socket[] = [];
   let closed = 0;
   const writes: Array<Promise<void>> = [];
@@ -98,13 +103,17 @@ export function httpFrom(
   o: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string; timeoutMs?: number } = {},
 ): Promise<HttpAnswer> {
   return new Promise((resolve) => {
-    const req = request(url, { method: o.method ?? 'GET', headers: o.headers, localAddress: o.localAddress, timeout: o.timeoutMs ?? 60_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      url,
+      { method: o.method ?? 'GET', headers: o.headers, localAddress: o.localAddress, timeout: o.timeoutMs ?? 60_000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve({ status: 0, headers: {}, body: '' }));
     req.end(o.body);

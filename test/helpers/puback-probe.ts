@@ -63,7 +63,12 @@ export async function startPubackProbe(o: PubackProbeOptions): Promise<PubackPro
   const send = (): void => {
     if (seq >= max) return;
     const ts = base + seq;
-    const payload = JSON.stringify({ station: o.station, ts, seq, readings: [{ parameter: o.parameter, value: 40 + (seq % 7), unit: o.unit, status: '00' }] });
+    const payload = JSON.stringify({
+      station: o.station,
+      ts,
+      seq,
+      readings: [{ parameter: o.parameter, value: 40 + (seq % 7), unit: o.unit, status: '00' }],
+    });
     const entry = { phase: current, at: performance.now() };
     pending.set(ts, entry);
     seq++;

@@ -160,18 +160,38 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     const before = await centre.metric('quantrac_mqtt_auth_failures_total', { reason: 'bad_password' });
     const from = '127.0.0.3';
     const burst = Array.from({ length: 200 }, (_, i) =>
-      connectOnce(centre.mqttPort, { username: S.C.id, password: `wrong-secret-${i}`, clientId: `${S.C.id}:guess-${i}`, localAddress: from }),
+      connectOnce(centre.mqttPort, {
+        username: S.C.id,
+        password: `wrong-secret-${i}`,
+        clientId: `${S.C.id}:guess-${i}`,
+        localAddress: from,
+      }),
     );
     // The first answer means the centre has the burst in hand; the right secret now, from the same address.
     await Promise.race(burst);
-    const right = await connectOnce(centre.mqttPort, { username: S.C.id, password: secrets[S.C.id]!, clientId: `${S.C.id}:right`, localAddress: from });
+    const right = await connectOnce(centre.mqttPort, {
+      username: S.C.id,
+      password: secrets[S.C.id]!,
+      clientId: `${S.C.id}:right`,
+      localAddress: from,
+    });
     const outcomes = await Promise.all(burst);
-    expect.soft(outcomes.filter((o) => o === 0), 'a wrong secret accepted').toHaveLength(0);
+    expect
+      .soft(
+        outcomes.filter((o) => o === 0),
+        'a wrong secret accepted',
+      )
+      .toHaveLength(0);
     expect.soft(right, 'the right secret, from the blocked address during the burst').not.toBe(0);
     const checked = (await centre.metric('quantrac_mqtt_auth_failures_total', { reason: 'bad_password' })) - before;
     expect.soft(checked, 'secrets checked (scrypt runs) for one address in a minute').toBeLessThanOrEqual(MQTT_MAX_FAILURES);
     // And after the burst: still refused without a check.
-    const after = await connectOnce(centre.mqttPort, { username: S.C.id, password: secrets[S.C.id]!, clientId: `${S.C.id}:after`, localAddress: from });
+    const after = await connectOnce(centre.mqttPort, {
+      username: S.C.id,
+      password: secrets[S.C.id]!,
+      clientId: `${S.C.id}:after`,
+      localAddress: from,
+    });
     expect.soft(after, 'the right secret after the burst, address still blocked').toBe(5);
     await healthy();
   });
@@ -182,14 +202,28 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     await Promise.race(burst);
     const right = await loginFrom(centre.dashboardUrl, 'hw-target', passwords['hw-target']!, from);
     const answers = await Promise.all(burst);
-    expect.soft(answers.filter((a) => a.status === 200), 'a wrong password accepted').toHaveLength(0);
-    expect.soft(answers.filter((a) => a.status >= 500 || a.status === 0), 'burst answers that are errors').toHaveLength(0);
+    expect
+      .soft(
+        answers.filter((a) => a.status === 200),
+        'a wrong password accepted',
+      )
+      .toHaveLength(0);
+    expect
+      .soft(
+        answers.filter((a) => a.status >= 500 || a.status === 0),
+        'burst answers that are errors',
+      )
+      .toHaveLength(0);
     expect.soft(right.status, 'the right password from the locked address during the burst').toBe(429);
     // The attacker's address is locked, not the user: the owner logs in from elsewhere.
-    const owner = await eventually(async () => {
-      const a = await loginFrom(centre.dashboardUrl, 'hw-target', passwords['hw-target']!, '127.0.0.5');
-      expect(a.status).toBe(200);
-    }, 15_000, 1_000);
+    const owner = await eventually(
+      async () => {
+        const a = await loginFrom(centre.dashboardUrl, 'hw-target', passwords['hw-target']!, '127.0.0.5');
+        expect(a.status).toBe(200);
+      },
+      15_000,
+      1_000,
+    );
     expect.soft(owner, 'the owner, from another address, logs in').toBe(true);
     await healthy();
   });
@@ -207,11 +241,18 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
         localAddress: `127.0.1.${1 + (i % 20)}`,
       }),
     );
-    const dashBurst = Array.from({ length: 50 }, (_, i) => loginFrom(centre.dashboardUrl, `nobody-${i}`, `guess-password-${i}`, `127.0.2.${1 + (i % 5)}`));
+    const dashBurst = Array.from({ length: 50 }, (_, i) =>
+      loginFrom(centre.dashboardUrl, `nobody-${i}`, `guess-password-${i}`, `127.0.2.${1 + (i % 5)}`),
+    );
     const [mqttOut] = await Promise.all([Promise.all(mqttBurst), Promise.all(dashBurst)]);
     probe.phase('between');
     await probe.settle('login-burst');
-    expect.soft(mqttOut.filter((o) => o === 0), 'a login accepted').toHaveLength(0);
+    expect
+      .soft(
+        mqttOut.filter((o) => o === 0),
+        'a login accepted',
+      )
+      .toHaveLength(0);
     const lat = probe.latencies('login-burst');
     expect.soft(lat.length, 'messages published during the burst').toBeGreaterThan(10);
     expect.soft(percentile(lat, 99), `PUBACK p99 (ms) during the login burst, ${lat.length} messages`).toBeLessThan(P99_BOUND_MS);
@@ -230,7 +271,9 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
       await flood.written;
       // Every unfinished CONNECT is closed by the CONNECT deadline (plus one keepalive-check period of slack).
       const deadlineHeld = await eventually(() => expect(flood.closed()).toBe(connections), (PREAUTH.connectDeadlineS + 5) * 1000, 250);
-      expect.soft(deadlineHeld, `unfinished CONNECTs closed within ${PREAUTH.connectDeadlineS + 5} s (${flood.closed()} of ${connections})`).toBe(true);
+      expect
+        .soft(deadlineHeld, `unfinished CONNECTs closed within ${PREAUTH.connectDeadlineS + 5} s (${flood.closed()} of ${connections})`)
+        .toBe(true);
     } finally {
       flood.destroy();
     }
@@ -253,7 +296,11 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
     const now = Date.now();
     const cases: Array<{ name: string; seq: number; payload: string }> = [
-      { name: 'deep-nested station', seq: 9001, payload: `{"station":${deep(100_000)},"ts":${now},"seq":9001,"readings":[${JSON.stringify(ok())}]}` },
+      {
+        name: 'deep-nested station',
+        seq: 9001,
+        payload: `{"station":${deep(100_000)},"ts":${now},"seq":9001,"readings":[${JSON.stringify(ok())}]}`,
+      },
       {
         name: 'deep-nested status',
         seq: 9002,
@@ -269,18 +316,31 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
         seq: 9004,
         payload: `{"station":"${S.B.id}","ts":${now},"seq":9004,"readings":[{"parameter":"${p.parameter}","value":1,"unit":${deep(80_000)}}]}`,
       },
-      { name: 'message ts 9e15 (past Date, below 2^53)', seq: 9005, payload: JSON.stringify({ station: S.B.id, ts: 9e15, seq: 9005, readings: [ok()] }) },
+      {
+        name: 'message ts 9e15 (past Date, below 2^53)',
+        seq: 9005,
+        payload: JSON.stringify({ station: S.B.id, ts: 9e15, seq: 9005, readings: [ok()] }),
+      },
       {
         name: 'reading ts 2^53 - 1',
         seq: 9006,
         payload: JSON.stringify({ station: S.B.id, ts: now, seq: 9006, readings: [ok({ ts: Number.MAX_SAFE_INTEGER })] }),
       },
-      { name: 'reading ts -9e15', seq: 9007, payload: JSON.stringify({ station: S.B.id, ts: now, seq: 9007, readings: [ok({ ts: -9e15 })] }) },
+      {
+        name: 'reading ts -9e15',
+        seq: 9007,
+        payload: JSON.stringify({ station: S.B.id, ts: now, seq: 9007, readings: [ok({ ts: -9e15 })] }),
+      },
     ];
     // A connection each, all at once: a failed admission closes its client, and must not hide the next case.
     const answers = await Promise.all(
       cases.map(async (c) => {
-        const client = mqtt.connect(centre.mqttUrl, { username: S.B.id, password: secrets[S.B.id]!, clientId: `${S.B.id}:${c.seq}`, reconnectPeriod: 0 });
+        const client = mqtt.connect(centre.mqttUrl, {
+          username: S.B.id,
+          password: secrets[S.B.id]!,
+          clientId: `${S.B.id}:${c.seq}`,
+          reconnectPeriod: 0,
+        });
         client.on('error', () => undefined);
         try {
           if (!(await connected(client))) return 'no CONNACK';
@@ -298,13 +358,27 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     );
     cases.forEach((c, i) => expect.soft(answers[i], `${c.name}: PUBACK`).toBe('puback'));
     const seen = new Map<number, DeadLetter>();
-    const allLettered = await eventually(async () => {
-      for await (const d of listDeadLetters({ dir: join(dataDir, 'deadletters') })) {
-        for (const c of cases) if (d.seq === c.seq || d.payloadBytes === Buffer.byteLength(c.payload)) seen.set(c.seq, d);
-      }
-      expect(seen.size).toBe(cases.length);
-    }, 10_000, 250);
-    expect.soft(allLettered, `dead letters for ${cases.filter((c) => !seen.has(c.seq)).map((c) => c.name).join(', ') || 'every case'}`).toBe(true);
+    const allLettered = await eventually(
+      async () => {
+        for await (const d of listDeadLetters({ dir: join(dataDir, 'deadletters') })) {
+          for (const c of cases) if (d.seq === c.seq || d.payloadBytes === Buffer.byteLength(c.payload)) seen.set(c.seq, d);
+        }
+        expect(seen.size).toBe(cases.length);
+      },
+      10_000,
+      250,
+    );
+    expect
+      .soft(
+        allLettered,
+        `dead letters for ${
+          cases
+            .filter((c) => !seen.has(c.seq))
+            .map((c) => c.name)
+            .join(', ') || 'every case'
+        }`,
+      )
+      .toBe(true);
 
     // QoS 1 with packet id 0 [MQTT-2.3.1-1]: a protocol violation, never acknowledged.
     const raw = await rawClient(centre.mqttPort);
@@ -312,7 +386,12 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     expect((await raw.next(2)).body[1]).toBe(0);
     raw.socket.write(publishWithPacketIdZero(topic, JSON.stringify({ station: S.B.id, ts: now, seq: 9100, readings: [ok()] })));
     const closed = await Promise.race([raw.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
-    expect.soft(raw.packets.filter((x) => x.type === 4), 'PUBACK for packet id 0').toHaveLength(0);
+    expect
+      .soft(
+        raw.packets.filter((x) => x.type === 4),
+        'PUBACK for packet id 0',
+      )
+      .toHaveLength(0);
     expect.soft(closed, 'connection closed after a QoS 1 PUBLISH with packet id 0').toBe(true);
     raw.socket.destroy();
     await healthy();
@@ -324,16 +403,24 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     const filters = Array.from({ length: 20 }, (_, i) => `stations/${S.A.id}/errors/${i}`);
     const connections = 30;
     for (let i = 0; i < connections; i++) {
-      const client = mqtt.connect(centre.mqttUrl, { username: S.D.id, password: secrets[S.D.id]!, clientId: `${S.D.id}:flood-${i}`, reconnectPeriod: 0 });
+      const client = mqtt.connect(centre.mqttUrl, {
+        username: S.D.id,
+        password: secrets[S.D.id]!,
+        clientId: `${S.D.id}:flood-${i}`,
+        reconnectPeriod: 0,
+      });
       client.on('error', () => undefined);
       expect(await connected(client)).toBe(true);
       await client.subscribeAsync(filters, { qos: 1 }).catch(() => undefined);
       await client.endAsync(true);
     }
     const refused = connections * filters.length;
-    expect(await eventually(async () => expect((await centre.metric('quantrac_mqtt_refusals_total', { kind: 'subscribe_forbidden' })) - before).toBe(refused), 10_000)).toBe(
-      true,
-    );
+    expect(
+      await eventually(
+        async () => expect((await centre.metric('quantrac_mqtt_refusals_total', { kind: 'subscribe_forbidden' })) - before).toBe(refused),
+        10_000,
+      ),
+    ).toBe(true);
     const lines = centre
       .output()
       .split('\n')
@@ -387,7 +474,11 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     // An admin cannot disable themself by writing their name in another case.
     const admin = cookieOf(await loginFrom(url, 'hw-admin', passwords['hw-admin']!, '127.0.0.6'));
     const adminHeaders = { cookie: admin, origin: new URL(url).origin, 'content-type': 'application/json' };
-    const self = await httpFrom(`${url}/api/users/HW-ADMIN`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ disabled: true }) });
+    const self = await httpFrom(`${url}/api/users/HW-ADMIN`, {
+      method: 'POST',
+      headers: adminHeaders,
+      body: JSON.stringify({ disabled: true }),
+    });
     expect.soft(self.status, 'an admin disabling themself by name case').toBeGreaterThanOrEqual(400);
     expect.soft(self.status).toBeLessThan(500);
     const still = await httpFrom(`${url}/api/users`, { headers: { cookie: admin } });
@@ -407,12 +498,16 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     const influx = createInfluxClient({ api: 'v1', url: inject('influxUrl'), db });
     const P = S.A.parameters[0]!.parameter;
     let missing: number[] = acked;
-    await eventually(async () => {
-      const series = await influx.query(`SELECT "value" FROM "reading" WHERE "station" = '${S.A.id}' AND "parameter" = '${P}'`);
-      const stored = new Set<number>((series[0]?.values ?? []).map((row) => row[0] as number));
-      missing = acked.filter((ts) => !stored.has(ts));
-      expect(missing).toHaveLength(0);
-    }, 30_000, 500);
+    await eventually(
+      async () => {
+        const series = await influx.query(`SELECT "value" FROM "reading" WHERE "station" = '${S.A.id}' AND "parameter" = '${P}'`);
+        const stored = new Set<number>((series[0]?.values ?? []).map((row) => row[0] as number));
+        missing = acked.filter((ts) => !stored.has(ts));
+        expect(missing).toHaveLength(0);
+      },
+      30_000,
+      500,
+    );
     expect(missing, `acknowledged readings missing from InfluxDB (of ${acked.length})`).toHaveLength(0);
   });
 
@@ -429,10 +524,14 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     const loose = `${prefix}_${legacyStamp(Date.now() - 120_000)}.txt`;
     await writeFile(join(dataDir, 'drop', loose), `${p.parameter}\t12.5\t${p.unit}\t${legacyStamp(Date.now() - 120_000)}\t00\r\n`);
     let looseReason: string | undefined;
-    const refused = await eventually(async () => {
-      looseReason = await reasonOf(loose);
-      expect(looseReason).toBeDefined();
-    }, 10_000, 250);
+    const refused = await eventually(
+      async () => {
+        looseReason = await reasonOf(loose);
+        expect(looseReason).toBeDefined();
+      },
+      10_000,
+      250,
+    );
     expect.soft(refused, 'a file outside its station folder is refused by default').toBe(true);
     expect.soft(looseReason ?? '').toContain('wrong_folder');
 
@@ -440,10 +539,14 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     const huge = `${prefix}_${legacyStamp(Date.now() - 60_000)}.txt`;
     await writeFile(join(dataDir, 'drop', S.E.id, huge), 'x\n'.repeat(2 * MB));
     let hugeReason: string | undefined;
-    const handled = await eventually(async () => {
-      hugeReason = await reasonOf(huge);
-      expect(hugeReason).toBeDefined();
-    }, 30_000, 250);
+    const handled = await eventually(
+      async () => {
+        hugeReason = await reasonOf(huge);
+        expect(hugeReason).toBeDefined();
+      },
+      30_000,
+      250,
+    );
     expect.soft(handled, 'a 4 MiB file of bad lines goes to the rejected folder with a reason').toBe(true);
     expect.soft(rss.peakSinceMark(), 'RSS while reading the file').toBeLessThan(RSS_BOUND);
     await healthy();

@@ -267,8 +267,11 @@ const message: fc.Arbitrary<string | Uint8Array> = fc.oneof(
   fc.uint8Array({ maxLength: 200 }),
 );
 
+/** The property's budget: a short one in `npm test`, FUZZ_RUNS in `npm run fuzz`. */
+const FUZZ_RUNS = Number(process.env.FUZZ_RUNS) || 300;
+
 describe('property: whatever a gateway sends, admit resolves and the message ends stored or dead-lettered', () => {
-  it('holds for generated hostile payloads', { timeout: 120_000 }, async () => {
+  it('holds for generated hostile payloads', { timeout: 120_000 + FUZZ_RUNS * 20 }, async () => {
     const { admit, readings, deadLetters } = await open();
     let refused = 0;
     let stored = 0;
@@ -279,7 +282,7 @@ describe('property: whatever a gateway sends, admit resolves and the message end
         if (result.rejected > 0) refused++;
         stored += result.accepted;
       }),
-      { numRuns: 300 },
+      { numRuns: FUZZ_RUNS },
     );
     expect(readings).toHaveLength(stored);
     const letters = await deadLetters();

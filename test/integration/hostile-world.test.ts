@@ -571,7 +571,8 @@ describe('hostile world: one real centre, bursts and hostile input, bounds held'
     const rejected = join(dataDir, 'legacy', 'rejected');
     const reasonOf = async (name: string): Promise<string | undefined> => {
       const files = await readdir(rejected, { recursive: true }).catch(() => [] as string[]);
-      const hit = files.find((f) => f.endsWith(`${name}.reason.txt`));
+      // The reason file stands beside the kept file: `<name without its extension>.reason.txt`.
+      const hit = files.find((f) => f.endsWith(`${name.replace(/\.[^.]*$/, '')}.reason.txt`));
       return hit === undefined ? undefined : readFile(join(rejected, hit), 'utf8');
     };
     const prefix = S.E.legacyPrefix ?? S.E.id;

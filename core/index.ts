@@ -16,3 +16,4 @@ export * from './report.js';
 export * from './series-index.js';
 export * from './ports.js';
 export * from './package-paths.js';
+export * from './scope.js';

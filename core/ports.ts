@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StationScope } from './scope.js';
 
 /**
  * The shapes by which main.ts joins feature folders (docs/ARCHITECTURE.md, "Layers"): declared
@@ -34,6 +35,8 @@ export type InfluxQuery = (influxql: string) => Promise<QuerySeries[]>;
 export interface RouteUser {
   name: string;
   role: string;
+  /** The stations this user may see (core/scope.ts); a station out of scope answers 404, as if it did not exist. */
+  scope: StationScope;
 }
 
 /**
@@ -44,4 +47,47 @@ export interface Route {
   prefix: string;
   public?: boolean;
   handle(req: IncomingMessage, res: ServerResponse, user?: RouteUser): Promise<boolean> | boolean;
+}
+
+/**
+ * One audited action (docs/SECURITY.md, "Audit log"): who did what to what, from where. Written
+ * as one JSON line; user-supplied text is kept as data, never as a new line.
+ */
+export interface AuditEntry {
+  /** e.g. login, login_failed, logout, user_add, user_change, gateway_add, alert_ack, silence_add, export, scope_refused. */
+  action: string;
+  /** The acting user or account; undefined before login (a failed login names the name tried in `target`). */
+  user?: string;
+  /** The client address (raw), or `cli` for the command line. */
+  address?: string;
+  /** What it acted on: a user, an account, a station, an alert id, an export path. */
+  target?: string;
+  outcome?: 'ok' | 'refused' | 'failed';
+  /** A few more facts (role given, scope, row count); never a secret. */
+  detail?: Record<string, string | number | boolean>;
+}
+
+/** Appends audit entries; never throws into the caller (a full disk is logged and counted, the action still answers). */
+export interface AuditLog {
+  record(entry: AuditEntry): void;
+}
+
+/**
+ * A durable log's cursor (docs/ARCHITECTURE.md, "One durable log, many cursors"): a consumer
+ * of accepted readings (the upstream relay) reads the spool from its own position and advances
+ * it only on its own sink's acknowledgement. Segments are removed only when every cursor has
+ * passed them, and the slowest cursor counts against the spool's budget.
+ */
+export interface LogCursor {
+  readonly name: string;
+  /** The logical offset up to which this consumer is done (durable across restarts). */
+  readonly position: number;
+  /** Whole lines from `from` (at most maxBytes unless one line is longer, at most maxLines), never past what is durable. */
+  read(from: number, maxBytes: number, maxLines: number): Promise<{ data: Buffer; end: number; lines: number }>;
+  /** Records (fsynced) that everything before `to` reached the sink; `lines` is how many lines that was. */
+  advance(to: number, lines: number): Promise<void>;
+  /** Resolves at the next commit or advance (or close). */
+  changed(): Promise<void>;
+  /** How far behind: bytes and lines not yet advanced past, and the commit time (epoch ms) of the oldest of them. */
+  backlog(): { bytes: number; points: number; oldestAt?: number };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { packagePath } from './package-paths.js';
+import { LevelsConfigShape, levelsConfigProblems } from './config-levels.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional();
@@ -199,6 +200,7 @@ export const ConfigSchema = z.object({
   OPEN_DATA_TRUST_PROXY: z.stringbool().default(false),
   /** How long a computed report is reused; 0 computes every request afresh. */
   REPORT_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
+  ...LevelsConfigShape,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -215,6 +217,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  const levels = levelsConfigProblems(config);
+  if (levels.length > 0) throw new ConfigError(`invalid configuration: ${levels.join('; ')}`);
   if ((config.INFLUX_ORG === undefined) !== (config.INFLUX_BUCKET === undefined)) {
     throw new ConfigError('invalid configuration: INFLUX_ORG and INFLUX_BUCKET go together (v2 API)');
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import type { Logger } from '../../core/index.js';
+import { COUNTRY, type Logger, type StationScope } from '../../core/index.js';
 import { clientAddress as addressOf, parseCookies, readJson, sendError, sendJson, type Clock } from '../../platform/index.js';
 import { createLoginCheck } from './login-check.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -36,6 +36,8 @@ export interface AuthOptions {
 export interface Principal {
   user: User;
   session: Session;
+  /** The stations this user may see (core/scope.ts). */
+  scope: StationScope;
 }
 
 export interface Auth {
@@ -89,7 +91,9 @@ export function createAuth(options: AuthOptions): Auth {
       options.onSessionEnd?.(session.id);
       return undefined;
     }
-    return { user, session };
+    // Scope by level is not decided here yet: every user sees every station.
+    const scope: StationScope = { all: true, entries: COUNTRY, has: () => true, stationIds: () => [] };
+    return { user, session, scope };
   };
 
   return {

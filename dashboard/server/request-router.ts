@@ -91,9 +91,7 @@ export function createRequestRouter(options: RequestRouterOptions): (req: Incomi
       }
       principal = access.admit(req, res, principal);
       if (!principal) return;
-      // Scope by level is not decided here yet: every user sees every station.
-      const scope = { all: true, entries: [{ kind: 'country' as const }], has: () => true, stationIds: () => [] };
-      if (await route.handle(req, res, { name: principal.user.name, role: principal.user.role, scope })) return;
+      if (await route.handle(req, res, { name: principal.user.name, role: principal.user.role, scope: principal.scope })) return;
     }
     if (path.startsWith('/api/')) {
       principal = access.admit(req, res, principal);

@@ -21,7 +21,9 @@ const stats = (over: Partial<SpoolStats> = {}): SpoolStats => ({
   backpressure: 'none',
   slowingMs: 0,
   pausedMs: 0,
+  cursors: [],
   ...over,
+  heldBytes: over.heldBytes ?? over.backlogBytes ?? 0,
 });
 
 describe('storage condition (StorageMonitor)', () => {

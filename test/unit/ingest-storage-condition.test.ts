@@ -78,7 +78,7 @@ describe('storage condition (StorageMonitor)', () => {
     expect(seen).toHaveLength(2);
     expect(seen[1]).toMatchObject({ backlog: true, backpressure: 'slowing', since: vt.now() });
     const bytesAt = (ms: number) => {
-      current = { ...current, backlogBytes: current.backlogBytes + 1 };
+      current = { ...current, backlogBytes: current.backlogBytes + 1, heldBytes: current.heldBytes + 1 };
       vt.advanceBy(ms);
     };
     for (let i = 0; i < 3; i++) bytesAt(250);

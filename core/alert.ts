@@ -91,4 +91,9 @@ export interface StorageCondition {
   /** Set while admission is being slowed or paused. */
   backpressure: 'none' | 'slowing' | 'paused';
   since?: number;
+  /**
+   * The spool's consumers whose oldest unpassed data is older than the alert age, when any:
+   * `influxdb` (delivery) and the names of the spool's cursors (e.g. `upstream`, the relay).
+   */
+  lagging?: string[];
 }

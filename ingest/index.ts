@@ -18,7 +18,8 @@ export {
   type InfluxSeries,
   type InfluxWriteErrorKind,
 } from './influx-client.js';
-export { createSpool, type Spool, type SpoolOptions, type SpoolStats, type LineSink } from './spool.js';
+export { createSpool, type Spool, type SpoolOptions, type SpoolStats, type LineSink, type CursorStats } from './spool.js';
+export { CURSOR_NAME, DELIVERY_CONSUMER } from './spool-cursor-files.js';
 export { createDelivery, type Delivery, type DeliveryOptions, type DeliveryStatus } from './delivery.js';
 export { createDeadLetterStore, DeadLetterSchema, type DeadLetter, type DeadLetterStore } from './dead-letters.js';
 export { listDeadLetters, parseSince, type DeadLetterQuery } from './list-dead-letters.js';

@@ -41,6 +41,8 @@ export interface AdmitParts {
   /** Holds the PUBACK past the high-water mark: virtual time in tests. */
   scheduler: SchedulerLike;
   closing(): boolean;
+  /** Writes `#seq <station> <seq>` before the message's readings (IngestSettings.recordSeq). */
+  recordSeq?: boolean;
 }
 
 /**
@@ -112,11 +114,18 @@ function examine(p: AdmitParts, recordFault: RecordFault, station: string, paylo
   return result;
 }
 
-/** The accepted readings as line protocol; a reading that cannot be encoded moves to the rejections (`internal`). */
+/**
+ * The accepted readings as line protocol; a reading that cannot be encoded moves to the
+ * rejections (`internal`). With recordSeq, the message's seq goes first as a comment line
+ * (`#seq <station> <seq>`, which InfluxDB skips): appended with the readings in one piece, it
+ * stays just before them in the spool for a cursor's consumer to forward.
+ */
 function encodeAccepted(p: AdmitParts, recordFault: RecordFault, station: string, result: ValidationResult): string {
+  const head = p.recordSeq && result.seq !== undefined ? `#seq ${station} ${result.seq}` : undefined;
   try {
     // join() builds a flat string: the spool encodes it to bytes without flattening a rope first.
     const lines = result.accepted.map(p.encodeReading);
+    if (head !== undefined) lines.unshift(head);
     lines.push('');
     return lines.join('\n');
   } catch {
@@ -133,6 +142,7 @@ function encodeAccepted(p: AdmitParts, recordFault: RecordFault, station: string
       }
     }
     result.accepted = kept;
+    if (head !== undefined) lines.unshift(head);
     lines.push('');
     return kept.length > 0 ? lines.join('\n') : '';
   }

@@ -20,5 +20,7 @@ export function ingestSettings(config: Config): IngestSettings {
     },
     deadLetters: { maxAgeDays: config.DEADLETTER_MAX_AGE_DAYS, maxBytes: config.DEADLETTER_MAX_BYTES },
     backlogAlertMs: config.INGEST_BACKLOG_ALERT_S * 1000,
+    // The upstream relay forwards each message's seq (docs/PROTOCOL.md): kept in the spool only then.
+    recordSeq: config.UPSTREAM_URL !== undefined,
   };
 }

@@ -1,6 +1,7 @@
 import { QuantracError, type StorageCondition } from '../core/index.js';
 import { wait, type SchedulerLike } from '../platform/index.js';
 import type { DeliveryStatus } from './delivery.js';
+import { DELIVERY_CONSUMER } from './spool-cursor-files.js';
 import type { InfluxWriteErrorKind } from './influx-client.js';
 import type { Spool, SpoolStats } from './spool.js';
 
@@ -48,7 +49,10 @@ export function ingestHealth({ spool, delivery: ds, condition, emitted, api }: H
   if (st.backpressure === 'paused') reasons.push('spool at its disk budget: admission paused');
   else if (st.backpressure === 'slowing') reasons.push('spool past its high-water mark: admission slowed');
   if (ds.failingSince !== undefined) reasons.push(`InfluxDB writes failing since ${iso(ds.failingSince)}`);
-  else if (condition.backlog) reasons.push('delivery to InfluxDB is behind');
+  else if (condition.backlog && (condition.lagging ?? [DELIVERY_CONSUMER]).includes(DELIVERY_CONSUMER)) {
+    reasons.push('delivery to InfluxDB is behind');
+  }
+  for (const name of condition.lagging ?? []) if (name !== DELIVERY_CONSUMER) reasons.push(`spool cursor ${name} is behind`);
   const failing = lastWriteError !== undefined || st.backpressure === 'paused';
   const { slowingMs: _s, pausedMs: _p, oldestUndeliveredAt, ...spoolRest } = st;
   return {

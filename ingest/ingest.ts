@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { Subject, type Observable } from 'rxjs';
 import type { Registry } from 'prom-client';
-import type { AdmitMessage, AdmitResult, Catalogue, Logger, Reading, StorageCondition } from '../core/index.js';
+import type { AdmitMessage, AdmitResult, Catalogue, LogCursor, Logger, Reading, StorageCondition } from '../core/index.js';
 import { createRateLimitedLog, systemScheduler, type Clock, type SchedulerLike } from '../platform/index.js';
+import { keepRefused } from './dead-letter-refused.js';
 import { createDeadLetterStore } from './dead-letters.js';
 import { createDelivery } from './delivery.js';
 import type { InfluxClient } from './influx-client.js';
@@ -24,6 +25,12 @@ export interface IngestSettings {
   deadLetters: { maxAgeDays: number; maxBytes: number };
   /** The backlog condition is raised when undelivered data is older than this, ms. */
   backlogAlertMs: number;
+  /**
+   * Writes a `#seq <station> <seq>` comment line before a message's readings in the spool, so a
+   * cursor's consumer (the upstream relay) can forward the seq (docs/PROTOCOL.md); InfluxDB's
+   * line protocol skips comment lines. main.ts sets it when UPSTREAM_URL is set.
+   */
+  recordSeq?: boolean;
 }
 
 export const DEFAULT_INGEST_SETTINGS: IngestSettings = {
@@ -60,6 +67,16 @@ export interface Ingest {
   readonly influx: InfluxClient;
   /** Writes other line protocol (alert events) through the spool; resolves once durable. Never held back by the budget. */
   appendLines(lines: string[]): Promise<void>;
+  /**
+   * A named cursor over the spool (core/ports.ts LogCursor; docs/ARCHITECTURE.md, "One durable
+   * log, many cursors"): at its stored position, or at the end of the spool the first time.
+   * The spool keeps what it has not passed, and its backlog counts against the budget.
+   */
+  openCursor(name: string): Promise<LogCursor>;
+  /** Deletes a cursor (its file), so it no longer pins the spool; nothing when there is none. */
+  dropCursor(name: string): Promise<void>;
+  /** Keeps a message another part refused in the dead-letter store, with its reasons. */
+  deadLetter(message: AdmitMessage, errors: Array<{ path: string; code: string; message: string }>): Promise<void>;
   /** For /healthz. */
   health(): IngestHealth;
   /**
@@ -122,6 +139,7 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
     clock,
     scheduler,
     closing: isClosing,
+    recordSeq: settings.recordSeq === true,
   });
 
   return {
@@ -131,6 +149,9 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
     influx: options.influx,
     appendLines: (lines) => spool.append(lines),
     admit,
+    openCursor: (name) => spool.openCursor(name),
+    dropCursor: (name) => spool.dropCursor(name),
+    deadLetter: (message, errors) => keepRefused({ deadLetters, metrics, clock }, message, errors),
     health: () =>
       ingestHealth({
         spool,

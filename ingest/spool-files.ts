@@ -40,10 +40,19 @@ export async function fsyncDir(dir: string): Promise<void> {
 }
 
 /** The delivered offset; 0 when there is none yet. A damaged file replays from 0, which is safe (idempotent points). */
-export async function readCheckpoint(dir: string): Promise<{ offset: number; damaged: boolean }> {
+export function readCheckpoint(dir: string): Promise<{ offset: number; damaged: boolean }> {
+  return readPositionFile(dir, CHECKPOINT_FILE);
+}
+
+/**
+ * A position file of the spool directory (the checkpoint, a cursor's): the offset, 0 when the
+ * file is missing, and `damaged` (offset 0) when it cannot be read as one: the caller says so
+ * loudly and starts from the oldest data kept, which loses nothing (points are idempotent).
+ */
+export async function readPositionFile(dir: string, file: string): Promise<{ offset: number; damaged: boolean }> {
   let text: string;
   try {
-    text = await readFile(join(dir, CHECKPOINT_FILE), 'utf8');
+    text = await readFile(join(dir, file), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { offset: 0, damaged: false };
     throw err;
@@ -58,8 +67,13 @@ export async function readCheckpoint(dir: string): Promise<{ offset: number; dam
 }
 
 /** Writes the checkpoint atomically and durably: temp file, fsync, rename, fsync the directory. */
-export async function writeCheckpoint(dir: string, offset: number, at: number): Promise<void> {
-  const tmp = join(dir, `${CHECKPOINT_FILE}.tmp`);
+export function writeCheckpoint(dir: string, offset: number, at: number): Promise<void> {
+  return writePositionFile(dir, CHECKPOINT_FILE, offset, at);
+}
+
+/** Writes a position file atomically and durably: temp file, fsync, rename, fsync the directory. */
+export async function writePositionFile(dir: string, file: string, offset: number, at: number): Promise<void> {
+  const tmp = join(dir, `${file}.tmp`);
   const fh = await open(tmp, 'w');
   try {
     await fh.writeFile(JSON.stringify({ offset, at: new Date(at).toISOString() }));
@@ -67,7 +81,7 @@ export async function writeCheckpoint(dir: string, offset: number, at: number): 
   } finally {
     await fh.close();
   }
-  await rename(tmp, join(dir, CHECKPOINT_FILE));
+  await rename(tmp, join(dir, file));
   await fsyncDir(dir);
 }
 
@@ -116,17 +130,28 @@ async function lastIndexWhere(fh: FileHandle, end: number, match: (byte: number)
   return -1;
 }
 
-/** Counts lines in [from, to) of a file, for the backlog gauge after a restart. */
+/**
+ * Counts the points in [from, to) of a file (`from` starts a line), for the backlog gauges after
+ * a restart: every line but the comments (`#...`, docs/PROTOCOL.md: the recorded seq).
+ */
 export async function countLines(path: string, from: number, to: number): Promise<number> {
   if (to <= from) return 0;
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, to - from));
     let n = 0;
+    let lineStarts = true;
+    let comment = false;
     for (let pos = from; pos < to;) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, to - pos), pos);
       if (bytesRead === 0) break;
-      for (let i = buf.indexOf(0x0a); i >= 0 && i < bytesRead; i = buf.indexOf(0x0a, i + 1)) n++;
+      if (lineStarts) comment = buf[0] === 0x23;
+      lineStarts = false;
+      for (let i = buf.indexOf(0x0a); i >= 0 && i < bytesRead; i = buf.indexOf(0x0a, i + 1)) {
+        if (!comment) n++;
+        if (i + 1 < bytesRead) comment = buf[i + 1] === 0x23;
+        else lineStarts = true;
+      }
       pos += bytesRead;
     }
     return n;
@@ -199,15 +224,22 @@ export async function readLines(
     }
     let lines = 0;
     let cut = 0;
+    // A comment line (`#seq`, written just before its message's readings) is no point: not
+    // counted, and never the last line of a read that has points, so it travels with them.
+    let pointsCut = 0;
     for (let i = buf.indexOf(0x0a); i >= 0 && i < len && lines < maxLines; i = buf.indexOf(0x0a, i + 1)) {
-      lines++;
+      if (buf[cut] !== 0x23) {
+        lines++;
+        pointsCut = i + 1;
+      }
       cut = i + 1;
     }
     // A segment always ends in a newline; a fragment there (damage) is sent as a line of its own.
     if (len === avail && cut < len && lines < maxLines) {
       lines++;
-      cut = len;
+      cut = pointsCut = len;
     }
+    if (pointsCut > 0 && pointsCut < cut && cut < avail) cut = pointsCut;
     if (cut > 0) return { data: buf.subarray(0, cut), consumed: cut, lines };
     if (len >= avail) return { data: Buffer.alloc(0), consumed: avail, lines: 0 };
     len = Math.min(avail, len * 2); // one line longer than maxBytes: read more

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../platform/index.js';
 import { SECONDS } from './metric-buckets.js';
+import { DELIVERY_CONSUMER } from './spool-cursor-files.js';
 import type { SpoolStats } from './spool.js';
 
 /**
@@ -70,12 +71,49 @@ export function registerSpoolMetrics(registry: Registry, spoolStats: () => Spool
     registers,
   });
   backpressureSeconds(registers, spoolStats);
+  cursorGauges(registers, spoolStats, clock);
   return {
     commitSeconds: (s) => {
       commits.inc();
       commitHist.observe(s);
     },
   };
+}
+
+/**
+ * Each consumer's lag (docs/ARCHITECTURE.md, "One durable log, many cursors"): `influxdb` for
+ * delivery's checkpoint, and each named cursor (the upstream relay's). Reset at each scrape, so a
+ * dropped cursor's series goes.
+ */
+function cursorGauges(registers: Registry[], spoolStats: () => SpoolStats, clock: Clock): void {
+  const consumers = (): Array<{ name: string; bytes: number; oldestAt?: number }> => {
+    const s = spoolStats();
+    return [
+      { name: DELIVERY_CONSUMER, bytes: s.backlogBytes, oldestAt: s.oldestUndeliveredAt },
+      ...s.cursors.map((c) => ({ name: c.name, bytes: c.backlogBytes, oldestAt: c.oldestAt })),
+    ];
+  };
+  new Gauge({
+    name: 'quantrac_spool_cursor_backlog_bytes',
+    help: 'Bytes of the spool a consumer (influxdb: delivery; others: named cursors such as upstream) has not yet passed',
+    labelNames: ['cursor'],
+    registers,
+    collect() {
+      this.reset();
+      for (const c of consumers()) this.labels(c.name).set(c.bytes);
+    },
+  });
+  new Gauge({
+    name: 'quantrac_spool_cursor_lag_seconds',
+    help: 'Age of the oldest spool data a consumer has not yet passed (0 when it is at the end)',
+    labelNames: ['cursor'],
+    registers,
+    collect() {
+      this.reset();
+      const now = clock.now();
+      for (const c of consumers()) this.labels(c.name).set(c.oldestAt === undefined ? 0 : Math.max(0, (now - c.oldestAt) / 1000));
+    },
+  });
 }
 
 /** Time spent slowed or paused, from the spool's running totals at each scrape. */

@@ -6,7 +6,7 @@ import { fsyncDir, recoverSpool, removeFile, segmentPath, type SegmentFile } fro
  * The spool's segment files (docs/ARCHITECTURE.md, "Durability point"): the sealed ones, oldest
  * first, and the active one the group commit appends to. Every start opens a fresh active
  * segment, so every older one is sealed and never written again; segments wholly behind the
- * checkpoint are removed.
+ * checkpoint and every cursor (spool-cursors.ts) are removed.
  */
 export class SegmentSet {
   private constructor(
@@ -16,8 +16,15 @@ export class SegmentSet {
     public activeFh: FileHandle,
   ) {}
 
-  /** Recovers what the last run left (torn tail cut) and opens a fresh active segment. */
-  static async open(dir: string, log: Logger): Promise<{ segments: SegmentSet; checkpoint: number; backlogPoints: number }> {
+  /**
+   * Recovers what the last run left (torn tail cut) and opens a fresh active segment; removes
+   * the segments behind the checkpoint and `retainFrom` (the slowest cursor's position), both.
+   */
+  static async open(
+    dir: string,
+    log: Logger,
+    retainFrom = Number.MAX_SAFE_INTEGER,
+  ): Promise<{ segments: SegmentSet; checkpoint: number; backlogPoints: number }> {
     const { segments: files, checkpoint, backlogPoints } = await recoverSpool(dir, log);
     const last = files.at(-1);
     const start = Math.max(last ? last.start + last.size : checkpoint, checkpoint);
@@ -26,7 +33,7 @@ export class SegmentSet {
     await fsyncDir(dir);
     files.push(active);
     const segments = new SegmentSet(dir, files, active, fh);
-    await segments.removeDelivered(checkpoint);
+    await segments.removeDelivered(Math.min(checkpoint, retainFrom));
     return { segments, checkpoint, backlogPoints };
   }
 
@@ -42,10 +49,10 @@ export class SegmentSet {
     await old.close();
   }
 
-  /** Removes the sealed segments wholly behind `checkpoint`. */
-  async removeDelivered(checkpoint: number): Promise<void> {
+  /** Removes the sealed segments wholly behind `floor` (the checkpoint and every cursor). */
+  async removeDelivered(floor: number): Promise<void> {
     const files = this.files;
-    while (files.length > 1 && files[0]!.start + files[0]!.size <= checkpoint) {
+    while (files.length > 1 && files[0]!.start + files[0]!.size <= floor) {
       await removeFile(files.shift()!.path);
     }
   }

@@ -15,8 +15,8 @@ export interface Waiter {
 export interface CommitListener {
   /** A commit of `lines` is durable (the writer's counters already include it); called before its appends resolve. */
   committed(lines: number): void;
-  /** The checkpoint now: a rotation removes the segments behind it. */
-  readonly checkpoint: number;
+  /** The slowest consumer's position now (the checkpoint or a cursor): a rotation removes the segments behind it. */
+  readonly retainFrom: number;
 }
 
 export interface GroupCommitOptions {
@@ -120,7 +120,7 @@ export class GroupCommitWriter {
     const segments = this.segments;
     if (segments.active.size > 0 && segments.active.size + buf.length > this.options.segmentBytes) {
       await segments.rotate(this.committedEnd);
-      await segments.removeDelivered(this.listener.checkpoint);
+      await segments.removeDelivered(this.listener.retainFrom);
     }
     const fh = segments.activeFh;
     const at = segments.active.size;

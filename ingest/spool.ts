@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { QuantracError } from '../core/index.js';
+import { QuantracError, type LogCursor } from '../core/index.js';
 import { systemClock, type Clock } from '../platform/index.js';
 import { acquireDirLock, type DirLock } from './dir-lock.js';
 import { CommitTimes } from './spool-commit-times.js';
+import { readCursorFiles } from './spool-cursor-files.js';
+import { SpoolCursors, type CursorHost, type CursorStats } from './spool-cursors.js';
 import { writeCheckpoint } from './spool-files.js';
 import { readSpool, type SpoolRead } from './spool-reader.js';
 import { SegmentSet } from './spool-segments.js';
@@ -12,6 +14,7 @@ import { GroupCommitWriter, type CommitListener, type GroupCommitOptions, type W
 
 export type { SpoolRead } from './spool-reader.js';
 export type { BackpressureLevel } from './spool-budget.js';
+export type { CursorStats } from './spool-cursors.js';
 
 /** The seam ingest writes through: `append` resolves once the lines are safe. */
 export interface LineSink {
@@ -26,8 +29,13 @@ export interface SpoolOptions extends Omit<SpoolBudgetOptions, 'clock'>, GroupCo
 }
 
 export interface SpoolStats {
+  /** Committed, not yet delivered to InfluxDB (the checkpoint's backlog). */
   backlogBytes: number;
   backlogPoints: number;
+  /** Committed, not yet passed by every consumer (the checkpoint and each cursor): what the budget counts. */
+  heldBytes: number;
+  /** The named cursors (the upstream relay's), each with its own backlog. */
+  cursors: CursorStats[];
   diskBytes: number;
   segments: number;
   commits: number;
@@ -57,6 +65,10 @@ export interface Spool extends LineSink {
   changed(): Promise<void>;
   readonly checkpoint: number;
   readonly committedEnd: number;
+  /** A named cursor (spool-cursors.ts): its stored position, or the committed end the first time. */
+  openCursor(name: string): Promise<LogCursor>;
+  /** Deletes a cursor's file, so it pins no segment any more; nothing when there is none. */
+  dropCursor(name: string): Promise<void>;
   stats(): SpoolStats;
   /**
    * The last commit's error while writes fail, coarse (the errno code, e.g. ENOSPC: it is shown
@@ -80,8 +92,11 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
   await mkdir(dir, { recursive: true });
   const lock: DirLock = await acquireDirLock(join(dir, 'LOCK'));
   try {
-    const opened = await SegmentSet.open(dir, options.log);
-    return new DurableSpool(opened.segments, opened.checkpoint, opened.backlogPoints, lock, options);
+    const stored = await readCursorFiles(dir, options.log);
+    const opened = await SegmentSet.open(dir, options.log, Math.min(Number.MAX_SAFE_INTEGER, ...stored.values()));
+    const spool = new DurableSpool(opened.segments, opened.checkpoint, opened.backlogPoints, lock, options);
+    await spool.cursors.restore(stored, opened.segments.files);
+    return spool;
   } catch (err) {
     await lock.release();
     throw err;
@@ -90,8 +105,9 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
 
 const closing = (): QuantracError => new QuantracError('ERR_SPOOL_CLOSED', 'the spool is closing', { retryable: true });
 
-/** The spool's parts composed: the writer commits, the budget gates, the checkpoint advances. */
-class DurableSpool implements Spool, CommitListener, BacklogBytes {
+/** The spool's parts composed: the writer commits, the budget gates, the checkpoint and the cursors advance. */
+class DurableSpool implements Spool, CommitListener, BacklogBytes, CursorHost {
+  readonly cursors: SpoolCursors;
   private readonly writer: GroupCommitWriter;
   private readonly budget: SpoolBudget;
   private readonly times: CommitTimes;
@@ -111,6 +127,7 @@ class DurableSpool implements Spool, CommitListener, BacklogBytes {
     this.budget = new SpoolBudget({ ...options, clock: this.clock }, this);
     const end = this.writer.committedEnd;
     this.times = new CommitTimes(checkpointAt < end ? end : undefined, this.clock.now());
+    this.cursors = new SpoolCursors(segments.dir, this, this.clock, options.log);
   }
 
   get checkpoint(): number {
@@ -121,8 +138,14 @@ class DurableSpool implements Spool, CommitListener, BacklogBytes {
     return this.writer.committedEnd;
   }
 
+  /** The slowest consumer's position: nothing from here on may be removed. */
+  get retainFrom(): number {
+    return Math.min(this.checkpointAt, this.cursors.min());
+  }
+
+  /** Held for the slowest consumer: an upstream outage fills the budget as an InfluxDB outage does. */
   backlogBytes(): number {
-    return this.writer.committedEnd - this.checkpointAt;
+    return this.writer.committedEnd - this.retainFrom;
   }
 
   queuedBytes(): number {
@@ -131,7 +154,9 @@ class DurableSpool implements Spool, CommitListener, BacklogBytes {
 
   committed(lines: number): void {
     this.backlogPoints += lines;
-    this.times.record(this.writer.committedEnd, this.clock.now());
+    const now = this.clock.now();
+    this.times.record(this.writer.committedEnd, now);
+    this.cursors.committed(lines, this.writer.committedEnd, now);
     this.budget.update();
     this.notify();
   }
@@ -170,11 +195,7 @@ class DurableSpool implements Spool, CommitListener, BacklogBytes {
       this.backlogPoints = Math.max(0, this.backlogPoints - lines);
       if (to >= this.writer.committedEnd) this.backlogPoints = 0;
       const passed = this.times.passed(to);
-      // The checkpoint is durable: a segment that cannot be removed now is only disk space
-      // (the next advance or start tries again), never a reason to fail the advance.
-      await this.segments
-        .removeDelivered(to)
-        .catch((err: Error) => this.options.log.warn({ err }, 'spool: could not remove a delivered segment'));
+      await this.removePassed();
       return passed;
     } finally {
       // Whatever failed above, room that appeared must reach the gateways waiting for it: a
@@ -185,15 +206,43 @@ class DurableSpool implements Spool, CommitListener, BacklogBytes {
     }
   }
 
+  /**
+   * Removes the segments every consumer has passed. Positions are durable by then: a segment
+   * that cannot be removed now is only disk space (the next advance or start tries again),
+   * never a reason to fail the advance.
+   */
+  private async removePassed(): Promise<void> {
+    await this.segments
+      .removeDelivered(this.retainFrom)
+      .catch((err: Error) => this.options.log.warn({ err }, 'spool: could not remove a delivered segment'));
+  }
+
+  async cursorsMoved(): Promise<void> {
+    await this.removePassed();
+    this.budget.release(this.writer);
+    this.budget.update();
+    this.notify();
+  }
+
+  openCursor(name: string): Promise<LogCursor> {
+    return this.cursors.open(name);
+  }
+
+  dropCursor(name: string): Promise<void> {
+    return this.cursors.drop(name);
+  }
+
   changed(): Promise<void> {
     return new Promise<void>((res) => this.wake.push(res));
   }
 
   stats(): SpoolStats {
-    const backlogBytes = this.backlogBytes();
+    const backlogBytes = this.writer.committedEnd - this.checkpointAt;
     return {
       backlogBytes,
       backlogPoints: this.backlogPoints,
+      heldBytes: this.backlogBytes(),
+      cursors: this.cursors.stats(),
       diskBytes: this.segments.diskBytes(),
       segments: this.segments.files.length,
       commits: this.writer.commits,

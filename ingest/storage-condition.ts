@@ -2,6 +2,7 @@ import { BehaviorSubject, type Subscription } from 'rxjs';
 import type { Logger, StorageCondition } from '../core/index.js';
 import type { Clock, SchedulerLike } from '../platform/index.js';
 import { everyUnref } from '../platform/index.js';
+import { DELIVERY_CONSUMER } from './spool-cursor-files.js';
 import type { Spool } from './spool.js';
 
 export interface StorageMonitorParts {
@@ -22,7 +23,8 @@ const BYTES_EVERY_MS = 1000;
 
 /**
  * The storage condition (docs/ARCHITECTURE.md, "Durability point"): `backlog` while the spool
- * applies backpressure or its undelivered data is older than `backlogAlertMs`. Level changes are
+ * applies backpressure or a consumer's unpassed data (InfluxDB delivery's, or a cursor's: the
+ * upstream relay's) is older than `backlogAlertMs`; `lagging` names those consumers. Level changes are
  * pushed at once (the spool's onBackpressure calls evaluate()); a tick every 250 ms on the
  * scheduler catches the lag condition and the bytes. The tick must not hold the process open.
  *
@@ -45,8 +47,17 @@ export class StorageMonitor {
   condition(): StorageCondition {
     const { spool, clock, backlogAlertMs, budgetBytes } = this.p;
     const st = spool.stats();
-    const lagging = st.oldestUndeliveredAt !== undefined && clock.now() - st.oldestUndeliveredAt > backlogAlertMs;
-    return { backlog: st.backpressure !== 'none' || lagging, spoolBytes: st.backlogBytes, budgetBytes, backpressure: st.backpressure };
+    const now = clock.now();
+    const lagging: string[] = [];
+    if (st.oldestUndeliveredAt !== undefined && now - st.oldestUndeliveredAt > backlogAlertMs) lagging.push(DELIVERY_CONSUMER);
+    for (const c of st.cursors) if (c.oldestAt !== undefined && now - c.oldestAt > backlogAlertMs) lagging.push(c.name);
+    return {
+      backlog: st.backpressure !== 'none' || lagging.length > 0,
+      spoolBytes: st.heldBytes,
+      budgetBytes,
+      backpressure: st.backpressure,
+      ...(lagging.length > 0 ? { lagging } : {}),
+    };
   }
 
   /** Looks again; emits on a change of level, or of bytes at most once a second. */
@@ -58,7 +69,8 @@ export class StorageMonitor {
     const prev = storage$.value;
     if (next.backlog && !prev.backlog) this.backlogSince = clock.now();
     if (!next.backlog) this.backlogSince = undefined;
-    const changed = next.backlog !== prev.backlog || next.backpressure !== prev.backpressure;
+    const changed =
+      next.backlog !== prev.backlog || next.backpressure !== prev.backpressure || String(next.lagging) !== String(prev.lagging);
     if (!changed && (next.spoolBytes === prev.spoolBytes || clock.now() - this.lastEmitAt < BYTES_EVERY_MS)) return;
     this.lastEmitAt = clock.now();
     if (next.backlog !== prev.backlog) {

@@ -21,7 +21,9 @@ const stats = (over: Partial<SpoolStats> = {}): SpoolStats => ({
   backpressure: 'none',
   slowingMs: 0,
   pausedMs: 0,
+  cursors: [],
   ...over,
+  heldBytes: over.heldBytes ?? over.backlogBytes ?? 0,
 });
 
 describe('storage condition (StorageMonitor)', () => {
@@ -76,7 +78,7 @@ describe('storage condition (StorageMonitor)', () => {
     expect(seen).toHaveLength(2);
     expect(seen[1]).toMatchObject({ backlog: true, backpressure: 'slowing', since: vt.now() });
     const bytesAt = (ms: number) => {
-      current = { ...current, backlogBytes: current.backlogBytes + 1 };
+      current = { ...current, backlogBytes: current.backlogBytes + 1, heldBytes: current.heldBytes + 1 };
       vt.advanceBy(ms);
     };
     for (let i = 0; i < 3; i++) bytesAt(250);

@@ -59,8 +59,18 @@ function setup(cursor: FakeCursor, maxInflight = 10, batchReadings = 500) {
   return { forwarder, acked, advanceErrors };
 }
 
+/** Lets every pending promise chain run (the fake cursor and connection settle in microtasks). */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+};
 const values = (s: Sent): number[] => (JSON.parse(s.payload) as { readings: Array<{ value: number }> }).readings.map((r) => r.value);
-const offsetAfter = (lines: string[], n: number): number => Buffer.byteLength(lines.slice(0, n).map((l) => `${l}\n`).join(''));
+const offsetAfter = (lines: string[], n: number): number =>
+  Buffer.byteLength(
+    lines
+      .slice(0, n)
+      .map((l) => `${l}\n`)
+      .join(''),
+  );
 
 describe('relay: forwarding from the cursor', () => {
   const stops: AbortController[] = [];
@@ -84,7 +94,7 @@ describe('relay: forwarding from the cursor', () => {
 
     conn.sent[2]!.ack();
     conn.sent[1]!.ack();
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     expect(cursor.advances).toEqual([]); // the first is not acknowledged: nothing may be passed
     conn.sent[0]!.ack();
     await vi.waitFor(() => expect(cursor.position).toBe(offsetAfter(lines, 3)), { timeout: 2000, interval: 5 });
@@ -101,14 +111,14 @@ describe('relay: forwarding from the cursor', () => {
     void forwarder.run(conn, stopper());
     cursor.append([1, 2, 3, 4, 5].map((i) => readingLine(i % 2 ? 'ST-ONE' : 'ST-TWO', 'SO2', i, i)));
     await vi.waitFor(() => expect(conn.sent).toHaveLength(2), { timeout: 2000, interval: 5 });
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     expect(conn.sent).toHaveLength(2);
     expect(forwarder.inflight).toBe(2);
     conn.sent[1]!.ack();
     await vi.waitFor(() => expect(conn.sent).toHaveLength(3), { timeout: 2000, interval: 5 });
     conn.sent[0]!.ack();
     await vi.waitFor(() => expect(conn.sent).toHaveLength(4), { timeout: 2000, interval: 5 });
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     expect(conn.sent).toHaveLength(4);
     conn.sent[2]!.ack();
     await vi.waitFor(() => expect(conn.sent).toHaveLength(5), { timeout: 2000, interval: 5 });
@@ -132,7 +142,7 @@ describe('relay: forwarding from the cursor', () => {
     first.lose();
     await run1;
     first.sent[1]!.ack(); // a late PUBACK of the dead connection changes nothing
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     expect(cursor.position).toBe(offsetAfter(lines, 1));
 
     const second = fakeConnection();
@@ -172,7 +182,7 @@ describe('relay: forwarding from the cursor', () => {
     const run = forwarder.run(conn, stop.signal, 5000).then(() => (done = true));
     await vi.waitFor(() => expect(conn.sent).toHaveLength(1), { timeout: 2000, interval: 5 });
     stop.abort();
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     expect(done).toBe(false);
     conn.sent[0]!.ack();
     await run;

@@ -13,8 +13,14 @@ const catalogue: RelayCatalogue = {
   stationParameter: (id, p) => (id.startsWith('ST-') && units[p] ? { unit: units[p] } : undefined),
 };
 
-const reading = (station: string, parameter: string, value: number, ts: number, zone = 'Bắc Ninh', status: '00' | '01' | '02' = '00'): string =>
-  encodeReading({ station, zone, parameter, value, unit: 'x', status, ts, receivedAt: ts });
+const reading = (
+  station: string,
+  parameter: string,
+  value: number,
+  ts: number,
+  zone = 'Bắc Ninh',
+  status: '00' | '01' | '02' = '00',
+): string => encodeReading({ station, zone, parameter, value, unit: 'x', status, ts, receivedAt: ts });
 
 const alertEvent: AlertEvent = {
   type: 'raised',

@@ -19,7 +19,7 @@ export function createFakeCursor(name = 'upstream'): FakeCursor {
   let failing = 0;
   const commits: Array<{ end: number; at: number }> = [];
   const advances: Array<{ to: number; lines: number }> = [];
-  let wake: Array<() => void> = [];
+  const wake: Array<() => void> = [];
   const notify = (): void => {
     for (const w of wake.splice(0)) w();
   };

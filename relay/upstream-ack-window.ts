@@ -24,7 +24,9 @@ export function createCursorAdvancer(cursor: LogCursor, onError: (err: unknown) 
         await cursor.advance(next.to, next.lines);
       } catch (err) {
         onError(err);
-        pending = pending ? { to: pending.to, lines: pending.lines + next.lines } : next;
+        // Targets may have arrived during the failed call (`pending` changed meanwhile).
+        const later = pending as { to: number; lines: number } | undefined;
+        pending = later ? { to: later.to, lines: later.lines + next.lines } : next;
         return;
       }
     }

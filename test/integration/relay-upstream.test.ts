@@ -77,9 +77,7 @@ describe('relay to a real MQTT upstream', () => {
   const stationA = 'BN-YENPHONG-F001-NT1';
   const stationB = 'BN-YENPHONG-F002-NT1';
 
-  async function start(
-    password = PASSWORD,
-  ): Promise<{
+  async function start(password = PASSWORD): Promise<{
     up: Upstream;
     relay: Relay;
     cursor: FakeCursor;

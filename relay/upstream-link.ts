@@ -43,8 +43,11 @@ export async function runLink(options: LinkOptions, stop: AbortSignal): Promise<
     const startedAt = scheduler.now();
     try {
       await options.session(conn, stop);
-    } finally {
       if (conn.closed.aborted && !stop.aborted) options.lost(conn.closed.reason as Error);
+    } catch (err) {
+      // A fault of this side (the cursor, say) ends the session, not the relay: reconnect and resume.
+      options.lost(err instanceof Error ? err : new Error(String(err)));
+    } finally {
       await conn.end().catch(() => undefined);
     }
     if (scheduler.now() - startedAt >= stableMs) attempt = 0;

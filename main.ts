@@ -1,7 +1,16 @@
 import { join, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import { config as rxjsConfig, Subject, type Observable } from 'rxjs';
-import { errorsTopic, influxTarget, loadCatalogue, type Catalogue, type Config, type Logger, type Presence } from './core/index.js';
+import {
+  errorsTopic,
+  influxTarget,
+  loadCatalogue,
+  type Catalogue,
+  type Config,
+  type Logger,
+  type Presence,
+  type Route,
+} from './core/index.js';
 import { brokerSettings, createBroker, type Broker } from './broker/index.js';
 import {
   createInfluxClient,
@@ -19,6 +28,7 @@ import { createReports } from './reports/index.js';
 import { loadScenarioFile, scenarioFileOptions, startSimulator, type Simulator } from './simulators/index.js';
 import { createLegacyAdapter, legacySettings, type LegacyAdapter } from './legacy/index.js';
 import { createAlerts, loadAlertSettings, startAlertsWorker, type AlertsService } from './alerts/index.js';
+import { createRelay, relaySettings, type Relay } from './relay/index.js';
 
 export { PACKAGE_ROOT as ROOT, WEB_DIST } from './core/index.js';
 import { WEB_DIST } from './core/index.js';
@@ -39,6 +49,8 @@ export interface Centre {
   readonly simulator?: Simulator;
   /** The legacy text-file adapter, when LEGACY_DROP_DIR is set. */
   readonly legacy?: LegacyAdapter;
+  /** The upstream relay, when UPSTREAM_URL is set (docs/RELAY.md). */
+  readonly relay?: Relay;
   /** Demo mode: the dashboard account created for this run (its password is new each start). */
   readonly demoLogin?: { username: string; password: string };
   /** Shuts down in order: stop accepting, flush what was admitted, close. */
@@ -83,8 +95,9 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
     const late: { broker?: Broker } = {};
     const publish = (topic: string, payload: string): Promise<void> =>
       late.broker?.publish(topic, payload, { qos: 1 }) ?? Promise.resolve();
+    const relay = await startRelay(w, { ingest, metrics, presence$ });
     const alerts = await startAlertsPart(w, { influx, ingest, metrics, presence$, publish });
-    const dashboard = await startDashboardPart(w, { influx, ingest, metrics, alerts, presence$, staticDir });
+    const dashboard = await startDashboardPart(w, { influx, ingest, metrics, alerts, presence$, staticDir, routes: relay?.routes ?? [] });
     // Demo mode: an operator account with a fresh random password, printed once by the CLI
     // (stdout, never the log). In memory only: never written to users.json, so it ends with the
     // run and never replaces a real user called "demo" (then it is "demo-<random>").
@@ -96,7 +109,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
     const legacy = await startLegacy(w, ingest, metrics);
     const simulator = demo ? await startDemoGateways(w, broker) : undefined;
     const urls = { mqttUrl: broker.address, dashboardUrl: dashboard.url, influxUrl };
-    return { catalogue, ...urls, influx, broker, ingest, dashboard, alerts, metrics, simulator, legacy, demoLogin, close: closeAll };
+    return { catalogue, ...urls, influx, broker, ingest, dashboard, alerts, metrics, simulator, legacy, relay, demoLogin, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
@@ -177,7 +190,15 @@ async function startAlertsPart(
 /** The dashboard's server, with /metrics and /healthz and the reports' routes mounted on it. */
 async function startDashboardPart(
   { config, log, catalogue, onClose }: Wiring,
-  p: { influx: InfluxClient; ingest: Ingest; metrics: Registry; alerts: AlertsService; presence$: Observable<Presence>; staticDir: string },
+  p: {
+    influx: InfluxClient;
+    ingest: Ingest;
+    metrics: Registry;
+    alerts: AlertsService;
+    presence$: Observable<Presence>;
+    staticDir: string;
+    routes: Route[];
+  },
 ): Promise<Dashboard> {
   const opsRoutes = createOpsRoutes({ registry: p.metrics, health: () => p.ingest.health() });
   const reports = createReports({
@@ -198,7 +219,7 @@ async function startDashboardPart(
     readings$: p.ingest.readings$,
     staticDir: p.staticDir,
     log: log.child({ component: 'dashboard' }),
-    routes: [...opsRoutes, ...reports.routes],
+    routes: [...opsRoutes, ...reports.routes, ...p.routes],
     registry: p.metrics,
     // History from InfluxDB, alerts (REST and live), presence ("interrupted") and the storage backlog banner.
     query: (q) => p.influx.query(q),
@@ -210,6 +231,33 @@ async function startDashboardPart(
   onClose(() => dashboard.close());
   registerLiveMetrics(p.metrics, dashboard.hub);
   return dashboard;
+}
+
+/**
+ * The upstream relay (docs/RELAY.md), when UPSTREAM_URL is set: it forwards from the spool's
+ * `upstream` cursor, advanced on the upstream's PUBACK. Without it the cursor is dropped, so a
+ * relay configured once and then removed pins no disk. Created before the broker, so it sees
+ * every presence change; closed before ingest (closers run in reverse).
+ */
+async function startRelay(
+  { config, log, catalogue, onClose }: Wiring,
+  p: { ingest: Ingest; metrics: Registry; presence$: Observable<Presence> },
+): Promise<Relay | undefined> {
+  const settings = relaySettings(config);
+  if (!settings) {
+    await p.ingest.dropCursor('upstream');
+    return undefined;
+  }
+  const relay = await createRelay({
+    ...settings,
+    cursor: await p.ingest.openCursor('upstream'),
+    catalogue,
+    presence$: p.presence$,
+    registry: p.metrics,
+    log: log.child({ component: 'relay' }),
+  });
+  onClose(() => relay.close());
+  return relay;
 }
 
 /** The broker, admitting through ingest; its presence feeds the alerts and the dashboard, and rejections go back to the gateways. */

@@ -86,9 +86,9 @@ async function check(c: Checker, attempt: LoginAttempt, reserved: ThrottledAttem
   if (entry.disabled) return c.refuse(attempt, 5, 'disabled', reserved);
   reserved.release();
   const identity: Identity =
-    entry.role === 'gateway'
-      ? { account: entry.id, role: 'gateway', stations: new Set(entry.stations) }
-      : { account: entry.id, role: 'subscriber' };
+    entry.role === 'subscriber'
+      ? { account: entry.id, role: 'subscriber' }
+      : { account: entry.id, role: entry.role, stations: new Set(entry.stations) };
   return { ok: true, identity };
 }
 

@@ -1,7 +1,7 @@
 import type { Aedes } from 'aedes';
 import type { Observable } from 'rxjs';
 import type { Registry } from 'prom-client';
-import type { Admit, Catalogue, Logger, Presence } from '../core/index.js';
+import type { AcceptForwarded, Admit, Catalogue, Logger, Presence } from '../core/index.js';
 import type { Clock, SchedulerLike } from '../platform/index.js';
 import type { ProvisionRequest } from './authenticator.js';
 
@@ -50,6 +50,12 @@ export interface BrokerOptions {
   wsPort?: number;
   /** Ingest's admission: the PUBACK of a readings message waits for it (docs/ARCHITECTURE.md). */
   admit: Admit;
+  /**
+   * A relay account's alert events and link state (docs/PROTOCOL.md, "Between centres"): the
+   * PUBACK waits for it, and a rejection closes the relay's connection so it resends. Without
+   * it they are acknowledged and not kept.
+   */
+  acceptForwarded?: AcceptForwarded;
   /** Which stations exist: accounts may only name these. */
   catalogue: Pick<Catalogue, 'station'>;
   /** The credentials file (DATA_DIR/credentials.json), written by `quantrac gateway ...`. */

@@ -99,7 +99,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     maxClientsIdLength: ctx.limits.maxClientIdLength,
     maxInflightInbound: ctx.limits.maxInflight,
     ...createConnectHooks(ctx, auth),
-    ...createPublishHooks(ctx, options.admit),
+    ...createPublishHooks(ctx, options.admit, options.acceptForwarded),
   });
   started.aedes = aedes;
   watchClients(aedes, ctx);

@@ -96,6 +96,8 @@ export interface Broker {
   presenceSnapshot(): Presence[];
   /** An account kept in memory only, for demo mode and tests; returns its MQTT username and password. */
   provision(request: ProvisionRequest): { username: string; password: string };
+  /** The stations an enabled gateway or relay account serves, as the credentials say now (the downstream's accountStations). */
+  accountStations(account: string): readonly string[] | undefined;
   readonly metrics: Registry;
   /** Publishes from the centre (rejection notices, alerts). */
   publish(topic: string, payload: string | Buffer, options?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;

@@ -131,6 +131,7 @@ async function serve(aedes: Aedes, ctx: BrokerContext, options: BrokerOptions, a
     presence: (id) => tracker.current(id),
     presenceSnapshot: () => tracker.snapshot(),
     provision: (request) => auth.provision(request),
+    accountStations: (account) => auth.stationsOf(account),
     metrics: ctx.metrics.registry,
     publish(topic, payload, opts = {}) {
       const packet = {

@@ -72,6 +72,8 @@ describe('broker: a province centre as a relay account (PROTOCOL.md, "Between ce
     await publishing;
     expect(acked).toBe(true);
     expect(got.map((m) => m.kind)).toEqual(['alert', 'relay-status']);
+    expect(broker!.accountStations('BN-CENTRE')).toEqual([A, B]);
+    expect(broker!.accountStations('nobody')).toBeUndefined();
     expect(relay.connected).toBe(true);
   });
 

@@ -1,16 +1,7 @@
 import { AlertSchema, SilenceSchema, type Alert, type AlertEvent, type Silence } from '../core/index.js';
+import { lineString as str, lineTag as tag } from '../platform/index.js';
 
-/**
- * Control characters become spaces before any escaping: line protocol cannot escape a newline,
- * and a NUL in the spool reads as a power cut's torn tail (ingest/spool-files.ts). Notes and
- * reasons are user text (acknowledge, silence), so this is where they are made safe.
- */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this matches
-const CONTROL = /[\u0000-\u001f\u007f]/g;
-/** Line protocol escaping: tags escape comma, equals, space, backslash (spaces made above included). */
-const tag = (s: string): string => s.replace(CONTROL, ' ').replace(/[,= \\]/g, (c) => `\\${c}`);
-/** String fields escape backslash and double quote (InfluxDB line protocol reference). */
-const str = (s: string): string => `"${s.replace(CONTROL, ' ').replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+// Notes and reasons are user text (acknowledge, silence): platform's escaping makes them safe.
 const int = (n: number): string => `${Math.trunc(n)}i`;
 const float = (n: number): string => (Number.isInteger(n) ? `${n}.0` : String(n));
 

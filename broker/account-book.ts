@@ -6,7 +6,7 @@ import type { Account, AccountRole } from './credentials-file.js';
 export interface ProvisionRequest {
   id: string;
   role?: AccountRole;
-  /** Default for a gateway: the station whose id is `id`. */
+  /** Default for a gateway or relay: the station whose id is `id`. */
   stations?: string[];
 }
 
@@ -46,7 +46,7 @@ export interface AccountBookOptions {
 const PROVISIONED_SCRYPT_COST = 1024;
 
 const sameAccess = (a: AccountEntry, b: AccountEntry): boolean =>
-  a.disabled === b.disabled && a.hash === b.hash && a.stations.join() === b.stations.join();
+  a.disabled === b.disabled && a.role === b.role && a.hash === b.hash && a.stations.join() === b.stations.join();
 
 /** Loads the credentials file once, then follows it on reload(); accounts naming stations not in the catalogue are reported. */
 export async function createAccountBook(options: AccountBookOptions): Promise<AccountBook> {
@@ -69,7 +69,7 @@ export async function createAccountBook(options: AccountBookOptions): Promise<Ac
       const existing = memory.get(request.id);
       if (existing) return { username: existing.id, password: existing.secret };
       const role = request.role ?? 'gateway';
-      const requested = role === 'gateway' ? (request.stations ?? [request.id]) : [];
+      const requested = role === 'subscriber' ? [] : (request.stations ?? [request.id]);
       const stations = requested.filter((s) => options.stationExists(s));
       if (stations.length < requested.length) {
         const ignored = requested.filter((s) => !stations.includes(s));

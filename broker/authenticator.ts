@@ -32,6 +32,8 @@ export interface Authenticator {
   provision(request: ProvisionRequest): { username: string; password: string };
   /** Re-reads the credentials file if it changed; returns the ids whose access changed. */
   reload(): Promise<string[]>;
+  /** The stations an enabled gateway or relay account serves (catalogue ones only); undefined for any other. */
+  stationsOf(id: string): readonly string[] | undefined;
   readonly throttle: FailureThrottle;
   /** The full secret checks (scrypt): running, waiting, started, refused as busy. */
   checks(): TaskLimiterStats;
@@ -86,9 +88,9 @@ async function check(c: Checker, attempt: LoginAttempt, reserved: ThrottledAttem
   if (entry.disabled) return c.refuse(attempt, 5, 'disabled', reserved);
   reserved.release();
   const identity: Identity =
-    entry.role === 'gateway'
-      ? { account: entry.id, role: 'gateway', stations: new Set(entry.stations) }
-      : { account: entry.id, role: 'subscriber' };
+    entry.role === 'subscriber'
+      ? { account: entry.id, role: 'subscriber' }
+      : { account: entry.id, role: entry.role, stations: new Set(entry.stations) };
   return { ok: true, identity };
 }
 
@@ -135,6 +137,10 @@ export async function createAuthenticator(options: AuthenticatorOptions): Promis
       }
     },
     provision: (request) => book.provision(request),
+    stationsOf(id) {
+      const entry = book.find(id);
+      return entry && !entry.disabled && entry.role !== 'subscriber' ? entry.stations : undefined;
+    },
     async reload() {
       const changed = await book.reload();
       for (const id of changed) secrets.forget(id);

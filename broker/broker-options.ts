@@ -1,7 +1,7 @@
 import type { Aedes } from 'aedes';
 import type { Observable } from 'rxjs';
 import type { Registry } from 'prom-client';
-import type { Admit, Catalogue, Logger, Presence } from '../core/index.js';
+import type { AcceptForwarded, Admit, Catalogue, Logger, Presence } from '../core/index.js';
 import type { Clock, SchedulerLike } from '../platform/index.js';
 import type { ProvisionRequest } from './authenticator.js';
 
@@ -50,6 +50,12 @@ export interface BrokerOptions {
   wsPort?: number;
   /** Ingest's admission: the PUBACK of a readings message waits for it (docs/ARCHITECTURE.md). */
   admit: Admit;
+  /**
+   * A relay account's alert events and link state (docs/PROTOCOL.md, "Between centres"): the
+   * PUBACK waits for it, and a rejection closes the relay's connection so it resends. Without
+   * it they are acknowledged and not kept.
+   */
+  acceptForwarded?: AcceptForwarded;
   /** Which stations exist: accounts may only name these. */
   catalogue: Pick<Catalogue, 'station'>;
   /** The credentials file (DATA_DIR/credentials.json), written by `quantrac gateway ...`. */
@@ -90,6 +96,8 @@ export interface Broker {
   presenceSnapshot(): Presence[];
   /** An account kept in memory only, for demo mode and tests; returns its MQTT username and password. */
   provision(request: ProvisionRequest): { username: string; password: string };
+  /** The stations an enabled gateway or relay account serves, as the credentials say now (the downstream's accountStations). */
+  accountStations(account: string): readonly string[] | undefined;
   readonly metrics: Registry;
   /** Publishes from the centre (rejection notices, alerts). */
   publish(topic: string, payload: string | Buffer, options?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;

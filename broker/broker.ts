@@ -99,7 +99,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     maxClientsIdLength: ctx.limits.maxClientIdLength,
     maxInflightInbound: ctx.limits.maxInflight,
     ...createConnectHooks(ctx, auth),
-    ...createPublishHooks(ctx, options.admit),
+    ...createPublishHooks(ctx, options.admit, options.acceptForwarded),
   });
   started.aedes = aedes;
   watchClients(aedes, ctx);
@@ -131,6 +131,7 @@ async function serve(aedes: Aedes, ctx: BrokerContext, options: BrokerOptions, a
     presence: (id) => tracker.current(id),
     presenceSnapshot: () => tracker.snapshot(),
     provision: (request) => auth.provision(request),
+    accountStations: (account) => auth.stationsOf(account),
     metrics: ctx.metrics.registry,
     publish(topic, payload, opts = {}) {
       const packet = {

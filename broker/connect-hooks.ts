@@ -59,8 +59,8 @@ function settle(ctx: BrokerContext, client: Client, state: ClientState, identity
     );
   }
   state.identity = identity;
-  if (identity.role !== 'gateway' || client.closed) return;
-  ctx.tracker.attach(client, identity.stations);
+  if (identity.role === 'subscriber' || client.closed) return;
+  ctx.tracker.attach(client, identity.stations, identity.role === 'relay');
   onConnectionClose(client, () => {
     // A registered client is detached on 'clientDisconnect', after Aedes sent its will,
     // so the will's offline comes first; this catches the rest.

@@ -11,13 +11,15 @@ export const AccountIdSchema = z
 
 /**
  * One account. A gateway publishes for its `stations` (docs/PROTOCOL.md, "Identity": a
- * station's own credentials, or a gateway serving several); a subscriber (operator,
- * integration) may only read `alerts/#`. Only the salted hash of the secret is kept.
+ * station's own credentials, or a gateway serving several); a relay is a province centre's
+ * gateway account that may also forward its stations' alert events and its own link state
+ * (docs/PROTOCOL.md, "Between centres"); a subscriber (operator, integration) may only read
+ * `alerts/#`. Only the salted hash of the secret is kept.
  */
 export const AccountSchema = z
   .object({
     id: AccountIdSchema,
-    role: z.enum(['gateway', 'subscriber']),
+    role: z.enum(['gateway', 'subscriber', 'relay']),
     stations: z.array(StationIdSchema),
     disabled: z.boolean(),
     hash: z.string().refine(isSecretHash, 'not a scrypt hash'),
@@ -25,7 +27,10 @@ export const AccountSchema = z
     updatedAt: z.string(),
   })
   .strict()
-  .refine((a) => (a.role === 'gateway') === a.stations.length > 0, 'a gateway lists at least one station; a subscriber lists none');
+  .refine(
+    (a) => (a.role !== 'subscriber') === a.stations.length > 0,
+    'a gateway or relay lists at least one station; a subscriber lists none',
+  );
 export type Account = z.infer<typeof AccountSchema>;
 export type AccountRole = Account['role'];
 

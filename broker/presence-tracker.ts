@@ -8,9 +8,15 @@ export interface PresenceTracker {
   /** The latest known state of a station; undefined before it was ever seen. */
   current(stationId: string): Presence | undefined;
   snapshot(): Presence[];
-  /** An authenticated connection serves these stations (before its CONNACK). */
-  attach(connection: object, stations: Iterable<string>): void;
-  /** The connection is established: its stations are online. */
+  /**
+   * An authenticated connection serves these stations (before its CONNACK). `relayed`: a
+   * province centre's relay, which reports each station's own state on the status topic.
+   */
+  attach(connection: object, stations: Iterable<string>, relayed?: boolean): void;
+  /**
+   * The connection is established: its stations are online, except, for a relay, those its
+   * status messages last said were offline (the province still sees them so).
+   */
   ready(connection: object): void;
   /** The connection is gone (socket loss, keepalive timeout, DISCONNECT): offline unless another serves the station. */
   detach(connection: object): void;
@@ -31,6 +37,12 @@ export function createPresenceTracker(options: { clock?: Clock } = {}): Presence
   const states = new Map<string, Presence>();
   const serving = new Map<string, Set<object>>();
   const stationsOf = new Map<object, string[]>();
+  const relays = new WeakSet<object>();
+  /** A relay reconnecting must not bring back a station the province reported offline (docs/PROTOCOL.md, "Between centres"). */
+  const reportedOffline = (s: string): boolean => {
+    const p = states.get(s);
+    return p?.state === 'offline' && (p.reason === 'status' || p.reason === 'will');
+  };
 
   const set = (p: Presence): void => {
     if (states.get(p.station)?.state === p.state) return;
@@ -42,9 +54,10 @@ export function createPresenceTracker(options: { clock?: Clock } = {}): Presence
     presence$: subject.asObservable(),
     current: (id) => states.get(id),
     snapshot: () => [...states.values()],
-    attach(connection, stations) {
+    attach(connection, stations, relayed = false) {
       const list = [...stations];
       stationsOf.set(connection, list);
+      if (relayed) relays.add(connection);
       for (const s of list) {
         let set = serving.get(s);
         if (!set) serving.set(s, (set = new Set()));
@@ -53,7 +66,11 @@ export function createPresenceTracker(options: { clock?: Clock } = {}): Presence
     },
     ready(connection) {
       const now = clock.now();
-      for (const s of stationsOf.get(connection) ?? []) set({ station: s, state: 'online', ts: now, reason: 'connect' });
+      const relayed = relays.has(connection);
+      for (const s of stationsOf.get(connection) ?? []) {
+        if (relayed && reportedOffline(s)) continue;
+        set({ station: s, state: 'online', ts: now, reason: 'connect' });
+      }
     },
     detach(connection) {
       const list = stationsOf.get(connection);

@@ -20,13 +20,13 @@ export async function gateway(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...ACCOUNT_OPTIONS, catalogue: { type: 'string' } },
+    options: { ...ACCOUNT_OPTIONS, catalogue: { type: 'string' }, scope: { type: 'string', multiple: true } },
   });
   const config = loadConfig(envWith({ DATA_DIR: values['data-dir'], CATALOGUE: values.catalogue }));
   const store = createCredentialStore({ file: credentialsFileIn(config.DATA_DIR), cost: config.MQTT_AUTH_SCRYPT_COST });
   return runGatewayCommand(
     positionals,
-    { role: values.role, json: values.json },
+    { role: values.role, json: values.json, scope: values.scope },
     { store, catalogue: () => loadCatalogue(resolve(config.CATALOGUE)), out },
   );
 }

@@ -17,3 +17,4 @@ export * from './series-index.js';
 export * from './ports.js';
 export * from './package-paths.js';
 export * from './scope.js';
+export * from './forwarded.js';

@@ -16,3 +16,4 @@ export * from './time/local-time.js';
 export * from './time/wait.js';
 export * from './time/unref-scheduler.js';
 export * from './http/query-params.js';
+export * from './influx/line-protocol.js';

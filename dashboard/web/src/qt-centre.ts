@@ -5,6 +5,7 @@ import './alerts/qt-alerts-panel.js';
 import { api } from './api.js';
 import { renderCentreHeader, renderStorageBanner } from './centre/centre-header.js';
 import { centreStyles } from './centre/centre-styles.js';
+import './centre/qt-forwarding.js';
 import { StationStates } from './centre/station-states.js';
 import { ClockController } from './clock-controller.js';
 import { inputs, QtElement, states } from './elements.js';
@@ -95,6 +96,8 @@ export class QtCentre extends QtElement {
       case 'report-station':
       case 'report-zone':
         return this.#renderReport(route);
+      case 'forwarding':
+        return html`<qt-forwarding></qt-forwarding>`;
       case 'users':
         return this.user.role === 'admin'
           ? html`<qt-users .self=${this.user.name}></qt-users>`

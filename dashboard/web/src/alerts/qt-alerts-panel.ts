@@ -10,6 +10,7 @@ import { href } from '../router.js';
 import { renderAlertHistory } from './alert-history.js';
 import { panelStyles } from './panel-styles.js';
 import './qt-alert-list.js';
+import './qt-relayed-alerts.js';
 import { renderSilencesView } from './silences-view.js';
 
 type Tab = 'open' | 'history' | 'silences';
@@ -119,11 +120,12 @@ export class QtAlertsPanel extends QtElement {
     if (this.tab === 'silences')
       return renderSilencesView(this.silences, this.stations.values(), this.user.role !== 'viewer', (form) => void this.#addSilence(form));
     return html`<qt-alert-list
-      .alerts=${this.#sorted}
-      .stations=${this.stations}
-      .user=${this.user}
-      .onAlertChanged=${this.onAlertChanged}
-    ></qt-alert-list>`;
+        .alerts=${this.#sorted}
+        .stations=${this.stations}
+        .user=${this.user}
+        .onAlertChanged=${this.onAlertChanged}
+      ></qt-alert-list>
+      <qt-relayed-alerts></qt-relayed-alerts>`;
   }
 
   protected override render(): TemplateResult {

@@ -28,7 +28,7 @@ import { createReports } from './reports/index.js';
 import { loadScenarioFile, scenarioFileOptions, startSimulator, type Simulator } from './simulators/index.js';
 import { createLegacyAdapter, legacySettings, type LegacyAdapter } from './legacy/index.js';
 import { createAlerts, loadAlertSettings, startAlertsWorker, type AlertsService } from './alerts/index.js';
-import { createRelay, relaySettings, type Relay } from './relay/index.js';
+import { createDownstream, createRelay, relaySettings, type Downstream, type Relay } from './relay/index.js';
 
 export { PACKAGE_ROOT as ROOT, WEB_DIST } from './core/index.js';
 import { WEB_DIST } from './core/index.js';
@@ -96,15 +96,24 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
     const publish = (topic: string, payload: string): Promise<void> =>
       late.broker?.publish(topic, payload, { qos: 1 }) ?? Promise.resolve();
     const relay = await startRelay(w, { ingest, metrics, presence$ });
+    const downstream = startDownstream(w, { ingest, metrics, accountStations: (a) => late.broker?.accountStations(a) });
     const alerts = await startAlertsPart(w, { influx, ingest, metrics, presence$, publish });
-    const dashboard = await startDashboardPart(w, { influx, ingest, metrics, alerts, presence$, staticDir, routes: relay?.routes ?? [] });
+    const dashboard = await startDashboardPart(w, {
+      influx,
+      ingest,
+      metrics,
+      alerts,
+      presence$,
+      staticDir,
+      routes: [...(relay?.routes ?? []), ...downstream.routes],
+    });
     // Demo mode: an operator account with a fresh random password, printed once by the CLI
     // (stdout, never the log). In memory only: never written to users.json, so it ends with the
     // run and never replaces a real user called "demo" (then it is "demo-<random>").
     const demoLogin = demo
       ? await dashboard.users.addEphemeral('demo', 'operator').then(({ user, password }) => ({ username: user.name, password }))
       : undefined;
-    const broker = await startBrokerPart(w, { ingest, metrics, presence$ });
+    const broker = await startBrokerPart(w, { ingest, metrics, presence$, downstream });
     late.broker = broker;
     const legacy = await startLegacy(w, ingest, metrics);
     const simulator = demo ? await startDemoGateways(w, broker) : undefined;
@@ -260,14 +269,37 @@ async function startRelay(
   return relay;
 }
 
+/**
+ * What downstream centres forward here (docs/PROTOCOL.md, "Between centres"): their alert
+ * events, kept durably through the spool and shown apart from this centre's own alerts, and
+ * their relays' link state. Closed after the broker (closers run in reverse).
+ */
+function startDownstream(
+  { log, catalogue, onClose }: Wiring,
+  p: { ingest: Ingest; metrics: Registry; accountStations: (account: string) => readonly string[] | undefined },
+): Downstream {
+  const downstream = createDownstream({
+    append: (lines) => p.ingest.appendLines(lines),
+    deadLetter: (m, errors) => p.ingest.deadLetter(m, errors),
+    catalogue,
+    query: (q) => p.ingest.influx.query(q),
+    accountStations: p.accountStations,
+    log: log.child({ component: 'downstream' }),
+    registry: p.metrics,
+  });
+  onClose(() => downstream.close());
+  return downstream;
+}
+
 /** The broker, admitting through ingest; its presence feeds the alerts and the dashboard, and rejections go back to the gateways. */
 async function startBrokerPart(
   { config, log, catalogue, onClose }: Wiring,
-  p: { ingest: Ingest; metrics: Registry; presence$: Subject<Presence> },
+  p: { ingest: Ingest; metrics: Registry; presence$: Subject<Presence>; downstream: Downstream },
 ): Promise<Broker> {
   const broker = await createBroker({
     ...brokerSettings(config, MAX_PAYLOAD_BYTES),
     admit: (m) => p.ingest.admit(m),
+    acceptForwarded: (m) => p.downstream.accept(m),
     registry: p.metrics,
     catalogue,
     log: log.child({ component: 'broker' }),

@@ -12,6 +12,8 @@ export interface BenchArgs {
   connections: number;
   /** Dashboard clients on a station page each (a focus on one station), beside the one on the overview. */
   stationPages: number;
+  /** The relay step's rate (a province forwarding to a national centre), unless --no-relay. */
+  relayRate?: number;
   /** The outage step, unless --no-outage. */
   outage?: { rate: number; outageS: number };
   /** Profile the centre (node --cpu-prof); the .cpuprofile lands in bench/results/profiles/. */
@@ -32,6 +34,8 @@ export function parseBenchArgs(args: string[] = process.argv.slice(2)): BenchArg
       connections: { type: 'string', default: '100' },
       'station-pages': { type: 'string', default: '8' },
       'no-outage': { type: 'boolean', default: false },
+      'no-relay': { type: 'boolean', default: false },
+      'relay-rate': { type: 'string', default: '10000' },
       'outage-s': { type: 'string', default: '60' },
       'outage-rate': { type: 'string', default: '10000' },
       'cpu-prof': { type: 'boolean', default: false },
@@ -47,6 +51,7 @@ export function parseBenchArgs(args: string[] = process.argv.slice(2)): BenchArg
     stations: Number(values.stations),
     connections: Number(values.connections),
     stationPages: Number(values['station-pages']),
+    relayRate: values['no-relay'] ? undefined : Number(values['relay-rate']),
     outage: values['no-outage'] ? undefined : { rate: Number(values['outage-rate']), outageS: Number(values['outage-s']) },
     cpuProf: values['cpu-prof'],
     centreNodeArgs: values['centre-node-args'],

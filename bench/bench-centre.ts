@@ -29,7 +29,7 @@ export async function startBenchCentre(
   dir: string,
   influxUrl: string,
   args: BenchArgs,
-): Promise<{ centre: CentreProcess; catalogue: CatalogueFile }> {
+): Promise<{ centre: CentreProcess; catalogue: CatalogueFile; cataloguePath: string; rulesPath: string }> {
   const base = JSON.parse(await readFile(join(ROOT, 'seeds', 'catalogue.json'), 'utf8')) as CatalogueFile;
   const catalogue = benchCatalogue(base, args.stations);
   const cataloguePath = join(dir, 'catalogue.json');
@@ -52,5 +52,5 @@ export async function startBenchCentre(
       ...args.centreNodeArgs.split(' ').filter(Boolean),
     ],
   });
-  return { centre, catalogue };
+  return { centre, catalogue, cataloguePath, rulesPath };
 }

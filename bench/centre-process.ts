@@ -20,6 +20,8 @@ export interface CentreProcess {
   gatewayCredentials: Array<{ username: string; password: string }>;
   /** A subscriber account reading `alerts/#`. */
   subscriber: { username: string; password: string };
+  /** The passwords of `accounts` given to startCentreProcess, by account id. */
+  accounts: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export async function startCentreProcess(options: {
   db: string;
   env?: Record<string, string>;
   nodeArgs?: string[];
+  /** More accounts to make before the start (a downstream centre's relay account). */
+  accounts?: Array<{ id: string; role: 'gateway' | 'relay'; stations: string[] }>;
 }): Promise<CentreProcess> {
   await mkdir(options.dir, { recursive: true });
   const store = createCredentialStore({ file: credentialsFileIn(options.dir), cost: 1024 });
@@ -49,6 +53,8 @@ export async function startCentreProcess(options: {
     gatewayCredentials.push({ username, password: await store.add({ id: username, role: 'gateway', stations }) });
   }
   const subscriber = { username: 'bench-alerts', password: await store.add({ id: 'bench-alerts', role: 'subscriber', stations: [] }) };
+  const accounts: Record<string, string> = {};
+  for (const a of options.accounts ?? []) accounts[a.id] = await store.add(a);
   const users = createUserStore(join(options.dir, 'users.json'), { cost: 1024 });
   const viewer = await users.add('bench-viewer', 'viewer');
 
@@ -95,6 +101,7 @@ export async function startCentreProcess(options: {
     wsHeaders: { cookie, origin: dashboardUrl },
     gatewayCredentials,
     subscriber,
+    accounts,
     async stop() {
       // Gone already (an exit code, or a signal's): its 'exit' has been and will not come again.
       if (child.exitCode !== null || child.signalCode !== null) return;

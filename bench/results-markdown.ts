@@ -4,6 +4,7 @@
  */
 import type { EngineBench } from './child-messages.js';
 import type { OutageResult } from './outage-step.js';
+import type { RelayResult } from './relay-step.js';
 import type { StepResult } from './step.js';
 
 /** latest.json, field by field in this order. */
@@ -16,6 +17,8 @@ export interface BenchResults {
   influxCeiling: { pointsPerSecond: number; points: number; seconds: number };
   steps: StepResult[];
   outage: OutageResult | undefined;
+  /** Absent from results written before the relay step existed. */
+  relay?: RelayResult;
   alertsEngine: EngineBench | undefined;
 }
 
@@ -59,7 +62,7 @@ export function stepCells(s: StepResult, ceilingPointsPerS: number): string[] {
 }
 
 export function markdown(
-  out: Pick<BenchResults, 'influxCeiling' | 'stations' | 'stepS' | 'date' | 'command' | 'steps' | 'outage' | 'alertsEngine'>,
+  out: Pick<BenchResults, 'influxCeiling' | 'stations' | 'stepS' | 'date' | 'command' | 'steps' | 'outage' | 'relay' | 'alertsEngine'>,
 ): string {
   const rows = out.steps.map((s) => `| ${stepCells(s, out.influxCeiling.pointsPerSecond).join(' | ')} |`);
   const o = out.outage;
@@ -82,5 +85,15 @@ export function markdown(
           '',
         ]
       : []),
+    ...relayLines(out.relay),
   ].join('\n');
+}
+
+/** The relay step: a province forwarding to a national centre, every figure taken at the nation. */
+function relayLines(r: RelayResult | undefined): string[] {
+  if (!r) return [];
+  return [
+    `Through a relay (a province forwarding to a national centre, each its own process and database; figures at the nation): ${f(r.offeredReadingsPerS)} readings/s offered to the province, ${f(r.ackedReadingsPerS)} acknowledged/s, ${f(r.storedReadings)} of ${f(r.ackedReadings)} stored at the nation (loss ${f(r.lossReadings)}); publish-to-national-dashboard p50 / p99: station page ${f(r.stationPageP50Ms)} / ${f(r.stationPageP99Ms)} ms, overview ${f(r.overviewP50Ms)} / ${f(r.overviewP99Ms)} ms; publish-to-national-alert p50 / p99 ${f(r.alertP50Ms)} / ${f(r.alertP99Ms)} ms; province's relay backlog at the end ${f(r.relayBacklogPoints)} readings, ${f(r.relayForwardedReadings)} forwarded.`,
+    '',
+  ];
 }

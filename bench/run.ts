@@ -10,7 +10,7 @@
  *
  * This file runs the steps in order; each has a part of its own: bench-args.ts (the options),
  * bench-centre.ts, live-latency-client.ts and alert-latency.ts (the probes), step.ts,
- * outage-step.ts, child-messages.ts (the load generator's messages, the alerts engine's run)
+ * outage-step.ts, relay-step.ts, child-messages.ts (the load generator's messages, the alerts engine's run)
  * and results-markdown.ts.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -27,6 +27,7 @@ import { messageQueue, runJson } from './child-messages.js';
 import { openDashboardClients } from './live-latency-client.js';
 import type { LoadGenInit } from './load-gen.js';
 import { outageStep } from './outage-step.js';
+import { relayStep } from './relay-step.js';
 import { markdown, type BenchResults } from './results-markdown.js';
 import { measureStep, type StepContext, type StepResult } from './step.js';
 
@@ -85,7 +86,24 @@ async function main(): Promise<void> {
     dashboard.close();
     await alerts.end();
 
-    // 6. The alerts engine's own rate (its target: docs/PERFORMANCE.md, "Targets"), in a process of its own.
+    // 6. Through a relay: a province forwarding to a national centre, measured at the nation.
+    const relay =
+      args.relayRate === undefined
+        ? undefined
+        : await relayStep({
+            ...started,
+            dir: join(dir, 'relay'),
+            influxUrl: influxd.url,
+            influxPid: influxd.pid!,
+            rate: args.relayRate,
+            stepS: args.stepS,
+            connections: args.connections,
+            stationPages: args.stationPages,
+            log,
+          });
+    if (relay) log(JSON.stringify(relay));
+
+    // 7. The alerts engine's own rate (its target: docs/PERFORMANCE.md, "Targets"), in a process of its own.
     const alertsEngine = await runJson(join(ROOT, 'bench', 'alerts-engine.ts'));
 
     await writeResults({
@@ -97,6 +115,7 @@ async function main(): Promise<void> {
       influxCeiling: ceiling,
       steps: results,
       outage,
+      relay,
       alertsEngine,
     });
   } finally {

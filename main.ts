@@ -28,7 +28,9 @@ import { createReports } from './reports/index.js';
 import { loadScenarioFile, scenarioFileOptions, startSimulator, type Simulator } from './simulators/index.js';
 import { createLegacyAdapter, legacySettings, type LegacyAdapter } from './legacy/index.js';
 import { createAlerts, loadAlertSettings, startAlertsWorker, type AlertsService } from './alerts/index.js';
-import { createDownstream, createRelay, relaySettings, type Downstream, type Relay } from './relay/index.js';
+import type { Downstream, Relay } from './relay/index.js';
+import { startDownstream, startRelay } from './main-levels.js';
+import type { Wiring } from './main-wiring.js';
 
 export { PACKAGE_ROOT as ROOT, WEB_DIST } from './core/index.js';
 import { WEB_DIST } from './core/index.js';
@@ -62,14 +64,6 @@ export interface StartOptions {
   log: Logger;
   demo?: boolean;
   staticDir?: string;
-}
-
-/** What the wiring steps share: the settings, the log, and the list of closers (run in reverse). */
-interface Wiring {
-  config: Config;
-  log: Logger;
-  catalogue: Catalogue;
-  onClose(fn: () => Promise<void>): void;
 }
 
 /** The composition root: creates each part and passes streams between them. */
@@ -240,55 +234,6 @@ async function startDashboardPart(
   onClose(() => dashboard.close());
   registerLiveMetrics(p.metrics, dashboard.hub);
   return dashboard;
-}
-
-/**
- * The upstream relay (docs/RELAY.md), when UPSTREAM_URL is set: it forwards from the spool's
- * `upstream` cursor, advanced on the upstream's PUBACK. Without it the cursor is dropped, so a
- * relay configured once and then removed pins no disk. Created before the broker, so it sees
- * every presence change; closed before ingest (closers run in reverse).
- */
-async function startRelay(
-  { config, log, catalogue, onClose }: Wiring,
-  p: { ingest: Ingest; metrics: Registry; presence$: Observable<Presence> },
-): Promise<Relay | undefined> {
-  const settings = relaySettings(config);
-  if (!settings) {
-    await p.ingest.dropCursor('upstream');
-    return undefined;
-  }
-  const relay = await createRelay({
-    ...settings,
-    cursor: await p.ingest.openCursor('upstream'),
-    catalogue,
-    presence$: p.presence$,
-    registry: p.metrics,
-    log: log.child({ component: 'relay' }),
-  });
-  onClose(() => relay.close());
-  return relay;
-}
-
-/**
- * What downstream centres forward here (docs/PROTOCOL.md, "Between centres"): their alert
- * events, kept durably through the spool and shown apart from this centre's own alerts, and
- * their relays' link state. Closed after the broker (closers run in reverse).
- */
-function startDownstream(
-  { log, catalogue, onClose }: Wiring,
-  p: { ingest: Ingest; metrics: Registry; accountStations: (account: string) => readonly string[] | undefined },
-): Downstream {
-  const downstream = createDownstream({
-    append: (lines) => p.ingest.appendLines(lines),
-    deadLetter: (m, errors) => p.ingest.deadLetter(m, errors),
-    catalogue,
-    query: (q) => p.ingest.influx.query(q),
-    accountStations: p.accountStations,
-    log: log.child({ component: 'downstream' }),
-    registry: p.metrics,
-  });
-  onClose(() => downstream.close());
-  return downstream;
 }
 
 /** The broker, admitting through ingest; its presence feeds the alerts and the dashboard, and rejections go back to the gateways. */

@@ -31,6 +31,8 @@ export interface AuditLogHandle extends AuditLog {
   query(filter: AuditFilter): Promise<AuditQueryResult>;
   /** Resolves when every entry recorded so far is on disk (or its write is still failing: then it waits). */
   flush(): Promise<void>;
+  /** Entries recorded and not yet on disk (after close: those lost). */
+  readonly queued: number;
   /** Removes files past retention now; returns their paths. */
   sweep(): Promise<string[]>;
   /** Writes what is queued and closes; later records are dropped. */
@@ -88,6 +90,9 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
       const result = await queryAuditDir(dir, filter);
       if (result.skipped > 0) metrics.count('badLines', result.skipped);
       return result;
+    },
+    get queued() {
+      return w.queued;
     },
     flush: () => w.flush(),
     sweep,

@@ -4,3 +4,4 @@ export { createAuditLog, type AuditLogHandle, type AuditLogOptions } from './aud
 export { auditRoutes, AUDIT_PATH, MAX_AUDIT_LIMIT } from './audit-routes.js';
 export { queryAuditDir, type AuditFilter, type AuditQueryResult } from './audit-query.js';
 export type { AuditRecord } from './audit-line.js';
+export { cleanText } from './audit-line.js';

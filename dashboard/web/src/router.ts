@@ -9,6 +9,7 @@ export type Route =
   | { name: 'report-station'; station: string; period: 'day' | 'month'; date?: string }
   | { name: 'report-zone'; zone: string; date?: string }
   | { name: 'users' }
+  | { name: 'audit' }
   | { name: 'not-found' };
 
 /** Parses `#/station/BN-X?parameter=COD` and friends; unknown hashes give `not-found`. */
@@ -38,6 +39,7 @@ export function parseRoute(hash: string): Route {
     return { name: 'report-station', station: c, period: q.get('period') === 'month' ? 'month' : 'day', ...(date ? { date } : {}) };
   if (a === 'reports' && b === 'zone' && c) return { name: 'report-zone', zone: c, ...(date ? { date } : {}) };
   if (a === 'users') return { name: 'users' };
+  if (a === 'audit') return { name: 'audit' };
   return { name: 'not-found' };
 }
 
@@ -51,6 +53,7 @@ export const href = {
     `#/reports/station/${encodeURIComponent(station)}?period=${period}${date ? `&date=${date}` : ''}`,
   reportZone: (zone: string, date?: string): string => `#/reports/zone/${encodeURIComponent(zone)}${date ? `?date=${date}` : ''}`,
   users: (): string => '#/users',
+  audit: (): string => '#/audit',
 };
 
 /** Follows `location.hash`, re-rendering its host on navigation. */

@@ -38,6 +38,7 @@ function renderNav(route: Route, user: SessionUser): TemplateResult {
     ${nav('map', href.overview('map'), 'nav_map', route.name === 'overview' && route.view === 'map')}
     ${nav('alerts', href.alerts(), 'nav_alerts', route.name === 'alerts')}
     ${user.role === 'admin' ? nav('users', href.users(), 'nav_users', route.name === 'users') : nothing}
+    ${user.role === 'admin' ? nav('audit', href.audit(), 'nav_audit', route.name === 'audit') : nothing}
   </nav>`;
 }
 

@@ -22,6 +22,8 @@ export interface AuditLogOptions {
   registry?: Registry;
   /** Entries held in memory while writes fail (default 10,000). */
   maxQueued?: number;
+  /** The same bound in characters of queued lines (default 8 Mi). */
+  maxQueuedChars?: number;
   /** false: no sweep at start nor daily (a one-shot command leaves retention to the centre). */
   retention?: boolean;
 }
@@ -52,8 +54,17 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   const clock = options.clock ?? scheduler;
   const { dir, log } = options;
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
-  const w = new AuditWriter({ dir, log, clock, scheduler, maxQueued: options.maxQueued, onCount: (kind, n) => metrics.count(kind, n) });
+  // Entries name users and addresses (docs/SECURITY.md): only the centre's own user reads them.
+  await chmod(dir, 0o700).catch((err: Error) => log.warn({ err, dir }, 'could not make the audit directory private (0700)'));
+  const w = new AuditWriter({
+    dir,
+    log,
+    clock,
+    scheduler,
+    maxQueued: options.maxQueued,
+    maxQueuedChars: options.maxQueuedChars,
+    onCount: (kind, n) => metrics.count(kind, n),
+  });
   const metrics = registerAuditMetrics(options.registry, () => w.queued);
 
   const sweep = async (): Promise<string[]> => {

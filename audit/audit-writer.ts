@@ -18,6 +18,8 @@ export interface AuditWriterOptions {
   scheduler: SchedulerLike;
   /** Entries held in memory while writes fail; past it new entries are dropped (counted, logged). */
   maxQueued?: number;
+  /** The same bound in UTF-16 units of queued text (default 8 Mi): a few huge entries cannot fill memory either. */
+  maxQueuedChars?: number;
   /** A batch (one write, one fdatasync) holds at most this many entries. */
   maxBatch?: number;
   onCount?(kind: keyof AuditWriterCounts, n: number): void;
@@ -37,6 +39,7 @@ interface Pending {
  */
 export class AuditWriter {
   private queue: Pending[] = [];
+  private queuedChars = 0;
   private running: Promise<void> | undefined;
   private closing = false;
   private readonly appender: AuditAppender;
@@ -55,7 +58,7 @@ export class AuditWriter {
   }
 
   push(at: number, line: string): void {
-    if (this.queue.length >= (this.o.maxQueued ?? 10_000)) {
+    if (this.queue.length >= (this.o.maxQueued ?? 10_000) || this.queuedChars + line.length > (this.o.maxQueuedChars ?? 8 * 1024 * 1024)) {
       this.o.onCount?.('dropped', 1);
       this.limitedLog(
         'error',
@@ -66,6 +69,7 @@ export class AuditWriter {
       return;
     }
     this.queue.push({ at, line });
+    this.queuedChars += line.length;
     this.kick();
   }
 
@@ -122,7 +126,7 @@ export class AuditWriter {
     const written = await this.appender.append(path, buf);
     // After a short write only the lines wholly on disk count; the rest is written again.
     const done = written >= buf.length ? n : countNewlines(buf.subarray(0, written));
-    this.queue.splice(0, done);
+    for (const p of this.queue.splice(0, done)) this.queuedChars -= p.line.length;
     if (done > 0) this.o.onCount?.('written', done);
     if (done < n) throw new Error(`short write to ${path}: ${written} of ${buf.length} bytes`);
   }

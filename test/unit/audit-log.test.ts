@@ -245,6 +245,17 @@ describe('audit log: failures', () => {
     expect((await lines()).map((l) => (JSON.parse(l) as AuditRecord).detail!.i)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('bounds the queue by size too: a few huge entries cannot fill memory while writes fail', async () => {
+    const vt = createVirtualTime(T0);
+    const registry = new Registry();
+    await mkdir(join(dir, 'audit-2026-12-03.jsonl'), { recursive: true });
+    const audit = await open({ clock: vt.clock, scheduler: vt.scheduler, registry, maxQueuedChars: 1000 });
+    // Each line is about 340 characters: two fit in 1000, the other three are dropped.
+    for (let i = 0; i < 5; i++) audit.record({ action: 'export', user: 'u'.repeat(255), detail: { i } });
+    expect((await registry.getSingleMetric('quantrac_audit_dropped_total')!.get()).values[0]!.value).toBe(3);
+    expect(audit.queued).toBe(2);
+  });
+
   it('a torn tail (power cut mid-line) stays a line of its own: skipped and counted when read, later entries intact', async () => {
     await mkdir(dir, { recursive: true });
     const file = join(dir, 'audit-2026-12-03.jsonl');

@@ -4,6 +4,7 @@ import { createCredentialStore, credentialsFileIn, runGatewayCommand } from '../
 import { loadCatalogue, loadConfig } from '../core/index.js';
 import { createUserStore, runUserCommand } from '../dashboard/index.js';
 import { runDeadLettersCommand } from '../ingest/index.js';
+import { gatewayChangeEntry, userChangeEntry, withCliAudit } from './account-audit.js';
 import { envWith } from './process.js';
 
 /** The flags every account command takes: its role, JSON output, and where DATA_DIR is. */
@@ -15,7 +16,7 @@ const ACCOUNT_OPTIONS = {
 
 const out = (text: string): boolean => process.stdout.write(text);
 
-/** `quantrac gateway add|rotate|disable|enable|list`: gateway credentials (broker/gateway-command.ts). */
+/** `quantrac gateway add|rotate|disable|enable|list`: gateway credentials (broker/gateway-command.ts); changes are audited. */
 export async function gateway(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -24,34 +25,46 @@ export async function gateway(args: string[]): Promise<number> {
   });
   const config = loadConfig(envWith({ DATA_DIR: values['data-dir'], CATALOGUE: values.catalogue }));
   const store = createCredentialStore({ file: credentialsFileIn(config.DATA_DIR), cost: config.MQTT_AUTH_SCRYPT_COST });
-  return runGatewayCommand(
-    positionals,
-    { role: values.role, json: values.json, scope: values.scope },
-    { store, catalogue: () => loadCatalogue(resolve(config.CATALOGUE)), out },
+  const audit = { dataDir: resolve(config.DATA_DIR), retentionDays: config.AUDIT_RETENTION_DAYS };
+  return withCliAudit(gatewayChangeEntry(positionals, { role: values.role }), audit, () =>
+    runGatewayCommand(
+      positionals,
+      { role: values.role, json: values.json, scope: values.scope },
+      { store, catalogue: () => loadCatalogue(resolve(config.CATALOGUE)), out },
+    ),
   );
 }
 
-/** `quantrac user add|passwd|role|disable|enable|list`: dashboard accounts (dashboard/server/user-command.ts). */
+/**
+ * `quantrac user add|passwd|role|scope|disable|enable|list`: dashboard accounts
+ * (dashboard/server/user-command.ts); changes are audited. `--scope` (repeatable) and the lazily
+ * loaded catalogue are passed for the scope by level (docs/SECURITY.md, "Access by level").
+ */
 export async function user(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...ACCOUNT_OPTIONS, 'password-stdin': { type: 'boolean', default: false } },
-  });
-  const config = loadConfig(envWith({ DATA_DIR: values['data-dir'] }));
-  return runUserCommand(
-    positionals,
-    { role: values.role, json: values.json, passwordStdin: values['password-stdin'] },
-    {
-      store: createUserStore(join(resolve(config.DATA_DIR), 'users.json'), { cost: config.DASHBOARD_SCRYPT_COST }),
-      out,
-      readPassword: async () => {
-        let text = '';
-        for await (const chunk of process.stdin) text += String(chunk);
-        return text.split('\n')[0] ?? '';
-      },
+    options: {
+      ...ACCOUNT_OPTIONS,
+      'password-stdin': { type: 'boolean', default: false },
+      scope: { type: 'string', multiple: true },
+      catalogue: { type: 'string' },
     },
-  );
+  });
+  const config = loadConfig(envWith({ DATA_DIR: values['data-dir'], CATALOGUE: values.catalogue }));
+  const flags = { role: values.role, json: values.json, passwordStdin: values['password-stdin'], scope: values.scope };
+  const io = {
+    store: createUserStore(join(resolve(config.DATA_DIR), 'users.json'), { cost: config.DASHBOARD_SCRYPT_COST }),
+    out,
+    catalogue: () => loadCatalogue(resolve(config.CATALOGUE)),
+    readPassword: async () => {
+      let text = '';
+      for await (const chunk of process.stdin) text += String(chunk);
+      return text.split('\n')[0] ?? '';
+    },
+  };
+  const audit = { dataDir: resolve(config.DATA_DIR), retentionDays: config.AUDIT_RETENTION_DAYS };
+  return withCliAudit(userChangeEntry(positionals, flags), audit, () => runUserCommand(positionals, flags, io));
 }
 
 /** `quantrac deadletters`: lists the dead-letter store (ingest/dead-letters-command.ts). */

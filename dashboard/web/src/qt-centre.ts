@@ -2,6 +2,7 @@ import { html, type TemplateResult } from 'lit';
 import type { Alert } from '../../../core/index.js';
 import { notifyAlert, readNotifySettings, writeNotifySettings, type NotifySettings } from './alert-notifier.js';
 import './alerts/qt-alerts-panel.js';
+import './audit/qt-audit.js';
 import { api } from './api.js';
 import { renderCentreHeader, renderStorageBanner } from './centre/centre-header.js';
 import { centreStyles } from './centre/centre-styles.js';
@@ -102,6 +103,8 @@ export class QtCentre extends QtElement {
         return this.user.role === 'admin'
           ? html`<qt-users .self=${this.user.name}></qt-users>`
           : html`<p class="notice">${t('forbidden')}</p>`;
+      case 'audit':
+        return this.user.role === 'admin' ? html`<qt-audit></qt-audit>` : html`<p class="notice">${t('forbidden')}</p>`;
       default:
         return html`<p class="notice">${t('notFound')}</p>`;
     }

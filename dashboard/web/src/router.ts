@@ -10,6 +10,7 @@ export type Route =
   | { name: 'report-zone'; zone: string; date?: string }
   | { name: 'users' }
   | { name: 'forwarding' }
+  | { name: 'audit' }
   | { name: 'not-found' };
 
 /** Parses `#/station/BN-X?parameter=COD` and friends; unknown hashes give `not-found`. */
@@ -40,6 +41,7 @@ export function parseRoute(hash: string): Route {
   if (a === 'reports' && b === 'zone' && c) return { name: 'report-zone', zone: c, ...(date ? { date } : {}) };
   if (a === 'users') return { name: 'users' };
   if (a === 'forwarding') return { name: 'forwarding' };
+  if (a === 'audit') return { name: 'audit' };
   return { name: 'not-found' };
 }
 
@@ -54,6 +56,7 @@ export const href = {
   reportZone: (zone: string, date?: string): string => `#/reports/zone/${encodeURIComponent(zone)}${date ? `?date=${date}` : ''}`,
   users: (): string => '#/users',
   forwarding: (): string => '#/forwarding',
+  audit: (): string => '#/audit',
 };
 
 /** Follows `location.hash`, re-rendering its host on navigation. */

@@ -39,6 +39,7 @@ function renderNav(route: Route, user: SessionUser): TemplateResult {
     ${nav('alerts', href.alerts(), 'nav_alerts', route.name === 'alerts')}
     ${nav('forwarding', href.forwarding(), 'nav_forwarding', route.name === 'forwarding')}
     ${user.role === 'admin' ? nav('users', href.users(), 'nav_users', route.name === 'users') : nothing}
+    ${user.role === 'admin' ? nav('audit', href.audit(), 'nav_audit', route.name === 'audit') : nothing}
   </nav>`;
 }
 

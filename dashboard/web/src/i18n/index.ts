@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { alertsEn, alertsVi } from './alerts.js';
+import { auditEn, auditVi } from './audit.js';
 import { commonEn, commonVi } from './common.js';
 import { forwardingEn, forwardingVi } from './forwarding.js';
 import { reportsEn, reportsVi } from './reports.js';
@@ -12,9 +13,9 @@ export type Lang = 'vi' | 'en';
  * English by a toggle kept in localStorage. The tables are split by area; a key is unique
  * across them (checked below at compile time).
  */
-const VI = { ...commonVi, ...stationsVi, ...alertsVi, ...reportsVi, ...forwardingVi };
+const VI = { ...commonVi, ...stationsVi, ...alertsVi, ...reportsVi, ...forwardingVi, ...auditVi };
 export type MessageKey = keyof typeof VI;
-const EN: Record<MessageKey, string> = { ...commonEn, ...stationsEn, ...alertsEn, ...reportsEn, ...forwardingEn };
+const EN: Record<MessageKey, string> = { ...commonEn, ...stationsEn, ...alertsEn, ...reportsEn, ...forwardingEn, ...auditEn };
 
 type Shared<A, B> = keyof A & keyof B;
 type Overlaps =
@@ -24,7 +25,8 @@ type Overlaps =
   | Shared<typeof stationsVi, typeof alertsVi>
   | Shared<typeof stationsVi, typeof reportsVi>
   | Shared<typeof alertsVi, typeof reportsVi>
-  | Shared<typeof forwardingVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi>;
+  | Shared<typeof forwardingVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi>
+  | Shared<typeof auditVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi>;
 // A key in two tables would let one text silently replace the other: this fails to compile then.
 const noOverlap: [Overlaps] extends [never] ? true : Overlaps = true;
 void noOverlap;

@@ -2,12 +2,14 @@
  * main.ts's wiring of the levels of centres (docs/RELAY.md): the upstream relay of a centre
  * that forwards, and the downstream side of a centre that receives.
  */
+import { join, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type { Presence } from './core/index.js';
 import type { Ingest } from './ingest/index.js';
 import { createDownstream, createRelay, relaySettings, type Downstream, type Relay } from './relay/index.js';
 import type { Wiring } from './main-wiring.js';
+import { createAuditLog, type AuditLogHandle } from './audit/index.js';
 
 /**
  * The upstream relay (docs/RELAY.md), when UPSTREAM_URL is set: it forwards from the spool's
@@ -56,4 +58,16 @@ export function startDownstream(
   });
   onClose(() => downstream.close());
   return downstream;
+}
+
+/** The audit log (DATA_DIR/audit/, docs/SECURITY.md "Audit log"): closed after everything that records into it. */
+export async function startAudit({ config, log, onClose }: Wiring, registry: Registry): Promise<AuditLogHandle> {
+  const audit = await createAuditLog({
+    dir: join(resolve(config.DATA_DIR), 'audit'),
+    retentionDays: config.AUDIT_RETENTION_DAYS,
+    log: log.child({ component: 'audit' }),
+    registry,
+  });
+  onClose(() => audit.close());
+  return audit;
 }

@@ -25,11 +25,13 @@ import {
 } from './ingest/index.js';
 import { createDashboard, dashboardSettings, registerLiveMetrics, type Dashboard } from './dashboard/index.js';
 import { createReports } from './reports/index.js';
-import { loadScenarioFile, scenarioFileOptions, startSimulator, type Simulator } from './simulators/index.js';
-import { createLegacyAdapter, legacySettings, type LegacyAdapter } from './legacy/index.js';
+import type { Simulator } from './simulators/index.js';
+import type { LegacyAdapter } from './legacy/index.js';
+import { startDemoGateways, startLegacy } from './main-inputs.js';
 import { createAlerts, loadAlertSettings, startAlertsWorker, type AlertsService } from './alerts/index.js';
 import type { Downstream, Relay } from './relay/index.js';
-import { startDownstream, startRelay } from './main-levels.js';
+import { startAudit, startDownstream, startRelay } from './main-levels.js';
+import { auditRoutes } from './audit/index.js';
 import type { Wiring } from './main-wiring.js';
 
 export { PACKAGE_ROOT as ROOT, WEB_DIST } from './core/index.js';
@@ -83,6 +85,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
   const w: Wiring = { config, log, catalogue, onClose: (fn) => void cleanups.push(fn) };
   try {
     const { influx, influxUrl, ingest, metrics } = await startStorage(w);
+    const audit = await startAudit(w, metrics);
     // The broker comes after the alerts and the dashboard, so presence and MQTT publishing
     // reach them through this subject and this late-bound publisher.
     const presence$ = new Subject<Presence>();
@@ -99,7 +102,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
       alerts,
       presence$,
       staticDir,
-      routes: [...(relay?.routes ?? []), ...downstream.routes],
+      routes: [...(relay?.routes ?? []), ...downstream.routes, ...auditRoutes(audit)],
     });
     // Demo mode: an operator account with a fresh random password, printed once by the CLI
     // (stdout, never the log). In memory only: never written to users.json, so it ends with the
@@ -259,52 +262,4 @@ async function startBrokerPart(
   });
   onClose(async () => noticeSub.unsubscribe());
   return broker;
-}
-
-/** Legacy text files (LEGACY_DROP_DIR) go through the same admit() as MQTT: validation, durability, idempotence. */
-async function startLegacy(
-  { config, log, catalogue, onClose }: Wiring,
-  ingest: Ingest,
-  registry: Registry,
-): Promise<LegacyAdapter | undefined> {
-  if (config.LEGACY_DROP_DIR === undefined) return undefined;
-  const legacy = await createLegacyAdapter({
-    ...legacySettings(config, config.LEGACY_DROP_DIR),
-    catalogue,
-    admit: (m) => ingest.admit(m),
-    rejections$: ingest.rejections$,
-    registry,
-    log: log.child({ component: 'legacy' }),
-  });
-  onClose(() => legacy.close());
-  return legacy;
-}
-
-/**
- * Demo mode: a simulated gateway per station, with credentials provisioned in memory (never on
- * disk), playing the demo scenario file (seeds/scenarios/demo.json) on top of normal data.
- */
-async function startDemoGateways({ config, log, catalogue, onClose }: Wiring, broker: Broker): Promise<Simulator> {
-  const script =
-    config.DEMO_SCENARIO_FILE === ''
-      ? undefined
-      : await loadScenarioFile(resolve(config.DEMO_SCENARIO_FILE), catalogue).catch((err: Error) => {
-          log.warn({ err: err.message }, 'demo scenario file not played; normal data only');
-          return undefined;
-        });
-  const simulator = startSimulator({
-    ...scenarioFileOptions(script),
-    stations: undefined,
-    rate: undefined,
-    durationS: undefined,
-    url: broker.address,
-    catalogue,
-    intervalMs: config.DEMO_INTERVAL_MS,
-    record: false,
-    credentials: (s) => broker.provision({ id: s.id }),
-    log: log.child({ component: 'simulator' }),
-  });
-  simulator.done.catch((err: Error) => log.warn({ err }, 'simulator stopped'));
-  onClose(() => simulator.close());
-  return simulator;
 }

@@ -3,6 +3,7 @@ import { alertsEn, alertsVi } from './alerts.js';
 import { commonEn, commonVi } from './common.js';
 import { reportsEn, reportsVi } from './reports.js';
 import { stationsEn, stationsVi } from './stations.js';
+import { usersEn, usersVi } from './users.js';
 
 export type Lang = 'vi' | 'en';
 
@@ -11,9 +12,9 @@ export type Lang = 'vi' | 'en';
  * English by a toggle kept in localStorage. The tables are split by area; a key is unique
  * across them (checked below at compile time).
  */
-const VI = { ...commonVi, ...stationsVi, ...alertsVi, ...reportsVi };
+const VI = { ...commonVi, ...stationsVi, ...alertsVi, ...reportsVi, ...usersVi };
 export type MessageKey = keyof typeof VI;
-const EN: Record<MessageKey, string> = { ...commonEn, ...stationsEn, ...alertsEn, ...reportsEn };
+const EN: Record<MessageKey, string> = { ...commonEn, ...stationsEn, ...alertsEn, ...reportsEn, ...usersEn };
 
 type Shared<A, B> = keyof A & keyof B;
 type Overlaps =
@@ -22,7 +23,8 @@ type Overlaps =
   | Shared<typeof commonVi, typeof reportsVi>
   | Shared<typeof stationsVi, typeof alertsVi>
   | Shared<typeof stationsVi, typeof reportsVi>
-  | Shared<typeof alertsVi, typeof reportsVi>;
+  | Shared<typeof alertsVi, typeof reportsVi>
+  | Shared<typeof usersVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi>;
 // A key in two tables would let one text silently replace the other: this fails to compile then.
 const noOverlap: [Overlaps] extends [never] ? true : Overlaps = true;
 void noOverlap;

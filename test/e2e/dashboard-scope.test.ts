@@ -121,4 +121,65 @@ describe('the dashboard for a user scoped to one province', () => {
     });
     for (const id of others) expect(text).not.toContain(id);
   });
+
+  it("lets an admin give a new user a scope and change one's scope on the users page", async () => {
+    const { username, password } = await createTestUser(centre, 'admin');
+    const page = await login(username, password);
+    // The server's side (GET /api/scopes, scope in POST /api/users and the change route) is
+    // answered here, so that this checks what the page sends and shows.
+    const choices = [
+      { scope: 'country', kind: 'country', label: 'Toàn quốc' },
+      { scope: `province:${PROVINCE}`, kind: 'province', label: PROVINCE },
+      { scope: 'province:Hà Nội', kind: 'province', label: 'Hà Nội' },
+      { scope: 'zone:YENPHONG', kind: 'zone', label: 'KCN Yên Phong' },
+    ];
+    const posted: Array<{ url: string; body: unknown }> = [];
+    const rows = [
+      { name: username, role: 'admin', disabled: false, updatedAt: new Date().toISOString(), scope: ['country'] },
+      { name: 'thanh-tra-bn', role: 'viewer', disabled: false, updatedAt: new Date().toISOString(), scope: [`province:${PROVINCE}`] },
+    ];
+    await page.route('**/api/scopes', (route) => route.fulfill({ json: { scopes: choices } }));
+    await page.route('**/api/users**', async (route) => {
+      const req = route.request();
+      if (req.method() === 'GET') return route.fulfill({ json: { users: rows } });
+      const body = req.postDataJSON() as { name?: string; role?: string; scope?: string[] };
+      posted.push({ url: new URL(req.url()).pathname, body });
+      if (body.name)
+        rows.push({ name: body.name, role: body.role!, disabled: false, updatedAt: new Date().toISOString(), scope: body.scope! });
+      else rows[1]!.scope = body.scope!;
+      return route.fulfill({ status: body.name ? 201 : 200, json: { user: rows.at(-1), password: body.name ? 'shown-once' : undefined } });
+    });
+    await page.goto(`${centre.dashboardUrl}/#/users`);
+    const users = page.locator('qt-users');
+    await users.locator('tr[data-user="thanh-tra-bn"] [data-testid=user-scope]').waitFor({ timeout: 10_000 });
+    expect(await users.locator('tr[data-user="thanh-tra-bn"] [data-testid=user-scope]').textContent()).toContain(PROVINCE);
+
+    await users.locator('input[name=name]').fill('thanh-tra-yp');
+    await users
+      .locator('form')
+      .first()
+      .locator('select[name=scope]')
+      .selectOption([`province:${PROVINCE}`, 'zone:YENPHONG']);
+    await users.locator('form').first().locator('button[type=submit]').click();
+    await users.locator('tr[data-user="thanh-tra-yp"]').waitFor({ timeout: 10_000 });
+    expect(posted[0]).toEqual({
+      url: '/api/users',
+      body: { name: 'thanh-tra-yp', role: 'viewer', scope: [`province:${PROVINCE}`, 'zone:YENPHONG'] },
+    });
+    expect(await users.locator('tr[data-user="thanh-tra-yp"] [data-testid=user-scope]').textContent()).toContain('KCN Yên Phong');
+
+    const row = users.locator('tr[data-user="thanh-tra-bn"]');
+    await row.locator('[data-testid=user-scope] button').click();
+    await row.locator('select[name=scope]').selectOption(['province:Hà Nội']);
+    await page.screenshot({ path: 'test-results/dashboard-scope-users.png', fullPage: true });
+    await row.locator('form.scope button[type=submit]').click();
+    await vi.waitFor(() => expect(posted[1]).toEqual({ url: '/api/users/thanh-tra-bn', body: { scope: ['province:Hà Nội'] } }), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    await vi.waitFor(async () => expect(await row.locator('[data-testid=user-scope]').textContent()).toContain('Hà Nội'), {
+      timeout: 10_000,
+      interval: 100,
+    });
+  });
 });

@@ -2,7 +2,6 @@
 export const usersVi = {
   scope: 'Phạm vi',
   scope_country: 'Toàn quốc',
-  scope_kind_country: 'Toàn quốc',
   scope_kind_province: 'Tỉnh/thành phố',
   scope_kind_zone: 'Khu công nghiệp',
   scope_kind_facility: 'Cơ sở',
@@ -18,7 +17,6 @@ export const usersVi = {
 export const usersEn: Record<keyof typeof usersVi, string> = {
   scope: 'Scope',
   scope_country: 'Whole country',
-  scope_kind_country: 'Whole country',
   scope_kind_province: 'Province',
   scope_kind_zone: 'Industrial zone',
   scope_kind_facility: 'Facility',

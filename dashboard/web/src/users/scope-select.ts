@@ -4,7 +4,7 @@ import { COUNTRY_SCOPE, kindOf, scopeLabel, type ScopeChoice } from '../model/sc
 
 export { COUNTRY_SCOPE, scopeText, type ScopeChoice } from '../model/scope-label.js';
 
-const KINDS = ['country', 'province', 'zone', 'facility'] as const;
+const GROUPED = ['province', 'zone', 'facility'] as const;
 
 /**
  * A multiple choice of scopes grouped by kind, named `name` in its form (FormData.getAll reads
@@ -18,18 +18,14 @@ export function renderScopeSelect(name: string, choices: readonly ScopeChoice[],
   for (const s of selected) {
     if (!all.some((c) => c.scope === s)) all.push({ scope: s, kind: kindOf(s), label: scopeLabel(s) });
   }
+  const option = (c: ScopeChoice): TemplateResult =>
+    html`<option value=${c.scope} ?selected=${selected.includes(c.scope)}>${c.kind === 'country' ? t('scope_country') : c.label}</option>`;
+  // The whole country stands alone at the top; the others are grouped by kind.
   return html`<select name=${name} multiple size="6" required title=${t('scope_hint')} data-testid="scope-select">
-    ${KINDS.map((kind) => {
+    ${all.filter((c) => c.kind === 'country').map(option)}
+    ${GROUPED.map((kind) => {
       const ofKind = all.filter((c) => c.kind === kind);
-      if (ofKind.length === 0) return null;
-      return html`<optgroup label=${t(`scope_kind_${kind}` as MessageKey)}>
-        ${ofKind.map(
-          (c) =>
-            html`<option value=${c.scope} ?selected=${selected.includes(c.scope)}>
-              ${c.kind === 'country' ? t('scope_country') : c.label}
-            </option>`,
-        )}
-      </optgroup>`;
+      return ofKind.length === 0 ? null : html`<optgroup label=${t(`scope_kind_${kind}` as MessageKey)}>${ofKind.map(option)}</optgroup>`;
     })}
   </select>`;
 }

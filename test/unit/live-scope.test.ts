@@ -21,6 +21,8 @@ import {
 } from '../../core/index.js';
 import { createLiveEncoder } from '../../dashboard/server/live-encoder.js';
 import { createLiveHub, type LiveHub } from '../../dashboard/server/live-hub.js';
+import { registerLiveMetrics } from '../../dashboard/server/live-metrics.js';
+import { Registry } from 'prom-client';
 import { createScopeView, scopeKey } from '../../dashboard/server/live-scope.js';
 import { fakeSocket, type FakeSocket } from '../helpers/fake-socket.js';
 import { createVirtualTime } from '../helpers/virtual-time.js';
@@ -220,5 +222,25 @@ describe('live stream by scope (core/scope.ts, live-scope.ts)', () => {
     expect(frames.flatMap((f) => f.presence ?? []).map((p) => p.station)).toEqual([bn[0]]);
     const received = frames.find((f) => f.received !== undefined)!.received!;
     expect(received).toHaveLength(bn.length);
+  });
+
+  it('gives a scope that holds no station an empty index and nothing after it; counts scopes and their frames on /metrics', async () => {
+    const { vt, readings$ } = setUp([alertOf(inProvince('Hà Nội')[0]!)]);
+    const registry = new Registry();
+    registerLiveMetrics(registry, hub!);
+    const ws = fakeSocket();
+    const bn = fakeSocket();
+    hub!.attach(ws.socket, { format: 'binary', scope: scopeOf('facility:NO-SUCH') });
+    hub!.attach(bn.socket, { format: 'binary', scope: scopeOf('province:Bắc Ninh') });
+    const snap = ws.frames<LiveSnap>()[0]!;
+    expect(snap.index.stations).toEqual([]);
+    expect(snap.rows).toEqual([]);
+    expect(snap.alerts).toEqual([]);
+    for (const s of catalogue.stations.slice(0, 20)) readings$.next(reading(s.id, T0));
+    vt.advanceBy(1000);
+    expect(ws.sent).toHaveLength(1);
+    const text = await registry.metrics();
+    expect(text).toMatch(/^quantrac_live_scopes 2$/m);
+    expect(text).toMatch(/^quantrac_live_scoped_frames_total 1$/m);
   });
 });

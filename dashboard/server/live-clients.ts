@@ -2,7 +2,9 @@ import type { WebSocket } from 'ws';
 import { MAX_FOCUS_STATIONS, type LiveFrame, type Logger, type Presence } from '../../core/index.js';
 import { createRateLimitedLog, type Clock, type RateLimitedLog } from '../../platform/index.js';
 import { parseClientMessage } from './live-client-message.js';
+import type { LiveEncoder } from './live-encoder.js';
 import type { LiveFailed } from './live-failures.js';
+import { ScopeViews, type ScopeView } from './live-scope.js';
 import type { LiveState } from './live-state.js';
 import type { LiveClientInfo, LiveFormat, LiveHubStats } from './live-types.js';
 
@@ -11,6 +13,8 @@ export interface LiveClient {
   readonly socket: WebSocket;
   readonly format: LiveFormat;
   readonly sessionId: string | undefined;
+  /** Its scope's view (live-scope.ts); undefined: every station, the shared path. */
+  readonly view: ScopeView | undefined;
   needsSnapshot: boolean;
   /** When it was last sent a snapshot: resyncs come at most once a second (one is about 300 KB). */
   lastSnapshotAt: number;
@@ -37,6 +41,8 @@ const BAD_MESSAGE_LOG_MS = 60_000;
 
 export interface ClientSetOptions {
   state: LiveState;
+  /** The hub's encoder, which scoped views narrow. */
+  encoder: LiveEncoder;
   stats: LiveHubStats;
   clock: Clock;
   /** A client whose socket holds more than this unsent is skipped (backed up). */
@@ -63,8 +69,11 @@ export interface ClientSetOptions {
 export class ClientSet implements Iterable<LiveClient> {
   private readonly clients = new Set<LiveClient>();
   private readonly warn: RateLimitedLog | undefined;
+  /** The scopes of its clients, one view each. */
+  readonly views: ScopeViews;
 
   constructor(private readonly o: ClientSetOptions) {
+    this.views = new ScopeViews(o.encoder);
     this.warn = o.log === undefined ? undefined : createRateLimitedLog(o.log, BAD_MESSAGE_LOG_MS, o.clock);
   }
 
@@ -85,6 +94,7 @@ export class ClientSet implements Iterable<LiveClient> {
       socket,
       format: info.format,
       sessionId: info.sessionId,
+      view: this.views.acquire(info.scope),
       needsSnapshot: false,
       lastSnapshotAt: -Infinity,
       congestedSince: undefined,
@@ -112,6 +122,7 @@ export class ClientSet implements Iterable<LiveClient> {
   /** Forgets a client (and its view). */
   drop(c: LiveClient): void {
     if (!this.clients.delete(c)) return;
+    this.views.release(c.view);
     this.o.onDrop(c);
   }
 
@@ -139,7 +150,8 @@ export class ClientSet implements Iterable<LiveClient> {
   sendSnapshot(c: LiveClient): void {
     let text: string;
     try {
-      text = this.o.state.snapshotText(c.format === 'readings' ? 'readings' : 'compact'); // binary clients too: the snapshot carries the index
+      // Binary clients too: the snapshot carries the index (the scope's own, for a scoped client).
+      text = this.o.state.snapshotText(c.format === 'readings' ? 'readings' : 'compact', c.view);
     } catch (err) {
       c.needsSnapshot = true; // tried again next tick
       this.o.failed('snapshot', err);
@@ -170,10 +182,14 @@ export class ClientSet implements Iterable<LiveClient> {
     return true;
   }
 
-  /** A frame that goes at once to every client in step (alert events, the storage condition). */
-  broadcast(frame: LiveFrame): void {
+  /**
+   * A frame that goes at once to every client in step (alert events, the storage condition),
+   * encoded once; a frame about `station` skips the clients whose scope does not hold it.
+   */
+  broadcast(frame: LiveFrame, station?: string): void {
     const text = JSON.stringify(frame);
     for (const c of this.clients) {
+      if (station !== undefined && c.view !== undefined && !c.view.has(station)) continue;
       if (c.needsSnapshot || this.congested(c)) continue;
       this.write(c, text);
     }
@@ -201,6 +217,7 @@ export class ClientSet implements Iterable<LiveClient> {
   closeAll(): void {
     for (const c of this.clients) c.socket.close(1001, 'server shutting down');
     this.clients.clear();
+    this.views.clear();
   }
 
   /** A client's message: a view, or ignored (counted, and logged at most once a minute). */

@@ -65,17 +65,22 @@ export class FocusStream {
 
   onPresence(p: Presence): void {
     for (const c of this.focused) {
+      if (c.view !== undefined && !c.view.has(p.station)) continue;
       c.focusPresence.set(p.station, p);
       this.wake(c);
     }
   }
 
-  /** A client's view (core/live.ts, views): the stations it focuses on, or none (the shared stream). */
+  /**
+   * A client's view (core/live.ts, views): the stations it focuses on, or none (the shared
+   * stream). A station out of the client's scope is treated as one the catalogue does not list.
+   */
   setFocus(c: LiveClient, ids: readonly string[]): void {
     if (!this.o.clients.has(c)) return; // a message after its close: nothing to watch for
     const { encoder, state } = this.o;
     const indices: number[] = [];
     for (const id of ids) {
+      if (c.view !== undefined && !c.view.has(id)) continue;
       const si = encoder.stationIndex(id);
       if (si !== undefined && !indices.includes(si)) indices.push(si);
     }
@@ -155,7 +160,8 @@ export class FocusStream {
 
   /** A focused client's frame: its pending readings, or (`receivedOnly`, from the tick) reception times alone. */
   private flush(c: LiveClient, receivedOnly = false): void {
-    const { clients, stats, state, encoder } = this.o;
+    const { clients, stats, state } = this.o;
+    const encoder = c.view?.encoder ?? this.o.encoder; // a scoped client's rows are numbered against its scope's index
     if (!clients.has(c) || c.focus === undefined) return;
     try {
       const t = this.o.scheduler.now();
@@ -181,7 +187,7 @@ export class FocusStream {
       let text: string;
       if (c.format !== 'readings') {
         // Binary clients too: a focus's frames are small, JSON costs them nothing.
-        const received = withReceived ? { received: state.receivedAgo(t) } : {};
+        const received = withReceived ? { received: state.receivedAgo(t, c.view) } : {};
         text = JSON.stringify({ type: 'delta', serverTime: t, rows: encoder.rows(list, t), ...extra, ...received });
         if (withReceived) c.receivedSentAt = t;
       } else {

@@ -16,7 +16,9 @@ export { parseClientMessage } from './live-client-message.js';
 /**
  * The WebSocket hub (core/live.ts): a snapshot on connect, then deltas coalesced per tick,
  * encoded once per tick and shared by every client (live-shared-stream.ts), or a focus's own
- * small frames (live-focus.ts). Alert events go out at once. Every queue is bounded: the
+ * small frames (live-focus.ts). A client with a scope (live-scope.ts) gets only its stations:
+ * its snapshot, frames, alert events and presence; clients of one scope share one encoding per
+ * frame. Alert events go out at once. Every queue is bounded: the
  * shared pending list collapses to the latest value per series past `maxPendingReadings`; a
  * client whose socket is backed up (`bufferedAmount`) is skipped and later resynced with a
  * snapshot; past `hardBufferedBytes` it is disconnected (live-clients.ts).
@@ -34,6 +36,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   const state = new LiveState(encoder, options.openAlerts, scheduler);
   const clients: ClientSet = new ClientSet({
     state,
+    encoder,
     stats,
     clock: scheduler,
     maxBufferedBytes: options.maxBufferedBytes ?? 1 << 20,
@@ -77,7 +80,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     storage: () => state.storage,
     closeSession: (sessionId) => clients.closeSession(sessionId),
     sessionIds: () => clients.sessionIds(),
-    stats: () => ({ ...stats, clients: clients.size, focused: focus.count }),
+    stats: () => ({ ...stats, clients: clients.size, focused: focus.count, scopes: clients.views.size }),
     close() {
       subs.unsubscribe();
       clients.closeAll();
@@ -131,7 +134,7 @@ function subscribeSources(options: LiveHubOptions, parts: HubParts): Subscriptio
   if (options.alertEvents$) {
     const onAlert = (event: AlertEvent): void => {
       state.changed();
-      clients.broadcast({ type: 'alert', serverTime: now(), event });
+      clients.broadcast({ type: 'alert', serverTime: now(), event }, event.alert.station);
     };
     subs.add(options.alertEvents$.subscribe(guarded(failed, 'alert event', onAlert)));
   }

@@ -17,6 +17,14 @@ export function registerLiveMetrics(registry: Registry, hub: LiveHub): void {
       this.set({ view: 'focus' }, s.focused);
     },
   });
+  new Gauge({
+    name: 'quantrac_live_scopes',
+    help: 'Scopes (access by level) with a live socket open now: each adds one encoding per overview frame',
+    registers: [registry],
+    collect() {
+      this.set(hub.stats().scopes);
+    },
+  });
   const counter = (name: string, help: string, of: (s: LiveHubStats) => number): void => {
     new Counter({
       name,
@@ -36,5 +44,10 @@ export function registerLiveMetrics(registry: Registry, hub: LiveHub): void {
     (s) => s.droppedFrames,
   );
   counter('quantrac_live_cut_off_total', 'Live sockets cut off: backed up past the hard bound, or stuck too long', (s) => s.cutOff);
+  counter(
+    'quantrac_live_scoped_frames_total',
+    'Overview frames encoded for a scope (one per scope with something in the frame, shared by its sockets)',
+    (s) => s.scopedFrames,
+  );
   counter('quantrac_live_bad_messages_total', 'Messages from live sockets that were not a valid focus (ignored)', (s) => s.badMessages);
 }

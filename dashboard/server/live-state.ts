@@ -1,6 +1,7 @@
 import type { Alert, LiveFrame, Presence, Reading, StorageCondition } from '../../core/index.js';
 import type { Clock } from '../../platform/index.js';
 import type { LiveEncoder } from './live-encoder.js';
+import type { ScopeView } from './live-scope.js';
 import { ReadingColumns } from './reading-columns.js';
 
 /** The two snapshot encodings (core/live.ts): `snap` (compact and binary clients) and `snapshot` (plain readings). */
@@ -11,7 +12,8 @@ export type SnapshotFormat = 'compact' | 'readings';
  * encoder's slots, never objects: docs/ARCHITECTURE.md on the live path's memory), each
  * station's last reception time, presence and the storage condition. It answers snapshots
  * (core/live.ts) and keeps the last one's text: every change bumps `version`, and a snapshot
- * of an unchanged state is encoded once however many clients resync.
+ * of an unchanged state is encoded once however many clients resync. A scoped client's snapshot
+ * (live-scope.ts) holds only its stations, against its view's index, cached per view.
  */
 export class LiveState {
   readonly latest: ReadingColumns;
@@ -67,35 +69,44 @@ export class LiveState {
     return this.latest.reading(slot, this.encoder);
   }
 
-  latestReadings(): Reading[] {
+  /** The latest reading of every series (of the view's stations only, given one). */
+  latestReadings(view?: ScopeView): Reading[] {
     const out: Reading[] = [];
-    for (let slot = 0; slot < this.latest.length; slot++) if (this.hasLatest(slot)) out.push(this.latestReading(slot));
+    const inScope = view?.encoder.stationOfSlot;
+    for (let slot = 0; slot < this.latest.length; slot++) {
+      if (this.hasLatest(slot) && (inScope === undefined || inScope[slot]! >= 0)) out.push(this.latestReading(slot));
+    }
     return out;
   }
 
-  /** Per station: how long ago it was last heard from, at `serverTime` (null: never). */
-  receivedAgo(serverTime: number): Array<number | null> {
-    return Array.from(this.received, (t) => (Number.isNaN(t) ? null : serverTime - t));
+  /** Per station (of the view's index, given one): how long ago it was last heard from, at `serverTime` (null: never). */
+  receivedAgo(serverTime: number, view?: ScopeView): Array<number | null> {
+    const ago = (t: number): number | null => (Number.isNaN(t) ? null : serverTime - t);
+    return view === undefined ? Array.from(this.received, ago) : Array.from(view.globalOf, (g) => ago(this.received[g]!));
   }
 
-  /** The snapshot's text: encoded again only when something changed since the last one of this format. */
-  snapshotText(format: SnapshotFormat): string {
-    const cache = this.snapCache;
+  /** The snapshot's text: encoded again only when something changed since the last one of this format (and view). */
+  snapshotText(format: SnapshotFormat, view?: ScopeView): string {
+    const cache = view === undefined ? this.snapCache : view.snapCache;
     if (cache && cache.version === this.version && cache.format === format) return cache.text;
-    const text = JSON.stringify(this.snapshot(format, this.clock.now()));
-    this.snapCache = { version: this.version, format, text };
+    const text = JSON.stringify(this.snapshot(format, this.clock.now(), view));
+    if (view === undefined) this.snapCache = { version: this.version, format, text };
+    else view.snapCache = { version: this.version, format, text };
     return text;
   }
 
-  private snapshot(format: SnapshotFormat, serverTime: number): LiveFrame {
-    const { encoder, presence, storage } = this;
+  private snapshot(format: SnapshotFormat, serverTime: number, view: ScopeView | undefined): LiveFrame {
+    const { presence, storage } = this;
+    const encoder = view?.encoder ?? this.encoder;
+    const alerts = view === undefined ? this.openAlerts() : this.openAlerts().filter((a) => view.has(a.station));
     if (format === 'readings') {
+      const present = [...presence.values()];
       return {
         type: 'snapshot',
         serverTime,
-        latest: this.latestReadings(),
-        alerts: this.openAlerts(),
-        presence: [...presence.values()],
+        latest: this.latestReadings(view),
+        alerts,
+        presence: view === undefined ? present : present.filter((p) => view.has(p.station)),
         storage,
       };
     }
@@ -103,13 +114,13 @@ export class LiveState {
       type: 'snap',
       serverTime,
       index: encoder.index,
-      rows: encoder.rows(this.latestReadings(), serverTime),
-      received: this.receivedAgo(serverTime),
+      rows: encoder.rows(this.latestReadings(view), serverTime),
+      received: this.receivedAgo(serverTime, view),
       online: encoder.index.stations.map((id) => {
         const p = presence.get(id);
         return p === undefined ? null : p.state === 'online' ? 1 : 0;
       }),
-      alerts: this.openAlerts(),
+      alerts,
       storage,
     };
   }

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { WebSocket } from 'ws';
-import type { Alert, AlertEvent, Catalogue, Logger, Presence, Reading, StorageCondition } from '../../core/index.js';
+import type { Alert, AlertEvent, Catalogue, Logger, Presence, Reading, StationScope, StorageCondition } from '../../core/index.js';
 import type { SchedulerLike } from '../../platform/index.js';
 
 /** core/live.ts: `compact` JSON rows (the default), `binary` deltas (the page), plain `readings` (tools). */
@@ -43,6 +43,11 @@ export interface LiveHubOptions {
 export interface LiveClientInfo {
   format: LiveFormat;
   sessionId?: string;
+  /**
+   * The stations its user may see (core/scope.ts; docs/SECURITY.md, "Access by level"): its
+   * frames carry only these, against an index of these alone. None, or `all`: every station.
+   */
+  scope?: StationScope;
 }
 
 export interface LiveHubStats {
@@ -60,6 +65,10 @@ export interface LiveHubStats {
   focused: number;
   /** Messages from clients that were not a valid LiveClientMessage (ignored). */
   badMessages: number;
+  /** Shared-stream frames encoded for a scope (live-scope.ts): one per scope per frame, whatever its number of clients. */
+  scopedFrames: number;
+  /** Scopes with an open socket now (each one more encoding per frame). */
+  scopes: number;
 }
 
 export interface LiveHub {
@@ -88,5 +97,7 @@ export function emptyLiveStats(): LiveHubStats {
     cutOff: 0,
     focused: 0,
     badMessages: 0,
+    scopedFrames: 0,
+    scopes: 0,
   };
 }

@@ -27,7 +27,8 @@ export interface LiveUpgrade {
 /**
  * The live WebSocket's door (`/ws?format=compact|readings|binary`, core/live.ts): the dashboard's
  * own Origin and a session are checked before the upgrade, then the socket is handed to the
- * hub with its session, so the session sweep can end it.
+ * hub with its session, so the session sweep can end it, and its user's scope, so that it
+ * carries only the stations the user may see (docs/SECURITY.md, "Access by level").
  */
 export function createLiveUpgrade(options: LiveUpgradeOptions): LiveUpgrade {
   const { auth, hub, log } = options;
@@ -46,7 +47,7 @@ export function createLiveUpgrade(options: LiveUpgradeOptions): LiveUpgrade {
     if (!principal) return refuse(401, 'Unauthorized');
     const asked = queryOf(req).get('format');
     const format = asked === 'readings' || asked === 'binary' ? asked : 'compact';
-    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, { format, sessionId: principal.session.id }));
+    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, { format, sessionId: principal.session.id, scope: principal.scope }));
   }
 
   return {

@@ -59,6 +59,8 @@ export class QtApp extends QtElement {
         @logged-in=${(e: CustomEvent<SessionUser>) => {
           this.notice = undefined;
           this.user = e.detail;
+          // The login's answer may not carry the user's scope; /api/me does (the header shows it).
+          if (e.detail.scope === undefined) void this.#check();
         }}
       ></qt-login>`;
     }

@@ -3,23 +3,41 @@ import { QtElement } from './elements.js';
 import { api } from './api.js';
 import { formatDateTime } from './format-clock.js';
 import { t, type MessageKey } from './i18n/index.js';
+import { chosenScopes, COUNTRY_SCOPE, renderScopeSelect, scopeText, type ScopeChoice } from './users/scope-select.js';
 
 interface UserRow {
   name: string;
   role: 'viewer' | 'operator' | 'admin';
   disabled: boolean;
   updatedAt: string;
+  /** Where the user may look (core/scope.ts texts); absent: the whole country. */
+  scope?: string[];
 }
 
 const ROLES = ['viewer', 'operator', 'admin'] as const;
 
-/** Accounts for admins: add (the generated password is shown once), change role, disable, reset password. */
+/**
+ * Accounts for admins: add (the generated password is shown once) with a role and a scope
+ * (docs/SECURITY.md, "Access by level": the whole country, or provinces, zones, facilities),
+ * change role or scope, disable, reset password.
+ */
 export class QtUsers extends QtElement {
-  static override properties = { self: { attribute: false }, users: { state: true }, message: { state: true }, error: { state: true } };
+  static override properties = {
+    self: { attribute: false },
+    users: { state: true },
+    message: { state: true },
+    error: { state: true },
+    scopes: { state: true },
+    editing: { state: true },
+  };
   declare self: string;
   declare users: UserRow[] | undefined;
   declare message: string | undefined;
   declare error: string | undefined;
+  /** The choices of `GET /api/scopes` (empty until loaded, or when the server lists none). */
+  declare scopes: ScopeChoice[];
+  /** The user whose scope is being changed. */
+  declare editing: string | undefined;
 
   constructor() {
     super();
@@ -27,11 +45,22 @@ export class QtUsers extends QtElement {
     this.users = undefined;
     this.message = undefined;
     this.error = undefined;
+    this.scopes = [];
+    this.editing = undefined;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#load();
+    void this.#loadScopes();
+  }
+
+  async #loadScopes(): Promise<void> {
+    try {
+      this.scopes = (await api<{ scopes: ScopeChoice[] }>('/api/scopes')).scopes;
+    } catch (err) {
+      this.error = t('scopes_unavailable', { error: (err as Error).message });
+    }
   }
 
   async #load(): Promise<void> {
@@ -57,6 +86,32 @@ export class QtUsers extends QtElement {
     return api(`/api/users/${encodeURIComponent(name)}`, { body });
   }
 
+  /** A user's scope, or (while it is being changed) its chooser; an admin's own scope is not changed here. */
+  #renderScope(u: UserRow): TemplateResult {
+    if (this.editing !== u.name) {
+      return html`${scopeText(u.scope, this.scopes)}
+        <button type="button" class="small" ?disabled=${u.name === this.self} @click=${() => (this.editing = u.name)}>
+          ${t('changeScope')}
+        </button>`;
+    }
+    return html`<form
+      class="scope"
+      @submit=${(e: SubmitEvent) => {
+        e.preventDefault();
+        const scope = chosenScopes((e.target as HTMLFormElement).querySelector('select')!);
+        if (scope.length === 0) {
+          this.error = t('scope_none');
+          return;
+        }
+        void this.#do(() => this.#change(u.name, { scope })).then(() => (this.editing = undefined));
+      }}
+    >
+      ${renderScopeSelect('scope', this.scopes, u.scope ?? [COUNTRY_SCOPE])}
+      <button type="submit">${t('saveScope')}</button>
+      <button type="button" @click=${() => (this.editing = undefined)}>${t('cancel')}</button>
+    </form>`;
+  }
+
   protected override render(): TemplateResult {
     return html`<h2>${t('users')}</h2>
       <form
@@ -64,8 +119,13 @@ export class QtUsers extends QtElement {
           e.preventDefault();
           const form = e.target as HTMLFormElement;
           const data = new FormData(form);
+          const scope = data.getAll('scope').map(String);
+          if (scope.length === 0) {
+            this.error = t('scope_none');
+            return;
+          }
           void this.#do(() =>
-            api('/api/users', { body: { name: String(data.get('name') ?? ''), role: String(data.get('role') ?? 'viewer') } }),
+            api('/api/users', { body: { name: String(data.get('name') ?? ''), role: String(data.get('role') ?? 'viewer'), scope } }),
           ).then(() => form.reset());
         }}
       >
@@ -75,6 +135,7 @@ export class QtUsers extends QtElement {
             ${ROLES.map((r) => html`<option value=${r}>${t(`role_${r}` as MessageKey)}</option>`)}
           </select></label
         >
+        <label>${t('scope')}${renderScopeSelect('scope', this.scopes, [COUNTRY_SCOPE])}</label>
         <button type="submit">${t('addUser')}</button>
       </form>
       ${this.message ? html`<p class="secret" role="status" data-testid="new-password">${this.message}</p>` : nothing}
@@ -87,6 +148,7 @@ export class QtUsers extends QtElement {
                 <tr>
                   <th>${t('username')}</th>
                   <th>${t('role')}</th>
+                  <th>${t('scope')}</th>
                   <th>${t('state')}</th>
                   <th>UTC+7</th>
                   <th>${t('actions')}</th>
@@ -105,6 +167,7 @@ export class QtUsers extends QtElement {
                           ${ROLES.map((r) => html`<option value=${r} ?selected=${u.role === r}>${t(`role_${r}` as MessageKey)}</option>`)}
                         </select>
                       </td>
+                      <td data-testid="user-scope">${this.#renderScope(u)}</td>
                       <td>${u.disabled ? t('disabled') : t('enabled')}</td>
                       <td>${formatDateTime(Date.parse(u.updatedAt))}</td>
                       <td>
@@ -182,6 +245,15 @@ export class QtUsers extends QtElement {
     }
     .error {
       color: var(--qt-critical);
+    }
+    form.scope {
+      margin: 0.25rem 0 0;
+      align-items: start;
+    }
+    button.small {
+      padding: 0.1rem 0.4rem;
+      font-size: 0.8rem;
+      margin-left: 0.4rem;
     }
   `;
 }

@@ -3,6 +3,7 @@ import type { StationSummary, StorageCondition } from '../../../../core/index.js
 import { lang, setLang, t, type MessageKey } from '../i18n/index.js';
 import type { ConnectionState } from '../live/live-socket.js';
 import type { StationLatest } from '../live/latest-store.js';
+import { isNarrowScope, scopeText } from '../model/scope-label.js';
 import type { SessionUser } from '../model/session.js';
 import { href, type Route } from '../router.js';
 
@@ -71,6 +72,7 @@ export function renderCentreHeader(h: CentreHeader): TemplateResult {
     </p>
     <div class="user">
       <span data-testid="user" data-role=${h.user.role}>${h.user.name} · ${t(`role_${h.user.role}` as MessageKey)}</span>
+      ${isNarrowScope(h.user.scope) ? html`<span data-testid="user-scope" class="scope">${scopeText(h.user.scope)}</span>` : nothing}
       <button type="button" @click=${() => setLang(lang() === 'vi' ? 'en' : 'vi')} data-testid="lang">${t('language')}</button>
       <button type="button" @click=${() => h.onLogout()} data-testid="logout">${t('logout')}</button>
     </div>

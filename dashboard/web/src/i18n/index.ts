@@ -5,6 +5,7 @@ import { commonEn, commonVi } from './common.js';
 import { forwardingEn, forwardingVi } from './forwarding.js';
 import { reportsEn, reportsVi } from './reports.js';
 import { stationsEn, stationsVi } from './stations.js';
+import { usersEn, usersVi } from './users.js';
 
 export type Lang = 'vi' | 'en';
 
@@ -13,9 +14,9 @@ export type Lang = 'vi' | 'en';
  * English by a toggle kept in localStorage. The tables are split by area; a key is unique
  * across them (checked below at compile time).
  */
-const VI = { ...commonVi, ...stationsVi, ...alertsVi, ...reportsVi, ...forwardingVi, ...auditVi };
+const VI = { ...commonVi, ...stationsVi, ...alertsVi, ...reportsVi, ...forwardingVi, ...auditVi, ...usersVi };
 export type MessageKey = keyof typeof VI;
-const EN: Record<MessageKey, string> = { ...commonEn, ...stationsEn, ...alertsEn, ...reportsEn, ...forwardingEn, ...auditEn };
+const EN: Record<MessageKey, string> = { ...commonEn, ...stationsEn, ...alertsEn, ...reportsEn, ...forwardingEn, ...auditEn, ...usersEn };
 
 type Shared<A, B> = keyof A & keyof B;
 type Overlaps =
@@ -26,7 +27,8 @@ type Overlaps =
   | Shared<typeof stationsVi, typeof reportsVi>
   | Shared<typeof alertsVi, typeof reportsVi>
   | Shared<typeof forwardingVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi>
-  | Shared<typeof auditVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi>;
+  | Shared<typeof auditVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi>
+  | Shared<typeof usersVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi & typeof auditVi>;
 // A key in two tables would let one text silently replace the other: this fails to compile then.
 const noOverlap: [Overlaps] extends [never] ? true : Overlaps = true;
 void noOverlap;

@@ -2,6 +2,8 @@
 export interface SessionUser {
   name: string;
   role: 'viewer' | 'operator' | 'admin';
+  /** Where the user may look (core/scope.ts texts, e.g. `province:Bắc Ninh`); absent: the whole country. */
+  scope?: string[];
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AlertsApi, Catalogue, Logger } from '../../core/index.js';
+import type { AlertFilter, AlertsApi, Catalogue, Logger, StationScope } from '../../core/index.js';
 import { HttpError, sendJson, systemClock, type Clock } from '../../platform/index.js';
 import { AckSchema, alertFilterOf, alertIdOf, parseBody, SilenceInputSchema, silenceUntil } from './alert-input.js';
-import { methodIs, requireParameter, requireRole, type ApiContext, type ApiRoutes } from './api-context.js';
+import { methodIs, refusedByScope, requireParameter, requireRole, requireStation, type ApiContext, type ApiRoutes } from './api-context.js';
 
 export interface AlertRoutesOptions {
   alerts?: AlertsApi;
@@ -12,6 +12,28 @@ export interface AlertRoutesOptions {
 }
 
 const ACKNOWLEDGE = /^\/api\/alerts\/([^/]+)\/acknowledge$/;
+/** The most a list asks the engine for when it filters by scope afterwards (alert-input.ts's largest limit). */
+const SCOPED_FETCH = 5000;
+
+/** Whether a scope covers a station id; a country scope covers every one, also the centre's own ("centre") and any added later. */
+const sees = (scope: StationScope, station: string): boolean => scope.all || scope.has(station);
+
+/**
+ * What a scoped user may see of a list (docs/SECURITY.md, "Access by level"): only items of
+ * stations in scope (the centre's own alerts, station "centre", are the country's). The engine
+ * is asked for more and the list cut back to the limit, so the filter does not starve it.
+ */
+async function scopedList<T>(
+  scope: StationScope,
+  filter: AlertFilter,
+  fetch: (f: AlertFilter) => T[] | Promise<T[]>,
+  stationOf: (item: T) => string,
+): Promise<T[]> {
+  if (scope.all) return fetch(filter);
+  if (filter.station !== undefined && !scope.has(filter.station)) return [];
+  const items = await fetch({ ...filter, limit: SCOPED_FETCH });
+  return items.filter((i) => scope.has(stationOf(i))).slice(0, filter.limit ?? SCOPED_FETCH);
+}
 
 /**
  * Alerts over REST: anyone logged in reads open and past alerts and silences; acknowledging
@@ -32,9 +54,21 @@ export function createAlertRoutes(options: AlertRoutesOptions): ApiRoutes {
     requireRole(ctx, 'operator');
     const id = alertIdOf(encodedId);
     const { note } = await parseBody(req, AckSchema);
+    const notFound = new HttpError(404, 'ERR_NO_ALERT', `no open alert "${id}"`);
+    // An alert's station is the first part of its id (core/alert.ts); out of scope it does not exist, as far as this user knows.
+    if (!sees(ctx.principal.scope, id.split('|')[0]!)) {
+      if (
+        engine()
+          .open()
+          .some((a) => a.id === id)
+      )
+        refusedByScope(ctx, id);
+      throw notFound;
+    }
     const alert = await engine().acknowledge(id, ctx.principal.user.name, note || undefined);
-    if (!alert) throw new HttpError(404, 'ERR_NO_ALERT', `no open alert "${id}"`);
+    if (!alert) throw notFound;
     log.info({ alert: id, user: ctx.principal.user.name }, 'alert acknowledged');
+    ctx.audit({ action: 'alert_ack', target: id, outcome: 'ok', detail: { station: alert.station } });
     sendJson(res, 200, { alert });
   }
 
@@ -42,7 +76,7 @@ export function createAlertRoutes(options: AlertRoutesOptions): ApiRoutes {
     methodIs(req, 'POST');
     requireRole(ctx, 'operator');
     const input = await parseBody(req, SilenceInputSchema);
-    if (!catalogue.station(input.station)) throw new HttpError(404, 'ERR_NO_STATION', `no station "${input.station}"`);
+    requireStation(catalogue, ctx, input.station);
     if (input.parameter !== undefined) requireParameter(catalogue, input.station, input.parameter);
     const until = silenceUntil(input, clock.now());
     const silence = await engine().silence({
@@ -53,19 +87,40 @@ export function createAlertRoutes(options: AlertRoutesOptions): ApiRoutes {
       ...(input.reason ? { reason: input.reason } : {}),
     });
     log.info({ station: input.station, parameter: input.parameter, until, user: ctx.principal.user.name }, 'silence added');
+    ctx.audit({
+      action: 'silence_add',
+      target: input.station,
+      outcome: 'ok',
+      detail: { silence: silence.id, until, ...(input.parameter !== undefined ? { parameter: input.parameter } : {}) },
+    });
     sendJson(res, 201, { silence });
   }
 
   return async (req, res, ctx) => {
     const { path, query: q } = ctx;
+    const scope = ctx.principal.scope;
     if (path === '/api/alerts') {
       methodIs(req, 'GET', 'HEAD');
-      sendJson(res, 200, { alerts: engine().open(alertFilterOf(q)) });
+      sendJson(res, 200, {
+        alerts: await scopedList(
+          scope,
+          alertFilterOf(q),
+          (f) => engine().open(f),
+          (a) => a.station,
+        ),
+      });
       return true;
     }
     if (path === '/api/alerts/history') {
       methodIs(req, 'GET', 'HEAD');
-      sendJson(res, 200, { events: await engine().history(alertFilterOf(q)) });
+      sendJson(res, 200, {
+        events: await scopedList(
+          scope,
+          alertFilterOf(q),
+          (f) => engine().history(f),
+          (e) => e.alert.station,
+        ),
+      });
       return true;
     }
     const ack = ACKNOWLEDGE.exec(path);
@@ -74,7 +129,12 @@ export function createAlertRoutes(options: AlertRoutesOptions): ApiRoutes {
       return true;
     }
     if (path === '/api/silences') {
-      if (req.method === 'GET' || req.method === 'HEAD') sendJson(res, 200, { silences: engine().silences() });
+      if (req.method === 'GET' || req.method === 'HEAD')
+        sendJson(res, 200, {
+          silences: engine()
+            .silences()
+            .filter((x) => sees(scope, x.station)),
+        });
       else await addSilence(req, res, ctx);
       return true;
     }

@@ -78,7 +78,7 @@ async function addSilence(options: AlertRoutesOptions, req: IncomingMessage, res
     ...(input.reason ? { reason: input.reason } : {}),
   });
   options.log.info({ station: input.station, parameter: input.parameter, until, user: ctx.principal.user.name }, 'silence added');
-  const parameter = input.parameter !== undefined ? { parameter: input.parameter } : {};
+  const parameter: Record<string, string> = input.parameter !== undefined ? { parameter: input.parameter } : {};
   ctx.audit({ action: 'silence_add', target: input.station, outcome: 'ok', detail: { silence: silence.id, until, ...parameter } });
   sendJson(res, 201, { silence });
 }

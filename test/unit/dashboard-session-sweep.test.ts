@@ -7,7 +7,14 @@ import { createVirtualTime } from '../helpers/virtual-time.js';
 
 /** The session sweep of dashboard/server/session-sweep.ts, in virtual time (no real timer runs). */
 describe('session sweep', () => {
-  const user = (name: string, disabled = false): User => ({ name, role: 'viewer', disabled, scope: ['country'], createdAt: '', updatedAt: '' });
+  const user = (name: string, disabled = false): User => ({
+    name,
+    role: 'viewer',
+    disabled,
+    scope: ['country'],
+    createdAt: '',
+    updatedAt: '',
+  });
 
   it('keeps the sessions of open live views alive, ends expired ones and those of disabled users, every period', () => {
     const vt = createVirtualTime();

@@ -4,4 +4,5 @@ export { createLiveHub, type LiveHub, type LiveHubOptions, type LiveHubStats, ty
 export { registerLiveMetrics } from './server/live-metrics.js';
 export { createUserStore, roleAtLeast, RoleSchema, type Role, type User, type UserStore } from './server/user-store.js';
 export { SESSION_COOKIE } from './server/auth.js';
-export { runUserCommand, USER_USAGE } from './server/user-command.js';
+export { runUserCommand, USER_COMMAND_OPTIONS, USER_USAGE } from './server/user-command.js';
+export { scopeChoices, type ScopeChoice } from './server/user-scope.js';

@@ -1,4 +1,4 @@
-import type { Catalogue, InfluxQuery, Logger, Route } from '../core/index.js';
+import type { AuditLog, Catalogue, InfluxQuery, Logger, Route } from '../core/index.js';
 import { systemClock, type Clock } from '../platform/index.js';
 import { createOpenDataRoutes } from './open-data-routes.js';
 import { createRateLimiter } from './rate-limiter.js';
@@ -20,6 +20,10 @@ export interface ReportsOptions {
   };
   /** How long a computed report is reused (ms); 0 turns the cache off. */
   cacheTtlMs?: number;
+  /** Where report exports (CSV) and refusals by scope are recorded (docs/SECURITY.md, "Audit log"). */
+  audit?: AuditLog;
+  /** Whether the dashboard trusts X-Forwarded-For (DASHBOARD_TRUST_PROXY): the audited client address is read as it does. */
+  trustProxy?: boolean;
 }
 
 export interface Reports {
@@ -45,7 +49,13 @@ export function createReports(options: ReportsOptions): Reports {
     clock,
   });
   const routes = [
-    createReportRoutes(service, log),
+    createReportRoutes({
+      service,
+      catalogue: options.catalogue,
+      log,
+      ...(options.audit ? { audit: options.audit } : {}),
+      trustProxy: options.trustProxy === true,
+    }),
     createOpenDataRoutes({ service, catalogue: options.catalogue, limiter, trustProxy: options.openData?.trustProxy ?? false, log }),
   ];
   return {

@@ -5,7 +5,8 @@ import { localDate, localMonth, type Clock } from '../platform/index.js';
 export interface ReportService {
   stationDay(stationId: string, date: string): Promise<StationDayReport>;
   stationMonth(stationId: string, month: string): Promise<StationMonthReport>;
-  zoneDay(zoneId: string, date: string): Promise<ZoneDayReport>;
+  /** `stations`: only these of the zone (a user's scope, docs/SECURITY.md "Access by level"); all when absent. */
+  zoneDay(zoneId: string, date: string, stations?: readonly string[]): Promise<ZoneDayReport>;
   /** Today and this month, local time: the default period. */
   today(): string;
   thisMonth(): string;
@@ -51,7 +52,8 @@ export function createReportService(options: ReportServiceOptions): ReportServic
   return {
     stationDay: (id, date) => cached(`sd|${id}|${date}`, (ctx) => stationDayReport(ctx, id, date)),
     stationMonth: (id, month) => cached(`sm|${id}|${month}`, (ctx) => stationMonthReport(ctx, id, month)),
-    zoneDay: (id, date) => cached(`zd|${id}|${date}`, (ctx) => zoneDayReport(ctx, id, date)),
+    zoneDay: (id, date, stations) =>
+      cached(`zd|${id}|${date}|${stations?.join(',') ?? '*'}`, (ctx) => zoneDayReport(ctx, id, date, stations)),
     today: () => localDate(clock.now()),
     thisMonth: () => localMonth(clock.now()),
     clear: () => cache.clear(),

@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import { COUNTRY, type Logger, type StationScope } from '../../core/index.js';
+import type { AuditLog, Catalogue, Logger, StationScope } from '../../core/index.js';
 import { clientAddress as addressOf, parseCookies, readJson, sendError, sendJson, type Clock } from '../../platform/index.js';
+import { loggableUser } from './auth-log-user.js';
 import { createLoginCheck } from './login-check.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Session, SessionStore } from './session-store.js';
-import type { User, UserStore } from './user-store.js';
+import { userNameKey, type User, type UserStore } from './user-store.js';
+import { createScopeResolver, isFacilityScope } from './user-scope.js';
 
 export type { LoginRefusalReason } from './login-check.js';
 
@@ -31,6 +33,10 @@ export interface AuthOptions {
   registry?: Registry;
   clock?: Clock;
   log: Logger;
+  /** What users' scopes are resolved against (core/scope.ts); none: only a country scope sees anything. */
+  catalogue?: Catalogue;
+  /** Where logins, failed logins and logouts are recorded (docs/SECURITY.md, "Audit log"). */
+  audit?: AuditLog;
 }
 
 export interface Principal {
@@ -71,6 +77,19 @@ export function createAuth(options: AuthOptions): Auth {
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure(req) ? '; Secure' : ''}`;
 
   const checkLogin = createLoginCheck(options);
+  const scopeOf = createScopeResolver(options.catalogue);
+  const audit = options.audit;
+
+  /**
+   * Who a refused login was for, as the audit log may keep it: a known user's name; an unknown
+   * name only as its keyed fingerprint, since it may be a password typed in the wrong field
+   * (auth-log-user.ts; docs/SECURITY.md: no secret in logs).
+   */
+  const triedName = (username: string): string => {
+    const known = users.get(userNameKey(username)) !== undefined;
+    const l = loggableUser(username, known);
+    return known ? String(l['user']) : `unknown:${String(l['userFingerprint'])}`;
+  };
 
   const startSession = (req: IncomingMessage, res: ServerResponse, user: User, address: string): void => {
     // A new token on every login: a cookie planted before login is worthless (session fixation).
@@ -79,7 +98,8 @@ export function createAuth(options: AuthOptions): Auth {
     const { token } = sessions.create(user.name);
     const maxAgeS = Math.floor(options.cookieMaxAgeMs / 1000);
     log.info({ address, user: user.name, role: user.role }, 'login');
-    sendJson(res, 200, { user: { name: user.name, role: user.role } }, { 'set-cookie': cookie(req, token, maxAgeS) });
+    audit?.record({ action: 'login', user: user.name, address, outcome: 'ok' });
+    sendJson(res, 200, { user: { name: user.name, role: user.role, scope: user.scope } }, { 'set-cookie': cookie(req, token, maxAgeS) });
   };
 
   const principal = (req: IncomingMessage): Principal | undefined => {
@@ -91,9 +111,11 @@ export function createAuth(options: AuthOptions): Auth {
       options.onSessionEnd?.(session.id);
       return undefined;
     }
-    // Scope by level is not decided here yet: every user sees every station.
-    const scope: StationScope = { all: true, entries: COUNTRY, has: () => true, stationIds: () => [] };
-    return { user, session, scope };
+    // Decided once per request, here on the server, as a set of stations (docs/SECURITY.md, "Access by level").
+    const scope = scopeOf(user.scope);
+    // A facility user is a company's own account and never acts, even when a hand-edited file says otherwise.
+    const acting = isFacilityScope(user.scope) && user.role !== 'viewer' ? { ...user, role: 'viewer' as const } : user;
+    return { user: acting, session, scope };
   };
 
   return {
@@ -105,7 +127,10 @@ export function createAuth(options: AuthOptions): Auth {
       const { username, password } = parsed.data;
       const address = clientAddress(req);
       const verdict = await checkLogin(address, username, password);
-      if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message, verdict.headers);
+      if (!verdict.ok) {
+        audit?.record({ action: 'login_failed', target: triedName(username), address, outcome: 'refused', detail: { code: verdict.code } });
+        return sendError(res, verdict.status, verdict.code, verdict.message, verdict.headers);
+      }
       startSession(req, res, verdict.user, address);
     },
     logout(req, res) {
@@ -114,6 +139,7 @@ export function createAuth(options: AuthOptions): Auth {
         sessions.destroy(p.session.id);
         options.onSessionEnd?.(p.session.id);
         log.info({ user: p.user.name }, 'logout');
+        audit?.record({ action: 'logout', user: p.user.name, address: clientAddress(req), outcome: 'ok' });
       }
       res.writeHead(204, { 'set-cookie': cookie(req, '', 0), 'cache-control': 'no-store' }).end();
     },

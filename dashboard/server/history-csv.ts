@@ -35,9 +35,9 @@ const line = (cells: Array<string | number | null | undefined>): string => `${ce
  * Streams a history range as RFC 4180 CSV (UTF-8 with a byte-order mark, so spreadsheets
  * read "°C" right; CRLF; `.` decimals), walking the range in windows so that neither the
  * centre nor InfluxDB holds a month of one-second data at once. Times in UTC and in
- * station local time (UTC+7).
+ * station local time (UTC+7). Returns the data rows written (for the audit log's export entry).
  */
-export async function writeHistoryCsv(res: ServerResponse, r: HistoryCsvRequest): Promise<void> {
+export async function writeHistoryCsv(res: ServerResponse, r: HistoryCsvRequest): Promise<number> {
   const station = r.catalogue.station(r.station)!;
   const units = new Map(station.parameters.map((p) => [p.parameter, p.unit]));
   const params = r.parameter === undefined ? station.parameters.length : 1;
@@ -58,13 +58,16 @@ export async function writeHistoryCsv(res: ServerResponse, r: HistoryCsvRequest)
       ? ['time_utc', 'time_local', 'station', 'parameter', 'value', 'unit', 'status']
       : ['time_utc', 'time_local', 'station', 'parameter', 'mean', 'min', 'max', 'count', 'unit', 'status'];
   res.write(`\uFEFF${line(header)}`);
+  let written = 0;
   for (;;) {
+    written += rows.length;
     if (rows.length > 0 && !res.write(rows.join(''))) await once(res, 'drain');
     from += windowMs;
     if (from >= r.to || res.destroyed) break;
     rows = await fetchWindow(r, from, Math.min(r.to, from + windowMs), units);
   }
   res.end();
+  return written;
 }
 
 async function fetchWindow(r: HistoryCsvRequest, from: number, to: number, units: Map<string, string>): Promise<string[]> {

@@ -6,6 +6,7 @@ import type { Observable } from 'rxjs';
 import type {
   AlertEvent,
   AlertsApi,
+  AuditLog,
   Catalogue,
   InfluxQuery,
   Logger,
@@ -90,6 +91,11 @@ export interface DashboardOptions {
   scheduler?: SchedulerLike;
   /** Sessions, logins, users and routes read the time here (default `scheduler`). */
   clock?: Clock;
+  /**
+   * The audit log (docs/SECURITY.md, "Audit log"): logins, failed logins, logouts, user changes,
+   * alert actions, exports and refusals by scope. None: nothing is audited.
+   */
+  audit?: AuditLog;
 }
 
 export interface Dashboard {
@@ -106,7 +112,12 @@ const SWEEP_MS = 30_000;
 function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { users: UserStore; sessions: SessionStore; auth: Auth } {
   const { log } = options;
   const usersFile = options.usersFile ?? join(resolve(options.dataDir ?? './data'), 'users.json');
-  const users = createUserStore(usersFile, { log, clock, ...(options.passwordCost === undefined ? {} : { cost: options.passwordCost }) });
+  const users = createUserStore(usersFile, {
+    log,
+    clock,
+    catalogue: () => options.catalogue,
+    ...(options.passwordCost === undefined ? {} : { cost: options.passwordCost }),
+  });
   // A broken users file is logged now, by name, not at the first login; the centre still starts
   // (broker and ingest matter more than the dashboard) and refuses logins until it is fixed.
   users.check();
@@ -123,6 +134,8 @@ function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { 
     cookieMaxAgeMs: sessionMaxAgeMs,
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     onSessionEnd: (id) => hub.closeSession(id),
+    catalogue: options.catalogue,
+    ...(options.audit ? { audit: options.audit } : {}),
     log,
   });
   return { users, sessions, auth };
@@ -146,7 +159,7 @@ function apiRoutes(options: DashboardOptions, clock: Clock, hub: LiveHub, users:
   const { catalogue, log } = options;
   const endSessions = (name: string): void => sessions.destroyUser(name).forEach((id) => hub.closeSession(id));
   return [
-    createUserRoutes({ users, endSessions, log }),
+    createUserRoutes({ users, endSessions, catalogue, log }),
     createStationRoutes({
       catalogue,
       stations: dailyStationSummaries(catalogue, clock),
@@ -187,7 +200,9 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });
   const routes = options.routes ?? [];
-  const server = createServer(createRequestRouter({ auth, origin, routes, api, staticDir: resolve(options.staticDir), log, clock }));
+  const server = createServer(
+    createRequestRouter({ auth, origin, routes, api, staticDir: resolve(options.staticDir), log, clock, audit: options.audit }),
+  );
   const live = createLiveUpgrade({ auth, origin, hub, log, clock });
   server.on('upgrade', live.onUpgrade);
 

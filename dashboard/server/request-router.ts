@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger, Route } from '../../core/index.js';
+import type { AuditLog, Logger, Route } from '../../core/index.js';
 import {
   createRateLimitedLog,
   HttpError,
@@ -29,6 +29,8 @@ export interface RequestRouterOptions {
   log: Logger;
   /** Times the rate limit of refusal log lines (default the system's). */
   clock?: Clock;
+  /** Where the REST routes' audited actions go (ApiContext.audit). */
+  audit?: AuditLog;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -96,7 +98,16 @@ export function createRequestRouter(options: RequestRouterOptions): (req: Incomi
     if (path.startsWith('/api/')) {
       principal = access.admit(req, res, principal);
       if (!principal) return;
-      const ctx: ApiContext = { principal, path, query: queryOf(req) };
+      const address = auth.clientAddress(req);
+      const user = principal.user.name;
+      const audit = options.audit;
+      const ctx: ApiContext = {
+        principal,
+        path,
+        query: queryOf(req),
+        address,
+        audit: (entry) => audit?.record({ ...entry, user, address }),
+      };
       for (const routes of options.api) if (await routes(req, res, ctx)) return;
       return sendError(res, 404, 'ERR_NOT_FOUND', 'not found');
     }

@@ -13,8 +13,17 @@ export interface SessionSweepOptions {
 }
 
 /**
+ * Whether the account was changed after the session began (`quantrac user role|scope|passwd` in
+ * another process): its live view was opened with the old role and scope (docs/SECURITY.md,
+ * "Access by level"), so it must log in again. REST requests need no such check: each one reads
+ * the account afresh.
+ */
+const changedSince = (user: { updatedAt: string }, session: { createdAt: number }): boolean =>
+  Date.parse(user.updatedAt) > session.createdAt;
+
+/**
  * One sweep: an open live view keeps its session alive (it is activity); a session that expired,
- * or whose user was disabled or removed, loses its sockets. Never throws: it runs on a timer,
+ * or whose user was disabled, removed or changed since it began, loses its sockets. Never throws: it runs on a timer,
  * where a throw would stop the whole centre; the next sweep tries again.
  */
 export function sweepSessions({ hub, sessions, users, log }: SessionSweepOptions): void {
@@ -22,7 +31,7 @@ export function sweepSessions({ hub, sessions, users, log }: SessionSweepOptions
     for (const id of hub.sessionIds()) {
       const s = sessions.peek(id);
       const user = s ? users.get(s.user) : undefined;
-      if (!s || !user || user.disabled) {
+      if (!s || !user || user.disabled || changedSince(user, s)) {
         sessions.destroy(id);
         hub.closeSession(id);
       } else {

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { QuerySeries } from '../../core/index.js';
-import { DAY_MS, HttpError, localDate, parseLocalDay, sendJson } from '../../platform/index.js';
+import { DAY_MS, localDate, parseLocalDay, sendJson } from '../../platform/index.js';
 import { dayOf, decodeSegment, idOf, single } from '../../platform/http/query-params.js';
+import { requireStation, type ApiContext } from './api-context.js';
 import { countQuery } from './history-query.js';
 import type { StationParams } from './station-params.js';
 
@@ -29,10 +30,10 @@ function countByParameter(series: QuerySeries[]): Map<string, Counts> {
  * up to now when the day is today (docs/DOMAIN.md, "Averages and data validity"). `encodedId`
  * is the path segment as sent.
  */
-export async function sendAvailability(res: ServerResponse, params: StationParams, encodedId: string, q: URLSearchParams): Promise<void> {
+export async function sendAvailability(res: ServerResponse, params: StationParams, encodedId: string, ctx: ApiContext): Promise<void> {
+  const q = ctx.query;
   const stationId = idOf(decodeSegment(encodedId, 'station'), 'station');
-  const station = params.catalogue.station(stationId);
-  if (!station) throw new HttpError(404, 'ERR_NO_STATION', `no station "${stationId}"`);
+  const station = requireStation(params.catalogue, ctx, stationId);
   const t = params.clock.now();
   const dateText = single(q, 'date');
   const date = dateText === null ? localDate(t) : dayOf(dateText, 'date');

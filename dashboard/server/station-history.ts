@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { QuerySeries } from '../../core/index.js';
 import { DAY_MS, sendJson } from '../../platform/index.js';
 import { idParam, intParam, ParamError, single } from '../../platform/http/query-params.js';
-import { requireParameter } from './api-context.js';
+import { requireParameter, type ApiContext } from './api-context.js';
 import { writeHistoryCsv } from './history-csv.js';
 import { chooseStep, downsampleQuery } from './history-query.js';
 import type { StationParams } from './station-params.js';
@@ -32,9 +32,10 @@ function splitByStatus(series: QuerySeries[]): { valid: ValidPoint[]; flagged: F
 }
 
 /** `GET /api/history`: one parameter's history, downsampled in InfluxQL to at most `points` buckets, with the limit in force at its end. */
-export async function sendHistory(res: ServerResponse, q: URLSearchParams, params: StationParams): Promise<void> {
+export async function sendHistory(res: ServerResponse, ctx: ApiContext, params: StationParams): Promise<void> {
   const { catalogue } = params;
-  const station = params.station(q);
+  const q = ctx.query;
+  const station = params.station(q, ctx);
   const parameter = idParam(q, 'parameter');
   if (parameter === undefined) throw new ParamError('parameter', 'required');
   const sp = requireParameter(catalogue, station, parameter);
@@ -70,13 +71,23 @@ function csvStep(q: URLSearchParams, from: number, to: number): number | undefin
   return stepMs;
 }
 
-/** `GET /api/history.csv`: a station's history (one parameter or all), raw or downsampled, at most 31 days (history-csv.ts). */
-export async function sendHistoryCsv(res: ServerResponse, q: URLSearchParams, params: StationParams): Promise<void> {
+/**
+ * `GET /api/history.csv`: a station's history (one parameter or all), raw or downsampled, at
+ * most 31 days (history-csv.ts). Audited as an export with its row count (docs/SECURITY.md).
+ */
+export async function sendHistoryCsv(res: ServerResponse, ctx: ApiContext, params: StationParams): Promise<void> {
   const { catalogue } = params;
-  const station = params.station(q);
+  const q = ctx.query;
+  const station = params.station(q, ctx);
   const parameter = idParam(q, 'parameter');
   if (parameter !== undefined) requireParameter(catalogue, station, parameter);
   const { from, to } = params.range(q, DAY_MS, MAX_CSV_MS);
   const stepMs = csvStep(q, from, to);
-  await writeHistoryCsv(res, { query: params.query(), catalogue, station, parameter, from, to, stepMs });
+  const rows = await writeHistoryCsv(res, { query: params.query(), catalogue, station, parameter, from, to, stepMs });
+  ctx.audit({
+    action: 'export',
+    target: station,
+    outcome: 'ok',
+    detail: { kind: 'history.csv', parameter: parameter ?? 'all', from, to, rows, complete: !res.destroyed },
+  });
 }

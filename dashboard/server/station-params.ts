@@ -1,6 +1,7 @@
 import type { Catalogue, InfluxQuery } from '../../core/index.js';
 import { DAY_MS, HttpError, type Clock } from '../../platform/index.js';
 import { idParam, instantParam, ParamError } from '../../platform/http/query-params.js';
+import { requireStation, type ApiContext } from './api-context.js';
 
 export interface TimeRange {
   from: number;
@@ -13,8 +14,8 @@ export interface StationParams {
   readonly clock: Clock;
   /** The InfluxQL runner; a 503 when the centre runs without a database. */
   query(): InfluxQuery;
-  /** `?station=`, an id (else 400) of a station of the catalogue (else 404). */
-  station(q: URLSearchParams): string;
+  /** `?station=`, an id (else 400) of a station of the catalogue in the user's scope (else 404, the same for both). */
+  station(q: URLSearchParams, ctx: ApiContext): string;
   /**
    * `?from=&to=` (epoch ms or ISO 8601, 1970 to 2100, platform query-params.ts): `to` defaults to
    * now, `from` to `defaultSpanMs` before it; at most `maxMs` long.
@@ -30,11 +31,10 @@ export function createStationParams(catalogue: Catalogue, clock: Clock, query: I
       if (!query) throw new HttpError(503, 'ERR_NO_HISTORY', 'history is not available (no database)');
       return query;
     },
-    station(q) {
+    station(q, ctx) {
       const station = idParam(q, 'station');
       if (station === undefined) throw new ParamError('station', 'required');
-      if (!catalogue.station(station)) throw new HttpError(404, 'ERR_NO_STATION', `no station "${station}"`);
-      return station;
+      return requireStation(catalogue, ctx, station).id;
     },
     range(q, defaultSpanMs, maxMs) {
       const to = instantParam(q, 'to', clock.now());

@@ -12,6 +12,8 @@ export interface User {
   name: string;
   role: Role;
   disabled: boolean;
+  /** Scope texts (core/scope.ts): `country`, `province:NAME`, `zone:ID`, `facility:ID`. */
+  scope: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -20,6 +22,7 @@ export const publicUser = (u: StoredUser): User => ({
   name: u.name,
   role: u.role,
   disabled: u.disabled,
+  scope: [...u.scope],
   createdAt: u.createdAt,
   updatedAt: u.updatedAt,
 });

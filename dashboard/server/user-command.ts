@@ -1,15 +1,27 @@
-import { QuantracError } from '../../core/index.js';
-import { RoleSchema, type Role, type UserStore } from './user-store.js';
+import { QuantracError, type Catalogue } from '../../core/index.js';
+import { checkUserScope, scopeChoices } from './user-scope.js';
+import { RoleSchema, userNameKey, type Role, type UserStore } from './user-store.js';
 
-export const USER_USAGE = `  quantrac user add <name> [--role viewer|operator|admin] [--password-stdin]
+export const USER_USAGE = `  quantrac user add <name> [--role viewer|operator|admin] [--scope SCOPE]... [--password-stdin]
   quantrac user passwd <name> [--password-stdin]
   quantrac user role <name> viewer|operator|admin
+  quantrac user scope <name> --scope SCOPE [--scope SCOPE]...   (replaces the scope)
+  quantrac user scopes [--json]   (every scope of the catalogue)
   quantrac user disable|enable <name>
   quantrac user list [--json]
+  SCOPE: country (the default), "province:NAME", zone:ID or facility:ID (a facility user is a viewer)
 `;
+
+/** The flags of `quantrac user` beyond the account commands' own, for node:util parseArgs (cli/account-commands.ts). */
+export const USER_COMMAND_OPTIONS = {
+  scope: { type: 'string', multiple: true },
+  catalogue: { type: 'string' },
+} as const;
 
 export interface UserCommandIo {
   store: UserStore;
+  /** The catalogue (CATALOGUE), loaded only by the commands that need it: scopes are checked against it and listed from it. */
+  catalogue?: () => Catalogue | Promise<Catalogue>;
   out: (text: string) => void;
   /** The password when --password-stdin was given (first line of stdin). */
   readPassword: () => Promise<string>;
@@ -22,7 +34,7 @@ export interface UserCommandIo {
  */
 export async function runUserCommand(
   positionals: string[],
-  flags: { role?: string; json?: boolean; passwordStdin?: boolean },
+  flags: { role?: string; json?: boolean; passwordStdin?: boolean; scope?: readonly string[] | undefined },
   io: UserCommandIo,
 ): Promise<number> {
   const [sub, name, extra] = positionals;
@@ -38,11 +50,16 @@ export async function runUserCommand(
   };
   const password = async (): Promise<string | undefined> =>
     flags.passwordStdin ? (await io.readPassword()).replace(/\r?\n$/, '') : undefined;
+  const catalogue = async (): Promise<Catalogue | undefined> => (io.catalogue ? await io.catalogue() : undefined);
+  /** The --scope flags checked against the role and the catalogue (user-scope.ts), before anything is written. */
+  const scope = async (forRole: Role): Promise<string[]> => checkUserScope(forRole, flags.scope ?? ['country'], await catalogue());
 
   switch (sub) {
     case 'add': {
-      const { user, password: secret } = await store.add(needName(), role(flags.role, 'viewer'), await password());
-      out(`user ${user.name} added with role ${user.role}\n`);
+      const r = role(flags.role, 'viewer');
+      const checked = await scope(r);
+      const { user, password: secret } = await store.add(needName(), r, await password(), checked);
+      out(`user ${user.name} added with role ${user.role} and scope ${user.scope.join(', ')}\n`);
       if (!flags.passwordStdin) out(`password: ${secret}\n(shown once: it is stored only as a hash)\n`);
       return 0;
     }
@@ -57,6 +74,15 @@ export async function runUserCommand(
       out(`user ${user.name} now has role ${user.role}\n`);
       return 0;
     }
+    case 'scope': {
+      if (!flags.scope?.length) throw new QuantracError('ERR_USAGE', `quantrac user scope needs at least one --scope\n${USER_USAGE}`);
+      const current = store.get(userNameKey(needName()));
+      const user = await store.setScope(needName(), await scope(current?.role ?? 'viewer'));
+      out(`user ${user.name} now has scope ${user.scope.join(', ')} (a running centre ends their sessions within a minute)\n`);
+      return 0;
+    }
+    case 'scopes':
+      return listScopes(await catalogue(), flags.json === true, out);
     case 'disable':
     case 'enable': {
       const user = sub === 'disable' ? store.disable(needName()) : store.enable(needName());
@@ -74,12 +100,29 @@ export async function runUserCommand(
         return 0;
       }
       const w = Math.max(4, ...users.map((u) => u.name.length));
-      out(`${'name'.padEnd(w)}  role      state     updated\n`);
-      for (const u of users)
-        out(`${u.name.padEnd(w)}  ${u.role.padEnd(8)}  ${(u.disabled ? 'disabled' : 'enabled').padEnd(8)}  ${u.updatedAt}\n`);
+      out(`${'name'.padEnd(w)}  role      state     updated                   scope\n`);
+      for (const u of users) {
+        const state = (u.disabled ? 'disabled' : 'enabled').padEnd(8);
+        out(`${u.name.padEnd(w)}  ${u.role.padEnd(8)}  ${state}  ${u.updatedAt.padEnd(24)}  ${u.scope.join(', ')}\n`);
+      }
       return 0;
     }
     default:
       throw new QuantracError('ERR_USAGE', `unknown user command "${sub ?? ''}"\n${USER_USAGE}`);
   }
+}
+
+/** `quantrac user scopes`: the country, each province with its zone count, each zone and each facility, by id and name. */
+function listScopes(catalogue: Catalogue | undefined, json: boolean, out: (text: string) => void): number {
+  if (!catalogue) throw new QuantracError('ERR_USAGE', 'quantrac user scopes needs the catalogue (CATALOGUE or --catalogue FILE)');
+  const choices = scopeChoices(catalogue);
+  if (json) {
+    out(`${JSON.stringify(choices, null, 2)}\n`);
+    return 0;
+  }
+  for (const c of choices) {
+    const extra = c.kind === 'province' ? `  (${c.zones} zone${c.zones === 1 ? '' : 's'})` : c.kind === 'country' ? '' : `  ${c.label}`;
+    out(`${c.scope}${extra}\n`);
+  }
+  return 0;
 }

@@ -1,6 +1,7 @@
-import { QuantracError } from '../../core/index.js';
+import { QuantracError, type Catalogue } from '../../core/index.js';
 import { generateSecret, hashSecret, systemClock, verifySecret } from '../../platform/index.js';
 import { checkRole, createUserAccounts, normaliseUserName, publicUser, type User } from './user-accounts.js';
+import { checkUserScope, isFacilityScope } from './user-scope.js';
 import { createUsersFile, type Role, type StoredUser, type UsersFileOptions } from './users-file.js';
 
 export { RoleSchema, UserNameSchema, userNameKey, type Role } from './users-file.js';
@@ -8,8 +9,11 @@ export { roleAtLeast, type User } from './user-accounts.js';
 
 export interface UserStore {
   readonly file: string;
-  /** Adds a user; without a password one is generated. Returns the password (shown once). */
-  add(name: string, role: Role, password?: string): Promise<{ user: User; password: string }>;
+  /**
+   * Adds a user; without a password one is generated. Returns the password (shown once). The
+   * scope defaults to the whole country; it is checked (user-scope.ts `checkUserScope`).
+   */
+  add(name: string, role: Role, password?: string, scope?: readonly string[]): Promise<{ user: User; password: string }>;
   /**
    * Adds an account kept in memory only, never written to the file (demo mode: its login
    * must not outlive the run). When a real user has the name, `<name>-<random>` is used: the
@@ -17,7 +21,10 @@ export interface UserStore {
    */
   addEphemeral(name: string, role: Role, password?: string): Promise<{ user: User; password: string }>;
   setPassword(name: string, password?: string): Promise<string>;
+  /** ERR_FACILITY_SCOPE when a facility user would get more than the viewer role. */
   setRole(name: string, role: Role): User;
+  /** Replaces a user's scope (checked against the role and the catalogue, user-scope.ts). */
+  setScope(name: string, scope: readonly string[]): Promise<User>;
   disable(name: string): User;
   enable(name: string): User;
   /** Every user; throws ERR_USERS_FILE while the file is invalid (the CLI and the admin page say so). */
@@ -33,6 +40,8 @@ export interface UserStore {
 export interface UserStoreOptions extends UsersFileOptions {
   /** scrypt N for new hashes (DASHBOARD_SCRYPT_COST; tests lower it). */
   cost?: number;
+  /** The catalogue scopes are checked against (unknown entries refused); none: only their form and the facility rule are checked. */
+  catalogue?: () => Catalogue | Promise<Catalogue>;
 }
 
 /**
@@ -66,22 +75,30 @@ export function createUserStore(file: string, options: UserStoreOptions = {}): U
   const clock = options.clock ?? systemClock;
   const hash = (password: string): Promise<string> => hashSecret(password, options.cost ?? PASSWORD_COST, MIN_PASSWORD_COST);
   const accounts = createUserAccounts(createUsersFile(file, options), clock, options.log);
+  const checkScope = async (role: Role, scope: readonly string[]): Promise<string[]> =>
+    checkUserScope(role, scope, options.catalogue ? await options.catalogue() : undefined);
 
   /** A new account, its name normalised and its password checked (generated when not given), then hashed. */
-  const newUser = async (name: string, role: Role, password: string | undefined): Promise<{ user: StoredUser; secret: string }> => {
+  const newUser = async (
+    name: string,
+    role: Role,
+    password: string | undefined,
+    scopeTexts: readonly string[] = ['country'],
+  ): Promise<{ user: StoredUser; secret: string }> => {
     const key = normaliseUserName(name);
     checkRole(role);
+    const scope = await checkScope(role, scopeTexts);
     const secret = password ?? generatePassword();
     checkPassword(secret);
     const at = new Date(clock.now()).toISOString();
-    return { user: { name: key, role, hash: await hash(secret), disabled: false, createdAt: at, updatedAt: at }, secret };
+    return { user: { name: key, role, hash: await hash(secret), disabled: false, scope, createdAt: at, updatedAt: at }, secret };
   };
   const update = (name: string, change: Partial<StoredUser>): User => publicUser(accounts.update(name, change));
 
   return {
     file,
-    async add(name, role, password) {
-      const { user, secret } = await newUser(name, role, password);
+    async add(name, role, password, scope) {
+      const { user, secret } = await newUser(name, role, password, scope);
       accounts.insert(user);
       return { user: publicUser(user), password: secret };
     },
@@ -98,7 +115,13 @@ export function createUserStore(file: string, options: UserStoreOptions = {}): U
     },
     setRole(name, role) {
       checkRole(role);
+      const current = accounts.existing(name).scope;
+      if (role !== 'viewer' && isFacilityScope(current)) checkUserScope(role, current);
       return update(name, { role });
+    },
+    async setScope(name, scope) {
+      const checked = await checkScope(accounts.existing(name).role, scope);
+      return update(name, { scope: checked });
     },
     disable: (name) => update(name, { disabled: true }),
     enable: (name) => update(name, { disabled: false }),

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { QuantracError, type Logger } from '../../core/index.js';
+import { QuantracError, ScopeTextSchema, type Logger } from '../../core/index.js';
 import { systemClock, type Clock } from '../../platform/index.js';
 
 /** viewer: an inspector (reads everything); operator: on-call (acknowledges, silences); admin: also manages users. */
@@ -24,6 +24,8 @@ export const StoredUserSchema = z.object({
   role: RoleSchema,
   hash: z.string(),
   disabled: z.boolean().default(false),
+  /** Where the user may look (docs/SECURITY.md, "Access by level"); files from before scopes mean the whole country. */
+  scope: z.array(ScopeTextSchema).min(1).default(['country']),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -103,7 +103,7 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     expect(setCookie).toMatch(/^qt_session=[\w-]{40,}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
     const cookie = setCookie.split(';')[0]!;
     const me = await fetch(`${centre.dashboardUrl}/api/me`, { headers: { cookie } });
-    expect(await me.json()).toEqual({ user: { name: username, role: 'viewer' } });
+    expect(await me.json()).toEqual({ user: { name: username, role: 'viewer', scope: ['country'] } });
     const socket = live({ cookie, origin });
     await socket.opened;
     const out = await fetch(`${centre.dashboardUrl}/api/logout`, { method: 'POST', headers: { cookie, origin } });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { checkAdminChange } from '../../dashboard/server/admin-guard.js';
 import type { User } from '../../dashboard/server/user-accounts.js';
 
-const user = (name: string, role: User['role'], disabled = false): User => ({ name, role, disabled, createdAt: '', updatedAt: '' });
+const user = (name: string, role: User['role'], disabled = false): User => ({
+  name,
+  role,
+  disabled,
+  scope: ['country'],
+  createdAt: '',
+  updatedAt: '',
+});
 const code = (f: () => void): string => {
   try {
     f();

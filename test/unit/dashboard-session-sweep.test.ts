@@ -7,7 +7,14 @@ import { createVirtualTime } from '../helpers/virtual-time.js';
 
 /** The session sweep of dashboard/server/session-sweep.ts, in virtual time (no real timer runs). */
 describe('session sweep', () => {
-  const user = (name: string, disabled = false): User => ({ name, role: 'viewer', disabled, createdAt: '', updatedAt: '' });
+  const user = (name: string, disabled = false): User => ({
+    name,
+    role: 'viewer',
+    disabled,
+    scope: ['country'],
+    createdAt: '',
+    updatedAt: '',
+  });
 
   it('keeps the sessions of open live views alive, ends expired ones and those of disabled users, every period', () => {
     const vt = createVirtualTime();
@@ -38,6 +45,31 @@ describe('session sweep', () => {
     vt.advanceBy(5000); // no sweep any more: the session of the open view is not touched and is not swept
     expect(sessions.has(watching.session.id)).toBe(true);
     expect(closed).toHaveLength(2);
+  });
+
+  it('ends the live views of a user whose account changed after login (a role or scope changed from the CLI)', () => {
+    const vt = createVirtualTime();
+    vt.advanceBy(10_000);
+    const sessions = createSessionStore({ idleMs: 60_000, maxAgeMs: 600_000, clock: vt.clock });
+    const before = new Date(vt.clock.now() - 1000).toISOString();
+    const users = new Map([
+      ['an', { ...user('an'), updatedAt: before }],
+      ['binh', { ...user('binh'), updatedAt: before }],
+    ]);
+    const an = sessions.create('an');
+    const binh = sessions.create('binh');
+    const open = new Set([an.session.id, binh.session.id]);
+    const closed: string[] = [];
+    const hub = { sessionIds: () => [...open], closeSession: (id: string) => void (closed.push(id), open.delete(id)) };
+    const sweep = startSessionSweep({ hub, sessions, users: { get: (n) => users.get(n) }, log: captureLog().log }, 500, vt.scheduler);
+    vt.advanceBy(500);
+    expect(closed).toEqual([]);
+    users.set('binh', { ...user('binh'), scope: ['province:Bắc Ninh'], updatedAt: new Date(vt.clock.now()).toISOString() });
+    vt.advanceBy(500);
+    expect(closed).toEqual([binh.session.id]);
+    expect(sessions.has(binh.session.id)).toBe(false);
+    expect(sessions.has(an.session.id)).toBe(true);
+    sweep.unsubscribe();
   });
 
   it('a failing sweep is logged, not thrown, and the next one runs', () => {

@@ -10,6 +10,7 @@ import {
   type Logger,
   type Presence,
   type Route,
+  type AuditLog,
 } from './core/index.js';
 import { brokerSettings, createBroker, type Broker } from './broker/index.js';
 import {
@@ -103,6 +104,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
       presence$,
       staticDir,
       routes: [...(relay?.routes ?? []), ...downstream.routes, ...auditRoutes(audit)],
+      audit,
     });
     // Demo mode: an operator account with a fresh random password, printed once by the CLI
     // (stdout, never the log). In memory only: never written to users.json, so it ends with the
@@ -204,10 +206,13 @@ async function startDashboardPart(
     presence$: Observable<Presence>;
     staticDir: string;
     routes: Route[];
+    audit: AuditLog;
   },
 ): Promise<Dashboard> {
   const opsRoutes = createOpsRoutes({ registry: p.metrics, health: () => p.ingest.health() });
   const reports = createReports({
+    audit: p.audit,
+    trustProxy: config.DASHBOARD_TRUST_PROXY,
     query: (q) => p.influx.query(q),
     catalogue,
     log: log.child({ component: 'reports' }),
@@ -220,6 +225,7 @@ async function startDashboardPart(
   });
   onClose(() => reports.close());
   const dashboard = await createDashboard({
+    audit: p.audit,
     ...dashboardSettings(config),
     catalogue,
     readings$: p.ingest.readings$,

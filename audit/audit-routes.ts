@@ -44,8 +44,9 @@ export function auditRoutes(auditLog: { query(filter: AuditFilter): Promise<Audi
       async handle(req: IncomingMessage, res: ServerResponse, user?: RouteUser): Promise<boolean> {
         const url = parseUrl(req);
         if (url.pathname !== AUDIT_PATH && url.pathname !== `${AUDIT_PATH}/`) return false;
-        if (user?.role !== 'admin') {
-          sendError(res, 403, 'ERR_FORBIDDEN', 'the audit log is for admins');
+        // The log names every province's users and stations: admins of the whole country only.
+        if (user?.role !== 'admin' || !user.scope.all) {
+          sendError(res, 403, 'ERR_FORBIDDEN', 'the audit log is for admins of the whole country');
           return true;
         }
         if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -1,5 +1,6 @@
 import { GATEWAY_USAGE } from './broker/index.js';
 import { deadletters, gateway, user } from './cli/account-commands.js';
+import { catalogue, CATALOGUE_USAGE } from './cli/catalogue-command.js';
 import { simulate } from './cli/simulate-command.js';
 import { start } from './cli/start-command.js';
 import { QuantracError } from './core/index.js';
@@ -14,10 +15,11 @@ const USAGE = `Usage:
 ${GATEWAY_USAGE}   (credentials in DATA_DIR; also --data-dir DIR, --catalogue FILE)
 ${USER_USAGE}   (dashboard accounts in DATA_DIR/users.json; also --data-dir DIR)
 ${DEADLETTERS_USAGE}
+${CATALOGUE_USAGE}
 
 Configuration comes from the environment (see docs/CONFIGURATION.md); flags override it.`;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { start, simulate, gateway, user, deadletters };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { start, simulate, gateway, user, deadletters, catalogue };
 
 /** The `quantrac` command (bin/quantrac): one function per command, in cli/. */
 async function main(argv: string[]): Promise<number> {

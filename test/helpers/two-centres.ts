@@ -63,6 +63,31 @@ export async function writeProvinceCatalogues(source: string, dir: string): Prom
   return out;
 }
 
+export const SEED_RULES = fileURLToPath(new URL('../../seeds/rules.json', import.meta.url));
+
+/**
+ * The shipped alert rules with only the overrides of these stations: a centre refuses a rules
+ * file naming a station its catalogue lacks, and the seed's names stations of several provinces.
+ */
+export async function rulesFor(stationIds: string[]): Promise<Record<string, unknown>> {
+  const rules = JSON.parse(await readFile(SEED_RULES, 'utf8')) as Record<string, unknown> & { stations?: Record<string, unknown> };
+  const keep = new Set(stationIds);
+  return { ...rules, stations: Object.fromEntries(Object.entries(rules.stations ?? {}).filter(([id]) => keep.has(id))) };
+}
+
+export const SEED_NOTIFY = fileURLToPath(new URL('../../seeds/notify.json', import.meta.url));
+
+/** The shipped notification routing with only these zones (and `centre`): a centre refuses a route naming a zone its catalogue lacks. */
+export async function notifyFor(zoneIds: string[]): Promise<Record<string, unknown>> {
+  type Routing = { zones?: string[] };
+  const notify = JSON.parse(await readFile(SEED_NOTIFY, 'utf8')) as Record<string, unknown> & { routing?: Routing[] };
+  const keep = new Set([...zoneIds, 'centre']);
+  const routing = (notify.routing ?? [])
+    .map((r) => (r.zones === undefined ? r : { ...r, zones: r.zones.filter((z) => keep.has(z)) }))
+    .filter((r) => r.zones === undefined || r.zones.length > 0);
+  return { ...notify, routing };
+}
+
 /** Runs a `quantrac` command to its end; throws with its stderr unless it exits 0. */
 async function quantrac(args: string[], env: Record<string, string> = {}): Promise<string> {
   const proc = runCli(args, { LOG_LEVEL: 'warn', ...env });
@@ -111,9 +136,22 @@ function influxOf(centre: CentreProcess): InfluxClient {
   return createInfluxClient({ api: 'v1', url: m[1]!, db: m[2]! });
 }
 
-/** Starts the nation, then the province relaying to it; the caller closes it (also after a failure). */
-export async function startTwoCentres(options: TwoCentresOptions): Promise<TwoCentres> {
-  const dir = await mkdtemp(join(tmpdir(), 'quantrac-two-centres-'));
+/** What the two centres are started with: their environments, and the province's stations and gateway secrets. */
+interface Prepared {
+  stations: Station[];
+  secrets: Map<string, string>;
+  nationEnv: Record<string, string>;
+  provinceEnv: Record<string, string>;
+  nationMqttPort: number;
+  provinceMqttPort: number;
+}
+
+/**
+ * Writes what an operator would before the first start (docs/RELAY.md): the provinces'
+ * catalogues and the national one merged from them; the province's rules and routing (its own
+ * zones and stations only); the relay account at the nation; the gateway accounts at the province.
+ */
+async function prepare(dir: string, options: TwoCentresOptions): Promise<Prepared> {
   const nationDir = join(dir, 'nation');
   const provinceDir = join(dir, 'province');
   const catalogues = join(dir, 'catalogues');
@@ -124,24 +162,17 @@ export async function startTwoCentres(options: TwoCentresOptions): Promise<TwoCe
   if (!own) throw new Error(`no province "${options.province}" in ${SEED_CATALOGUE}`);
   const national = join(dir, 'national.json');
   await quantrac(['catalogue', 'merge', ...files.map((f) => f.file), '--out', national]);
-  const stations = (await loadCatalogue(own.file)).stations;
+  const { stations, zones } = await loadCatalogue(own.file);
+  const provinceRules = join(dir, 'province-rules.json');
+  await writeFile(provinceRules, JSON.stringify(await rulesFor(stations.map((s) => s.id))));
+  const provinceNotify = join(dir, 'province-notify.json');
+  await writeFile(provinceNotify, JSON.stringify(await notifyFor(zones.map((z) => z.id))));
 
   // The relay's account at the nation, as docs/RELAY.md has the operator make it.
-  const added = await quantrac(
-    [
-      'gateway',
-      'add',
-      options.relayAccount,
-      '--role',
-      'relay',
-      ...stations.map((s) => s.id),
-      '--data-dir',
-      nationDir,
-      '--catalogue',
-      national,
-    ],
-    { MQTT_AUTH_SCRYPT_COST: TEST_SCRYPT_COST },
-  );
+  const relayAccount = ['gateway', 'add', options.relayAccount, '--role', 'relay', ...stations.map((s) => s.id)];
+  const added = await quantrac([...relayAccount, '--data-dir', nationDir, '--catalogue', national], {
+    MQTT_AUTH_SCRYPT_COST: TEST_SCRYPT_COST,
+  });
   const relayPassword = /^\s*password\s+(\S+)/m.exec(added)?.[1];
   if (!relayPassword) throw new Error(`no password in the output of gateway add:\n${added}`);
 
@@ -166,10 +197,12 @@ export async function startTwoCentres(options: TwoCentresOptions): Promise<TwoCe
   };
   const provinceEnv = {
     ...common,
-    INFLUX_DB: `province_${run}`,
     DATA_DIR: provinceDir,
     CATALOGUE: own.file,
+    ALERTS_RULES_FILE: provinceRules,
+    ALERTS_NOTIFY_FILE: provinceNotify,
     MQTT_PORT: String(provinceMqttPort),
+    INFLUX_DB: `province_${run}`,
     UPSTREAM_URL: `mqtt://127.0.0.1:${nationMqttPort}`,
     UPSTREAM_USERNAME: options.relayAccount,
     UPSTREAM_PASSWORD: relayPassword,
@@ -177,26 +210,40 @@ export async function startTwoCentres(options: TwoCentresOptions): Promise<TwoCe
     UPSTREAM_RETRY_MAX_S: '2',
     ...options.provinceEnv,
   };
+  return { stations, secrets, nationEnv, provinceEnv, nationMqttPort, provinceMqttPort };
+}
 
+/** Stops an influxd a SIGKILLed centre left running on its DATA_DIR (by the pid it recorded), as its next start would. */
+async function stopInfluxdLeftIn(dataDir: string): Promise<void> {
+  const influxDir = join(dataDir, 'influxdb');
+  await stopOrphanInfluxd({ dir: influxDir, configPath: join(influxDir, 'influxdb.conf'), scheduler: systemScheduler }).catch(() => []);
+}
+
+/** Starts the nation, then the province relaying to it; the caller closes it. A failed start leaves nothing behind. */
+export async function startTwoCentres(options: TwoCentresOptions): Promise<TwoCentres> {
+  const dir = await mkdtemp(join(tmpdir(), 'quantrac-two-centres-'));
+  let p: Prepared;
+  try {
+    p = await prepare(dir, options);
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   let nation: CentreProcess | undefined;
   let province: CentreProcess | undefined;
   const started = (c: CentreProcess | undefined, name: string): CentreProcess => {
     if (!c) throw new Error(`the ${name} centre is not running`);
     return c;
   };
-  const stopInfluxdLeftIn = async (dataDir: string): Promise<void> => {
-    const influxDir = join(dataDir, 'influxdb');
-    await stopOrphanInfluxd({ dir: influxDir, configPath: join(influxDir, 'influxdb.conf'), scheduler: systemScheduler }).catch(() => []);
-  };
 
   const harness: TwoCentres = {
     dir,
-    stations,
-    provinceMqttUrl: `mqtt://127.0.0.1:${provinceMqttPort}`,
-    nationMqttUrl: `mqtt://127.0.0.1:${nationMqttPort}`,
+    stations: p.stations,
+    provinceMqttUrl: `mqtt://127.0.0.1:${p.provinceMqttPort}`,
+    nationMqttUrl: `mqtt://127.0.0.1:${p.nationMqttPort}`,
     nation: () => started(nation, 'national'),
     province: () => started(province, 'province'),
-    gatewayCredentials: (s) => ({ username: s.id, password: secrets.get(s.id)! }),
+    gatewayCredentials: (s) => ({ username: s.id, password: p.secrets.get(s.id)! }),
     nationInflux: () => influxOf(started(nation, 'national')),
     provinceInflux: () => influxOf(started(province, 'province')),
     async stopNation() {
@@ -205,23 +252,23 @@ export async function startTwoCentres(options: TwoCentresOptions): Promise<TwoCe
       return code;
     },
     async startNation() {
-      nation = await startCentreProcess(nationEnv);
+      nation = await startCentreProcess(p.nationEnv);
       return nation;
     },
     async killProvince() {
-      const p = started(province, 'province');
+      const c = started(province, 'province');
       province = undefined;
-      p.proc.child.kill('SIGKILL');
-      return p.proc.exited;
+      c.proc.child.kill('SIGKILL');
+      return c.proc.exited;
     },
     async startProvince() {
-      province = await startCentreProcess(provinceEnv);
+      province = await startCentreProcess(p.provinceEnv);
       return province;
     },
     async close() {
       await Promise.all([province?.stop(), nation?.stop()]);
       province = nation = undefined;
-      await Promise.all([stopInfluxdLeftIn(provinceDir), stopInfluxdLeftIn(nationDir)]);
+      await Promise.all([stopInfluxdLeftIn(p.provinceEnv.DATA_DIR!), stopInfluxdLeftIn(p.nationEnv.DATA_DIR!)]);
       await rm(dir, { recursive: true, force: true });
     },
   };

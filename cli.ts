@@ -1,6 +1,7 @@
 import { GATEWAY_USAGE } from './broker/index.js';
 import { audit, AUDIT_USAGE } from './cli/audit-command.js';
 import { deadletters, gateway, user } from './cli/account-commands.js';
+import { catalogue, CATALOGUE_USAGE } from './cli/catalogue-command.js';
 import { simulate } from './cli/simulate-command.js';
 import { start } from './cli/start-command.js';
 import { QuantracError } from './core/index.js';
@@ -16,10 +17,11 @@ ${GATEWAY_USAGE}   (credentials in DATA_DIR; also --data-dir DIR, --catalogue FI
 ${USER_USAGE}   (dashboard accounts in DATA_DIR/users.json; also --data-dir DIR)
 ${DEADLETTERS_USAGE}
 ${AUDIT_USAGE}   (the audit log in DATA_DIR/audit)
+${CATALOGUE_USAGE}
 
 Configuration comes from the environment (see docs/CONFIGURATION.md); flags override it.`;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { start, simulate, gateway, user, deadletters, audit };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { start, simulate, gateway, user, deadletters, audit, catalogue };
 
 /** The `quantrac` command (bin/quantrac): one function per command, in cli/. */
 async function main(argv: string[]): Promise<number> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { packagePath } from './package-paths.js';
 import { LevelsConfigShape, levelsConfigProblems } from './config-levels.js';
+import { ClusterConfigShape } from './config-cluster.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional();
@@ -201,6 +202,7 @@ export const ConfigSchema = z.object({
   /** How long a computed report is reused; 0 computes every request afresh. */
   REPORT_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
   ...LevelsConfigShape,
+  ...ClusterConfigShape,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

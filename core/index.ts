@@ -18,3 +18,4 @@ export * from './ports.js';
 export * from './package-paths.js';
 export * from './scope.js';
 export * from './forwarded.js';
+export * from './config-cluster.js';

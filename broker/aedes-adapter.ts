@@ -48,6 +48,15 @@ export function closeAedes(aedes: Aedes): Promise<void> {
   return new Promise((resolve) => aedes.close(() => resolve()));
 }
 
+/**
+ * Failures of the store or emitter that no client owns (lib aedes.js: DoEnqueues' failed
+ * `subscriptionsByTopic`, the periodic will sweep): Aedes emits them as 'error', an event its
+ * type declarations do not list, and an EventEmitter's unheard 'error' ends the process.
+ */
+export function onBrokerError(aedes: Aedes, listener: (err: Error) => void): void {
+  (aedes as unknown as NodeJS.EventEmitter).on('error', listener);
+}
+
 /** The clients registered now (`aedes.clients`, keyed by client id). */
 export function listClients(aedes: Aedes): Client[] {
   return Object.values((aedes as unknown as { clients: Record<string, Client> }).clients);
@@ -221,5 +230,35 @@ export function boundedPersistence(maxPerClient: number, onDrop: (clientId: stri
     }
     return cleared;
   };
+  return p;
+}
+
+/**
+ * A persistence the nodes of a cluster share (docs/ARCHITECTURE.md, "Cluster mode"), held to
+ * the same bound as boundedPersistence. The count cannot live in one node's memory: the node
+ * that queues a message for a client id is often not the one where that client acknowledges
+ * it. So each enqueue asks the store (`queued`) how many it holds for that client id. Two
+ * nodes enqueueing at once may pass the bound by a message each: a bound on memory, not a quota.
+ */
+export function boundedSharedPersistence(
+  p: Persistence,
+  maxPerClient: number,
+  queued: (clientId: string) => Promise<number>,
+  onDrop: (clientId: string, topic: string | undefined) => void,
+): Persistence {
+  const methods = p as unknown as QueueMethods;
+  const enqueueCombi = methods.outgoingEnqueueCombi.bind(p);
+  const hasRoom = async (sub: Sub, packet: Packet): Promise<boolean> => {
+    if ((await queued(sub.clientId)) < maxPerClient) return true;
+    onDrop(sub.clientId, packet.topic);
+    return false;
+  };
+  methods.outgoingEnqueueCombi = async (subs, packet) => {
+    if (subs.length === 0) return;
+    const room = await Promise.all(subs.map((s) => hasRoom(s, packet)));
+    const kept = subs.filter((_, i) => room[i]);
+    if (kept.length > 0) await enqueueCombi(kept, packet);
+  };
+  methods.outgoingEnqueue = (sub, packet) => methods.outgoingEnqueueCombi([sub], packet);
   return p;
 }

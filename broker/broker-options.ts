@@ -1,7 +1,7 @@
 import type { Aedes } from 'aedes';
 import type { Observable } from 'rxjs';
 import type { Registry } from 'prom-client';
-import type { AcceptForwarded, Admit, Catalogue, Logger, Presence } from '../core/index.js';
+import type { AcceptForwarded, Admit, BrokerClusterParts, Catalogue, Logger, Presence } from '../core/index.js';
 import type { Clock, SchedulerLike } from '../platform/index.js';
 import type { ProvisionRequest } from './authenticator.js';
 
@@ -81,6 +81,12 @@ export interface BrokerOptions {
   clock?: Clock;
   /** Runs the credentials poll and delayed presence changes; default systemScheduler. */
   scheduler?: SchedulerLike;
+  /**
+   * Cluster mode (docs/ARCHITECTURE.md, "Cluster mode"): the emitter and persistence the nodes
+   * share through Redis (cluster/ createClusterBrokerParts), in place of the in-memory ones. The
+   * broker closes them. Absent in single-process mode, which then runs exactly as before.
+   */
+  cluster?: BrokerClusterParts;
 }
 
 export interface Broker {

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
-import type { Aedes } from 'aedes';
+import type { Aedes, AedesOptions } from 'aedes';
 import { Subscription } from 'rxjs';
-import type { Logger } from '../core/index.js';
+import type { BrokerClusterParts, Logger } from '../core/index.js';
 import { systemScheduler } from '../platform/index.js';
-import { boundedPersistence, closeAedes, createAedes } from './aedes-adapter.js';
+import { boundedPersistence, boundedSharedPersistence, closeAedes, createAedes, onBrokerError } from './aedes-adapter.js';
 import { createAuthenticator, type Authenticator } from './authenticator.js';
 import type { BrokerContext } from './broker-context.js';
 import { openListeners } from './broker-listeners.js';
@@ -59,6 +59,44 @@ function createContext(options: BrokerOptions, timers: Subscription, connectedCl
 }
 
 /**
+ * Where sessions live: in memory, each client id's queue of QoS 1 messages bounded; in cluster
+ * mode in the shared store (BrokerOptions.cluster), bounded by its own count.
+ */
+function sessionStore(ctx: BrokerContext, options: BrokerOptions): object {
+  const { maxQueued } = ctx.limits;
+  const onDrop = (clientId: string, topic: string | undefined): void => {
+    ctx.metrics.queueFull();
+    const fields = { clientId, topic, maxQueued };
+    ctx.clientLog(
+      'warn',
+      `client ${clientId}`,
+      'queue_full',
+      fields,
+      "a client's queue of unacknowledged QoS 1 messages is full; newer ones are not kept for it",
+    );
+  };
+  const { cluster } = options;
+  if (!cluster) return boundedPersistence(maxQueued, onDrop);
+  return boundedSharedPersistence(cluster.persistence as object, maxQueued, (id) => cluster.queued(id), onDrop);
+}
+
+/** Aedes' options for the shared emitter and its nodes' heartbeats (core/cluster-broker.ts). */
+function sharedAedesOptions(cluster: BrokerClusterParts): Partial<AedesOptions> {
+  return { mq: cluster.emitter, heartbeatInterval: cluster.heartbeatIntervalMs, maxTopicLevels: cluster.maxTopicLevels };
+}
+
+/**
+ * Aedes reports a failed store operation (Redis unreachable, a failover under way) as an
+ * 'error' event, which would end the process if nobody listened. The in-memory store never
+ * fails; the shared one does while Redis is away, and ioredis reconnects by itself.
+ */
+function watchSharedStore(aedes: Aedes, ctx: BrokerContext): void {
+  onBrokerError(aedes, (err) =>
+    ctx.clientLog('error', 'cluster', 'shared_store', { err }, 'cluster: the shared MQTT session store or emitter failed'),
+  );
+}
+
+/**
  * The embedded MQTT broker (docs/ARCHITECTURE.md, "broker/"): listeners, gateway logins, the
  * topic ACL, presence, per-client limits, and readings handed to `admit` before their PUBACK.
  */
@@ -81,17 +119,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     clock: ctx.clock,
   });
   warnIfReadableByOthers(options.credentialsFile, log);
-  const persistence = boundedPersistence(ctx.limits.maxQueued, (clientId, topic) => {
-    ctx.metrics.queueFull();
-    const fields = { clientId, topic, maxQueued: ctx.limits.maxQueued };
-    ctx.clientLog(
-      'warn',
-      `client ${clientId}`,
-      'queue_full',
-      fields,
-      "a client's queue of unacknowledged QoS 1 messages is full; newer ones are not kept for it",
-    );
-  });
+  const persistence = sessionStore(ctx, options);
   const aedes = await createAedes({
     persistence,
     drainTimeout: ctx.limits.drainTimeoutMs,
@@ -100,8 +128,10 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     maxInflightInbound: ctx.limits.maxInflight,
     ...createConnectHooks(ctx, auth),
     ...createPublishHooks(ctx, options.admit, options.acceptForwarded),
+    ...(options.cluster ? sharedAedesOptions(options.cluster) : {}),
   });
   started.aedes = aedes;
+  if (options.cluster) watchSharedStore(aedes, ctx);
   watchClients(aedes, ctx);
   return serve(aedes, ctx, options, auth, timers);
 }
@@ -148,6 +178,8 @@ async function serve(aedes: Aedes, ctx: BrokerContext, options: BrokerOptions, a
       poll.unsubscribe();
       // Stop accepting, then close the clients (Aedes closes their sockets), then the broker.
       await Promise.all([listeners.close(), closeAedes(aedes)]);
+      // After Aedes: closing its clients still writes to the store (wills, subscriptions).
+      await options.cluster?.close();
       timers.unsubscribe();
       tracker.complete();
     },

@@ -152,13 +152,19 @@ describe('broker: cluster mode, two nodes on one Redis', () => {
       const will = { topic: statusTopic(STATION), payload: Buffer.from('{"state":"offline"}'), qos: 1 as const, retain: true };
       const client = await gateway(a, { will });
       await client.publishAsync(statusTopic(STATION), '{"state":"online"}', { qos: 1, retain: true });
-      expect(await retained(b, statusTopic(STATION))).toEqual([{ topic: statusTopic(STATION), payload: '{"state":"online"}' }]);
+      // Stored after the PUBACK (Aedes writes it first, then publishes), so looked for until there.
+      await vi.waitFor(
+        async () =>
+          expect(await retained(b, statusTopic(STATION))).toEqual([{ topic: statusTopic(STATION), payload: '{"state":"online"}' }]),
+        { timeout: 5000, interval: 20 },
+      );
 
       // Dropped, not disconnected: the socket ends without a DISCONNECT, so A publishes the will.
       client.stream.destroy();
       await vi.waitFor(() => expect(a.presence(STATION)?.state).toBe('offline'), { timeout: 5000, interval: 20 });
       await vi.waitFor(
-        async () => expect(await retained(b, 'stations/+/status')).toEqual([{ topic: statusTopic(STATION), payload: '{"state":"offline"}' }]),
+        async () =>
+          expect(await retained(b, 'stations/+/status')).toEqual([{ topic: statusTopic(STATION), payload: '{"state":"offline"}' }]),
         { timeout: 5000, interval: 20 },
       );
       expect(presence.map((p) => p.state)).toContain('offline');

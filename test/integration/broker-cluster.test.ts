@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -9,6 +10,7 @@ import { createClusterBrokerParts } from '../../cluster/broker-parts.js';
 import {
   alertsTopic,
   createLogger,
+  freePort,
   errorsTopic,
   readingsTopic,
   statusTopic,
@@ -69,8 +71,11 @@ describe('broker: cluster mode, two nodes on one Redis', () => {
     await Promise.all(brokers.splice(0).map((b) => b.close()));
   });
 
+  let sentinelPort: number | undefined;
   function settings(nodeId: string): ClusterSettings {
-    return { redis: { url: redis.url }, nodeId, waitReplicas: 0, waitTimeoutMs: 1000, leaseMs: 3000, keyPrefix: prefix };
+    const at =
+      sentinelPort === undefined ? { url: redis.url } : { sentinels: [{ host: '127.0.0.1', port: sentinelPort }], name: 'quantrac' };
+    return { redis: at, nodeId, waitReplicas: 0, waitTimeoutMs: 1000, leaseMs: 3000, keyPrefix: prefix };
   }
   /** A node; each test gets its own key prefix, so no state crosses between tests. */
   async function node(nodeId: string, maxQueued?: number): Promise<Broker> {
@@ -226,6 +231,42 @@ describe('broker: cluster mode, two nodes on one Redis', () => {
       await vi.waitFor(async () => expect(await connections()).toBe(before), { timeout: 5000, interval: 50 });
     } finally {
       probe.disconnect();
+    }
+  });
+
+  it('finds the primary through Sentinel (REDIS_SENTINELS) for both the emitter and the store', async () => {
+    const port = await freePort();
+    const conf = join(dir, 'sentinel.conf');
+    await writeFile(
+      conf,
+      [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor quantrac 127.0.0.1 ${redis.port} 1`, ''].join('\n'),
+    );
+    const sentinel = spawn('redis-sentinel', [conf], { stdio: 'ignore' });
+    const exited = new Promise<void>((r) => sentinel.once('exit', () => r()));
+    const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => 50 });
+    try {
+      await vi.waitFor(
+        async () => expect(await probe.call('SENTINEL', 'get-master-addr-by-name', 'quantrac')).toEqual(['127.0.0.1', String(redis.port)]),
+        {
+          timeout: 10_000,
+          interval: 50,
+        },
+      );
+      sentinelPort = port;
+      const [a, b] = await twoNodes();
+      const subscriber = await connect(a, { username: SUBSCRIBER, password: secrets.subscriber, clientId: `${SUBSCRIBER}:1` });
+      const got = messages(subscriber);
+      await subscriber.subscribeAsync('alerts/#', { qos: 1 });
+      await b.publish(alertsTopic(ZONE, STATION), '{"level":"ALERT"}', { qos: 1, retain: true });
+      await vi.waitFor(() => expect(got.map((m) => m.topic)).toEqual([alertsTopic(ZONE, STATION)]), { timeout: 5000, interval: 20 });
+      expect(await retained(a, 'alerts/#')).toEqual([{ topic: alertsTopic(ZONE, STATION), payload: '{"level":"ALERT"}' }]);
+    } finally {
+      sentinelPort = undefined;
+      probe.disconnect();
+      await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+      await Promise.all(brokers.splice(0).map((x) => x.close()));
+      sentinel.kill('SIGTERM');
+      await exited;
     }
   });
 });

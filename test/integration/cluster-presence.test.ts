@@ -43,11 +43,20 @@ describe('cluster presence', () => {
     clients.push(c);
     return c;
   };
-  const startNode = async (nodeId: string, keyPrefix = `p${prefix}:`, leaseMs = LONG_LEASE_MS): Promise<Node> => {
+  const startNode = async (nodeId: string, keyPrefix = `p${prefix}:`, leaseMs = LONG_LEASE_MS, subscriber?: Redis): Promise<Node> => {
     const vt = createVirtualTime(Date.now());
     const local$ = new Subject<Presence>();
     const redis = client();
-    const shared = await createSharedPresence({ redis, keyPrefix, nodeId, leaseMs, local$, log, scheduler: vt.scheduler });
+    const shared = await createSharedPresence({
+      redis,
+      ...(subscriber ? { subscriber } : {}),
+      keyPrefix,
+      nodeId,
+      leaseMs,
+      local$,
+      log,
+      scheduler: vt.scheduler,
+    });
     const node: Node = { local$, shared, seen: [], vt, redis };
     shared.presence$.subscribe((p) => node.seen.push(p));
     nodes.push(node);
@@ -166,6 +175,35 @@ describe('cluster presence', () => {
     expect(b.shared.current('S1')?.state).toBe('offline');
     expect(b.shared.current('S2')?.state).toBe('online');
     expect(JSON.parse((await b.redis.hget(`p${prefix}:presence`, 'S2'))!).node).toBe('node-b');
+  });
+
+  it('a node whose subscription was cut reloads the hash when it is back, and emits what it missed', async () => {
+    const a = await startNode('node-a');
+    const subscriber = client();
+    const b = await startNode('node-b', `p${prefix}:`, LONG_LEASE_MS, subscriber);
+    a.local$.next(at('S1', 'online', 'connect'));
+    await vi.waitFor(() => expect(b.shared.current('S1')?.state).toBe('online'), { timeout: 5000, interval: 20 });
+    subscriber.disconnect();
+    a.local$.next(at('S1', 'offline', 'will'));
+    a.local$.next(at('S2', 'online', 'connect'));
+    await vi.waitFor(() => expect(a.shared.current('S2')?.state).toBe('online'), { timeout: 5000, interval: 20 });
+    expect(b.shared.current('S1')?.state).toBe('online'); // missed while cut off
+    await subscriber.connect();
+    await vi.waitFor(
+      () =>
+        expect(
+          b.shared
+            .snapshot()
+            .map((p) => `${p.station}:${p.state}`)
+            .sort(),
+        ).toEqual(['S1:offline', 'S2:online']),
+      {
+        timeout: 5000,
+        interval: 20,
+      },
+    );
+    a.local$.next(at('S3', 'online', 'connect')); // and follows the channel again
+    await vi.waitFor(() => expect(b.shared.current('S3')?.state).toBe('online'), { timeout: 5000, interval: 20 });
   });
 
   it('a node starting again under its id ends the stations its earlier run had online', async () => {

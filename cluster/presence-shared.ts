@@ -105,7 +105,10 @@ export async function createSharedPresence(options: SharedPresenceOptions): Prom
     next: (presence) => apply(presence),
     error: (err: unknown) => log.error({ err }, 'broker presence failed'),
   });
-  await started;
+  await started.catch((err: unknown) => {
+    localSub.unsubscribe();
+    throw err;
+  });
 
   const subscriber = options.subscriber ?? redis.duplicate();
   const channelSub = await subscribeChannel(subscriber, keys.hash, mirror, () => redis.hgetall(keys.hash), log);

@@ -2,6 +2,7 @@ import { exhaustMap, interval, type Subscription } from 'rxjs';
 import type { Logger, SessionPort } from '../../core/index.js';
 import type { SchedulerLike } from '../../platform/index.js';
 import type { LiveHub } from './live-hub.js';
+import { changedSince } from './session-sweep.js';
 import type { UserStore } from './user-store.js';
 
 export interface SharedSessionSweepOptions {
@@ -27,7 +28,7 @@ export async function sweepSharedSessions({ hub, sessions, users, log }: SharedS
     ids.forEach((id, i) => {
       const s = found[i];
       const user = s ? users.get(s.user) : undefined;
-      if (!s || !user || user.disabled || Date.parse(user.updatedAt) > s.createdAt) {
+      if (!s || !user || user.disabled || changedSince(user, s)) {
         work.push(sessions.destroy(id));
         hub.closeSession(id);
       } else {

@@ -20,3 +20,4 @@ export * from './scope.js';
 export * from './forwarded.js';
 export * from './config-cluster.js';
 export * from './cluster-broker.js';
+export * from './session-port.js';

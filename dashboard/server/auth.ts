@@ -1,12 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import type { AuditLog, Catalogue, Logger, StationScope } from '../../core/index.js';
+import {
+  isPending,
+  type AuditLog,
+  type Catalogue,
+  type Logger,
+  type MaybePromise,
+  type SessionPort,
+  type StationScope,
+} from '../../core/index.js';
 import { clientAddress as addressOf, parseCookies, readJson, sendError, sendJson, type Clock } from '../../platform/index.js';
 import { loggableUser } from './auth-log-user.js';
 import { createLoginCheck } from './login-check.js';
 import type { LoginThrottle } from './login-throttle.js';
-import type { Session, SessionStore } from './session-store.js';
+import type { Session } from './session-store.js';
 import { userNameKey, type User, type UserStore } from './user-store.js';
 import { createScopeResolver, isFacilityScope } from './user-scope.js';
 
@@ -16,7 +24,8 @@ export const SESSION_COOKIE = 'qt_session';
 
 export interface AuthOptions {
   users: UserStore;
-  sessions: SessionStore;
+  /** The in-memory store, or a shared one in cluster mode (core/session-port.ts). */
+  sessions: SessionPort;
   throttle: LoginThrottle;
   /** Honour X-Forwarded-Proto and X-Forwarded-For: only behind a trusted reverse proxy. */
   trustProxy?: boolean;
@@ -47,11 +56,11 @@ export interface Principal {
 }
 
 export interface Auth {
-  /** The logged-in, enabled user behind the request's cookie. */
-  principal(req: IncomingMessage): Principal | undefined;
+  /** The logged-in, enabled user behind the request's cookie: at once from the in-memory store, a promise from a shared one. */
+  principal(req: IncomingMessage): MaybePromise<Principal | undefined>;
   clientAddress(req: IncomingMessage): string;
   login(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  logout(req: IncomingMessage, res: ServerResponse): void;
+  logout(req: IncomingMessage, res: ServerResponse): MaybePromise<void>;
 }
 
 const LoginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
@@ -91,24 +100,28 @@ export function createAuth(options: AuthOptions): Auth {
     return known ? String(l['user']) : `unknown:${String(l['userFingerprint'])}`;
   };
 
-  const startSession = (req: IncomingMessage, res: ServerResponse, user: User, address: string): void => {
+  const startSession = async (req: IncomingMessage, res: ServerResponse, user: User, address: string): Promise<void> => {
     // A new token on every login: a cookie planted before login is worthless (session fixation).
-    const prior = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
-    if (prior) sessions.destroy(prior.id);
-    const { token } = sessions.create(user.name);
+    const prior = await sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
+    if (prior) await sessions.destroy(prior.id);
+    const { token } = await sessions.create(user.name);
     const maxAgeS = Math.floor(options.cookieMaxAgeMs / 1000);
     log.info({ address, user: user.name, role: user.role }, 'login');
     audit?.record({ action: 'login', user: user.name, address, outcome: 'ok' });
     sendJson(res, 200, { user: { name: user.name, role: user.role, scope: user.scope } }, { 'set-cookie': cookie(req, token, maxAgeS) });
   };
 
-  const principal = (req: IncomingMessage): Principal | undefined => {
-    const session = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
+  const endSession = (id: string): void => {
+    const ended = sessions.destroy(id);
+    if (isPending(ended)) ended.catch((err: unknown) => log.warn({ err }, 'ending a session failed; it expires on its own'));
+    options.onSessionEnd?.(id);
+  };
+
+  const principalOf = (session: Session | undefined): Principal | undefined => {
     if (!session) return undefined;
     const user = users.get(session.user);
     if (!user || user.disabled) {
-      sessions.destroy(session.id);
-      options.onSessionEnd?.(session.id);
+      endSession(session.id);
       return undefined;
     }
     // Decided once per request, here on the server, as a set of stations (docs/SECURITY.md, "Access by level").
@@ -116,6 +129,13 @@ export function createAuth(options: AuthOptions): Auth {
     // A facility user is a company's own account and never acts, even when a hand-edited file says otherwise.
     const acting = isFacilityScope(user.scope) && user.role !== 'viewer' ? { ...user, role: 'viewer' as const } : user;
     return { user: acting, session, scope };
+  };
+
+  // The in-memory store answers at once and so does this, as it always did; a shared store's
+  // answer is a round trip (cluster mode, docs/ARCHITECTURE.md "Cluster mode").
+  const principal = (req: IncomingMessage): MaybePromise<Principal | undefined> => {
+    const found = sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
+    return isPending(found) ? found.then(principalOf) : principalOf(found);
   };
 
   return {
@@ -131,12 +151,12 @@ export function createAuth(options: AuthOptions): Auth {
         audit?.record({ action: 'login_failed', target: triedName(username), address, outcome: 'refused', detail: { code: verdict.code } });
         return sendError(res, verdict.status, verdict.code, verdict.message, verdict.headers);
       }
-      startSession(req, res, verdict.user, address);
+      await startSession(req, res, verdict.user, address);
     },
-    logout(req, res) {
-      const p = principal(req);
+    async logout(req, res) {
+      const p = await principal(req);
       if (p) {
-        sessions.destroy(p.session.id);
+        await sessions.destroy(p.session.id);
         options.onSessionEnd?.(p.session.id);
         log.info({ user: p.user.name }, 'logout');
         audit?.record({ action: 'logout', user: p.user.name, address: clientAddress(req), outcome: 'ok' });

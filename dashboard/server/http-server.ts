@@ -13,6 +13,7 @@ import type {
   Presence,
   Reading,
   Route,
+  SessionPort,
   StorageCondition,
 } from '../../core/index.js';
 import { systemScheduler, type Clock, type SchedulerLike } from '../../platform/index.js';
@@ -24,6 +25,7 @@ import { createLiveUpgrade } from './live-upgrade.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createOriginCheck } from './origin-check.js';
 import { createRequestRouter } from './request-router.js';
+import { startSharedSessionSweep } from './session-shared-sweep.js';
 import { createSessionStore, type SessionStore } from './session-store.js';
 import { startSessionSweep } from './session-sweep.js';
 import { dailyStationSummaries } from './station-summaries.js';
@@ -69,6 +71,11 @@ export interface DashboardOptions {
   passwordCost?: number;
   sessionIdleMs?: number;
   sessionMaxAgeMs?: number;
+  /**
+   * Makes the session store shared by the nodes (cluster mode, docs/ARCHITECTURE.md "Cluster
+   * mode"), given the dashboard's idle timeout, maximum age and clock. None: sessions in memory.
+   */
+  sessionStore?: (limits: { idleMs: number; maxAgeMs: number; clock: Clock }) => SessionPort;
   /** Login throttling and the bound on password checks (login-throttle.ts; docs/SECURITY.md, "Login throttling"). */
   login?: {
     maxFailures?: number;
@@ -109,7 +116,9 @@ export interface Dashboard {
 const SWEEP_MS = 30_000;
 
 /** The accounts, the sessions and the login checks over them. */
-function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { users: UserStore; sessions: SessionStore; auth: Auth } {
+type Sessions = { kind: 'memory'; store: SessionStore } | { kind: 'shared'; store: SessionPort };
+
+function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { users: UserStore; sessions: Sessions; auth: Auth } {
   const { log } = options;
   const usersFile = options.usersFile ?? join(resolve(options.dataDir ?? './data'), 'users.json');
   const users = createUserStore(usersFile, {
@@ -122,11 +131,14 @@ function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { 
   // (broker and ingest matter more than the dashboard) and refuses logins until it is fixed.
   users.check();
   const sessionMaxAgeMs = options.sessionMaxAgeMs ?? 7 * 86_400_000;
-  const sessions = createSessionStore({ idleMs: options.sessionIdleMs ?? 12 * 3_600_000, maxAgeMs: sessionMaxAgeMs, clock });
+  const limits = { idleMs: options.sessionIdleMs ?? 12 * 3_600_000, maxAgeMs: sessionMaxAgeMs, clock };
+  const sessions: Sessions = options.sessionStore
+    ? { kind: 'shared', store: options.sessionStore(limits) }
+    : { kind: 'memory', store: createSessionStore(limits) };
   const { maxFailures = 10, windowMs = 15 * 60_000, lockMs = 5 * 60_000, nameBackoffAfter, nameBackoffMaxMs } = options.login ?? {};
   const auth = createAuth({
     users,
-    sessions,
+    sessions: sessions.store,
     throttle: createLoginThrottle({ maxFailures, windowMs, lockMs, nameBackoffAfter, nameBackoffMaxMs, clock }),
     checks: { maxConcurrent: options.login?.maxConcurrentChecks, maxQueued: options.login?.maxQueuedChecks },
     registry: options.registry,
@@ -155,9 +167,13 @@ function startHub(options: DashboardOptions): LiveHub {
 }
 
 /** The REST API under /api/: users, station data, alerts. */
-function apiRoutes(options: DashboardOptions, clock: Clock, hub: LiveHub, users: UserStore, sessions: SessionStore): ApiRoutes[] {
+function apiRoutes(options: DashboardOptions, clock: Clock, hub: LiveHub, users: UserStore, sessions: Sessions): ApiRoutes[] {
   const { catalogue, log } = options;
-  const endSessions = (name: string): void => sessions.destroyUser(name).forEach((id) => hub.closeSession(id));
+  // A shared store's other nodes close their sockets of these sessions at their next sweep.
+  const endSessions =
+    sessions.kind === 'memory'
+      ? (name: string): void => sessions.store.destroyUser(name).forEach((id) => hub.closeSession(id))
+      : async (name: string): Promise<void> => (await sessions.store.destroyUser(name)).forEach((id) => hub.closeSession(id));
   return [
     createUserRoutes({ users, endSessions, catalogue, log }),
     createStationRoutes({
@@ -210,7 +226,11 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   bound = port;
   // Open live views keep their session alive; expired or disabled sessions lose their sockets.
   // Started once listening: a server that failed to start leaves no timer behind.
-  const sweep = startSessionSweep({ hub, sessions, users, log }, options.sweepMs ?? SWEEP_MS, scheduler);
+  const sweepMs = options.sweepMs ?? SWEEP_MS;
+  const sweep =
+    sessions.kind === 'memory'
+      ? startSessionSweep({ hub, sessions: sessions.store, users, log }, sweepMs, scheduler)
+      : startSharedSessionSweep({ hub, sessions: sessions.store, users, log }, sweepMs, scheduler);
   log.info({ url }, 'dashboard listening');
 
   return {

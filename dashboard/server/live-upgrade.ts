@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { Logger } from '../../core/index.js';
+import { isPending, type Logger } from '../../core/index.js';
 import { createRateLimitedLog, pathOf, queryOf, systemClock, type Clock } from '../../platform/index.js';
-import type { Auth } from './auth.js';
+import type { Auth, Principal } from './auth.js';
 import type { LiveHub } from './live-hub.js';
 import type { OriginCheck } from './origin-check.js';
 
@@ -43,11 +43,24 @@ export function createLiveUpgrade(options: LiveUpgradeOptions): LiveUpgrade {
       note('warn', 'origin', { origin: req.headers.origin, address: auth.clientAddress(req) }, 'live socket from a foreign origin refused');
       return refuse(403, 'Forbidden');
     }
-    const principal = auth.principal(req);
-    if (!principal) return refuse(401, 'Unauthorized');
-    const asked = queryOf(req).get('format');
-    const format = asked === 'readings' || asked === 'binary' ? asked : 'compact';
-    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, { format, sessionId: principal.session.id, scope: principal.scope }));
+    const found = auth.principal(req);
+    const accept = (principal: Principal | undefined): void => {
+      if (!principal) return refuse(401, 'Unauthorized');
+      const asked = queryOf(req).get('format');
+      const format = asked === 'readings' || asked === 'binary' ? asked : 'compact';
+      wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, { format, sessionId: principal.session.id, scope: principal.scope }));
+    };
+    if (!isPending(found)) return accept(found);
+    // A shared session store (cluster mode): a store that cannot answer is a 503, never a crash.
+    found
+      .then(accept, (err: unknown) => {
+        note('warn', 'session-store', { err }, 'live socket refused: the session store did not answer');
+        refuse(503, 'Service Unavailable');
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'live socket upgrade failed');
+        refuse(500, 'Internal Server Error');
+      });
   }
 
   return {

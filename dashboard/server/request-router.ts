@@ -49,8 +49,9 @@ function createAccessCheck(options: RequestRouterOptions, note: ReturnType<typeo
     note('warn', 'origin', fields, 'request from a foreign origin refused');
     sendError(res, 403, 'ERR_ORIGIN', 'request from a foreign origin');
   };
-  const admit = (req: IncomingMessage, res: ServerResponse, known: Principal | undefined): Principal | undefined => {
-    const principal = known ?? auth.principal(req);
+  const admit = async (req: IncomingMessage, res: ServerResponse, known: Principal | undefined): Promise<Principal | undefined> => {
+    // A shared session store (cluster mode) answers with a promise: one Redis round trip per request.
+    const principal = known ?? (await auth.principal(req));
     if (!principal) {
       sendError(res, 401, 'ERR_LOGIN_REQUIRED', 'log in first');
       return undefined;
@@ -91,12 +92,12 @@ export function createRequestRouter(options: RequestRouterOptions): (req: Incomi
         if (await route.handle(req, res)) return;
         continue;
       }
-      principal = access.admit(req, res, principal);
+      principal = await access.admit(req, res, principal);
       if (!principal) return;
       if (await route.handle(req, res, { name: principal.user.name, role: principal.user.role, scope: principal.scope })) return;
     }
     if (path.startsWith('/api/')) {
-      principal = access.admit(req, res, principal);
+      principal = await access.admit(req, res, principal);
       if (!principal) return;
       const address = auth.clientAddress(req);
       const user = principal.user.name;

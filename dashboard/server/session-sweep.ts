@@ -18,7 +18,7 @@ export interface SessionSweepOptions {
  * "Access by level"), so it must log in again. REST requests need no such check: each one reads
  * the account afresh.
  */
-const changedSince = (user: { updatedAt: string }, session: { createdAt: number }): boolean =>
+export const changedSince = (user: { updatedAt: string }, session: { createdAt: number }): boolean =>
   Date.parse(user.updatedAt) > session.createdAt;
 
 /**

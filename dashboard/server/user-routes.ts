@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { QuantracError, type Catalogue, type Logger } from '../../core/index.js';
+import { QuantracError, type Catalogue, type Logger, type MaybePromise } from '../../core/index.js';
 import { methodIs, requireRole, type ApiContext, type ApiRoutes } from './api-context.js';
 import { HttpError, readJson, sendJson } from '../../platform/index.js';
 import { RoleSchema, userNameKey, type User, type UserStore } from './user-store.js';
@@ -10,8 +10,8 @@ import { checkUserScope, scopeChoices } from './user-scope.js';
 
 export interface UserRoutesOptions {
   users: UserStore;
-  /** Ends every session of a user (disabled, role or scope changed, password reset). */
-  endSessions: (user: string) => void;
+  /** Ends every session of a user (disabled, role or scope changed, password reset); a shared store answers with a promise. */
+  endSessions: (user: string) => MaybePromise<void>;
   /** The catalogue scopes are offered from (GET /api/scopes) and checked against. */
   catalogue?: Catalogue;
   log: Logger;
@@ -119,7 +119,7 @@ export function createUserRoutes(options: UserRoutesOptions): ApiRoutes {
     const input = await body(req, ChangeSchema);
     const done = await applyChange(options, ctx, name, input).catch(asHttp);
     if (input.disabled === true || input.role !== undefined || input.scope !== undefined || input.resetPassword) {
-      options.endSessions(done.user.name);
+      await options.endSessions(done.user.name);
     }
     log.info({ user: done.user.name, change: changeDetail(input), by: ctx.principal.user.name }, 'user changed');
     ctx.audit({ action: 'user_change', target: done.user.name, outcome: 'ok', detail: changeDetail(input) });

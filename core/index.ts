@@ -19,3 +19,4 @@ export * from './package-paths.js';
 export * from './scope.js';
 export * from './forwarded.js';
 export * from './config-cluster.js';
+export * from './alerts-cluster.js';

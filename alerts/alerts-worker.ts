@@ -4,6 +4,7 @@ import {
   createSeriesIndex,
   QuantracError,
   type AlertEvent,
+  type AlertsClusterPort,
   type Catalogue,
   type Config,
   type Logger,
@@ -15,6 +16,7 @@ import { systemScheduler, type SchedulerLike } from '../platform/index.js';
 import type { AlertsService } from './alerts.js';
 import { createBatchSender, type BatchSender } from './batch-sender.js';
 import { createCallChannel, type CallChannel } from './call-channel.js';
+import { attachCluster } from './cluster-view.js';
 import { loadHistory, type QueryFn } from './event-store.js';
 import type { ReadingBatch } from './reading-batch.js';
 import { createStateMirror, type StateMirror } from './state-mirror.js';
@@ -46,6 +48,8 @@ export interface AlertsWorkerOptions {
   restartMs?: number;
   /** Timers (the readings' batching, the restart delay, the shutdown timeout); virtual time in tests. */
   scheduler?: SchedulerLike;
+  /** Cluster mode (docs/ARCHITECTURE.md, "Cluster mode"): the port from cluster/; only owned stations' readings cross to the worker. */
+  cluster?: AlertsClusterPort;
 }
 
 /** A worker that does not answer `close` within this is terminated, ms. */
@@ -73,7 +77,13 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
   const backlog = createWorkerBacklog(options.maxBacklog ?? 1_000_000, log, scheduler, metrics);
   const calls = createCallChannel();
   let closed: (() => void) | undefined;
-  const workerData: AlertsWorkerData = { catalogue: JSON.stringify(options.catalogue), config, logLevel: log.level };
+  const owned = options.cluster ? new Set<string>() : undefined;
+  const workerData: AlertsWorkerData = {
+    catalogue: JSON.stringify(options.catalogue),
+    config,
+    logLevel: log.level,
+    gated: owned !== undefined,
+  };
   const entry = options.workerEntry ?? (await alertsWorkerEntry(log));
   const supervisor = createWorkerSupervisor({
     startThread: () => startWorkerThread(entry, workerData, config.ALERTS_WORKER_HEAP_MB),
@@ -97,7 +107,12 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
   const sender = createBatchSender({ index: createSeriesIndex(options.catalogue), scheduler, send });
   await supervisor.start();
 
-  const subs: Subscription[] = [options.readings$.subscribe((r) => sender.push(r))];
+  // Cluster mode: a Set look-up per reading, before the batch (cluster-view.ts adopts and drops).
+  const subs: Subscription[] = [
+    owned
+      ? options.readings$.subscribe((r) => void (owned.has(r.station) && sender.push(r)))
+      : options.readings$.subscribe((r) => sender.push(r)),
+  ];
   const toCurrent = (m: ToWorker): void => {
     const w = supervisor.current;
     if (w) postToWorker(log, w, m);
@@ -119,10 +134,44 @@ export async function startAlertsWorker(options: AlertsWorkerOptions): Promise<A
     }
     events$.complete();
   };
-  return workerHandle({ options, supervisor, sender, mirror, events$, close, call: callOf(supervisor, sender, calls, log) });
+  const call = callOf(supervisor, sender, calls, log);
+  const handle = workerHandle({ options, supervisor, sender, mirror, events$, close, call });
+  if (!options.cluster || !owned) return handle;
+  return clusterWorker(handle, call, owned, options.cluster, log, scheduler);
 }
 
 type Call = <T>(method: CallMethod, args: unknown[]) => Promise<T>;
+
+/** Cluster mode: the worker's handle driven by the cluster's port (cluster-view.ts); `owned` gates the readings sent. */
+async function clusterWorker(
+  handle: AlertsWorker,
+  call: Call,
+  owned: Set<string>,
+  port: AlertsClusterPort,
+  log: Logger,
+  scheduler: SchedulerLike,
+): Promise<AlertsWorker> {
+  const clustered = await attachCluster(
+    {
+      service: handle,
+      acknowledge: (id, by, note) => call('acknowledge', [id, by, note]),
+      silence: (input) => call('silence', [input]),
+      async adopt(stations, open, silences) {
+        await call('adoptStations', [stations, open, silences]);
+        for (const s of stations) owned.add(s);
+      },
+      async drop(stations) {
+        for (const s of stations) owned.delete(s);
+        await call('dropStations', [stations]); // after the readings already packed (callOf flushes)
+      },
+    },
+    port,
+    log,
+    scheduler,
+  );
+  // Assigned, not spread: `restored` stays a getter.
+  return Object.assign(clustered, { terminateWorker: () => handle.terminateWorker() });
+}
 
 /** A call to the worker, sent after the readings received before it (one port, in order), so the worker has evaluated them when it answers. */
 function callOf(supervisor: WorkerSupervisor, sender: BatchSender, calls: CallChannel, log: Logger): Call {

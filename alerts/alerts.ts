@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Observable } from 'rxjs';
+import { filter, type Observable } from 'rxjs';
 import type { Alert, AlertEvent, Silence, AlertsApi, Catalogue, Logger, Presence, Reading, StorageCondition } from '../core/index.js';
 import { systemScheduler, type Clock, type SchedulerLike } from '../platform/index.js';
 import { scheduleTicks, subscribeInputs } from './alert-inputs.js';
@@ -43,6 +43,12 @@ export interface AlertsOptions {
   tickMs?: number;
   emailSender?: EmailSender;
   post?: (req: WebhookRequest) => Promise<void>;
+  /**
+   * Cluster mode (docs/ARCHITECTURE.md, "Cluster mode"): evaluate only the stations adopted
+   * (`adopt`, `drop`: whose shard this node holds); open alerts come with them, not from InfluxDB.
+   * cluster-alerts.ts sets it and drives it from the cluster's port.
+   */
+  gated?: boolean;
 }
 
 /** The alerts part as the centre sees it, on this thread (createAlerts) or in a worker (startAlertsWorker). */
@@ -66,6 +72,10 @@ export interface Alerts extends AlertsService {
   readonly notifier: Notifier;
   acknowledge(id: string, by: string, note?: string): Alert | undefined;
   silence(input: SilenceInput): Silence;
+  /** Gated (cluster) mode: starts evaluating these stations, their open alerts and silences put back quietly; returns how many alerts. */
+  adopt(stations: readonly string[], alerts: Alert[], silences: Silence[]): number;
+  /** Gated (cluster) mode: stops evaluating these stations and forgets their alerts. */
+  drop(stations: readonly string[]): void;
 }
 
 /**
@@ -90,13 +100,15 @@ export async function createAlerts(options: AlertsOptions): Promise<Alerts> {
     post: options.post,
   });
   const outlet = createEventOutlet({ append: options.append, publish: options.publish, notifier, log });
-  const engine = createAlertEngine({ catalogue, rules: options.rules ?? createRules(), clock, onEvent: (e) => outlet.onEvent(e) });
-  const restorer = options.query
-    ? createRestorer({ engine, query: options.query, clock, scheduler, log, onEvent: outlet.onEvent })
-    : undefined;
+  const owned = options.gated ? new Set<string>() : undefined;
+  const rules = options.rules ?? createRules();
+  const engine = createAlertEngine({ catalogue, rules, clock, owned, onEvent: (e) => outlet.onEvent(e) });
+  // Gated, the open alerts come with the stations adopted (from the cluster's hash), not from InfluxDB.
+  const restorer =
+    options.query && !owned ? createRestorer({ engine, query: options.query, clock, scheduler, log, onEvent: outlet.onEvent }) : undefined;
   await restorer?.start();
 
-  const subs = subscribeInputs(engine, options, log);
+  const subs = subscribeInputs(engine, owned ? gateInputs(options, owned) : options, log);
   subs.push(
     scheduleTicks(
       scheduler,
@@ -131,6 +143,11 @@ export async function createAlerts(options: AlertsOptions): Promise<Alerts> {
       return silence;
     },
     silences: () => engine.silences.active(clock.now()),
+    adopt(stations, alerts, silences) {
+      for (const s of silences) engine.silences.restore(s);
+      return engine.adopt(stations, alerts);
+    },
+    drop: (stations) => engine.drop(stations),
     async close() {
       restorer?.stop();
       for (const s of subs.splice(0)) s.unsubscribe();
@@ -138,5 +155,14 @@ export async function createAlerts(options: AlertsOptions): Promise<Alerts> {
       await outlet.writesDone();
       outlet.complete();
     },
+  };
+}
+
+/** The inputs of the stations adopted only (cluster mode): one Set look-up per reading. */
+function gateInputs(inputs: AlertsOptions, owned: ReadonlySet<string>): AlertsOptions {
+  return {
+    ...inputs,
+    readings$: inputs.readings$.pipe(filter((r) => owned.has(r.station))),
+    presence$: inputs.presence$?.pipe(filter((p) => owned.has(p.station))),
   };
 }

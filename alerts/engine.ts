@@ -29,6 +29,8 @@ export interface EngineOptions {
   clock: Clock;
   /** Every alert event, synchronously, in order. */
   onEvent(event: AlertEvent, track: Track): void;
+  /** Cluster mode: the stations this node evaluates (docs/ARCHITECTURE.md, "Cluster mode"); the wall-clock rules skip the others. */
+  owned?: Set<string>;
 }
 
 export interface AlertEngine {
@@ -51,6 +53,10 @@ export interface AlertEngine {
   /** Emits an event for a track without changing its state (reminders). */
   emit(type: AlertEventType, track: Track): void;
   station(id: string): StationState | undefined;
+  /** Cluster mode: starts evaluating these stations (silence timers from now), their open alerts put back quietly. */
+  adopt(stations: readonly string[], alerts: Alert[]): number;
+  /** Cluster mode: stops evaluating these stations and forgets their visible alerts (their owner has them now). */
+  drop(stations: readonly string[]): void;
 }
 
 /**
@@ -91,6 +97,7 @@ export function createAlertEngine(options: EngineOptions): AlertEngine {
     silences,
     emit,
     station: (id) => stations.get(id),
+    ...ownershipOps(stations, visible, options, (list) => restoreAlerts(list, findTrack, visible, silences, clock.now())),
 
     onReading(r) {
       const st = stations.get(r.station);
@@ -109,25 +116,13 @@ export function createAlertEngine(options: EngineOptions): AlertEngine {
 
     tick() {
       const now = clock.now();
-      for (const st of stations.values()) st.checkStale(now, lc);
+      const owned = options.owned;
+      for (const st of stations.values()) if (!owned || owned.has(st.station.id)) st.checkStale(now, lc);
       backlog?.tick(now);
       for (const ended of silences.expire(now)) visible.unsilence(ended, (station, parameter) => silences.covers(station, parameter, now));
     },
 
-    restore(list) {
-      let restored = 0;
-      const orphans: Alert[] = [];
-      const now = clock.now();
-      for (const { alert, at } of list) {
-        const track = findTrack(alert.id);
-        if (!track) orphans.push(alert);
-        else if (track.phase === IDLE) {
-          visible.restore(track, alert, at, now, silences.covers(alert.station, alert.parameter, now));
-          restored += 1;
-        }
-      }
-      return { restored, orphans };
-    },
+    restore: (list) => restoreAlerts(list, findTrack, visible, silences, clock.now()),
 
     acknowledge(id, by, note) {
       const track = visible.get(id);
@@ -147,6 +142,55 @@ export function createAlertEngine(options: EngineOptions): AlertEngine {
 
     open: (filter) => visible.open(filter),
     openTracks: () => visible.openTracks(),
+  };
+}
+
+/** Puts restored alerts back on their tracks without any event; those without a track (station or rule gone) are orphans. */
+function restoreAlerts(
+  list: Array<{ alert: Alert; at: number }>,
+  findTrack: (id: string) => Track | undefined,
+  visible: VisibleAlerts,
+  silences: Silences,
+  now: number,
+): { restored: number; orphans: Alert[] } {
+  let restored = 0;
+  const orphans: Alert[] = [];
+  for (const { alert, at } of list) {
+    const track = findTrack(alert.id);
+    if (!track) orphans.push(alert);
+    else if (track.phase === IDLE) {
+      visible.restore(track, alert, at, now, silences.covers(alert.station, alert.parameter, now));
+      restored += 1;
+    }
+  }
+  return { restored, orphans };
+}
+
+/** Cluster mode (docs/ARCHITECTURE.md, "Cluster mode"): the stations this node takes over or gives up. */
+function ownershipOps(
+  stations: Map<string, StationState>,
+  visible: VisibleAlerts,
+  { owned, clock }: EngineOptions,
+  restore: AlertEngine['restore'],
+): Pick<AlertEngine, 'adopt' | 'drop'> {
+  return {
+    adopt(ids, alerts) {
+      const now = clock.now();
+      for (const id of ids) {
+        const st = stations.get(id);
+        // Its silence timer starts now: this node saw none of its readings before.
+        if (st) {
+          st.lastSeenAt = now;
+          st.offlineSince = NaN;
+        }
+        owned?.add(id);
+      }
+      return restore(alerts.map((alert) => ({ alert, at: alert.updatedAt }))).restored;
+    },
+    drop(ids) {
+      for (const id of ids) owned?.delete(id);
+      visible.drop(new Set(ids));
+    },
   };
 }
 

@@ -23,3 +23,4 @@ export { RollingMean } from './rolling-mean.js';
 export { MinuteTrend } from './minute-trend.js';
 export { F64Slab } from './slab.js';
 export { startAlertsWorker, type AlertsWorker, type AlertsWorkerOptions } from './alerts-worker.js';
+export { createClusterAlerts } from './cluster-alerts.js';

@@ -1,6 +1,6 @@
 import type { Alert, AlertEventType, AlertFilter, Silence } from '../core/index.js';
 import { selectAlerts } from './select-alerts.js';
-import { OPEN, type Track } from './track.js';
+import { IDLE, OPEN, type Track } from './track.js';
 
 /** Whether a maintenance window covers a station (or this parameter of it) now. */
 type Covers = (station: string, parameter: string) => boolean;
@@ -59,6 +59,19 @@ export class VisibleAlerts {
   unsilence(ended: Silence, covers: Covers): void {
     for (const t of this.tracks.values()) {
       if (t.alert?.silenced && t.station === ended.station && !covers(t.station, t.parameter)) delete t.alert.silenced;
+    }
+  }
+
+  /** Forgets the visible alerts of these stations (cluster mode: another node owns them now); the tracks start idle. */
+  drop(stations: ReadonlySet<string>): void {
+    for (const t of this.tracks.values()) {
+      if (!stations.has(t.station)) continue;
+      this.tracks.delete(t.id);
+      t.phase = IDLE;
+      t.alert = undefined;
+      t.flaps = undefined;
+      t.critSince = NaN;
+      t.clearSince = NaN;
     }
   }
 

@@ -7,6 +7,8 @@ export interface AlertsWorkerData {
   catalogue: string;
   config: Config;
   logLevel: string;
+  /** Cluster mode: evaluate only the stations adopted (docs/ARCHITECTURE.md, "Cluster mode"). */
+  gated?: boolean;
 }
 
 /** The alerts' state the main thread answers `open()` and `silences()` from. */
@@ -16,7 +18,7 @@ export interface AlertsState {
   restored: number;
 }
 
-export type CallMethod = 'acknowledge' | 'silence' | 'flush' | 'adoptStation';
+export type CallMethod = 'acknowledge' | 'silence' | 'flush' | 'adoptStation' | 'adoptStations' | 'dropStations';
 
 /** Main thread -> worker. */
 export type ToWorker =

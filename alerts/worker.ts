@@ -109,6 +109,7 @@ async function start(): Promise<void> {
     storage$,
     append: (lines) => asks.call<void>((id) => post({ t: 'append', id, lines })),
     query: (q) => asks.call((id) => post({ t: 'query', id, q })),
+    gated: data.gated,
     publish: async (topic, payload) => {
       publishes.push({ topic, payload });
       queueFlush();
@@ -133,6 +134,10 @@ async function call(a: Alerts, method: string, args: unknown[]): Promise<unknown
       return a.flush();
     case 'adoptStation':
       return a.adoptStation(...(args as Parameters<Alerts['adoptStation']>));
+    case 'adoptStations':
+      return a.adopt(...(args as Parameters<Alerts['adopt']>));
+    case 'dropStations':
+      return a.drop(...(args as Parameters<Alerts['drop']>));
     default:
       throw new Error(`no such call: ${method}`);
   }

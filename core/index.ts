@@ -21,3 +21,4 @@ export * from './forwarded.js';
 export * from './config-cluster.js';
 export * from './cluster-broker.js';
 export * from './session-port.js';
+export * from './alerts-cluster.js';

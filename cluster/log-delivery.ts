@@ -103,8 +103,9 @@ export function createGroupDelivery(options: GroupDeliveryOptions): GroupDeliver
       stopped = true;
       await Promise.race([running, wait(options.drainMs ?? 3000, scheduler)]);
       abort.abort();
+      // A store still retrying (InfluxDB down) is left behind: its entries stay pending, unacknowledged,
+      // for this node's next run or another node's takeover. A blocked read ends with the connection.
       redis.disconnect();
-      await running;
     },
   };
 }

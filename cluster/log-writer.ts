@@ -1,4 +1,3 @@
-import type { Subscription } from 'rxjs';
 import { QuantracError, type ClusterSettings, type DurableLog, type DurableLogHealth, type Logger } from '../core/index.js';
 import { everyUnref, systemScheduler, type SchedulerLike } from '../platform/index.js';
 import { logKey, noLogMetrics, type LogMetrics } from './log-metrics.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createLogger, loadCatalogue, readingsTopic, type Catalogue, type ClusterSettings, type Reading } from '../../core/index.js';
 import { createReplicatedLog, type ReplicatedLog } from '../../cluster/index.js';
-import { createInfluxClient, createIngest, type Ingest } from '../../ingest/index.js';
+import { createInfluxClient, createIngest, listDeadLetters, type DeadLetter, type Ingest } from '../../ingest/index.js';
 import { countReadings } from '../helpers/influx-query.js';
 import { startRedis, type RedisServer } from '../helpers/redis-harness.js';
 
@@ -100,6 +100,26 @@ describe('ingest in cluster mode: admit through the replicated log', () => {
     expect(seen[1]!.map(key).sort()).toEqual(seen[0]!.map(key).sort());
     expect(seen[0]![0]!.unit).not.toBe('');
     await vi.waitFor(async () => expect(await countReadings(nodes[0]!.influx)).toBe(expected), { timeout: 20_000, interval: 200 });
+  });
+
+  it('a line InfluxDB refuses is isolated and dead-lettered on the node that delivered it; the rest is stored', async () => {
+    const ts = Date.now() - 30_000;
+    const good = `reading,parameter=SO2,station=ST-GOOD,status=00,zone=Z value=1.5 ${ts}\n`;
+    const bad = `reading,parameter=SO2,station=ST-BAD,status=00,zone=Z value=oops ${ts}\n`;
+    await nodes[0]!.replicated.writer.append(good + bad + good.replace('1.5', '2.5').replace(`${ts}`, `${ts + 1}`), 2);
+    await vi.waitFor(async () => expect(await countReadings(nodes[0]!.influx, `WHERE "station" = 'ST-GOOD'`)).toBe(2), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    await vi.waitFor(
+      async () => {
+        const letters: DeadLetter[] = [];
+        for (const id of ['node-1', 'node-2'])
+          for await (const d of listDeadLetters({ dir: join(dataDir, id, 'deadletters') })) letters.push(d);
+        expect(letters).toMatchObject([{ kind: 'line', station: 'ST-BAD', codes: ['influx_rejected'], line: bad.trimEnd() }]);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
   });
 
   it('with the replica gone, admit is refused (no PUBACK) and /healthz says failing', async () => {

@@ -87,8 +87,8 @@ describe('the replicated log on a real Redis primary and replica', () => {
     await Promise.all([writer.append(message('ST-AAA', 0, 3, base), 3), writer.append(message('ST-BBB', 0, 2, base), 2)]);
     // WAIT said the replica holds it: it is there without waiting for anything more.
     expect(await replicaConn.xlen(logKey(settings.keyPrefix))).toBe(before + 1);
-    const [[, fields]] = (await replicaConn.xrevrange(logKey(settings.keyPrefix), '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
-    expect(fields).toEqual(['n', 'node-a', 'lp', message('ST-AAA', 0, 3, base) + message('ST-BBB', 0, 2, base), 'c', '5']);
+    const last = (await replicaConn.xrevrange(logKey(settings.keyPrefix), '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+    expect(last[0]?.[1]).toEqual(['n', 'node-a', 'lp', message('ST-AAA', 0, 3, base) + message('ST-BBB', 0, 2, base), 'c', '5']);
     await vi.waitFor(() => expect(writer.health()).toMatchObject({ writable: true, replicas: 1 }), { timeout: 5000, interval: 100 });
   });
 

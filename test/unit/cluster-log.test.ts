@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, QuantracError, type Reading } from '../../core/index.js';
-import { createLogWriter, decodeReadings, type Redis } from '../../cluster/index.js';
+import { createLogger, freePort, QuantracError, type ClusterSettings, type Reading } from '../../core/index.js';
+import { createLogWriter, createRedisConnection, decodeReadings, redisConnectionOptions, type Redis } from '../../cluster/index.js';
 import { compareIds } from '../../cluster/log-trimmer.js';
 import { parseEntries, streamEntries } from '../../cluster/log-entries.js';
 import { encodeReading } from '../../ingest/index.js';
@@ -147,5 +147,45 @@ describe('stream replies and ids', () => {
     expect(compareIds('9-5', '10-0')).toBe(-1);
     expect(compareIds('10-2', '10-10')).toBe(-1);
     expect(compareIds('10-2', '10-2')).toBe(0);
+  });
+});
+
+describe('the Redis connection', () => {
+  const base: ClusterSettings = {
+    redis: { url: 'redis://127.0.0.1:1' },
+    nodeId: 'n1',
+    waitReplicas: 1,
+    waitTimeoutMs: 2000,
+    leaseMs: 10_000,
+    keyPrefix: 'qt:',
+  };
+
+  it('options: Sentinels with the password for both, bounded retries for commands, none for blocking readers', () => {
+    const sentinel = { ...base, redis: { sentinels: [{ host: 'a', port: 26379 }], name: 'quantrac' }, password: 'pw' };
+    expect(redisConnectionOptions(sentinel, 'log-writer')).toMatchObject({
+      sentinels: [{ host: 'a', port: 26379 }],
+      name: 'quantrac',
+      password: 'pw',
+      sentinelPassword: 'pw',
+      connectionName: 'quantrac:n1:log-writer',
+      maxRetriesPerRequest: 3,
+      commandTimeout: 7000,
+    });
+    const blocking = redisConnectionOptions(base, 'log-fanout', true);
+    expect(blocking.maxRetriesPerRequest).toBeNull();
+    expect(blocking.commandTimeout).toBeUndefined();
+    expect(blocking).not.toHaveProperty('sentinels');
+  });
+
+  it('with nothing listening, errors are logged, not thrown, and a command fails within a bounded time', async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const spy = createLogger({ level: 'warn', destination: { write: (l: string) => void lines.push(l) } });
+    const redis = createRedisConnection({ ...base, redis: { url: `redis://127.0.0.1:${port}` } }, 'test', { log: spy });
+    const t0 = Date.now();
+    await expect(redis.ping()).rejects.toThrow();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(lines.join('')).toContain('Redis connection error');
+    redis.disconnect();
   });
 });

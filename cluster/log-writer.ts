@@ -76,17 +76,17 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       state.lastFailed = true;
       const notReplicated = err instanceof QuantracError || /^NOREPLICAS/.test((err as Error).message);
       metrics.append(messages, batch.readings, notReplicated ? 'not_replicated' : 'error', (performance.now() - t0) / 1000);
+      // No `cause`: ioredis' reply errors carry the command with every argument, the batch's whole text.
+      const e = err instanceof QuantracError ? err : undefined;
       batch.reject(
-        notReplicated && err instanceof QuantracError
-          ? err
-          : new QuantracError(
-              notReplicated ? 'ERR_NOT_REPLICATED' : 'ERR_LOG_WRITE',
-              `replicated log write failed: ${(err as Error).message}`,
-              {
-                retryable: true,
-                cause: err,
-              },
-            ),
+        e ??
+          new QuantracError(
+            notReplicated ? 'ERR_NOT_REPLICATED' : 'ERR_LOG_WRITE',
+            `replicated log write failed: ${(err as Error).message}`,
+            {
+              retryable: true,
+            },
+          ),
       );
     }
   };

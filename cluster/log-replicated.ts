@@ -5,8 +5,8 @@ import { systemScheduler, type SchedulerLike } from '../platform/index.js';
 import type { UnitOf } from './log-decode.js';
 import { createGroupDelivery, type GroupDelivery } from './log-delivery.js';
 import { createFanoutReader } from './log-fanout.js';
-import { createLogMetrics } from './log-metrics.js';
-import { createLogTrimmer } from './log-trimmer.js';
+import { createLogMetrics, logKey } from './log-metrics.js';
+import { createLogTrimmer, waitGroupDelivered } from './log-trimmer.js';
 import { createLogWriter } from './log-writer.js';
 import { createRedisConnection } from './redis-connection.js';
 
@@ -24,7 +24,7 @@ export interface ReplicatedLogOptions {
 }
 
 export interface ReplicatedLog {
-  /** For ingest's `durableLog` option: the admit path's replacement for the spool. */
+  /** For ingest's `durableLog` option: the admit path's replacement for the spool (with `delivered`). */
   readonly writer: DurableLog;
   /** For ingest's `readingsFrom` option: every node's readings, from this node's start on. */
   readonly readings$: Observable<Reading>;
@@ -66,8 +66,13 @@ export function createReplicatedLog(options: ReplicatedLogOptions): ReplicatedLo
     ...(options.retainMs === undefined ? {} : { retainMs: options.retainMs }),
   });
   let delivery: GroupDelivery | undefined;
+  const durable: DurableLog = {
+    append: (text, lines) => writer.append(text, lines),
+    health: () => writer.health(),
+    delivered: (timeoutMs) => waitGroupDelivered(writerRedis, logKey(settings.keyPrefix), timeoutMs, scheduler),
+  };
   return {
-    writer,
+    writer: durable,
     readings$: fanout.readings$,
     started: fanout.started,
     startDelivery(store) {

@@ -1,5 +1,5 @@
-import type { ClusterSettings, Logger } from '../core/index.js';
-import { everyUnref, systemScheduler, type SchedulerLike } from '../platform/index.js';
+import { QuantracError, type ClusterSettings, type Logger } from '../core/index.js';
+import { everyUnref, systemScheduler, wait, type SchedulerLike } from '../platform/index.js';
 import { INFLUX_GROUP, logKey, noLogMetrics, type LogMetrics } from './log-metrics.js';
 import type { Redis } from './redis-connection.js';
 
@@ -62,16 +62,22 @@ export function createLogTrimmer(options: LogTrimmerOptions): LogTrimmer {
 
 /** The oldest id group `influx` still needs, or undefined when there is no group (or it has read nothing). */
 async function oldestNeeded(redis: Redis, key: string): Promise<string | undefined> {
+  const { lastDelivered, oldestPending } = await groupPosition(redis, key);
+  if (lastDelivered === undefined || lastDelivered === '0-0') return undefined;
+  return oldestPending !== undefined && compareIds(oldestPending, lastDelivered) < 0 ? oldestPending : lastDelivered;
+}
+
+/** Group `influx`'s last delivered id and its oldest pending entry (undefined: none, or no group). */
+export async function groupPosition(redis: Redis, key: string): Promise<{ lastDelivered?: string; oldestPending?: string }> {
   const groups = (await redis.xinfo('GROUPS', key).catch((err: Error) => {
     if (err.message.includes('no such key')) return [];
     throw err;
   })) as unknown[];
-  const group = groups.map(fieldsOf).find((g) => g.name === INFLUX_GROUP);
-  const last = group?.['last-delivered-id'];
-  if (typeof last !== 'string' || last === '0-0') return undefined;
+  const last = groups.map(fieldsOf).find((g) => g.name === INFLUX_GROUP)?.['last-delivered-id'];
+  if (typeof last !== 'string') return {};
   const pending = (await redis.xpending(key, INFLUX_GROUP)) as unknown[];
   const smallest = Number(pending[0]) > 0 ? pending[1] : undefined;
-  return typeof smallest === 'string' && compareIds(smallest, last) < 0 ? smallest : last;
+  return { lastDelivered: last, ...(typeof smallest === 'string' ? { oldestPending: smallest } : {}) };
 }
 
 /** A flat `[field, value, ...]` reply as an object. */
@@ -87,4 +93,24 @@ export function compareIds(a: string, b: string): number {
   const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
   if (am !== bm) return am < bm ? -1 : 1;
   return as === bs ? 0 : as < bs ? -1 : 1;
+}
+
+/**
+ * Resolves once group `influx` has delivered and acknowledged every entry in the log when
+ * called; rejects (retryable ERR_NOT_DELIVERED) after `timeoutMs`. For tests and an operator's
+ * drain, as ingest's `delivered()` in single-process mode. Looks every 100 ms.
+ */
+export async function waitGroupDelivered(redis: Redis, key: string, timeoutMs: number, scheduler: SchedulerLike): Promise<void> {
+  const last = ((await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as Array<[string, unknown]>)[0]?.[0];
+  if (last === undefined) return;
+  const deadline = scheduler.now() + timeoutMs;
+  for (;;) {
+    const { lastDelivered, oldestPending } = await groupPosition(redis, key);
+    const read = lastDelivered !== undefined && compareIds(lastDelivered, last) >= 0;
+    if (read && (oldestPending === undefined || compareIds(oldestPending, last) > 0)) return;
+    if (scheduler.now() >= deadline) {
+      throw new QuantracError('ERR_NOT_DELIVERED', 'log entries not yet delivered to InfluxDB', { retryable: true });
+    }
+    await wait(100, scheduler);
+  }
 }

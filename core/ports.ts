@@ -104,6 +104,11 @@ export interface DurableLog {
   append(text: string, lines: number): Promise<void>;
   /** For /healthz: whether an append can succeed now. */
   health(): DurableLogHealth;
+  /**
+   * Resolves once everything appended so far (by any node) is stored in InfluxDB; rejects
+   * after `timeoutMs`. Ingest's `delivered()` in cluster mode.
+   */
+  delivered?(timeoutMs: number): Promise<void>;
 }
 
 export interface DurableLogHealth {

@@ -105,7 +105,7 @@ export async function createClusterIngest(options: IngestOptions, settings: Inge
     deadLetter: (message, errors) => keepRefused({ deadLetters, metrics, clock }, message, errors),
     health: () =>
       clusterHealth({ log: durableLog.health(), delivery: health.snapshot(), api: options.influx.target.api, noSpool: NO_SPOOL }),
-    delivered: () => unsupported('waiting for delivery on one node'),
+    delivered: (timeoutMs = 60_000) => durableLog.delivered?.(timeoutMs) ?? unsupported('waiting for delivery without the log'),
     async close() {
       if (closing) return;
       closing = true;

@@ -99,7 +99,8 @@ describe('ingest in cluster mode: admit through the replicated log', () => {
     expect(new Set(seen[0]!.map(key)).size).toBe(expected);
     expect(seen[1]!.map(key).sort()).toEqual(seen[0]!.map(key).sort());
     expect(seen[0]![0]!.unit).not.toBe('');
-    await vi.waitFor(async () => expect(await countReadings(nodes[0]!.influx)).toBe(expected), { timeout: 20_000, interval: 200 });
+    await nodes[1]!.ingest.delivered(20_000);
+    expect(await countReadings(nodes[0]!.influx)).toBe(expected);
   });
 
   it('a line InfluxDB refuses is isolated and dead-lettered on the node that delivered it; the rest is stored', async () => {

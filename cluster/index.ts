@@ -8,6 +8,7 @@ export { createLogWriter, type LogWriter, type LogWriterOptions } from './log-wr
 export { createGroupDelivery, type GroupDelivery, type GroupDeliveryOptions } from './log-delivery.js';
 export { createFanoutReader, type FanoutReader, type FanoutReaderOptions } from './log-fanout.js';
 export { createLogTrimmer, type LogTrimmer, type LogTrimmerOptions } from './log-trimmer.js';
+export { createLogBacklog, type LogBacklog, type LogBacklogOptions } from './log-backlog.js';
 export { decodeReadings, type UnitOf } from './log-decode.js';
 export { createLogMetrics, logKey, INFLUX_GROUP, type LogMetrics } from './log-metrics.js';
 // --- end of the replicated log ---

@@ -1,7 +1,8 @@
 import type { Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
-import type { ClusterSettings, DurableLog, Logger, Reading, StoreLines } from '../core/index.js';
+import type { ClusterSettings, DurableLog, Logger, Reading, StorageCondition, StoreLines } from '../core/index.js';
 import { systemScheduler, type SchedulerLike } from '../platform/index.js';
+import { createLogBacklog } from './log-backlog.js';
 import type { UnitOf } from './log-decode.js';
 import { createGroupDelivery, type GroupDelivery } from './log-delivery.js';
 import { createFanoutReader } from './log-fanout.js';
@@ -18,6 +19,8 @@ export interface ReplicatedLogOptions {
   /** The centre's registry: quantrac_cluster_log_* go there. */
   registry?: Registry;
   scheduler?: SchedulerLike;
+  /** The storage condition's backlog age, ms (INGEST_BACKLOG_ALERT_S; ingestSettings(config).backlogAlertMs). */
+  backlogAlertMs: number;
   /** Trimmer and delivery tuning (tests). */
   trimEveryMs?: number;
   retainMs?: number;
@@ -28,6 +31,8 @@ export interface ReplicatedLog {
   readonly writer: DurableLog;
   /** For ingest's `readingsFrom` option: every node's readings, from this node's start on. */
   readonly readings$: Observable<Reading>;
+  /** For ingest's `storageFrom` option: `backlog` while delivery to InfluxDB lags (log-backlog.ts). */
+  readonly storage$: Observable<StorageCondition>;
   /** Resolves once the fan-out reader knows its start position. */
   readonly started: Promise<void>;
   /** Starts delivery to InfluxDB through ingest's writer (`ingest.storeLines`); once. */
@@ -65,6 +70,12 @@ export function createReplicatedLog(options: ReplicatedLogOptions): ReplicatedLo
     ...(options.trimEveryMs === undefined ? {} : { everyMs: options.trimEveryMs }),
     ...(options.retainMs === undefined ? {} : { retainMs: options.retainMs }),
   });
+  const backlog = createLogBacklog({
+    redis: writerRedis,
+    key: logKey(settings.keyPrefix),
+    backlogAlertMs: options.backlogAlertMs,
+    scheduler,
+  });
   let delivery: GroupDelivery | undefined;
   const durable: DurableLog = {
     append: (text, lines) => writer.append(text, lines),
@@ -74,6 +85,7 @@ export function createReplicatedLog(options: ReplicatedLogOptions): ReplicatedLo
   return {
     writer: durable,
     readings$: fanout.readings$,
+    storage$: backlog.storage$,
     started: fanout.started,
     startDelivery(store) {
       if (delivery) throw new Error('log delivery already started');
@@ -88,6 +100,7 @@ export function createReplicatedLog(options: ReplicatedLogOptions): ReplicatedLo
     },
     async close() {
       trimmer.close();
+      backlog.close();
       await writer.close();
       await delivery?.close();
       await fanout.close();

@@ -91,6 +91,7 @@ export async function createClusterIngest(options: IngestOptions, settings: Inge
     recordSeq: settings.recordSeq === true,
   });
   const readings$: Observable<Reading> = options.readingsFrom ?? ownReadings$.asObservable();
+  const watching = options.storageFrom?.subscribe(storage$);
 
   return {
     readings$,
@@ -104,12 +105,19 @@ export async function createClusterIngest(options: IngestOptions, settings: Inge
     dropCursor: async () => undefined,
     deadLetter: (message, errors) => keepRefused({ deadLetters, metrics, clock }, message, errors),
     health: () =>
-      clusterHealth({ log: durableLog.health(), delivery: health.snapshot(), api: options.influx.target.api, noSpool: NO_SPOOL }),
+      clusterHealth({
+        condition: storage$.value,
+        log: durableLog.health(),
+        delivery: health.snapshot(),
+        api: options.influx.target.api,
+        noSpool: NO_SPOOL,
+      }),
     delivered: (timeoutMs = 60_000) => durableLog.delivered?.(timeoutMs) ?? unsupported('waiting for delivery without the log'),
     async close() {
       if (closing) return;
       closing = true;
       abort.abort();
+      watching?.unsubscribe();
       await deadLetters.close();
       ownReadings$.complete();
       rejections$.complete();

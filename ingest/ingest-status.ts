@@ -81,15 +81,22 @@ export function ingestHealth({ spool, delivery: ds, condition, emitted, api }: H
  * balancer sends gateways elsewhere) while the replicated log is not writable, since every
  * admission would be refused; `degraded` while InfluxDB writes fail (the log keeps the data).
  */
-export function clusterHealth(p: { log: DurableLogHealth; delivery: DeliveryStatus; api: 'v1' | 'v2'; noSpool: SpoolStats }): IngestHealth {
+export function clusterHealth(p: {
+  log: DurableLogHealth;
+  delivery: DeliveryStatus;
+  condition: StorageCondition;
+  api: 'v1' | 'v2';
+  noSpool: SpoolStats;
+}): IngestHealth {
   const { log, delivery: ds } = p;
   const reasons = log.reasons.map((r) => `replicated log not writable: ${r}`);
   if (ds.failingSince !== undefined) reasons.push(`InfluxDB writes failing since ${iso(ds.failingSince)}`);
+  else if (p.condition.backlog) reasons.push('delivery to InfluxDB is behind');
   const { slowingMs: _s, pausedMs: _p, oldestUndeliveredAt: _o, ...spool } = p.noSpool;
   return {
     status: !log.writable ? 'failing' : reasons.length > 0 ? 'degraded' : 'ok',
     reasons,
-    storage: { backlog: false, spoolBytes: 0, budgetBytes: 0, backpressure: 'none' },
+    storage: p.condition,
     spool,
     influx: {
       api: p.api,

@@ -64,6 +64,8 @@ export interface IngestOptions {
    * readings) and admit emits nothing itself: one readings$ in the centre either way.
    */
   readingsFrom?: Observable<Reading>;
+  /** Cluster mode: the storage condition (the log's delivery backlog); without it, cluster mode shows none. */
+  storageFrom?: Observable<StorageCondition>;
 }
 
 export interface Ingest {

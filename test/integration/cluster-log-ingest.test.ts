@@ -26,6 +26,7 @@ async function startNode(nodeId: string, redisUrl: string, catalogue: Catalogue,
     settings,
     log,
     unitOf: (s, p) => catalogue.stationParameter(s, p)?.unit,
+    backlogAlertMs: 60_000,
   });
   const influx = createInfluxClient({ api: 'v1', url: inject('influxUrl'), db });
   const ingest: Ingest = await createIngest({
@@ -36,6 +37,7 @@ async function startNode(nodeId: string, redisUrl: string, catalogue: Catalogue,
     dataDir: join(dataDir, nodeId),
     durableLog: replicated.writer,
     readingsFrom: replicated.readings$,
+    storageFrom: replicated.storage$,
   });
   replicated.startDelivery(ingest.storeLines!);
   await replicated.started;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createLogger, QuantracError, type ClusterSettings, type Reading } from '../../core/index.js';
+import { createLogger, QuantracError, type ClusterSettings, type Reading, type StorageCondition } from '../../core/index.js';
 import {
   createFanoutReader,
+  createLogBacklog,
   createGroupDelivery,
   createLogTrimmer,
   createLogWriter,
@@ -147,6 +148,14 @@ describe('the replicated log on a real Redis primary and replica', () => {
     cRedis.disconnect();
     const pendingOnC = (await admin.xpending(key, 'influx', '-', '+', 100, 'node-c')) as unknown[];
     expect(pendingOnC.length).toBeGreaterThan(0);
+    // The storage condition sees the entries held by the dead node, and clears once they are delivered.
+    const backlog = createLogBacklog({ redis: admin, key, backlogAlertMs: 300, everyMs: 100 });
+    const conditions: StorageCondition[] = [];
+    backlog.storage$.subscribe((c) => conditions.push(c));
+    await vi.waitFor(() => expect(conditions.at(-1)).toMatchObject({ backlog: true, lagging: ['influxdb'] }), {
+      timeout: 5000,
+      interval: 50,
+    });
 
     const consumers: GroupDelivery[] = ['node-a', 'node-b'].map((nodeId) =>
       createGroupDelivery({
@@ -166,6 +175,8 @@ describe('the replicated log on a real Redis primary and replica', () => {
     });
     expect([...delivered.values()].every((n) => n === 1)).toBe(true);
     expect(await countReadings(influx, `WHERE "station" = 'ST-CCC'`)).toBe(160);
+    await vi.waitFor(() => expect(conditions.at(-1)).toMatchObject({ backlog: false }), { timeout: 5000, interval: 50 });
+    backlog.close();
 
     // Everything delivered: the trimmer removes what nobody needs (no retention slack here).
     const trimmer = createLogTrimmer({ redis: admin, settings, log, retainMs: 0, everyMs: 60_000 });

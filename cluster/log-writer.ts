@@ -143,7 +143,7 @@ async function xaddAndWait(
 ): Promise<number> {
   const pipeline = redis.pipeline();
   let entries = 0;
-  for (const { text, readings } of entries_(batch, maxEntryBytes)) {
+  for (const { text, readings } of entriesOf(batch, maxEntryBytes)) {
     pipeline.xadd(key, '*', 'n', settings.nodeId, 'lp', text, 'c', String(readings));
     entries++;
   }
@@ -155,7 +155,7 @@ async function xaddAndWait(
 }
 
 /** The batch's text in entries of about maxEntryBytes (a message is never split); readings counted per entry. */
-function* entries_(batch: Batch, maxEntryBytes: number): Generator<{ text: string; readings: number }> {
+function* entriesOf(batch: Batch, maxEntryBytes: number): Generator<{ text: string; readings: number }> {
   if (batch.parts.length === 1 || totalLength(batch.parts) <= maxEntryBytes) {
     yield { text: batch.parts.join(''), readings: batch.readings };
     return;

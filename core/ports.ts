@@ -91,3 +91,40 @@ export interface LogCursor {
   /** How far behind: bytes and lines not yet advanced past, and the commit time (epoch ms) of the oldest of them. */
   backlog(): { bytes: number; points: number; oldestAt?: number };
 }
+
+/**
+ * Cluster mode's replicated log (docs/ARCHITECTURE.md, "Cluster mode"; docs/CLUSTER.md): when
+ * ingest is given one, it replaces the local spool on the admit path. `append` resolves only
+ * once the text is held by as many Redis replicas as REDIS_WAIT_REPLICAS says, and rejects
+ * otherwise with a retryable error, so the broker refuses the message (no PUBACK) and the
+ * gateway resends it.
+ */
+export interface DurableLog {
+  /** `text`: whole lines of line protocol, each ending in `\n`; `lines`: how many readings it holds. */
+  append(text: string, lines: number): Promise<void>;
+  /** For /healthz: whether an append can succeed now. */
+  health(): DurableLogHealth;
+  /**
+   * Resolves once everything appended so far (by any node) is stored in InfluxDB; rejects
+   * after `timeoutMs`. Ingest's `delivered()` in cluster mode.
+   */
+  delivered?(timeoutMs: number): Promise<void>;
+}
+
+export interface DurableLogHealth {
+  /** Redis reachable, this node's connection on the primary, and enough replicas connected. */
+  writable: boolean;
+  /** Why not, in a few words (no address: /healthz is public). */
+  reasons: string[];
+  /** Replicas the primary reported at the last look. */
+  replicas?: number;
+  /** REDIS_WAIT_REPLICAS. */
+  waitReplicas: number;
+}
+
+/**
+ * Stores line protocol in InfluxDB (ingest's writer with split-on-refusal): resolves once every
+ * line is stored or, refused on its own, dead-lettered; retries until then. Rejects only when
+ * ingest is closing. Cluster mode's group delivery acknowledges its log entries after it.
+ */
+export type StoreLines = (lines: Buffer) => Promise<void>;

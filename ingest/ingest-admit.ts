@@ -34,6 +34,8 @@ export interface AdmitParts {
   encodeReading: (r: Reading) => string;
   metrics: IngestMetrics;
   readings$: Subject<Reading>;
+  /** false: accepted readings are not emitted here (cluster mode: the fan-out reader feeds readings$). Default true. */
+  publish?: boolean;
   rejections$: Subject<RejectionEvent>;
   /** One warning per station a minute: a misbehaving gateway must not flood the log. */
   warn: RateLimitedLog;
@@ -72,7 +74,7 @@ export function createAdmit(p: AdmitParts): Admit {
     if (accepted > 0) {
       await spool.appendText(text, accepted, true);
       // Durable now: the live path gets them at once, never waiting on InfluxDB.
-      publishAccepted(p, recordFault, station, result.accepted);
+      if (p.publish !== false) publishAccepted(p, recordFault, station, result.accepted);
       metrics.accepted(accepted);
     }
     const dlError = deadLettered && (await deadLettered);

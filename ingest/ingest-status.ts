@@ -1,4 +1,4 @@
-import { QuantracError, type StorageCondition } from '../core/index.js';
+import { QuantracError, type DurableLogHealth, type StorageCondition } from '../core/index.js';
 import { wait, type SchedulerLike } from '../platform/index.js';
 import type { DeliveryStatus } from './delivery.js';
 import { DELIVERY_CONSUMER } from './spool-cursor-files.js';
@@ -19,6 +19,8 @@ export interface IngestHealth {
       lastSuccessAt?: string;
       failingSince?: string;
     };
+  /** Cluster mode: whether the replicated log is writable (Redis reachable, enough replicas). */
+  log?: DurableLogHealth;
 }
 
 /** A failed InfluxDB write as /healthz shows it. */
@@ -71,6 +73,39 @@ export function ingestHealth({ spool, delivery: ds, condition, emitted, api }: H
       ...(ds.lastSuccessAt === undefined ? {} : { lastSuccessAt: iso(ds.lastSuccessAt) }),
       ...(ds.failingSince === undefined ? {} : { failingSince: iso(ds.failingSince) }),
     },
+  };
+}
+
+/**
+ * /healthz in cluster mode (docs/ARCHITECTURE.md, "Cluster mode"): `failing` (503, the load
+ * balancer sends gateways elsewhere) while the replicated log is not writable, since every
+ * admission would be refused; `degraded` while InfluxDB writes fail (the log keeps the data).
+ */
+export function clusterHealth(p: {
+  log: DurableLogHealth;
+  delivery: DeliveryStatus;
+  condition: StorageCondition;
+  api: 'v1' | 'v2';
+  noSpool: SpoolStats;
+}): IngestHealth {
+  const { log, delivery: ds } = p;
+  const reasons = log.reasons.map((r) => `replicated log not writable: ${r}`);
+  if (ds.failingSince !== undefined) reasons.push(`InfluxDB writes failing since ${iso(ds.failingSince)}`);
+  else if (p.condition.backlog) reasons.push('delivery to InfluxDB is behind');
+  const { slowingMs: _s, pausedMs: _p, oldestUndeliveredAt: _o, ...spool } = p.noSpool;
+  return {
+    status: !log.writable ? 'failing' : reasons.length > 0 ? 'degraded' : 'ok',
+    reasons,
+    storage: p.condition,
+    spool,
+    influx: {
+      api: p.api,
+      consecutiveFailures: ds.consecutiveFailures,
+      ...(ds.lastError ? { lastError: publicWriteError(ds.lastError) } : {}),
+      ...(ds.lastSuccessAt === undefined ? {} : { lastSuccessAt: iso(ds.lastSuccessAt) }),
+      ...(ds.failingSince === undefined ? {} : { failingSince: iso(ds.failingSince) }),
+    },
+    log,
   };
 }
 

@@ -1,104 +1,41 @@
 import { join } from 'node:path';
-import { Subject, type Observable } from 'rxjs';
-import type { Registry } from 'prom-client';
-import type { AdmitMessage, AdmitResult, Catalogue, LogCursor, Logger, Reading, StorageCondition } from '../core/index.js';
+import { Subject } from 'rxjs';
+import type { Reading } from '../core/index.js';
 import { createRateLimitedLog, systemScheduler, type Clock, type SchedulerLike } from '../platform/index.js';
 import { keepRefused } from './dead-letter-refused.js';
 import { createDeadLetterStore } from './dead-letters.js';
 import { createDelivery } from './delivery.js';
-import type { InfluxClient } from './influx-client.js';
 import { createAdmit, type RejectionEvent } from './ingest-admit.js';
+import { createClusterIngest } from './ingest-cluster.js';
 import { createIngestMetrics, noMetrics } from './ingest-metrics.js';
-import { ingestHealth, waitDelivered, type IngestHealth } from './ingest-status.js';
+import { ingestHealth, waitDelivered } from './ingest-status.js';
+import { DEFAULT_INGEST_SETTINGS, type Ingest, type IngestOptions, type IngestSettings } from './ingest-types.js';
 import { createReadingEncoder } from './line-protocol.js';
 import { createSeqTracker } from './seq-tracker.js';
 import { createSpool, type Spool } from './spool.js';
 import { StorageMonitor } from './storage-condition.js';
-import type { ValidationWindow } from './validate.js';
 
 export type { RejectionEvent } from './ingest-admit.js';
 export type { IngestHealth, PublicWriteError } from './ingest-status.js';
-
-export interface IngestSettings {
-  spool: { budgetBytes: number; highWaterBytes: number; segmentBytes: number; maxSlowdownMs: number };
-  delivery: { batchLines: number; batchBytes: number; flushMs: number; retryMaxMs: number; drainMs: number; concurrency?: number };
-  deadLetters: { maxAgeDays: number; maxBytes: number };
-  /** The backlog condition is raised when undelivered data is older than this, ms. */
-  backlogAlertMs: number;
-  /**
-   * Writes a `#seq <station> <seq>` comment line before a message's readings in the spool, so a
-   * cursor's consumer (the upstream relay) can forward the seq (docs/PROTOCOL.md); InfluxDB's
-   * line protocol skips comment lines. main.ts sets it when UPSTREAM_URL is set.
-   */
-  recordSeq?: boolean;
-}
-
-export const DEFAULT_INGEST_SETTINGS: IngestSettings = {
-  spool: { budgetBytes: 1024 ** 3, highWaterBytes: 512 * 1024 ** 2, segmentBytes: 16 * 1024 ** 2, maxSlowdownMs: 1000 },
-  delivery: { batchLines: 20_000, batchBytes: 4 * 1024 ** 2, flushMs: 200, retryMaxMs: 30_000, drainMs: 3000 },
-  deadLetters: { maxAgeDays: 90, maxBytes: 256 * 1024 ** 2 },
-  backlogAlertMs: 60_000,
-};
-
-export interface IngestOptions {
-  catalogue: Catalogue;
-  influx: InfluxClient;
-  log: Logger;
-  window: ValidationWindow;
-  /** DATA_DIR: the spool lives in `spool/`, the dead letters in `deadletters/`. */
-  dataDir: string;
-  settings?: Partial<IngestSettings>;
-  /** The centre's prom-client registry (createMetricsRegistry); ingest registers its metrics there. */
-  registry?: Registry;
-  /** Reads the time (receivedAt, backlog age); default: the scheduler's. */
-  clock?: Clock;
-  /** Every wait and tick (storage tick, slowdown, delivery, dead-letter fsync): virtual time in tests. Default systemScheduler. */
-  scheduler?: SchedulerLike;
-}
-
-export interface Ingest {
-  /** Validates, makes the accepted readings durable (fsync), then resolves: the broker PUBACKs after this. */
-  admit(message: AdmitMessage): Promise<AdmitResult>;
-  /** Every accepted reading, as soon as it is durable (never waits on InfluxDB): alerts, dashboard. */
-  readonly readings$: Observable<Reading>;
-  readonly rejections$: Observable<RejectionEvent>;
-  /** The spool's condition: raise a `backlog` alert and show it while `backlog` is true. */
-  readonly storage$: Observable<StorageCondition>;
-  readonly influx: InfluxClient;
-  /** Writes other line protocol (alert events) through the spool; resolves once durable. Never held back by the budget. */
-  appendLines(lines: string[]): Promise<void>;
-  /**
-   * A named cursor over the spool (core/ports.ts LogCursor; docs/ARCHITECTURE.md, "One durable
-   * log, many cursors"): at its stored position, or at the end of the spool the first time.
-   * The spool keeps what it has not passed, and its backlog counts against the budget.
-   */
-  openCursor(name: string): Promise<LogCursor>;
-  /** Deletes a cursor (its file), so it no longer pins the spool; nothing when there is none. */
-  dropCursor(name: string): Promise<void>;
-  /** Keeps a message another part refused in the dead-letter store, with its reasons. */
-  deadLetter(message: AdmitMessage, errors: Array<{ path: string; code: string; message: string }>): Promise<void>;
-  /** For /healthz. */
-  health(): IngestHealth;
-  /**
-   * Resolves once everything made durable so far is in InfluxDB (2xx) or dead-lettered;
-   * rejects after `timeoutMs`. For tests and for an operator's "drain" before maintenance.
-   */
-  delivered(timeoutMs?: number): Promise<void>;
-  /** Stops admitting, delivers what it can in `drainMs`, and closes; what is left is delivered at the next start. */
-  close(): Promise<void>;
-}
+export { DEFAULT_INGEST_SETTINGS, type Ingest, type IngestOptions, type IngestSettings } from './ingest-types.js';
 
 /**
  * Ingest: decode and validate per docs/PROTOCOL.md, dead-letter what is refused, append what is
  * accepted to the durable spool (group commit), and let the delivery loop take it to InfluxDB.
  * Composed of the admit path (createAdmit), the spool, the delivery loop, the dead-letter store
- * and the storage condition with its tick (StorageMonitor).
+ * and the storage condition with its tick (StorageMonitor). With `durableLog` (cluster mode)
+ * it is ingest-cluster.ts instead.
  */
 export async function createIngest(options: IngestOptions): Promise<Ingest> {
+  const settings: IngestSettings = { ...DEFAULT_INGEST_SETTINGS, ...options.settings };
+  return options.durableLog ? createClusterIngest(options, settings, options.durableLog) : createSpoolIngest(options, settings);
+}
+
+/** The single process's ingest, with the spool (unchanged by cluster mode). */
+async function createSpoolIngest(options: IngestOptions, settings: IngestSettings): Promise<Ingest> {
   const { log } = options;
   const scheduler = options.scheduler ?? systemScheduler;
   const clock = options.clock ?? scheduler;
-  const settings: IngestSettings = { ...DEFAULT_INGEST_SETTINGS, ...options.settings };
   // Level changes are pushed at once; the monitor's tick catches the lag condition and bytes.
   const levels = { changed: (): void => undefined };
   const { spool, metrics, deadLetters } = await openStores(options, settings, clock, scheduler, () => levels.changed());
@@ -134,6 +71,7 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
     encodeReading: createReadingEncoder(),
     metrics,
     readings$,
+    publish: options.readingsFrom === undefined,
     rejections$,
     warn: createRateLimitedLog(log, 60_000, clock),
     clock,
@@ -143,7 +81,7 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
   });
 
   return {
-    readings$: readings$.asObservable(),
+    readings$: options.readingsFrom ?? readings$.asObservable(),
     rejections$: rejections$.asObservable(),
     storage$: storage.storage$.asObservable(),
     influx: options.influx,

@@ -17,3 +17,4 @@ export * from './time/wait.js';
 export * from './time/unref-scheduler.js';
 export * from './http/query-params.js';
 export * from './influx/line-protocol.js';
+export * from './influx/line-parse.js';

@@ -1,5 +1,5 @@
 import { AlertEventSchema, StatusSchema, type AlertEvent, type Status } from '../core/index.js';
-import { parseLineProtocol } from './upstream-line-protocol.js';
+import { parseLineProtocol } from '../platform/index.js';
 
 /** A station id per docs/PROTOCOL.md, "Identity": anything else cannot be an upstream topic. */
 const STATION = /^[A-Z0-9][A-Z0-9_-]{2,63}$/;

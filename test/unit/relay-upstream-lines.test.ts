@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeReading } from '../../ingest/line-protocol.js';
 import { encodeAlertEvent, encodeSilence } from '../../alerts/event-lines.js';
-import { parseLineProtocol } from '../../relay/upstream-line-protocol.js';
+import { parseLineProtocol } from '../../platform/index.js';
 import { decodeSpoolLine } from '../../relay/upstream-decode.js';
 import { chunkToUnits, type RelayCatalogue } from '../../relay/upstream-batch.js';
 import type { AlertEvent } from '../../core/index.js';

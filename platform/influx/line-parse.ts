@@ -1,6 +1,7 @@
 /**
- * A reader of InfluxDB line protocol, the spool's format (docs/ARCHITECTURE.md, "Durability
- * point"): `measurement[,tag=value...] field=value[,field=value...] [timestamp]`. Escapes follow
+ * A reader of InfluxDB line protocol, the format of the spool and of the cluster's replicated
+ * log (docs/ARCHITECTURE.md, "Durability point", "Cluster mode"); the upstream relay and the
+ * cluster's fan-out reader both decode with it: `measurement[,tag=value...] field=value[,field=value...] [timestamp]`. Escapes follow
  * the InfluxDB line protocol reference, as ingest/line-protocol.ts and alerts/event-lines.ts
  * write them: measurement escapes comma and space; tag keys, tag values and field keys escape
  * comma, equals sign, space and backslash; string field values escape double quote and backslash.

@@ -34,6 +34,14 @@ import type { Downstream, Relay } from './relay/index.js';
 import { startAudit, startDownstream, startRelay } from './main-levels.js';
 import { auditRoutes } from './audit/index.js';
 import type { Wiring } from './main-wiring.js';
+import {
+  clusterBrokerParts,
+  clusterPresence,
+  clusterSessionStore,
+  startClusterAlerts,
+  startClusterBase,
+  startReplicatedLog,
+} from './main-cluster.js';
 
 export { PACKAGE_ROOT as ROOT, WEB_DIST } from './core/index.js';
 import { WEB_DIST } from './core/index.js';
@@ -83,8 +91,9 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
       await fn().catch((err: Error) => log.error({ err }, 'error during shutdown'));
     }
   };
-  const w: Wiring = { config, log, catalogue, onClose: (fn) => void cleanups.push(fn) };
+  const onClose = (fn: () => Promise<void>): void => void cleanups.push(fn);
   try {
+    const w: Wiring = { config, log, catalogue, onClose, cluster: startClusterBase({ config, log, onClose }) };
     const { influx, influxUrl, ingest, metrics } = await startStorage(w);
     const audit = await startAudit(w, metrics);
     // The broker comes after the alerts and the dashboard, so presence and MQTT publishing
@@ -125,12 +134,8 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
 }
 
 /** InfluxDB (a private influxd under DATA_DIR unless INFLUX_URL is set), the metrics registry, and ingest. */
-async function startStorage({
-  config,
-  log,
-  catalogue,
-  onClose,
-}: Wiring): Promise<{ influx: InfluxClient; influxUrl: string; ingest: Ingest; metrics: Registry }> {
+async function startStorage(w: Wiring): Promise<{ influx: InfluxClient; influxUrl: string; ingest: Ingest; metrics: Registry }> {
+  const { config, log, catalogue, onClose } = w;
   let influxUrl = config.INFLUX_URL;
   if (influxUrl === undefined) {
     const localInfluxd = await startLocalInfluxd({
@@ -147,16 +152,25 @@ async function startStorage({
     .ensureDatabase()
     .catch((err: Error) => log.warn({ err: err.message }, 'InfluxDB not reachable at start; readings are spooled until it is'));
   const metrics = createMetricsRegistry();
+  const settings = ingestSettings(config);
+  // Cluster mode: the replicated log in Redis takes the spool's place (docs/ARCHITECTURE.md, "Cluster mode").
+  const replicated = w.cluster ? startReplicatedLog(w, metrics, settings.backlogAlertMs) : undefined;
   const ingest = await createIngest({
+    ...(replicated ? { durableLog: replicated.writer, readingsFrom: replicated.readings$, storageFrom: replicated.storage$ } : {}),
     catalogue,
     influx,
     log: log.child({ component: 'ingest' }),
     window: { maxAgeMs: config.READING_MAX_AGE_DAYS * 86_400_000, maxAheadMs: config.READING_MAX_AHEAD_S * 1000 },
     dataDir: resolve(config.DATA_DIR),
-    settings: ingestSettings(config),
+    settings,
     registry: metrics,
   });
   onClose(() => ingest.close());
+  if (replicated) {
+    replicated.startDelivery(ingest.storeLines!);
+    onClose(() => replicated.close());
+    await replicated.started;
+  }
   return { influx, influxUrl, ingest, metrics };
 }
 
@@ -165,7 +179,7 @@ async function startStorage({
  * stored through the spool; open alerts restored from InfluxDB before readings flow.
  */
 async function startAlertsPart(
-  { config, log, catalogue, onClose }: Wiring,
+  w: Wiring,
   p: {
     influx: InfluxClient;
     ingest: Ingest;
@@ -174,6 +188,7 @@ async function startAlertsPart(
     publish: (topic: string, payload: string) => Promise<void>;
   },
 ): Promise<AlertsService> {
+  const { config, log, catalogue, onClose } = w;
   const parts = {
     catalogue,
     readings$: p.ingest.readings$,
@@ -187,6 +202,7 @@ async function startAlertsPart(
   // The settings are loaded here in both cases, so a bad rules or notify file stops the start
   // with its error; the worker loads them again from the same files.
   const settings = await loadAlertSettings(config, catalogue);
+  if (w.cluster) return startClusterAlerts(w, { ...settings, ...parts });
   const alerts: AlertsService =
     config.ALERTS_THREAD === 'worker'
       ? await startAlertsWorker({ ...parts, config, registry: p.metrics })
@@ -197,7 +213,7 @@ async function startAlertsPart(
 
 /** The dashboard's server, with /metrics and /healthz and the reports' routes mounted on it. */
 async function startDashboardPart(
-  { config, log, catalogue, onClose }: Wiring,
+  w: Wiring,
   p: {
     influx: InfluxClient;
     ingest: Ingest;
@@ -209,6 +225,7 @@ async function startDashboardPart(
     audit: AuditLog;
   },
 ): Promise<Dashboard> {
+  const { config, log, catalogue, onClose } = w;
   const opsRoutes = createOpsRoutes({ registry: p.metrics, health: () => p.ingest.health() });
   const reports = createReports({
     audit: p.audit,
@@ -225,6 +242,7 @@ async function startDashboardPart(
   });
   onClose(() => reports.close());
   const dashboard = await createDashboard({
+    ...clusterSessionStore(w),
     audit: p.audit,
     ...dashboardSettings(config),
     catalogue,
@@ -247,10 +265,13 @@ async function startDashboardPart(
 
 /** The broker, admitting through ingest; its presence feeds the alerts and the dashboard, and rejections go back to the gateways. */
 async function startBrokerPart(
-  { config, log, catalogue, onClose }: Wiring,
+  w: Wiring,
   p: { ingest: Ingest; metrics: Registry; presence$: Subject<Presence>; downstream: Downstream },
 ): Promise<Broker> {
+  const { config, log, catalogue, onClose } = w;
+  const cluster = clusterBrokerParts(w);
   const broker = await createBroker({
+    cluster,
     ...brokerSettings(config, MAX_PAYLOAD_BYTES),
     admit: (m) => p.ingest.admit(m),
     acceptForwarded: (m) => p.downstream.accept(m),
@@ -259,7 +280,7 @@ async function startBrokerPart(
     log: log.child({ component: 'broker' }),
   });
   onClose(() => broker.close());
-  const presenceSub = broker.presence$.subscribe((presence) => p.presence$.next(presence));
+  const presenceSub = (await clusterPresence(w, broker.presence$)).subscribe((presence) => p.presence$.next(presence));
   onClose(async () => presenceSub.unsubscribe());
   const noticeSub = p.ingest.rejections$.subscribe((r) => {
     broker

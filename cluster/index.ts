@@ -12,3 +12,11 @@ export { createLogBacklog, type LogBacklog, type LogBacklogOptions } from './log
 export { decodeReadings, type UnitOf } from './log-decode.js';
 export { createLogMetrics, logKey, INFLUX_GROUP, type LogMetrics } from './log-metrics.js';
 // --- end of the replicated log ---
+
+// --- the broker's shared router and session store ---
+export { createClusterBrokerParts, type ClusterBrokerPartsOptions } from './broker-parts.js';
+// --- alert rules ownership by lease ---
+export { createAlertsCluster, type AlertsCluster, type AlertsClusterOptions } from './alert-port.js';
+// --- dashboard sessions and station presence shared ---
+export { createRedisSessionStore, type RedisSessionStoreOptions } from './session-store.js';
+export { createSharedPresence, type SharedPresence, type SharedPresenceOptions } from './presence-shared.js';

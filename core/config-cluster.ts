@@ -50,7 +50,8 @@ export interface ClusterSettings {
   keyPrefix: string;
 }
 
-type ClusterConfig = { [K in keyof typeof ClusterConfigShape]: z.infer<(typeof ClusterConfigShape)[K]> } & { MQTT_PORT: number };
+export const ClusterConfigSchema = z.object(ClusterConfigShape);
+type ClusterConfig = z.infer<typeof ClusterConfigSchema> & { MQTT_PORT: number };
 
 /** The cluster's settings, or undefined in single-process mode (neither REDIS_URL nor REDIS_SENTINELS). */
 export function clusterSettings(config: ClusterConfig): ClusterSettings | undefined {

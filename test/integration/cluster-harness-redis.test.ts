@@ -94,7 +94,18 @@ describe('ops/redis examples', () => {
   it.each(['primary.conf', 'replica.conf'])('redis-server accepts %s', async (name) => {
     const dir = await mkdtemp(join(tmpdir(), 'quantrac-ops-redis-'));
     const port = await freePort();
-    const child = execFile('redis-server', [join('ops/redis', name), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--replicaof', 'no', 'one']);
+    const child = execFile('redis-server', [
+      join('ops/redis', name),
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--replicaof',
+      'no',
+      'one',
+    ]);
     try {
       await vi.waitFor(async () => expect(await ping(port)).toBe(true), { timeout: 15_000, interval: 100 });
     } finally {

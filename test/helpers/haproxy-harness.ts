@@ -6,6 +6,7 @@
  * down in about a second. The admin socket in its temp dir answers `show stat`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,9 @@ export interface Haproxy {
   waitStatus(name: string, status: 'UP' | 'DOWN', timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Debian's haproxy is in /usr/sbin, which a user's PATH may lack. */
+export const HAPROXY = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
 
 /** The config: the same sections as ops/haproxy/haproxy.cfg, on loopback, with short timers. */
 export function haproxyConfig(port: number, socket: string, options: HaproxyOptions): string {
@@ -92,7 +96,7 @@ export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
   const file = join(dir, 'haproxy.cfg');
   await writeFile(file, config);
   // -db: stay in the foreground, so the harness owns the process and its exit.
-  const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (d: Buffer) => void (log = (log + d.toString()).slice(-4000)));
   child.stderr!.on('data', (d: Buffer) => void (log = (log + d.toString()).slice(-4000)));

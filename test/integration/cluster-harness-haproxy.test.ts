@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { connect, createServer, type Server } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHaproxy, type Haproxy } from '../helpers/haproxy-harness.js';
+import { HAPROXY, startHaproxy, type Haproxy } from '../helpers/haproxy-harness.js';
 
 const run = promisify(execFile);
 
@@ -87,7 +87,7 @@ describe('startHaproxy', () => {
 
 describe('ops/haproxy/haproxy.cfg', () => {
   it('is a valid HAProxy configuration', async () => {
-    const { stdout, stderr } = await run('haproxy', ['-c', '-f', 'ops/haproxy/haproxy.cfg']);
+    const { stdout, stderr } = await run(HAPROXY, ['-c', '-f', 'ops/haproxy/haproxy.cfg']);
     expect(`${stdout}${stderr}`).toMatch(/Configuration file is valid/);
   });
 });

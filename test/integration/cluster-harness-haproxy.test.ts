@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HAPROXY, startHaproxy, type Haproxy } from '../helpers/haproxy-harness.js';
@@ -19,9 +19,15 @@ interface StubCentre {
 const listen = (s: Server | HttpServer): Promise<number> =>
   new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as { port: number }).port)));
 
-async function stubCentre(name: string): Promise<StubCentre> {
-  const mqtt = createServer((socket) => socket.end(`${name}\n`));
+/** `hold`: the TCP port keeps the connection open after saying its name, as a gateway's MQTT session. */
+async function stubCentre(name: string, hold = false): Promise<StubCentre> {
+  const mqtt = createServer((socket) => (hold ? socket.write(`${name}\n`) : socket.end(`${name}\n`)));
   const stub = { name, healthy: true } as StubCentre;
+  const held = new Set<Socket>();
+  mqtt.on('connection', (c) => {
+    held.add(c);
+    c.on('close', () => held.delete(c));
+  });
   const http = createHttpServer((req, res) => {
     const ok = req.url === '/healthz' && stub.healthy;
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'failing' }));
@@ -30,6 +36,7 @@ async function stubCentre(name: string): Promise<StubCentre> {
   stub.httpPort = await listen(http);
   stub.close = async () => {
     http.closeAllConnections();
+    for (const c of held) c.destroy();
     await Promise.all([new Promise((r) => mqtt.close(r)), new Promise((r) => http.close(r))]);
   };
   return stub;
@@ -82,6 +89,34 @@ describe('startHaproxy', () => {
     await b.close();
     await proxy.waitStatus('c1', 'DOWN');
     expect(await answers(proxy.port, 10)).toEqual(new Set(['a']));
+  });
+});
+
+describe('startHaproxy, a centre marked down', () => {
+  it('has its gateways disconnected (on-marked-down shutdown-sessions), so they reconnect to another', async () => {
+    const a = await stubCentre('a', true);
+    const b = await stubCentre('b', true);
+    const proxy = await startHaproxy({ backends: [a, b].map((s) => ({ mqttPort: s.mqttPort, httpPort: s.httpPort })) });
+    try {
+      await proxy.waitStatus('c0', 'UP');
+      await proxy.waitStatus('c1', 'UP');
+      const gateway = connect({ port: proxy.port, host: '127.0.0.1' });
+      const closed = new Promise<void>((r) => gateway.once('close', () => r()));
+      gateway.on('error', () => undefined);
+      const first = await new Promise<string>((r) => gateway.once('data', (d) => r(d.toString().trim())));
+      const [at, other] = first === 'a' ? [a, b] : [b, a];
+      at.healthy = false;
+      await proxy.waitStatus(first === 'a' ? 'c0' : 'c1', 'DOWN');
+      await closed;
+      // Reconnecting goes to the other centre.
+      const again = connect({ port: proxy.port, host: '127.0.0.1' });
+      const second = await new Promise<string>((r) => again.once('data', (d) => r(d.toString().trim())));
+      again.destroy();
+      expect(second).toBe(other.name);
+    } finally {
+      await proxy.stop();
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
 

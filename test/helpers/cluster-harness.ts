@@ -41,6 +41,10 @@ export interface RedisSet {
   killPrimary(): Promise<RedisServer>;
   /** Waits until the Sentinels name a primary other than `previous` (default: the last known) and it answers as master. */
   waitFailover(previous?: RedisServer, timeoutMs?: number): Promise<RedisServer>;
+  /** SIGSTOP: the node keeps its connections but answers nothing (a hung machine, a partition). */
+  freeze(node: RedisServer): void;
+  /** SIGCONT after freeze(). */
+  thaw(node: RedisServer): void;
   /** Starts a killed node again on its port and data; Sentinel makes it a replica of the new primary. */
   restart(node: RedisServer): Promise<RedisServer>;
   /** Asks one Sentinel (the first alive) for the primary's port. */
@@ -151,6 +155,8 @@ function redisSet(
       primary = next;
       return next;
     },
+    freeze: (node) => void node.process.kill('SIGSTOP'),
+    thaw: (node) => void node.process.kill('SIGCONT'),
     async restart(node) {
       const again = await startRedis({ port: node.port, dir: node.dir, config, password });
       nodes[nodes.indexOf(node)] = again;

@@ -75,6 +75,35 @@ describe('startRedisSet', () => {
     await vi.waitFor(async () => expect(await viaSentinel.get('k')).toBe('after'), { timeout: 30_000, interval: 200 });
   });
 
+  it('a primary that hangs and comes back is demoted; what it took meanwhile no replica acknowledges (WAIT 0)', async () => {
+    set = await startRedisSet();
+    const [old, replica] = set.nodes as [(typeof set.nodes)[0], (typeof set.nodes)[0]];
+    const stale = new Redis(old.url, { maxRetriesPerRequest: 1 });
+    stale.on('error', () => undefined);
+    clients.push(stale);
+    await stale.set('k', 'before');
+    expect(await stale.wait(1, 2000)).toBe(1);
+
+    set.freeze(old);
+    try {
+      expect(await set.waitFailover()).toBe(replica);
+    } finally {
+      set.thaw(old);
+    }
+    // Until Sentinel demotes it, the old primary may still take a write (its replica's last ack is
+    // within min-replicas-max-lag); WAIT is what tells the centre no replica holds it.
+    const late = await stale.set('k', 'split').then(
+      async () => stale.wait(1, 500),
+      () => 0,
+    );
+    expect(late).toBe(0);
+    await vi.waitFor(async () => expect(await roleOf(old.port)).toBe('slave'), { timeout: 30_000, interval: 200 });
+    const promoted = new Redis(replica.url);
+    promoted.on('error', () => undefined);
+    clients.push(promoted);
+    expect(await promoted.get('k')).toBe('before');
+  });
+
   it('never uses the default ports, and stop() ends every process', async () => {
     set = await startRedisSet({ replicas: 2, minReplicasToWrite: 1 });
     const ports = [...set.nodes, ...set.sentinels].map((s) => s.port);

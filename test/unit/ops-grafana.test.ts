@@ -95,5 +95,7 @@ describe('ops/prometheus/prometheus.yml', () => {
     expect(text).toMatch(/job_name: quantrac\b/);
     expect(text).toMatch(/metrics_path: \/metrics/);
     expect([...text.matchAll(/targets: \['[^']+:\d+'\]/g)].length).toBeGreaterThanOrEqual(2);
+    // The dashboard's node list comes from this job.
+    expect(dashboard.templating.list.find((v) => v.name === 'instance')!.definition).toContain('job="quantrac"');
   });
 });

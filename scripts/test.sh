@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-wanted=(/usr/bin/chromium:chromium openssl:openssl victoria-metrics:victoria-metrics)
+wanted=(/usr/bin/chromium:chromium openssl:openssl victoria-metrics:victoria-metrics cluster)
 [ -n "${INFLUX_URL:-}" ] || wanted+=(influxd:influxdb)
 bash scripts/ensure-deps.sh "${wanted[@]}" || exit 1
 

@@ -1,4 +1,4 @@
-import type { Config } from '../core/index.js';
+import { accountsDir, type Config } from '../core/index.js';
 import type { BrokerOptions } from './broker-options.js';
 import { credentialsFileIn } from './credential-store.js';
 
@@ -15,7 +15,7 @@ export function brokerSettings(
         ? undefined
         : { port: config.MQTT_TLS_PORT, certFile: config.MQTT_TLS_CERT!, keyFile: config.MQTT_TLS_KEY! },
     wsPort: config.MQTT_WS_PORT,
-    credentialsFile: credentialsFileIn(config.DATA_DIR),
+    credentialsFile: credentialsFileIn(accountsDir(config)),
     auth: {
       maxFailuresPerMinute: config.MQTT_AUTH_MAX_FAILURES_PER_MIN,
       blockMs: config.MQTT_AUTH_BLOCK_S * 1000,

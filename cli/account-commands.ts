@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCredentialStore, credentialsFileIn, runGatewayCommand } from '../broker/index.js';
-import { loadCatalogue, loadConfig } from '../core/index.js';
+import { accountsDir, loadCatalogue, loadConfig } from '../core/index.js';
 import { createUserStore, runUserCommand } from '../dashboard/index.js';
 import { runDeadLettersCommand } from '../ingest/index.js';
 import { gatewayChangeEntry, userChangeEntry, withCliAudit } from './account-audit.js';
@@ -24,7 +24,7 @@ export async function gateway(args: string[]): Promise<number> {
     options: { ...ACCOUNT_OPTIONS, catalogue: { type: 'string' }, scope: { type: 'string', multiple: true } },
   });
   const config = loadConfig(envWith({ DATA_DIR: values['data-dir'], CATALOGUE: values.catalogue }));
-  const store = createCredentialStore({ file: credentialsFileIn(config.DATA_DIR), cost: config.MQTT_AUTH_SCRYPT_COST });
+  const store = createCredentialStore({ file: credentialsFileIn(accountsDir(config)), cost: config.MQTT_AUTH_SCRYPT_COST });
   const audit = { dataDir: resolve(config.DATA_DIR), retentionDays: config.AUDIT_RETENTION_DAYS };
   return withCliAudit(gatewayChangeEntry(positionals, { role: values.role }), audit, () =>
     runGatewayCommand(
@@ -54,7 +54,7 @@ export async function user(args: string[]): Promise<number> {
   const config = loadConfig(envWith({ DATA_DIR: values['data-dir'], CATALOGUE: values.catalogue }));
   const flags = { role: values.role, json: values.json, passwordStdin: values['password-stdin'], scope: values.scope };
   const io = {
-    store: createUserStore(join(resolve(config.DATA_DIR), 'users.json'), { cost: config.DASHBOARD_SCRYPT_COST }),
+    store: createUserStore(join(accountsDir(config), 'users.json'), { cost: config.DASHBOARD_SCRYPT_COST }),
     out,
     catalogue: () => loadCatalogue(resolve(config.CATALOGUE)),
     readPassword: async () => {

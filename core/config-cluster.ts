@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const optionalString = z.string().trim().min(1).optional();
@@ -33,6 +34,12 @@ export const ClusterConfigShape = {
   REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   /** How long a lease (alert shard, pending log entries) outlives a node that stopped renewing it, ms. */
   CLUSTER_LEASE_MS: z.coerce.number().int().min(1000).default(10_000),
+  /**
+   * The folder of credentials.json and users.json (default DATA_DIR). In cluster mode, a folder
+   * on storage every node shares (docs/CLUSTER.md, "Shared storage"): each node follows the
+   * files by mtime, so an account changed on one holds on all within seconds.
+   */
+  ACCOUNTS_DIR: z.string().trim().min(1).optional(),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,32}$/)
@@ -75,4 +82,9 @@ export function clusterSettings(config: ClusterConfig): ClusterSettings | undefi
     leaseMs: config.CLUSTER_LEASE_MS,
     keyPrefix: config.REDIS_KEY_PREFIX,
   };
+}
+
+/** Where credentials.json and users.json live: ACCOUNTS_DIR, else DATA_DIR. */
+export function accountsDir(config: { ACCOUNTS_DIR?: string; DATA_DIR: string }): string {
+  return resolve(config.ACCOUNTS_DIR ?? config.DATA_DIR);
 }

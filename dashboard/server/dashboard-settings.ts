@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import type { Config } from '../../core/index.js';
+import { join, resolve } from 'node:path';
+import { accountsDir, type Config } from '../../core/index.js';
 import type { DashboardOptions } from './http-server.js';
 
 /** The dashboard server's settings from the configuration (docs/CONFIGURATION.md, "Dashboard (HTTP)"). */
@@ -7,13 +7,23 @@ export function dashboardSettings(
   config: Config,
 ): Pick<
   DashboardOptions,
-  'host' | 'port' | 'dataDir' | 'allowedOrigins' | 'trustProxy' | 'sessionIdleMs' | 'sessionMaxAgeMs' | 'login' | 'passwordCost' | 'live'
+  | 'host'
+  | 'port'
+  | 'dataDir'
+  | 'usersFile'
+  | 'allowedOrigins'
+  | 'trustProxy'
+  | 'sessionIdleMs'
+  | 'sessionMaxAgeMs'
+  | 'login'
+  | 'passwordCost'
+  | 'live'
 > {
   return {
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
-    // users.json lives here.
     dataDir: resolve(config.DATA_DIR),
+    usersFile: join(accountsDir(config), 'users.json'),
     allowedOrigins: config.DASHBOARD_ORIGINS,
     trustProxy: config.DASHBOARD_TRUST_PROXY,
     sessionIdleMs: config.DASHBOARD_SESSION_IDLE_MIN * 60_000,

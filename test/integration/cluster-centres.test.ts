@@ -5,6 +5,7 @@ import type { Station } from '../../core/index.js';
 import { createInfluxClient, type InfluxClient } from '../../ingest/index.js';
 import { shardOf } from '../../cluster/shard-hash.js';
 import { testDatabase } from '../helpers/centre.js';
+import { roleOf } from '../helpers/cluster-harness.js';
 import { startClusterCentres, type ClusterCentres } from '../helpers/cluster-centres.js';
 import { startClusterGateways, type ClusterGateways } from '../helpers/cluster-centres-gateways.js';
 import { sessionFor } from '../helpers/dashboard-session.js';
@@ -121,6 +122,20 @@ describe('cluster mode: three centres, Redis with Sentinel, HAProxy', () => {
     return expected.length;
   };
 
+  /** What a failed wait shows: each centre's state and last words, HAProxy's view, each Redis node's role. */
+  const diagnose = async (): Promise<string> => {
+    const out: string[] = [];
+    for (const [i, c] of cluster.centres.entries()) {
+      if (!c) continue;
+      out.push(
+        `centre ${i}: exit ${c.proc.child.exitCode} health ${await c.health()}\n${c.output().slice(-4000)}\n${c.proc.stderr().slice(-2000)}`,
+      );
+    }
+    out.push(`haproxy: ${JSON.stringify(await cluster.haproxy.status().catch((e: Error) => e.message))}`);
+    for (const n of cluster.redis.nodes) out.push(`redis ${n.port}: ${await roleOf(n.port).catch((e: Error) => e.message)}`);
+    return out.join('\n');
+  };
+
   /** Alert events of a type stored cluster-wide (the `alert_event` points every node's events become). */
   const storedEvents = async (type: string): Promise<number> => {
     const series = await influx.query(`SELECT count("id") FROM "alert_event" WHERE "type" = '${type}'`);
@@ -204,9 +219,16 @@ describe('cluster mode: three centres, Redis with Sentinel, HAProxy', () => {
     // node exists (docs/CLUSTER.md, "Durability"). The old primary comes back; Sentinel makes it a replica.
     await cluster.redis.restart(killed);
     const atRestart = gateways.ackedCount();
-    await vi.waitFor(() => expect(gateways.ackedCount()).toBeGreaterThan(atRestart + 1000), { timeout: 60_000, interval: 100 });
+    await vi
+      .waitFor(() => expect(gateways.ackedCount()).toBeGreaterThan(atRestart + 1000), { timeout: 60_000, interval: 100 })
+      .catch(async (e: unknown) => {
+        console.error(await diagnose());
+        throw e;
+      });
     console.info(`cluster: admission back ${Math.round(performance.now() - killAt)} ms after the primary's loss`);
-    for (const c of cluster.centres.filter((x) => x !== undefined)) expect(c.proc.child.exitCode).toBeNull();
+    // The centres rode it out: none exited (its last output says why, should one have).
+    const exited = cluster.centres.filter((c) => c !== undefined && c.proc.child.exitCode !== null);
+    expect(exited.map((c) => `${c!.output().slice(-3000)}\n${c!.proc.stderr().slice(-3000)}`)).toEqual([]);
 
     await expectStoredExactlyOnce();
     expect(receiver.received).toHaveLength(1);

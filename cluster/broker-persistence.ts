@@ -1,0 +1,32 @@
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { Logger } from '../core/index.js';
+
+/**
+ * The connection aedes-persistence-redis works on, made here rather than by it (its `conn`
+ * option), so a refused write cannot end the process. Some of its commands are fired and never
+ * awaited (asyncPersistence.js: putWill's and delWill's `lrem`, the will list's clean-up): when
+ * Redis refuses them (`NOREPLICAS` from a promoted replica with none of its own, or a primary cut
+ * off, docs/CLUSTER.md "Durability"), their rejection was unhandled and Node exited, taking every
+ * centre down in the middle of a Redis failover. Every command's promise here gets a handler
+ * that ignores it; callers that await a command still get its error. A dropped `lrem` failing
+ * leaves a stale key in the will list, which the library removes when it finds no will under it.
+ */
+export function createPersistenceConnection(options: RedisOptions, log: Logger): Redis {
+  // The ioredis aedes-persistence-redis itself resolves (it may bundle a version of its own).
+  const require = createRequire(import.meta.url);
+  const own = createRequire(require.resolve('aedes-persistence-redis'))('ioredis') as { Redis: new (o: RedisOptions) => Redis };
+  const db = new own.Redis(options);
+  db.on('error', (err: Error) => log.warn({ err }, 'cluster: broker store connection to Redis failed; retrying'));
+  return new Proxy(db, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]): unknown => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) result.catch(() => undefined);
+        return result;
+      };
+    },
+  });
+}

@@ -30,3 +30,28 @@ export function createPersistenceConnection(options: RedisOptions, log: Logger):
     },
   });
 }
+
+/** The part of aedes-persistence-redis' store this file changes. */
+export interface WillStore {
+  delWill(client: { id: string; brokerId?: string }, cb?: (err: Error | null) => void): Promise<unknown> | void;
+}
+
+/**
+ * Aedes deletes a client's stored will at every CONNECT with `delWill(client).finally(...)`
+ * (lib/handlers/connect.js, storeWill): the promise `.finally` returns rejects when the delete
+ * does, and nobody handles it, so one write Redis refused during a failover ended the process.
+ * Aedes means to go on either way, so a failed delete is logged and resolves as "no will"; the
+ * periodic will sweep, whose failure Aedes reported as 'error', logs it here instead (it may then
+ * publish that will again at its next sweep: a will is best effort).
+ */
+export function settleWillDeletes<T extends WillStore>(store: T, log: Logger): T {
+  const del = store.delWill.bind(store);
+  store.delWill = (client, cb) => {
+    if (cb) return del(client, cb);
+    return (del(client) as Promise<unknown>).catch((err: Error) => {
+      log.warn({ err, clientId: client.id }, 'cluster: deleting a stored will failed; going on');
+      return undefined;
+    });
+  };
+  return store;
+}

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { BrokerClusterParts, ClusterSettings, Logger } from '../core/index.js';
+import { createPersistenceConnection, settleWillDeletes, type WillStore } from './broker-persistence.js';
 import { redisConnectionOptions } from './broker-redis-options.js';
 
 /** The mqemitter interface Aedes calls (`on`, `removeListener`, `emit`, `close`), and mqemitter-redis' error events. */
@@ -11,7 +12,7 @@ interface Emitter {
 }
 type EmitterFactory = new (prefix: string, options: RedisOptions & { concurrency: number }) => Emitter;
 /** aedes-persistence-redis' factory: ioredis options plus its own; `destroy` ends its connection. */
-type PersistenceFactory = (options: RedisOptions & { maxSessionDelivery: number }) => { destroy(): Promise<void> };
+type PersistenceFactory = (options: { conn: Redis; maxSessionDelivery: number }) => WillStore & { destroy(): Promise<void> };
 
 // Both are CommonJS; the prefixed emitter class is not in mqemitter-redis' type declarations,
 // and aedes-persistence-redis ships none.
@@ -68,7 +69,13 @@ export function createClusterBrokerParts(settings: ClusterSettings, options: Clu
   const connection = redisConnectionOptions(settings);
   const emitter = createEmitter(settings, connection, log);
   const stored = { ...connection, keyPrefix: settings.keyPrefix };
-  const persistence = aedesPersistenceRedis({ ...stored, maxSessionDelivery: options.maxQueued ?? 1000 });
+  const persistence = settleWillDeletes(
+    aedesPersistenceRedis({
+      conn: createPersistenceConnection(stored, log),
+      maxSessionDelivery: options.maxQueued ?? 1000,
+    }),
+    log,
+  );
   // The queue bound's count reads the list aedes-persistence-redis keeps per client id
   // (`outgoing:<encoded client id>`, asyncPersistence.js outgoingKey); its integration test
   // checks that layout against the installed version.

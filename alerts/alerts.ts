@@ -3,6 +3,7 @@ import { filter, type Observable } from 'rxjs';
 import type { Alert, AlertEvent, Silence, AlertsApi, Catalogue, Logger, Presence, Reading, StorageCondition } from '../core/index.js';
 import { systemScheduler, type Clock, type SchedulerLike } from '../platform/index.js';
 import { scheduleTicks, subscribeInputs } from './alert-inputs.js';
+import { CENTRE } from './backlog-rule.js';
 import { createAlertEngine, type AlertEngine } from './engine.js';
 import { encodeSilence } from './event-lines.js';
 import { createEventOutlet } from './event-outlet.js';
@@ -164,5 +165,8 @@ function gateInputs(inputs: AlertsOptions, owned: ReadonlySet<string>): AlertsOp
     ...inputs,
     readings$: inputs.readings$.pipe(filter((r) => owned.has(r.station))),
     presence$: inputs.presence$?.pipe(filter((p) => owned.has(p.station))),
+    // The centre-wide storage rule has one owner too (its alert's station is CENTRE), so the
+    // backlog alert is raised and notified once cluster-wide.
+    storage$: inputs.storage$?.pipe(filter(() => owned.has(CENTRE))),
   };
 }

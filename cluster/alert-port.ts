@@ -48,7 +48,8 @@ export async function createAlertsCluster(o: AlertsClusterOptions): Promise<Aler
     scheduler,
     log,
   });
-  const byShard = stationsByShard(o.catalogue.stations.map((s) => s.id));
+  // `centre` is the station of the centre-wide storage (backlog) alert: one node owns it like any station.
+  const byShard = stationsByShard([...o.catalogue.stations.map((s) => s.id), 'centre']);
   const stationsOf = (shards: readonly number[]): string[] => shards.flatMap((k) => byShard[k] ?? []);
   const current = (): StationsChange => ({ gained: stationsOf(ownership.owned()), lost: [] });
   const changes$: Observable<StationsChange> = concat(

@@ -117,6 +117,8 @@ export interface AlertsFixtureOptions {
   webhookSecret?: string;
   /** The alerts part's logger (silent unless given, e.g. captureLog().log). */
   log?: Logger;
+  /** Cluster mode: only adopted stations are evaluated. */
+  gated?: boolean;
 }
 
 /** The alerts part in virtual time with fake sinks: nothing leaves the process. */
@@ -146,6 +148,7 @@ export async function createAlertsFixture(options: AlertsFixtureOptions = {}): P
       published.push({ topic, payload });
     },
     query: options.query,
+    gated: options.gated,
     dataDir: options.dataDir,
     webhookSecret: options.webhookSecret,
     log: options.log ?? createLogger({ level: 'silent' }),

@@ -83,6 +83,8 @@ async function untilAnswers(url: string, child: ChildProcess, scheduler: Schedul
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}) on ${url}`);
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // Refused while it starts: the connect's rejection says so; without a listener ioredis would print it too.
+    client.on('error', () => undefined);
     const ok = await client
       .connect()
       .then(() => client.ping())

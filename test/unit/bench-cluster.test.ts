@@ -4,9 +4,11 @@ import { CLUSTER_COLUMNS } from '../../bench/cluster-markdown.js';
 import { cpuUsPerReading, withSingleCost, type ClusterStepResult } from '../../bench/cluster-measure.js';
 import type { StepReport } from '../../bench/load-gen.js';
 import { mergeReports, splitLoad } from '../../bench/load-split.js';
+import { sampleProc, watchProc } from '../../bench/proc-stats.js';
 import { markdown } from '../../bench/results-markdown.js';
 import type { StepResult } from '../../bench/step.js';
 import type { CatalogueFile } from '../../core/index.js';
+import { createVirtualTime } from '../helpers/virtual-time.js';
 
 const catalogue = (n: number): CatalogueFile =>
   ({ stations: Array.from({ length: n }, (_, i) => ({ id: `S${i}` })) }) as unknown as CatalogueFile;
@@ -119,5 +121,16 @@ describe('bench cluster step parts', () => {
     const rows = table.slice(-3);
     for (const line of rows) expect(line.split('|').length - 2).toBe(CLUSTER_COLUMNS.length);
     expect(rows[2]).toContain('| 50.00 / - | - / - |');
+  });
+
+  it('proc-stats: a watch stopped while a sample is being read schedules no more (virtual time)', async () => {
+    const vt = createVirtualTime();
+    const watch = watchProc(process.pid, 500, vt.scheduler);
+    // The first sample is still being read from /proc: stop now.
+    const usage = await watch.stop();
+    // Reads queued after the first one, so that it has finished by the time these have.
+    await Promise.all([sampleProc(process.pid), sampleProc(process.pid)]);
+    expect(vt.scheduler.actions).toHaveLength(0);
+    expect(usage.samples.length).toBeGreaterThan(0);
   });
 });

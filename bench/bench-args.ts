@@ -14,6 +14,8 @@ export interface BenchArgs {
   stationPages: number;
   /** The relay step's rate (a province forwarding to a national centre), unless --no-relay. */
   relayRate?: number;
+  /** The cluster step's rates (two nodes and Redis on this machine: cluster-step.ts), unless --no-cluster. */
+  clusterRates?: number[];
   /** The outage step, unless --no-outage. */
   outage?: { rate: number; outageS: number };
   /** Profile the centre (node --cpu-prof); the .cpuprofile lands in bench/results/profiles/. */
@@ -36,6 +38,8 @@ export function parseBenchArgs(args: string[] = process.argv.slice(2)): BenchArg
       'no-outage': { type: 'boolean', default: false },
       'no-relay': { type: 'boolean', default: false },
       'relay-rate': { type: 'string', default: '10000' },
+      'no-cluster': { type: 'boolean', default: false },
+      'cluster-rates': { type: 'string', default: '20000,50000' },
       'outage-s': { type: 'string', default: '60' },
       'outage-rate': { type: 'string', default: '10000' },
       'cpu-prof': { type: 'boolean', default: false },
@@ -52,6 +56,7 @@ export function parseBenchArgs(args: string[] = process.argv.slice(2)): BenchArg
     connections: Number(values.connections),
     stationPages: Number(values['station-pages']),
     relayRate: values['no-relay'] ? undefined : Number(values['relay-rate']),
+    clusterRates: values['no-cluster'] ? undefined : values['cluster-rates'].split(',').map(Number),
     outage: values['no-outage'] ? undefined : { rate: Number(values['outage-rate']), outageS: Number(values['outage-s']) },
     cpuProf: values['cpu-prof'],
     centreNodeArgs: values['centre-node-args'],

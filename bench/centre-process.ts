@@ -25,11 +25,46 @@ export interface CentreProcess {
   stop(): Promise<void>;
 }
 
+/** The accounts a centre is started with: what the bench's clients log in with. */
+export interface CentreAccounts {
+  gatewayCredentials: Array<{ username: string; password: string }>;
+  subscriber: { username: string; password: string };
+  accounts: Record<string, string>;
+  viewerPassword: string;
+}
+
 /**
- * Runs `quantrac start` as a child process on free ports, for benchmarks. Accounts are made
- * first in its DATA_DIR through the same stores the CLI uses: gateway accounts each listing a
- * slice of the stations (multi-station data loggers, PROTOCOL.md "Identity"), a subscriber, and
- * a dashboard viewer.
+ * Makes the accounts in `dir` (credentials.json, users.json) through the same stores the CLI
+ * uses: gateway accounts each listing a slice of the stations (multi-station data loggers,
+ * PROTOCOL.md "Identity"), a subscriber, a dashboard viewer, and `accounts`.
+ */
+export async function provisionAccounts(
+  dir: string,
+  catalogue: CatalogueFile,
+  connections: number,
+  more: Array<{ id: string; role: 'gateway' | 'relay'; stations: string[] }> = [],
+): Promise<CentreAccounts> {
+  await mkdir(dir, { recursive: true });
+  const store = createCredentialStore({ file: credentialsFileIn(dir), cost: 1024 });
+  const slices: string[][] = Array.from({ length: connections }, () => []);
+  catalogue.stations.forEach((s, i) => slices[i % connections]!.push(s.id));
+  const gatewayCredentials: Array<{ username: string; password: string }> = [];
+  for (const [i, stations] of slices.entries()) {
+    const username = `bench-gw-${String(i).padStart(3, '0')}`;
+    gatewayCredentials.push({ username, password: await store.add({ id: username, role: 'gateway', stations }) });
+  }
+  const subscriber = { username: 'bench-alerts', password: await store.add({ id: 'bench-alerts', role: 'subscriber', stations: [] }) };
+  const accounts: Record<string, string> = {};
+  for (const a of more) accounts[a.id] = await store.add(a);
+  const users = createUserStore(join(dir, 'users.json'), { cost: 1024 });
+  const viewer = await users.add('bench-viewer', 'viewer');
+  return { gatewayCredentials, subscriber, accounts, viewerPassword: viewer.password };
+}
+
+/**
+ * Runs `quantrac start` as a child process on free ports, for benchmarks, its accounts made
+ * first in its DATA_DIR (provisionAccounts), unless `provisioned` says they are made already
+ * (a cluster's nodes share them through ACCOUNTS_DIR, given in `env`).
  */
 export async function startCentreProcess(options: {
   dir: string;
@@ -42,21 +77,11 @@ export async function startCentreProcess(options: {
   nodeArgs?: string[];
   /** More accounts to make before the start (a downstream centre's relay account). */
   accounts?: Array<{ id: string; role: 'gateway' | 'relay'; stations: string[] }>;
+  provisioned?: CentreAccounts;
 }): Promise<CentreProcess> {
   await mkdir(options.dir, { recursive: true });
-  const store = createCredentialStore({ file: credentialsFileIn(options.dir), cost: 1024 });
-  const slices: string[][] = Array.from({ length: options.connections }, () => []);
-  options.catalogue.stations.forEach((s, i) => slices[i % options.connections]!.push(s.id));
-  const gatewayCredentials: Array<{ username: string; password: string }> = [];
-  for (const [i, stations] of slices.entries()) {
-    const username = `bench-gw-${String(i).padStart(3, '0')}`;
-    gatewayCredentials.push({ username, password: await store.add({ id: username, role: 'gateway', stations }) });
-  }
-  const subscriber = { username: 'bench-alerts', password: await store.add({ id: 'bench-alerts', role: 'subscriber', stations: [] }) };
-  const accounts: Record<string, string> = {};
-  for (const a of options.accounts ?? []) accounts[a.id] = await store.add(a);
-  const users = createUserStore(join(options.dir, 'users.json'), { cost: 1024 });
-  const viewer = await users.add('bench-viewer', 'viewer');
+  const { gatewayCredentials, subscriber, accounts, viewerPassword } =
+    options.provisioned ?? (await provisionAccounts(options.dir, options.catalogue, options.connections, options.accounts));
 
   const mqttPort = await freePort();
   const httpPort = await freePort();
@@ -90,7 +115,7 @@ export async function startCentreProcess(options: {
   const login = await fetch(`${dashboardUrl}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: dashboardUrl },
-    body: JSON.stringify({ username: 'bench-viewer', password: viewer.password }),
+    body: JSON.stringify({ username: 'bench-viewer', password: viewerPassword }),
   });
   if (!login.ok) throw new Error(`bench login refused: ${login.status}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

@@ -33,14 +33,18 @@ export function watchProc(
 ): { stop(): Promise<{ peakRssMb: number; cpuPercent: number; samples: ProcSample[] }> } {
   const samples: ProcSample[] = [];
   let timer: Subscription | undefined;
+  let stopped = false;
   const tick = async (): Promise<void> => {
     const s = await sampleProc(pid);
+    // A stop() during the read above has unsubscribed the timer before this one: schedule no more.
+    if (stopped) return;
     if (s) samples.push(s);
     timer = scheduler.schedule(() => void tick(), intervalMs);
   };
   void tick();
   return {
     async stop() {
+      stopped = true;
       timer?.unsubscribe();
       const last = await sampleProc(pid);
       if (last) samples.push(last);

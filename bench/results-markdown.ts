@@ -1,8 +1,11 @@
 /**
  * The results of `npm run bench` (bench/results/latest.json) and their markdown
- * (bench/results/latest.md): the steps' table, the alerts engine alone, the outage.
+ * (bench/results/latest.md): the steps' table, the alerts engine alone, the outage, the relay
+ * and the cluster steps (cluster-markdown.ts).
  */
 import type { EngineBench } from './child-messages.js';
+import { clusterLines } from './cluster-markdown.js';
+import type { ClusterResult } from './cluster-step.js';
 import type { OutageResult } from './outage-step.js';
 import type { RelayResult } from './relay-step.js';
 import type { StepResult } from './step.js';
@@ -19,6 +22,8 @@ export interface BenchResults {
   outage: OutageResult | undefined;
   /** Absent from results written before the relay step existed. */
   relay?: RelayResult;
+  /** Absent from results written before the cluster step existed, or with --no-cluster. */
+  cluster?: ClusterResult;
   alertsEngine: EngineBench | undefined;
 }
 
@@ -62,7 +67,10 @@ export function stepCells(s: StepResult, ceilingPointsPerS: number): string[] {
 }
 
 export function markdown(
-  out: Pick<BenchResults, 'influxCeiling' | 'stations' | 'stepS' | 'date' | 'command' | 'steps' | 'outage' | 'relay' | 'alertsEngine'>,
+  out: Pick<
+    BenchResults,
+    'influxCeiling' | 'stations' | 'stepS' | 'date' | 'command' | 'steps' | 'outage' | 'relay' | 'cluster' | 'alertsEngine'
+  >,
 ): string {
   const rows = out.steps.map((s) => `| ${stepCells(s, out.influxCeiling.pointsPerSecond).join(' | ')} |`);
   const o = out.outage;
@@ -86,6 +94,7 @@ export function markdown(
         ]
       : []),
     ...relayLines(out.relay),
+    ...clusterLines(out.cluster),
   ].join('\n');
 }
 

@@ -10,7 +10,7 @@
  *
  * This file runs the steps in order; each has a part of its own: bench-args.ts (the options),
  * bench-centre.ts, live-latency-client.ts and alert-latency.ts (the probes), step.ts,
- * outage-step.ts, relay-step.ts, child-messages.ts (the load generator's messages, the alerts engine's run)
+ * outage-step.ts, relay-step.ts, cluster-step.ts, child-messages.ts (the load generator's messages, the alerts engine's run)
  * and results-markdown.ts.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -20,8 +20,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInfluxClient, startLocalInfluxd } from '../ingest/index.js';
 import { subscribeAlerts } from './alert-latency.js';
-import { parseBenchArgs } from './bench-args.js';
+import { centreEnv, parseBenchArgs, type BenchArgs } from './bench-args.js';
 import { startBenchCentre } from './bench-centre.js';
+import { clusterStep } from './cluster-step.js';
 import type { CentreProcess } from './centre-process.js';
 import { messageQueue, runJson } from './child-messages.js';
 import { openDashboardClients } from './live-latency-client.js';
@@ -86,24 +87,10 @@ async function main(): Promise<void> {
     dashboard.close();
     await alerts.end();
 
-    // 6. Through a relay: a province forwarding to a national centre, measured at the nation.
-    const relay =
-      args.relayRate === undefined
-        ? undefined
-        : await relayStep({
-            ...started,
-            dir: join(dir, 'relay'),
-            influxUrl: influxd.url,
-            influxPid: influxd.pid!,
-            rate: args.relayRate,
-            stepS: args.stepS,
-            connections: args.connections,
-            stationPages: args.stationPages,
-            log,
-          });
-    if (relay) log(JSON.stringify(relay));
+    // 6 and 7. Through a relay, then cluster mode (their own centres).
+    const { relay, cluster } = await centresOfTheirOwn({ started, dir, influxd, args, single: results, log });
 
-    // 7. The alerts engine's own rate (its target: docs/PERFORMANCE.md, "Targets"), in a process of its own.
+    // 8. The alerts engine's own rate (its target: docs/PERFORMANCE.md, "Targets"), in a process of its own.
     const alertsEngine = await runJson(join(ROOT, 'bench', 'alerts-engine.ts'));
 
     await writeResults({
@@ -116,6 +103,7 @@ async function main(): Promise<void> {
       steps: results,
       outage,
       relay,
+      cluster,
       alertsEngine,
     });
   } finally {
@@ -124,6 +112,45 @@ async function main(): Promise<void> {
     await influxd.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * 6. Through a relay: a province forwarding to a national centre, measured at the nation.
+ * 7. Cluster mode: Redis and two nodes on this machine, measured against the single-process
+ * steps. The single-process centre is stopped first, so that it does not share the cores.
+ */
+async function centresOfTheirOwn(o: {
+  started: Awaited<ReturnType<typeof startBenchCentre>>;
+  dir: string;
+  influxd: { url: string; pid?: number };
+  args: BenchArgs;
+  single: StepResult[];
+  log: (msg: string) => void;
+}): Promise<Pick<BenchResults, 'relay' | 'cluster'>> {
+  const { args, influxd, log } = o;
+  const common = {
+    ...o.started,
+    influxUrl: influxd.url,
+    influxPid: influxd.pid!,
+    stepS: args.stepS,
+    connections: args.connections,
+    stationPages: args.stationPages,
+    log,
+  };
+  const relay = args.relayRate === undefined ? undefined : await relayStep({ ...common, dir: join(o.dir, 'relay'), rate: args.relayRate });
+  if (relay) log(JSON.stringify(relay));
+  const rates = args.clusterRates;
+  if (rates === undefined) return { relay };
+  await o.started.centre.stop();
+  const cluster = await clusterStep({
+    ...common,
+    dir: join(o.dir, 'cluster'),
+    rates,
+    env: centreEnv(args.centreEnv),
+    single: o.single,
+    log,
+  });
+  return { relay, cluster };
 }
 
 /** InfluxDB's raw ingest ceiling, in its own database `ceiling`, after one warm-up write. */

@@ -108,7 +108,7 @@ export async function measureStep(ctx: StepContext, k: number, rate: number): Pr
 }
 
 /** The step's counts, rates and latencies (every StepResult field before the memory and CPU ones). */
-function deliveryFigures(
+export function deliveryFigures(
   rate: number,
   report: StepReport,
   drained: Stored,

@@ -14,7 +14,7 @@ import { ParamError, sendParamError } from '../../platform/http/query-params.js'
 import type { ApiContext, ApiRoutes } from './api-context.js';
 import type { Auth, Principal } from './auth.js';
 import type { OriginCheck } from './origin-check.js';
-import { serveStatic } from './static-files.js';
+import { createStaticFiles } from './static-files.js';
 
 export interface RequestRouterOptions {
   auth: Pick<Auth, 'principal' | 'clientAddress' | 'login' | 'logout'>;
@@ -76,6 +76,7 @@ export function createRequestRouter(options: RequestRouterOptions): (req: Incomi
   const { auth, log } = options;
   const note = createRateLimitedLog(log, 60_000, options.clock ?? systemClock);
   const access = createAccessCheck(options, note);
+  const staticFiles = createStaticFiles(options.staticDir);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req);
@@ -114,7 +115,7 @@ export function createRequestRouter(options: RequestRouterOptions): (req: Incomi
     }
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, 'ERR_METHOD', 'method not allowed');
     // The page itself holds no data: it is served to anyone and shows the login form.
-    await serveStatic(options.staticDir, path, res);
+    await staticFiles.serve(req, res, path);
   }
 
   const refused = (req: IncomingMessage, res: ServerResponse, err: HttpError): void => {

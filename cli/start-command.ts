@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
-import { createLogger, loadConfig, PACKAGE_ROOT, QuantracError, WEB_DIST, type Config, type Logger } from '../core/index.js';
+import { createConsoleLogger, loadConfig, PACKAGE_ROOT, QuantracError, WEB_DIST, type Config, type Logger } from '../core/index.js';
 import { startCentre, type Centre } from '../main.js';
 import { envWith, untilSignal } from './process.js';
 
@@ -22,7 +22,7 @@ export async function start(args: string[]): Promise<number> {
   const config = loadConfig(
     envWith({ MQTT_PORT: values['mqtt-port'], HTTP_PORT: values['http-port'], DATA_DIR: values['data-dir'], CATALOGUE: values.catalogue }),
   );
-  const log = createLogger({ level: config.LOG_LEVEL });
+  const log = await createConsoleLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   ensureWebBuild(log);
   const centre = await startCentre({ config, log, demo: values.demo });
   process.stdout.write(banner(centre, config, values.demo));

@@ -97,6 +97,8 @@ export const ConfigSchema = z.object({
   /** Default files ship with the package and are found from any working directory (core/package-paths.ts). */
   CATALOGUE: z.string().default(packagePath('seeds', 'catalogue.json')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: human-readable lines when stdout is a terminal, JSON lines otherwise (core/logger.ts). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 
   /** Unset: run a local influxd under DATA_DIR. */
   INFLUX_URL: z.url().optional(),

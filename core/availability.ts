@@ -76,7 +76,8 @@ export function availability(input: AvailabilityInput): AvailabilityFigures {
   const seen = new Set<number>();
   let sum = 0;
   for (const c of input.counts) {
-    if (!(c.count > 0) || !Number.isFinite(c.time)) continue;
+    // A value outside [from, to) is not in the window, even inside an interval begun in it.
+    if (!(c.count > 0) || !(c.time >= from && c.time < to)) continue;
     sum += c.count;
     const k = intervalIndex(c.time, intervalMs, offsetMs);
     if (k >= first && k < first + expected) seen.add(k);

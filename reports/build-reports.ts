@@ -21,7 +21,7 @@ export const VALIDITY_RULES: ValidityRules = {
     `a valid hour has values in at least ${MIN_QUARTERS_PER_HOUR} of its 4 quarter-hours (US 40 CFR 60.13(h) style); the hourly average is the mean of its quarter-hour means`,
     'a valid half-hour has values in both of its quarter-hours',
     `a valid day has at most ${MAX_INVALID_HALF_HOURS} invalid half-hours (EU IED Annex VI); the daily average is the mean of its valid hourly averages`,
-    'availability: expected values (one per reporting interval of the station) received and valid, in %',
+    'availability: reporting intervals of the station holding at least one valid value over the intervals expected, in % (several values in one interval count once; never above 100 %)',
     'an exceedance is a valid hourly average outside the limit in force that day (above the maximum, or below the lower bound for pH)',
     'days and hours are local time, UTC+7',
   ],

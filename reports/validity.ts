@@ -1,4 +1,4 @@
-import type { DayFigures, HourFigures, ReportLimit } from '../core/index.js';
+import { availabilityFigures, expectedIntervals, percentOf, type DayFigures, type HourFigures, type ReportLimit } from '../core/index.js';
 import { DAY_MS, HOUR_MS, QUARTER_MS, localDate, localHour } from '../platform/index.js';
 
 /**
@@ -16,8 +16,9 @@ import { DAY_MS, HOUR_MS, QUARTER_MS, localDate, localHour } from '../platform/i
  * - compliance is judged on averages: an exceedance is a valid hourly average (or the
  *   daily average of a valid day) above the limit in force that day, or below its lower
  *   bound (pH); a lone spike is an early warning, not a violation;
- * - availability is the share of expected values (one per reporting interval `intervalS`,
- *   i.e. one per interval-long slot) with at least one valid value.
+ * - availability is per reporting interval (core/availability.ts, the same rule as the
+ *   dashboard's): interval-long slots (`intervalS`) holding at least one valid value over
+ *   the slots expected, so duplicates and bursts count once and it is never above 100 %.
  * A period not over yet (at `now`) is neither valid nor invalid: `valid` is null, and
  * availability counts only the slots begun by then.
  */
@@ -49,7 +50,7 @@ export interface RuleContext {
 
 /** Means are rounded for the report; exceedances are judged on the figure the report shows. */
 export const roundMean = (x: number): number => Math.round(x * 1e4) / 1e4;
-export const percent = (part: number, whole: number): number | null => (whole > 0 ? Math.round((part / whole) * 1e4) / 100 : null);
+export const percent = percentOf;
 
 export function outsideLimit(mean: number, limit: ReportLimit | null): boolean {
   if (limit === null) return false;
@@ -58,10 +59,7 @@ export function outsideLimit(mean: number, limit: ReportLimit | null): boolean {
 
 /** Slot starts in [from, to): expected values over that window. */
 export function expectedSlots(from: number, to: number, ctx: Pick<RuleContext, 'slotMs' | 'slotOffsetMs'>): number {
-  if (to <= from) return 0;
-  const first = Math.ceil((from - ctx.slotOffsetMs) / ctx.slotMs);
-  const end = Math.ceil((to - ctx.slotOffsetMs) / ctx.slotMs);
-  return end - first;
+  return expectedIntervals(from, to, ctx.slotMs, ctx.slotOffsetMs);
 }
 
 /** Valid slots begun in the quarter-hours that start in [from, to). */
@@ -69,6 +67,13 @@ function receivedSlots(data: SeriesData, from: number, to: number): number {
   let n = 0;
   for (let q = from; q < to; q += QUARTER_MS) n += data.slots.get(q) ?? 0;
   return n;
+}
+
+/** Availability over [from, to): slots begun there, and those of them holding a valid value. */
+function slotAvailability(data: SeriesData, from: number, to: number, ctx: RuleContext) {
+  const expected = expectedSlots(from, to, ctx);
+  const n = receivedSlots(data, from, to);
+  return availabilityFigures({ received: n, valid: n, expected, intervalsWithData: n });
 }
 
 interface Spread {
@@ -101,8 +106,7 @@ export function hourFigures(start: number, data: SeriesData, ctx: RuleContext): 
   const over = end <= ctx.now;
   const valid = over ? s.quarters >= MIN_QUARTERS_PER_HOUR : null;
   const mean = s.meanOfQuarters === null ? null : roundMean(s.meanOfQuarters);
-  const expected = expectedSlots(start, Math.min(end, ctx.now), ctx);
-  const received = Math.min(receivedSlots(data, start, Math.min(end, ctx.now)), expected);
+  const a = slotAvailability(data, start, Math.min(end, ctx.now), ctx);
   return {
     start,
     hour: localHour(start),
@@ -112,9 +116,9 @@ export function hourFigures(start: number, data: SeriesData, ctx: RuleContext): 
     mean,
     quarters: s.quarters,
     valid,
-    expected,
-    received,
-    availability: percent(received, expected),
+    expected: a.expected,
+    received: a.intervalsWithData,
+    availability: a.percent,
     exceeds: valid === true && mean !== null && outsideLimit(mean, ctx.limit),
   };
 }
@@ -137,8 +141,7 @@ export function dayFigures(dayStart: number, data: SeriesData, ctx: RuleContext)
   const validHours = hours.filter((h) => h.valid === true);
   const mean = validHours.length > 0 ? roundMean(validHours.reduce((a, h) => a + h.mean!, 0) / validHours.length) : null;
   const s = spread(data, dayStart, dayEnd);
-  const expected = expectedSlots(dayStart, Math.min(dayEnd, ctx.now), ctx);
-  const received = Math.min(receivedSlots(data, dayStart, Math.min(dayEnd, ctx.now)), expected);
+  const a = slotAvailability(data, dayStart, Math.min(dayEnd, ctx.now), ctx);
   return {
     hours,
     day: {
@@ -150,9 +153,9 @@ export function dayFigures(dayStart: number, data: SeriesData, ctx: RuleContext)
       validHours: validHours.length,
       invalidHalfHours,
       valid,
-      expected,
-      received,
-      availability: percent(received, expected),
+      expected: a.expected,
+      received: a.intervalsWithData,
+      availability: a.percent,
       exceedances: hours.filter((h) => h.exceeds).length,
       meanExceeds: valid === true && mean !== null && outsideLimit(mean, ctx.limit),
       limit: ctx.limit,

@@ -34,3 +34,31 @@ export function rawQuery(station: string, parameter: string | undefined, fromMs:
 export function countQuery(station: string, fromMs: number, toMs: number): string {
   return `SELECT count("value") FROM "reading" ${where(station, undefined, fromMs, toMs)} GROUP BY "parameter", "status"`;
 }
+
+/** A station parameter's instrument range (catalogue), outside which a value is not valid. */
+export interface ValueRange {
+  rangeMin?: number | undefined;
+  rangeMax?: number | undefined;
+}
+
+/**
+ * Valid values (status 00, inside the instrument range: docs/DOMAIN.md) of one parameter per
+ * reporting interval, on the grid `offsetMs + k * intervalMs`; intervals without values are
+ * left out (fill(none)), since core/availability.ts counts only those with data.
+ */
+export function intervalCountQuery(
+  station: string,
+  parameter: string,
+  range: ValueRange,
+  fromMs: number,
+  toMs: number,
+  intervalMs: number,
+  offsetMs: number,
+): string {
+  const r = [
+    range.rangeMin !== undefined && Number.isFinite(range.rangeMin) ? ` AND "value" >= ${range.rangeMin}` : '',
+    range.rangeMax !== undefined && Number.isFinite(range.rangeMax) ? ` AND "value" <= ${range.rangeMax}` : '',
+  ].join('');
+  const grid = `GROUP BY time(${Math.round(intervalMs)}ms, ${Math.round(offsetMs)}ms) fill(none)`;
+  return `SELECT count("value") FROM "reading" ${where(station, parameter, fromMs, toMs)} AND "status" = '00'${r} ${grid}`;
+}

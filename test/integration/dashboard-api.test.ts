@@ -255,7 +255,14 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     expect((await viewer.fetch(`/api/history.csv?station=${station.id}&from=0&to=${Date.now()}`)).status).toBe(400);
 
     const av = (await (await viewer.fetch(`/api/stations/${station.id}/availability`)).json()) as {
-      parameters: Array<{ parameter: string; received: number; valid: number; expected: number }>;
+      parameters: Array<{
+        parameter: string;
+        received: number;
+        valid: number;
+        expected: number;
+        intervalsWithData: number;
+        percent: number;
+      }>;
     };
     const cod = av.parameters.find((p) => p.parameter === 'COD')!;
     // Only today's points (local midnight, UTC+7) count; the status-01 value is received, not valid.
@@ -265,6 +272,17 @@ describe('dashboard HTTP and WebSocket: sessions, origins, roles, data', () => {
     expect(cod).toMatchObject({ valid, received: valid + today(base + 700_000) });
     const expected = Math.floor((Date.now() - midnight) / (station.intervalS * 1000));
     expect(Math.abs(cod.expected - expected)).toBeLessThanOrEqual(1); // computed a moment apart
+    // Availability per reporting interval (core/availability.ts): 60 values 10 s apart fill the
+    // intervals they fall in once each, however many land in one; never above 100 %.
+    const intervalMs = station.intervalS * 1000;
+    const intervals = new Set(
+      Array.from({ length: 60 }, (_, i) => base + i * 10_000)
+        .filter((ts) => ts >= midnight)
+        .map((ts) => Math.floor((ts - midnight) / intervalMs)),
+    );
+    expect(cod.intervalsWithData).toBe(intervals.size);
+    expect(cod.intervalsWithData).toBeLessThanOrEqual(valid);
+    expect(cod.percent).toBe(cod.expected > 0 ? Math.round((intervals.size / cod.expected) * 1e4) / 100 : null);
   });
 
   it('lets admins manage users: a disabled user is logged out at once', async () => {

@@ -8,7 +8,8 @@ export const reportsVi = {
   report_rule2: 'Giờ hợp lệ: có số liệu trong ít nhất 3 trên 4 khoảng 15 phút; trung bình giờ là trung bình của các trung bình 15 phút.',
   report_rule3: 'Nửa giờ hợp lệ: có số liệu trong cả hai khoảng 15 phút.',
   report_rule4: 'Ngày hợp lệ: không quá 5 nửa giờ không hợp lệ; trung bình ngày là trung bình của các trung bình giờ hợp lệ.',
-  report_rule5: 'Tỷ lệ số liệu: phần trăm giá trị kỳ vọng (mỗi chu kỳ gửi một giá trị) đã nhận và hợp lệ.',
+  report_rule5:
+    'Tỷ lệ số liệu: phần trăm chu kỳ truyền có ít nhất một giá trị hợp lệ trên số chu kỳ dự kiến (nhiều giá trị trong một chu kỳ chỉ tính một lần).',
   report_rule6: 'Vượt chuẩn: trung bình giờ hợp lệ vượt giới hạn áp dụng trong ngày (hoặc dưới ngưỡng dưới đối với pH).',
   report_rule7: 'Ngày giờ theo giờ Việt Nam (UTC+7).',
   report_rulesSummary: 'Xem quy tắc',
@@ -66,7 +67,8 @@ export const reportsEn: Record<keyof typeof reportsVi, string> = {
   report_rule2: 'A valid hour has values in at least 3 of its 4 quarter-hours; the hourly average is the mean of the quarter-hour means.',
   report_rule3: 'A valid half-hour has values in both of its quarter-hours.',
   report_rule4: 'A valid day has at most 5 invalid half-hours; the daily average is the mean of the valid hourly averages.',
-  report_rule5: 'Availability: expected values (one per reporting interval) received and valid, in %.',
+  report_rule5:
+    'Availability: reporting intervals with at least one valid value over the intervals expected, in % (several values in one interval count once).',
   report_rule6: 'Exceedance: a valid hourly average above the limit in force that day (or below the lower bound for pH).',
   report_rule7: 'Days and hours in Vietnam time (UTC+7).',
   report_rulesSummary: 'Show the rules',

@@ -67,8 +67,8 @@ export const stationsVi = {
   step: 'mỗi điểm {step}',
   availability: 'Tỷ lệ số liệu hôm nay',
   availabilityNote:
-    'Số giá trị hợp lệ (mã 00) nhận được / số giá trị dự kiến theo chu kỳ truyền, từ 0 giờ (UTC+7). Quy ước áp dụng theo thông lệ quốc tế (US/EU CEMS).',
-  received: 'nhận {n}/{expected}',
+    'Số chu kỳ truyền có ít nhất một giá trị hợp lệ (mã 00) / số chu kỳ truyền dự kiến, từ 0 giờ (UTC+7); nhiều giá trị trong một chu kỳ chỉ tính một lần. Quy ước áp dụng theo thông lệ quốc tế (US/EU CEMS).',
+  received: '{n}/{expected} chu kỳ có số liệu',
   map_country: 'Toàn quốc',
   map_hint: 'Bấm vào một khu để phóng to; bấm vào một trạm để mở trang trạm.',
 } as const;
@@ -141,8 +141,8 @@ export const stationsEn: Record<keyof typeof stationsVi, string> = {
   step: 'one point per {step}',
   availability: "Today's data availability",
   availabilityNote:
-    'Valid (status 00) values received / values expected at the reporting interval, since local midnight (UTC+7). Adopted practice (US/EU CEMS); no Vietnamese rule was found.',
-  received: '{n}/{expected} received',
+    'Reporting intervals with at least one valid (status 00) value / intervals expected, since local midnight (UTC+7); several values in one interval count once. Adopted practice (US/EU CEMS); no Vietnamese rule was found.',
+  received: '{n}/{expected} intervals with data',
   map_country: 'Whole country',
   map_hint: 'Click a zone to zoom in; click a station to open its page.',
 };

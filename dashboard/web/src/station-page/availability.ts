@@ -3,10 +3,17 @@ import type { StationSummary } from '../../../../core/index.js';
 import { api } from '../api.js';
 import { t } from '../i18n/index.js';
 
-/** `GET /api/stations/<id>/availability`: today's valid values against those expected. */
+/** `GET /api/stations/<id>/availability`: today's reporting intervals holding a valid value against those expected. */
 export interface Availability {
   date: string;
-  parameters: Array<{ parameter: string; received: number; valid: number; expected: number; percent: number | null }>;
+  parameters: Array<{
+    parameter: string;
+    received: number;
+    valid: number;
+    expected: number;
+    intervalsWithData: number;
+    percent: number | null;
+  }>;
 }
 
 const REFRESH_MS = 60_000;
@@ -64,7 +71,7 @@ export function renderAvailability(station: StationSummary, a: Availability | un
       ${station.parameters.map((p) => {
         const row = a?.parameters.find((x) => x.parameter === p.parameter);
         const pct = row?.percent ?? null;
-        return html`<div class="bar" title=${row ? t('received', { n: row.valid, expected: row.expected }) : ''}>
+        return html`<div class="bar" title=${row ? t('received', { n: row.intervalsWithData, expected: row.expected }) : ''}>
           <span class="label">${p.parameter}</span>
           <span class="track"><span class="fill ${pct !== null && pct < 80 ? 'low' : ''}" style=${`width:${pct ?? 0}%`}></span></span>
           <span class="pct" data-parameter=${p.parameter}>${pct === null ? '—' : `${pct.toFixed(1)} %`}</span>

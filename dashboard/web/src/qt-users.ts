@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { formatDateTime } from './format-clock.js';
 import { t, type MessageKey } from './i18n/index.js';
 import { chosenScopes, COUNTRY_SCOPE, renderScopeSelect, scopeText, type ScopeChoice } from './users/scope-select.js';
+import { adminFormStyles } from './styles/shared.js';
 
 interface UserRow {
   name: string;
@@ -189,73 +190,57 @@ export class QtUsers extends QtElement {
       }`;
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-      font-size: 0.9rem;
-    }
-    h2 {
-      font-size: 1.2rem;
-      color: var(--qt-brand);
-    }
-    form {
-      display: flex;
-      gap: 0.75rem;
-      align-items: end;
-      margin-bottom: 0.75rem;
-    }
-    label {
-      display: grid;
-      gap: 0.15rem;
-      color: var(--qt-text-muted);
-    }
-    input,
-    select,
-    button {
-      font: inherit;
-      padding: 0.3rem 0.5rem;
-      border-radius: 0.35rem;
-      border: 1px solid var(--qt-border);
-    }
-    button {
-      background: var(--qt-brand);
-      color: var(--qt-white);
-      border-color: var(--qt-brand);
-      cursor: pointer;
-    }
-    button[disabled] {
-      opacity: 0.45;
-    }
-    table {
-      border-collapse: collapse;
-      background: var(--qt-white);
-      min-width: 40rem;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 0.4rem 0.6rem;
-      border-bottom: 1px solid var(--qt-border-light);
-    }
-    .secret {
-      padding: 0.5rem 0.75rem;
-      background: var(--qt-secret-bg);
-      border: 1px solid var(--qt-ok);
-      font-family: ui-monospace, monospace;
-    }
-    .error {
-      color: var(--qt-critical);
-    }
-    form.scope {
-      margin: 0.25rem 0 0;
-      align-items: start;
-    }
-    button.small {
-      padding: 0.1rem 0.4rem;
-      font-size: 0.8rem;
-      margin-left: 0.4rem;
-    }
-  `;
+  static override styles = [
+    adminFormStyles,
+    css`
+      :host {
+        display: block;
+        font-size: 0.9rem;
+      }
+      h2 {
+        font-size: 1.2rem;
+        color: var(--qt-brand);
+      }
+      form {
+        display: flex;
+        gap: 0.75rem;
+        align-items: end;
+        margin-bottom: 0.75rem;
+      }
+      button[disabled] {
+        opacity: 0.45;
+      }
+      table {
+        border-collapse: collapse;
+        background: var(--qt-white);
+        min-width: 40rem;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 0.4rem 0.6rem;
+        border-bottom: 1px solid var(--qt-border-light);
+      }
+      .secret {
+        padding: 0.5rem 0.75rem;
+        background: var(--qt-secret-bg);
+        border: 1px solid var(--qt-ok);
+        font-family: ui-monospace, monospace;
+      }
+      .error {
+        color: var(--qt-critical);
+      }
+      form.scope {
+        margin: 0.25rem 0 0;
+        align-items: start;
+      }
+      button.small {
+        padding: 0.1rem 0.4rem;
+        font-size: 0.8rem;
+        margin-left: 0.4rem;
+      }
+    `,
+  ];
 }
 
 customElements.define('qt-users', QtUsers);

@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { QtElement, states } from '../elements.js';
 import { formatDateTime, isoTitle } from '../format-clock.js';
 import { formatValue } from '../format-value.js';
+import { PollController } from '../poll-controller.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { actionError } from '../model/alerts.js';
 import { href } from '../router.js';
@@ -43,18 +44,7 @@ export class QtRelayedAlerts extends QtElement {
   static override properties = states('alerts', 'error');
   declare alerts: RelayedAlert[] | undefined;
   declare error: string | undefined;
-  #timer: ReturnType<typeof setInterval> | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-    this.#timer = setInterval(() => void this.load(), REFRESH_MS);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#timer);
-  }
+  protected readonly poll = new PollController(this, () => this.load(), REFRESH_MS);
 
   async load(): Promise<void> {
     try {

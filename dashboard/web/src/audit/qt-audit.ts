@@ -4,6 +4,7 @@ import { QtElement, states } from '../elements.js';
 import { formatClock, formatDateTime, isoTitle } from '../format-clock.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { AUDIT_ACTIONS, auditQuery, detailText, type AuditFilterForm } from './audit-filter.js';
+import { adminFormStyles } from '../styles/shared.js';
 
 /** One entry as GET /api/audit answers it. */
 interface AuditRow {
@@ -120,66 +121,50 @@ export class QtAudit extends QtElement {
       ${this.entries === undefined ? nothing : this.#renderTable(this.entries)}`;
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-      font-size: 0.9rem;
-    }
-    h2 {
-      font-size: 1.2rem;
-      color: var(--qt-brand);
-    }
-    form {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.75rem;
-      align-items: end;
-      margin-bottom: 0.75rem;
-    }
-    label {
-      display: grid;
-      gap: 0.15rem;
-      color: var(--qt-text-muted);
-    }
-    input,
-    select,
-    button {
-      font: inherit;
-      padding: 0.3rem 0.5rem;
-      border-radius: 0.35rem;
-      border: 1px solid var(--qt-border);
-    }
-    button {
-      background: var(--qt-brand);
-      color: var(--qt-white);
-      border-color: var(--qt-brand);
-      cursor: pointer;
-    }
-    table {
-      border-collapse: collapse;
-      background: var(--qt-white);
-      min-width: 50rem;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 0.35rem 0.6rem;
-      border-bottom: 1px solid var(--qt-border-light);
-      vertical-align: top;
-      overflow-wrap: anywhere;
-    }
-    tr.refused td,
-    tr.failed td {
-      color: var(--qt-critical);
-    }
-    .detail,
-    .count {
-      color: var(--qt-text-muted);
-    }
-    .error {
-      color: var(--qt-critical);
-    }
-  `;
+  static override styles = [
+    adminFormStyles,
+    css`
+      :host {
+        display: block;
+        font-size: 0.9rem;
+      }
+      h2 {
+        font-size: 1.2rem;
+        color: var(--qt-brand);
+      }
+      form {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem;
+        align-items: end;
+        margin-bottom: 0.75rem;
+      }
+      table {
+        border-collapse: collapse;
+        background: var(--qt-white);
+        min-width: 50rem;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 0.35rem 0.6rem;
+        border-bottom: 1px solid var(--qt-border-light);
+        vertical-align: top;
+        overflow-wrap: anywhere;
+      }
+      tr.refused td,
+      tr.failed td {
+        color: var(--qt-critical);
+      }
+      .detail,
+      .count {
+        color: var(--qt-text-muted);
+      }
+      .error {
+        color: var(--qt-critical);
+      }
+    `,
+  ];
 }
 
 customElements.define('qt-audit', QtAudit);

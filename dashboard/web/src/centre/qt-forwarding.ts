@@ -3,6 +3,7 @@ import { api, ApiError } from '../api.js';
 import { inputs, QtElement, states } from '../elements.js';
 import { formatDateTime, isoTitle } from '../format-clock.js';
 import { t } from '../i18n/index.js';
+import { PollController } from '../poll-controller.js';
 import { dataTableStyles } from '../styles/shared.js';
 import { formatLag, isLate, megabytes, type RelayRow, type UpstreamLink } from './forwarding-format.js';
 
@@ -82,18 +83,7 @@ export class QtForwarding extends QtElement {
   declare upstream: UpstreamLink | null | undefined;
   declare relays: RelayRow[] | undefined;
   declare error: string | undefined;
-  #timer: ReturnType<typeof setInterval> | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-    this.#timer = setInterval(() => void this.load(), REFRESH_MS);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#timer);
-  }
+  protected readonly poll = new PollController(this, () => this.load(), REFRESH_MS);
 
   async load(): Promise<void> {
     const [upstream, relays] = await Promise.allSettled([

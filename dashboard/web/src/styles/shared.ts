@@ -28,3 +28,26 @@ export const linkStyles = css`
     color: var(--qt-link);
   }
 `;
+
+/** The admin pages' filter and add forms (users, audit log): labelled fields, a brand button. */
+export const adminFormStyles = css`
+  label {
+    display: grid;
+    gap: 0.15rem;
+    color: var(--qt-text-muted);
+  }
+  input,
+  select,
+  button {
+    font: inherit;
+    padding: 0.3rem 0.5rem;
+    border-radius: 0.35rem;
+    border: 1px solid var(--qt-border);
+  }
+  button {
+    background: var(--qt-brand);
+    color: var(--qt-white);
+    border-color: var(--qt-brand);
+    cursor: pointer;
+  }
+`;

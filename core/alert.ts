@@ -24,6 +24,13 @@ export const AlertSchema = z.object({
   state: AlertStateSchema,
   /** Human text, e.g. "COD 162 mg/L above the limit 150 mg/L" or "forecast to exceed at 14:20". */
   message: z.string(),
+  /**
+   * The message as data: a code (core/alert-text.ts) and its parameters, so that the page, the
+   * e-mails and the webhooks render it in their reader's language. Absent on alerts stored
+   * before codes existed: readers fall back to `message`.
+   */
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   value: z.number().optional(),
   limit: z.number().optional(),
   unit: z.string().optional(),

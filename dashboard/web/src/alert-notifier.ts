@@ -1,3 +1,4 @@
+import { alertText } from './model/alert-text.js';
 import type { AlertEvent } from '../../../core/index.js';
 import { t } from './i18n/index.js';
 
@@ -58,7 +59,7 @@ export function notifyAlert(event: AlertEvent, settings: NotifySettings): void {
   if (settings.sound) beep();
   if (settings.desktop && 'Notification' in window && Notification.permission === 'granted') {
     try {
-      new Notification(t('newCritical', { station: a.station }), { body: a.message, tag: a.id });
+      new Notification(t('newCritical', { station: a.station }), { body: alertText(a), tag: a.id });
     } catch {
       // some browsers allow notifications only from a service worker
     }

@@ -1,3 +1,4 @@
+import { alertText } from '../model/alert-text.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AlertEvent } from '../../../../core/index.js';
 import { formatDateTime, isoTitle } from '../format-clock.js';
@@ -13,7 +14,7 @@ function eventRow(e: AlertEvent): TemplateResult {
     <td><span class="sev ${a.severity}">${t(a.severity)}</span></td>
     <td><a href=${href.station(a.station)}>${a.station}</a></td>
     <td>${a.parameter === '*' ? '—' : a.parameter} <small>${t(`rule_${a.rule}` as MessageKey)}</small></td>
-    <td>${a.message}${a.note ? html` <small>“${a.note}”</small>` : nothing}</td>
+    <td>${alertText(a)}${a.note ? html` <small>“${a.note}”</small>` : nothing}</td>
     <td>
       ${a.value !== undefined ? formatValue(a.value) : '—'}${a.limit !== undefined ? ` / ${formatValue(a.limit)}` : ''} ${a.unit ?? ''}
     </td>

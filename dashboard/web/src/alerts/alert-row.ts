@@ -1,3 +1,4 @@
+import { alertText } from '../model/alert-text.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Alert, StationSummary } from '../../../../core/index.js';
 import { formatDateTime, isoTitle } from '../format-clock.js';
@@ -77,7 +78,7 @@ export function renderAlertRow(a: Alert, ctx: AlertRowContext): TemplateResult {
       ${sub(ctx.station?.name ?? '')}
     </td>
     <td>${a.parameter === '*' ? '—' : a.parameter}${sub(t(`rule_${a.rule}` as MessageKey))}</td>
-    <td class="message">${a.message}</td>
+    <td class="message">${alertText(a)}</td>
     ${valueCell(a, unit)}
     <td title=${isoTitle(a.since)}>${formatDateTime(a.since)}${forecast}</td>
     ${stateCell(a)} ${actionsCell(a, ctx)}

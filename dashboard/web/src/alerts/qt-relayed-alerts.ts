@@ -1,3 +1,4 @@
+import { alertText } from '../model/alert-text.js';
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { AlertEvent } from '../../../../core/index.js';
 import { api } from '../api.js';
@@ -26,7 +27,7 @@ function row({ account, event }: RelayedAlert): TemplateResult {
     <td title=${isoTitle(a.since)}>${formatDateTime(a.since)}</td>
     <td><a href=${href.station(a.station)}>${a.station}</a></td>
     <td>${a.parameter === '*' ? '—' : a.parameter} <small>${t(`rule_${a.rule}` as MessageKey)}</small></td>
-    <td>${a.message}</td>
+    <td>${alertText(a)}</td>
     <td>
       ${a.value !== undefined ? formatValue(a.value) : '—'}${a.limit !== undefined ? ` / ${formatValue(a.limit)}` : ''} ${a.unit ?? ''}
     </td>

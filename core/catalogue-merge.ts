@@ -1,4 +1,4 @@
-import type { CatalogueFile, Facility, Parameter, Station, Zone } from './catalogue-schema.js';
+import type { CatalogueFile, Facility, Parameter, Station, WaterBody, Zone } from './catalogue-schema.js';
 import { parseCatalogue } from './catalogue.js';
 
 /**
@@ -11,7 +11,7 @@ import { parseCatalogue } from './catalogue.js';
  */
 
 /** What a clash is about: an id of one of these kinds defined differently in two files. */
-export type ClashKind = 'parameter' | 'zone' | 'facility' | 'station' | 'legacy prefix';
+export type ClashKind = 'parameter' | 'zone' | 'facility' | 'station' | 'legacy prefix' | 'water body';
 
 export interface CatalogueClash {
   kind: ClashKind;
@@ -89,6 +89,7 @@ export function mergeCatalogues(sources: readonly CatalogueSource[]): MergeResul
   const zones = new KeyedMerge<Zone>('zone', (z) => z.id);
   const facilities = new KeyedMerge<Facility>('facility', (f) => f.id);
   const stations = new KeyedMerge<Station>('station', (s) => s.id);
+  const waters = new KeyedMerge<WaterBody>('water body', (w) => w.id);
   // Keyed by prefix, compared by station id: two stations sharing a prefix clash even when each is defined once.
   const prefixes = new KeyedMerge<Station>(
     'legacy prefix',
@@ -101,8 +102,9 @@ export function mergeCatalogues(sources: readonly CatalogueSource[]): MergeResul
     file.facilities.forEach((f) => facilities.add(name, f));
     file.stations.forEach((s) => stations.add(name, s));
     file.stations.forEach((s) => prefixes.add(name, s));
+    file.waters?.forEach((w) => waters.add(name, w));
   }
-  const clashes = [parameters, zones, facilities, stations, prefixes].flatMap((m) => m.clashes());
+  const clashes = [parameters, zones, facilities, stations, prefixes, waters].flatMap((m) => m.clashes());
   if (clashes.length > 0) return { ok: false, clashes };
   const merged: CatalogueFile = {
     version: 1,
@@ -110,6 +112,7 @@ export function mergeCatalogues(sources: readonly CatalogueSource[]): MergeResul
     zones: zones.items(),
     facilities: facilities.items(),
     stations: stations.items(),
+    ...(waters.items().length > 0 ? { waters: waters.items() } : {}),
   };
   parseCatalogue(merged);
   return { ok: true, catalogue: merged };

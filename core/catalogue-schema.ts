@@ -11,6 +11,25 @@ const DateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM
 export const StationKindSchema = z.enum(['wastewater', 'stack']);
 export type StationKind = z.infer<typeof StationKindSchema>;
 
+/** A receiving water body: where outfalls discharge (river, canal, lake, sea) or stacks emit (airshed). */
+export const WaterBodySchema = z
+  .object({
+    id: IdSchema,
+    name: z.string().min(1),
+    kind: z.enum(['river', 'canal', 'lake', 'sea', 'airshed']),
+  })
+  .strict();
+export type WaterBody = z.infer<typeof WaterBodySchema>;
+
+/** A zone's central wastewater treatment plant: the stations at its inlet and its outlet, where they exist. */
+export const TreatmentPlantSchema = z
+  .object({
+    inlet: StationIdSchema.optional(),
+    outlet: StationIdSchema.optional(),
+  })
+  .strict();
+export type TreatmentPlant = z.infer<typeof TreatmentPlantSchema>;
+
 export const ZoneSchema = z
   .object({
     id: IdSchema,
@@ -18,6 +37,7 @@ export const ZoneSchema = z
     province: z.string().min(1),
     lat: LatSchema,
     lon: LonSchema,
+    treatmentPlant: TreatmentPlantSchema.optional(),
   })
   .strict();
 export type Zone = z.infer<typeof ZoneSchema>;
@@ -85,6 +105,11 @@ export const StationSchema = z
     intervalS: z.number().int().positive(),
     /** File-name prefix used by the legacy FTP transfer, when it differs from the id. */
     legacyPrefix: z.string().min(1).optional(),
+    /** The receiving water body and the station's position along it, upstream first (0, 1, 2 ...). */
+    water: z
+      .object({ body: IdSchema, order: z.number().int().min(0) })
+      .strict()
+      .optional(),
     parameters: z.array(StationParameterSchema).min(1),
     limits: z.array(LimitSchema).default([]),
   })
@@ -96,6 +121,7 @@ export const CatalogueSchema = z
     version: z.literal(1),
     parameters: z.array(ParameterSchema).min(1),
     zones: z.array(ZoneSchema).min(1),
+    waters: z.array(WaterBodySchema).optional(),
     facilities: z.array(FacilitySchema),
     stations: z.array(StationSchema),
   })

@@ -82,6 +82,7 @@ export function parseCatalogue(raw: unknown): Catalogue {
     });
     params.set(s.id, own);
   });
+  checkPlaces(file, stations, facilities);
   const legacy = new Set<string>();
   file.stations.forEach((s, i) => {
     const prefix = s.legacyPrefix ?? s.id;
@@ -108,6 +109,24 @@ export function parseCatalogue(raw: unknown): Catalogue {
       return { ...limit, max: limit.base * factor };
     },
   };
+}
+
+/** Every station's receiving water exists; every treatment plant's stations exist and belong to its zone. */
+function checkPlaces(file: CatalogueFile, stations: Map<string, Station>, facilities: Map<string, Facility>): void {
+  const waters = uniqueIndex(file.waters ?? [], 'waters');
+  file.stations.forEach((s, i) => {
+    if (s.water && !waters.has(s.water.body))
+      throw new CatalogueError(`stations[${i}] (${s.id}).water`, `unknown water body "${s.water.body}"`);
+  });
+  file.zones.forEach((z, i) => {
+    for (const side of ['inlet', 'outlet'] as const) {
+      const id = z.treatmentPlant?.[side];
+      if (id === undefined) continue;
+      const station = stations.get(id);
+      if (!station || facilities.get(station.facilityId)?.zoneId !== z.id)
+        throw new CatalogueError(`zones[${i}] (${z.id}).treatmentPlant.${side}`, `"${id}" is not a station of zone ${z.id}`);
+    }
+  });
 }
 
 function uniqueIndex<T extends { id: string }>(items: T[], name: string): Map<string, T> {

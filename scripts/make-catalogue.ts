@@ -35,6 +35,7 @@ import type { CatalogueFile, Facility, Station } from '../core/catalogue-schema.
 import { parseCatalogue } from '../core/catalogue.js';
 import { createPrng } from '../simulators/prng.js';
 import { stackParameters, wastewaterParameters } from './make-catalogue/instruments.js';
+import { withPlaces } from './make-catalogue/places.js';
 import { stackLimits, wastewaterLimits } from './make-catalogue/regulations.js';
 import { FACILITIES, LEGACY_STATIONS, PARAMETERS, SECTORS, ZONES, type FacilitySpec, type ZoneSpec } from './make-catalogue/sites.js';
 
@@ -111,12 +112,19 @@ export function buildCatalogue(): CatalogueFile {
     );
 
   const used = new Set(stations.flatMap((s) => s.parameters.map((p) => p.parameter)));
+  const places = withPlaces(
+    ZONES,
+    ZONES.map(({ id, name, province, lat, lon }) => ({ id, name, province, lat, lon })),
+    FACILITIES.map(({ id, zoneId, name, sector }): Facility => ({ id, zoneId, name, sector })),
+    stations,
+  );
   const catalogue: CatalogueFile = {
     version: 1,
     parameters: PARAMETERS.filter((p) => used.has(p.symbol)),
-    zones: ZONES.map(({ id, name, province, lat, lon }) => ({ id, name, province, lat, lon })),
-    facilities: FACILITIES.map(({ id, zoneId, name, sector }): Facility => ({ id, zoneId, name, sector })),
-    stations,
+    zones: places.zones,
+    waters: places.waters,
+    facilities: places.facilities,
+    stations: places.stations,
   };
   parseCatalogue(catalogue); // throws a CatalogueError naming the bad entry
   return catalogue;

@@ -38,14 +38,16 @@ export function provinceSlug(province: string): string {
     .replace(/^-|-$/g, '');
 }
 
-/** One province's part of a catalogue: its zones, their facilities and stations, and the whole parameter table. */
+/** One province's part of a catalogue: its zones, their facilities and stations, the waters they discharge to, and the whole parameter table. */
 export function provinceCatalogue(file: CatalogueFile, province: string): CatalogueFile {
   const zones = file.zones.filter((z) => z.province === province);
   const zoneIds = new Set(zones.map((z) => z.id));
   const facilities = file.facilities.filter((f) => zoneIds.has(f.zoneId));
   const facilityIds = new Set(facilities.map((f) => f.id));
   const stations = file.stations.filter((s) => facilityIds.has(s.facilityId));
-  return { version: 1, parameters: file.parameters, zones, facilities, stations };
+  const bodies = new Set(stations.map((s) => s.water?.body));
+  const waters = file.waters?.filter((w) => bodies.has(w.id));
+  return { version: 1, parameters: file.parameters, zones, ...(waters ? { waters } : {}), facilities, stations };
 }
 
 /** Splits a catalogue into one file per province in `dir` (`bac-ninh.json`, ...), as each province centre would have its own. */

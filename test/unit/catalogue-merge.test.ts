@@ -10,6 +10,7 @@ import {
   type CatalogueSource,
 } from '../../core/catalogue-merge.js';
 import { CatalogueError, parseCatalogue, type CatalogueFile } from '../../core/index.js';
+import { provinceCatalogue } from '../helpers/two-centres.js';
 
 const SEED = fileURLToPath(new URL('../../seeds/catalogue.json', import.meta.url));
 let seedText: string;
@@ -20,23 +21,12 @@ beforeAll(async () => {
 
 /** The shipped catalogue, validated (defaults applied, as loadCatalogue gives it). */
 function seed(): CatalogueFile {
-  const { version, parameters, zones, facilities, stations } = parseCatalogue(JSON.parse(seedText));
-  return structuredClone({ version, parameters, zones, facilities, stations });
+  const { version, parameters, zones, waters, facilities, stations } = parseCatalogue(JSON.parse(seedText));
+  return structuredClone({ version, parameters, zones, ...(waters ? { waters } : {}), facilities, stations });
 }
 
-/** One province's part of a catalogue: its zones, their facilities and stations, and the whole parameter table. */
 function province(file: CatalogueFile, name: string): CatalogueFile {
-  const zones = file.zones.filter((z) => z.province === name);
-  const zoneIds = new Set(zones.map((z) => z.id));
-  const facilities = file.facilities.filter((f) => zoneIds.has(f.zoneId));
-  const facilityIds = new Set(facilities.map((f) => f.id));
-  return structuredClone({
-    version: 1,
-    parameters: file.parameters,
-    zones,
-    facilities,
-    stations: file.stations.filter((s) => facilityIds.has(s.facilityId)),
-  });
+  return structuredClone(provinceCatalogue(file, name));
 }
 
 /** The seed split by province, one source per province, as the provinces would send theirs. */

@@ -120,6 +120,7 @@ export class QtHistoryChart extends QtElement {
       this.loadState = h.points.length + h.flagged.length === 0 && this.live === undefined ? 'empty' : 'ready';
       this.error = undefined;
       this.#startClock(h.stepMs);
+      this.requestUpdate(); // the window and step in the meta line
       this.#draw();
     } catch (err) {
       if (abort.signal.aborted) return;
@@ -135,6 +136,7 @@ export class QtHistoryChart extends QtElement {
     this.#clock = setInterval(() => {
       this.#window = this.#span();
       this.#series.trim(this.#window.from);
+      this.requestUpdate();
       this.#draw();
     }, tickMs(stepMs));
   }

@@ -93,8 +93,9 @@ describe('report pages (Lit) in Chromium', () => {
       const summary = page.locator('qt-report-station table[data-testid="summary"] tr[data-parameter="COD"]');
       await summary.waitFor({ timeout: 15_000 });
       const cells = await summary.locator('td').allInnerTexts();
-      // unit, limit, count, min, max, mean, valid hours, invalid half-hours, validity, availability, exceedances
-      expect(cells).toEqual(['mg/L', '≤ 100 (QCVN 40:2011/BTNMT B)', '262', '50', '500', '64.88', '21/24', '5', 'Hợp lệ', '90.97', '3']);
+      // unit, limit, count, min, max, mean, valid hours, invalid half-hours, validity, availability, exceedances;
+      // figures in the report's language: "," decimals in Vietnamese (the English month below has ".").
+      expect(cells).toEqual(['mg/L', '≤ 100 (QCVN 40:2011/BTNMT B)', '262', '50', '500', '64,88', '21/24', '5', 'Hợp lệ', '90,97', '3']);
       const note = await page.locator('qt-report-station [data-testid="validity-note"]').innerText();
       expect(note.toLowerCase()).toContain(LABEL_VI.toLowerCase());
       expect(note).toContain(LABEL);

@@ -2,7 +2,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Alert, Reading, StationSummary } from '../../core/index.js';
-import { HistorySeries, type History } from '../../dashboard/web/src/chart/history-series.js';
 import { t } from '../../dashboard/web/src/i18n/index.js';
 import { LatestStore } from '../../dashboard/web/src/live/latest-store.js';
 import { sortAlerts } from '../../dashboard/web/src/model/alerts.js';
@@ -62,30 +61,6 @@ describe('the dashboard page: parts', () => {
     store.seen();
     store.replace([...second.readings.values()]);
     expect(store.entries.get('A')).toBe(second); // same content, same entry
-  });
-
-  it('HistorySeries breaks the line over a silence and slides its window with live readings', () => {
-    const h: History = {
-      unit: 'mg/L',
-      stepMs: 60_000,
-      limit: { max: 10 },
-      points: [
-        [0, 1, 0, 2, 3],
-        [60_000, 2, 1, 3, 3],
-        [900_000, 3, 2, 4, 3],
-      ],
-      flagged: [[60_000, 9, '01']],
-    };
-    const s = new HistorySeries();
-    s.set(h, 180_000);
-    expect(s.x).toEqual([0, 60, 480, 900]);
-    expect(s.mean).toEqual([1, 2, null, 3]);
-    expect(s.flag).toEqual([null, 9, null, null]);
-    expect(s.data(h.limit)[4]).toEqual([10, 10, 10, 10]);
-    expect(s.append(reading('A', 'COD', 900_000), 180_000, 3_600_000)).toBeUndefined();
-    expect(s.append(reading('A', 'COD', 960_000, 4, '02'), 180_000, 600_000)).toEqual({ from: 360_000, to: 960_000 });
-    expect(s.x).toEqual([480, 900, 960]);
-    expect(s.flag).toEqual([null, null, 4]);
   });
 
   it('filterStations narrows by zone, state and every word of the search', () => {

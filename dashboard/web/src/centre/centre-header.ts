@@ -5,6 +5,7 @@ import type { ConnectionState } from '../live/live-socket.js';
 import type { StationLatest } from '../live/latest-store.js';
 import { isNarrowScope, scopeText } from '../model/scope-label.js';
 import type { SessionUser } from '../model/session.js';
+import { formatFixed } from '../number-format.js';
 import { href, type Route } from '../router.js';
 
 /** What the header shows: the counts that matter at a glance, navigation, the connection, the user. */
@@ -82,6 +83,6 @@ export function renderCentreHeader(h: CentreHeader): TemplateResult {
 /** The banner shown while storage is behind (the spool's backlog, docs/ARCHITECTURE.md). */
 export function renderStorageBanner(s: StorageCondition | null): TemplateResult | typeof nothing {
   if (!s || (!s.backlog && s.backpressure === 'none')) return nothing;
-  const text = t('storageBacklog', { mb: (s.spoolBytes / 1_048_576).toFixed(1), state: t(`bp_${s.backpressure}` as MessageKey) });
+  const text = t('storageBacklog', { mb: formatFixed(s.spoolBytes / 1_048_576, 1), state: t(`bp_${s.backpressure}` as MessageKey) });
   return html`<p class="banner storage" role="alert" data-testid="storage-banner">${text}</p>`;
 }

@@ -1,3 +1,5 @@
+import { formatFixed } from '../number-format.js';
+
 /** A link is late when its oldest reading not yet acknowledged is older than this (docs/PROTOCOL.md, "Between centres"). */
 export const LATE_AFTER_MS = 60_000;
 
@@ -42,4 +44,4 @@ export function formatLag(ms: number): string {
 export const isLate = (lagMs: number): boolean => lagMs > LATE_AFTER_MS;
 
 /** Bytes as MB with one decimal. */
-export const megabytes = (bytes: number): string => (bytes / 1_048_576).toFixed(1);
+export const megabytes = (bytes: number): string => formatFixed(bytes / 1_048_576, 1);

@@ -19,76 +19,129 @@ export interface History {
   flagged: Array<[number, number, string]>;
 }
 
-type Bucket = { mean: number | null; min: number | null; max: number | null; flag: number | null };
-const EMPTY: Bucket = { mean: null, min: null, max: null, flag: null };
+/** The chart's time window, epoch ms. */
+export interface Window {
+  from: number;
+  to: number;
+}
+
+/** One bucket of the chart: valid values (sum, count, min, max) and flagged ones (sum, count), apart. */
+interface Bucket {
+  sum: number;
+  n: number;
+  min: number;
+  max: number;
+  fsum: number;
+  fn: number;
+}
+
+const emptyBucket = (): Bucket => ({ sum: 0, n: 0, min: Infinity, max: -Infinity, fsum: 0, fn: 0 });
+
+/** A silence longer than this is drawn as a gap: twice the bucket or the reporting interval, whichever is longer. */
+export const gapAfterMs = (stepMs: number, intervalMs: number): number => 2 * Math.max(stepMs, intervalMs);
+
+/** Columns of the chart before the limit lines: x in seconds, then mean, min, max and flagged values. */
+export interface Columns {
+  x: number[];
+  mean: Array<number | null>;
+  min: Array<number | null>;
+  max: Array<number | null>;
+  flag: Array<number | null>;
+  /** Silences drawn as gaps (null points put between two buckets). */
+  gaps: number;
+}
 
 /**
- * The chart's columns (uPlot's aligned data, x in seconds): history buckets, then live
- * readings appended as they come. A null point is put in every silence longer than the gap,
- * so that the line breaks there instead of joining across missing data.
+ * The chart's data: the history's buckets (GROUP BY time on the server, aligned on the epoch
+ * like `floor(ts / step) * step`), and live readings added into the same buckets (the current
+ * one updated in place), so live and history points mean the same thing. The columns span the
+ * whole window (an empty point at each end), so the x axis shows the chosen range, not the
+ * data's; a silence longer than the gap is a null point, which breaks the line.
  */
 export class HistorySeries {
-  x: number[] = [];
-  mean: Array<number | null> = [];
-  min: Array<number | null> = [];
-  max: Array<number | null> = [];
-  flag: Array<number | null> = [];
-  /** Time of the newest point, epoch ms: an older live reading is not appended. */
-  lastTs = -Infinity;
+  readonly #buckets = new Map<number, Bucket>();
+  #stepMs = 60_000;
+  /** Readings before this are in the history already (the time it was asked up to). */
+  #coveredTo = -Infinity;
 
-  /** Replaces the columns with a history answer. */
-  set(h: History, gapMs: number): void {
-    const byX = new Map<number, Bucket>();
-    for (const [t0, mean, min, max] of h.points) byX.set(t0, { mean, min, max, flag: null });
-    for (const [t0, mean] of h.flagged) byX.set(t0, { ...(byX.get(t0) ?? EMPTY), flag: mean });
-    const xs: number[] = [];
-    for (const x of [...byX.keys()].sort((a, b) => a - b)) {
-      const prev = xs[xs.length - 1];
-      if (prev !== undefined && x - prev > gapMs) {
-        const mid = Math.round((prev + x) / 2);
-        byX.set(mid, EMPTY);
-        xs.push(mid);
+  get stepMs(): number {
+    return this.#stepMs;
+  }
+
+  /** Replaces the buckets with a history answer that covers time up to `coveredTo`. */
+  set(h: History, coveredTo: number): void {
+    this.#buckets.clear();
+    this.#stepMs = h.stepMs;
+    this.#coveredTo = coveredTo;
+    for (const [t0, mean, min, max, count] of h.points) {
+      const n = Math.max(1, count);
+      this.#buckets.set(t0, { ...emptyBucket(), sum: mean * n, n, min, max });
+    }
+    for (const [t0, value] of h.flagged) {
+      const b = this.#buckets.get(t0) ?? emptyBucket();
+      b.fsum += value;
+      b.fn += 1;
+      this.#buckets.set(t0, b);
+    }
+  }
+
+  /** Adds a live reading to its bucket (calibration and fault values apart); false when the history has it already. */
+  add(r: Reading): boolean {
+    if (r.ts < this.#coveredTo || !Number.isFinite(r.value)) return false;
+    const t0 = Math.floor(r.ts / this.#stepMs) * this.#stepMs;
+    let b = this.#buckets.get(t0);
+    if (b === undefined) {
+      b = emptyBucket();
+      this.#buckets.set(t0, b);
+    }
+    if (r.status === '00') {
+      b.sum += r.value;
+      b.n += 1;
+      b.min = Math.min(b.min, r.value);
+      b.max = Math.max(b.max, r.value);
+    } else {
+      b.fsum += r.value;
+      b.fn += 1;
+    }
+    return true;
+  }
+
+  /** Forgets buckets wholly before `from` (the window slid past them). */
+  trim(from: number): void {
+    for (const t0 of this.#buckets.keys()) if (t0 + this.#stepMs <= from) this.#buckets.delete(t0);
+  }
+
+  /** The columns for a window: its two ends, the buckets in it (one begun before it at its start), gaps. */
+  columns(w: Window, gapMs: number): Columns {
+    const c: Columns = { x: [], mean: [], min: [], max: [], flag: [], gaps: 0 };
+    const push = (ms: number, b: Bucket | undefined): void => {
+      c.x.push(ms / 1000);
+      const valid = b !== undefined && b.n > 0;
+      c.mean.push(valid ? b.sum / b.n : null);
+      c.min.push(valid ? b.min : null);
+      c.max.push(valid ? b.max : null);
+      c.flag.push(b !== undefined && b.fn > 0 ? b.fsum / b.fn : null);
+    };
+    const keys = [...this.#buckets.keys()].filter((t0) => t0 + this.#stepMs > w.from && t0 <= w.to).sort((a, b) => a - b);
+    let prev: number | undefined;
+    for (const t0 of keys) {
+      const at = Math.max(t0, w.from);
+      if (prev === undefined && at > w.from) push(w.from, undefined);
+      if (prev !== undefined && at - prev > gapMs) {
+        push(Math.round((prev + at) / 2), undefined);
+        c.gaps += 1;
       }
-      xs.push(x);
+      push(at, this.#buckets.get(t0));
+      prev = at;
     }
-    this.x = xs.map((x) => x / 1000);
-    this.mean = xs.map((x) => byX.get(x)!.mean);
-    this.min = xs.map((x) => byX.get(x)!.min);
-    this.max = xs.map((x) => byX.get(x)!.max);
-    this.flag = xs.map((x) => byX.get(x)!.flag);
-    this.lastTs = xs.length > 0 ? xs[xs.length - 1]! : -Infinity;
+    if (prev === undefined) push(w.from, undefined);
+    if ((prev ?? w.from) < w.to) push(w.to, undefined);
+    return c;
   }
+}
 
-  /**
-   * Appends a live reading (calibration and fault values as flagged dots) and drops what fell
-   * out of the window of `spanMs`. Returns the new window, or undefined when the reading is old.
-   */
-  append(r: Reading, gapMs: number, spanMs: number): { from: number; to: number } | undefined {
-    if (r.ts <= this.lastTs) return undefined;
-    this.lastTs = r.ts;
-    const valid = r.status === '00';
-    const prev = this.x[this.x.length - 1];
-    if (prev !== undefined && r.ts - prev * 1000 > gapMs) {
-      this.x.push((prev + r.ts / 1000) / 2);
-      for (const a of [this.mean, this.min, this.max, this.flag]) a.push(null);
-    }
-    this.x.push(r.ts / 1000);
-    this.mean.push(valid ? r.value : null);
-    this.min.push(valid ? r.value : null);
-    this.max.push(valid ? r.value : null);
-    this.flag.push(valid ? null : r.value);
-    // The window slides with the clock.
-    const cutoff = (r.ts - spanMs) / 1000;
-    let drop = 0;
-    while (drop < this.x.length && this.x[drop]! < cutoff) drop += 1;
-    if (drop > 0) for (const a of [this.x, this.mean, this.min, this.max, this.flag]) a.splice(0, drop);
-    return { from: cutoff * 1000, to: r.ts };
-  }
-
-  /** uPlot's data: x, mean, min, max, the limit's upper and lower lines, flagged values. */
-  data(limit: History['limit'] | undefined): uPlot.AlignedData {
-    const n = this.x.length;
-    const line = (v: number | undefined): Array<number | null> => Array.from({ length: n }, () => v ?? null);
-    return [this.x, this.mean, this.min, this.max, line(limit?.max), line(limit?.min), this.flag];
-  }
+/** uPlot's data: x, mean, min, max, the limit's upper and lower lines, flagged values. */
+export function plotData(c: Columns, limit: History['limit'] | undefined): uPlot.AlignedData {
+  const line = (v: number | undefined): Array<number | null> => c.x.map(() => v ?? null);
+  return [c.x, c.mean, c.min, c.max, line(limit?.max), line(limit?.min), c.flag];
 }

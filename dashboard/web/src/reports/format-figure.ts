@@ -1,17 +1,17 @@
-// `.` decimals and no grouping whatever the browser's locale: figures are compared with
-// limits written that way and copied into documents.
-const LARGE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, useGrouping: false });
-const SMALL = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
+import type { Lang } from '../i18n/index.js';
+import { formatNumber } from '../number-format.js';
 
-/** A figure for a report cell; null (no data) as an em dash. */
-export function formatFigure(value: number | null | undefined): string {
+// The report's language decides the separators (number-format.ts), like the rest of the page;
+// the CSV files keep their machine format (`.` decimals, no grouping), built on the server.
+
+/** A figure for a report cell (2 decimals at most); null (no data) as an em dash. */
+export function formatFigure(value: number | null | undefined, language?: Lang): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  if (value === 0) return '0';
-  return Math.abs(value) >= 1 ? LARGE.format(value) : SMALL.format(value);
+  return formatNumber(value, language, 2);
 }
 
-/** A percentage as the centre computed it (2 decimals at most): 90.97, 100. */
-export function formatPercent(value: number | null | undefined): string {
+/** A percentage as the centre computed it (2 decimals at most): 90,97 or 90.97, 100. */
+export function formatPercent(value: number | null | undefined, language?: Lang): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return LARGE.format(value);
+  return formatNumber(value, language, 2);
 }

@@ -1,6 +1,7 @@
 import { html, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { ReportStation, StationDayReport, StationMonthReport } from '../../../../core/index.js';
 import type { MessageKey } from '../i18n/index.js';
+import { formatNumber } from '../number-format.js';
 import { formatFigure, formatPercent } from './format-figure.js';
 import { ReportElement } from './report-element.js';
 import { DAY_COLUMNS, dayCell, dayFigureCells, hourCell, parameterHead, reportTable, rowClass } from './report-tables.js';
@@ -72,7 +73,7 @@ export class QtReportStation extends ReportElement<StationReport> {
       <p class="meta">
         <span
           >${this.text('report_stationAvailability')}:
-          <strong data-testid="station-availability">${formatPercent(r.availability.availability)} %</strong>
+          <strong data-testid="station-availability">${formatPercent(r.availability.availability, this.language)} %</strong>
           (${r.availability.received}/${r.availability.expected})</span
         >
       </p>
@@ -111,14 +112,14 @@ export class QtReportStation extends ReportElement<StationReport> {
           <th scope="row">${p.parameter} <small>${this.#name(p)}</small></th>
           <td class="text">${p.unit}</td>
           <td class="text">${this.limitText(p.day.limit)}</td>
-          ${dayFigureCells(p.day, rowClass(p.day.valid, p.day.meanExceeds), this.validityText(p.day.valid))}
+          ${dayFigureCells(p.day, rowClass(p.day.valid, p.day.meanExceeds), this.validityText(p.day.valid), this.language)}
         </tr>`,
     );
     const hourly = r.parameters[0]?.hours.map(
       (h, i) =>
         html`<tr data-hour=${h.hour}>
           <th scope="row">${h.hour}</th>
-          ${r.parameters.map((p) => hourCell(p.hours[i]!))}
+          ${r.parameters.map((p) => hourCell(p.hours[i]!, this.language))}
         </tr>`,
     );
     return html`${this.#section(
@@ -148,13 +149,13 @@ export class QtReportStation extends ReportElement<StationReport> {
       (h) =>
         html`<tr class=${rowClass(h.valid, h.exceeds)}>
           <th scope="row">${h.hour}</th>
-          <td>${h.count}</td>
-          <td>${formatFigure(h.min)}</td>
-          <td>${formatFigure(h.max)}</td>
-          <td>${formatFigure(h.mean)}</td>
+          <td>${formatNumber(h.count, this.language)}</td>
+          <td>${formatFigure(h.min, this.language)}</td>
+          <td>${formatFigure(h.max, this.language)}</td>
+          <td>${formatFigure(h.mean, this.language)}</td>
           <td>${h.quarters}/4</td>
           <td class="text">${this.validityText(h.valid)}</td>
-          <td>${formatPercent(h.availability)}</td>
+          <td>${formatPercent(h.availability, this.language)}</td>
           <td>${h.exceeds ? 1 : 0}</td>
         </tr>`,
     );
@@ -177,12 +178,12 @@ export class QtReportStation extends ReportElement<StationReport> {
         html`<tr data-parameter=${p.parameter}>
           <th scope="row">${p.parameter} <small>${this.#name(p)}</small></th>
           <td class="text">${p.unit}</td>
-          <td>${p.month.count}</td>
-          <td>${formatFigure(p.month.min)}</td>
-          <td>${formatFigure(p.month.max)}</td>
-          <td>${formatFigure(p.month.mean)}</td>
+          <td>${formatNumber(p.month.count, this.language)}</td>
+          <td>${formatFigure(p.month.min, this.language)}</td>
+          <td>${formatFigure(p.month.max, this.language)}</td>
+          <td>${formatFigure(p.month.mean, this.language)}</td>
           <td>${p.month.validDays}/${p.days.length}</td>
-          <td>${formatPercent(p.month.availability)}</td>
+          <td>${formatPercent(p.month.availability, this.language)}</td>
           <td>${p.month.exceedances}</td>
         </tr>`,
     );
@@ -190,8 +191,8 @@ export class QtReportStation extends ReportElement<StationReport> {
       (d, i) =>
         html`<tr data-date=${d.date}>
           <th scope="row">${d.date}</th>
-          ${r.parameters.map((p) => dayCell(p.days[i]!))}
-          <td>${formatPercent(d.availability)}</td>
+          ${r.parameters.map((p) => dayCell(p.days[i]!, this.language))}
+          <td>${formatPercent(d.availability, this.language)}</td>
           <td>${r.parameters.reduce((a, p) => a + p.days[i]!.exceedances, 0)}</td>
         </tr>`,
     );

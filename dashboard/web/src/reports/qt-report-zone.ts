@@ -32,7 +32,7 @@ export class QtReportZone extends ReportElement<ZoneDayReport> {
       <tr class="group">
         <th scope="rowgroup" colspan="12">
           ${s.station.id} — ${s.station.name} · ${s.station.facility} · ${this.text('report_stationAvailability')}:
-          <span data-testid="station-availability">${formatPercent(s.availability.availability)} %</span>
+          <span data-testid="station-availability">${formatPercent(s.availability.availability, this.language)} %</span>
         </th>
       </tr>
       ${s.parameters.map(
@@ -41,7 +41,7 @@ export class QtReportZone extends ReportElement<ZoneDayReport> {
             <th scope="row">${p.parameter}</th>
             <td class="text">${p.unit}</td>
             <td class="text">${this.limitText(p.day.limit)}</td>
-            ${dayFigureCells(p.day, p.day.meanExceeds ? 'exceeds' : p.day.valid === false ? 'invalid' : '', this.validityText(p.day.valid))}
+            ${dayFigureCells(p.day, p.day.meanExceeds ? 'exceeds' : p.day.valid === false ? 'invalid' : '', this.validityText(p.day.valid), this.language)}
           </tr>`,
       )}
     </tbody>`;

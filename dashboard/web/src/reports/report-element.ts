@@ -148,7 +148,10 @@ export abstract class ReportElement<T extends { generatedAt: number; validityRul
 
   protected limitText(limit: ReportLimit | null): string {
     if (limit === null) return this.text('report_noLimit');
-    const range = limit.lower !== undefined ? `${formatFigure(limit.lower)}–${formatFigure(limit.max)}` : `≤ ${formatFigure(limit.max)}`;
+    const range =
+      limit.lower !== undefined
+        ? `${formatFigure(limit.lower, this.language)}–${formatFigure(limit.max, this.language)}`
+        : `≤ ${formatFigure(limit.max, this.language)}`;
     return `${range} (${limit.regulation} ${limit.column})`;
   }
 }

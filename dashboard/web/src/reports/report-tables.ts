@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { DayFigures, HourFigures } from '../../../../core/index.js';
-import type { MessageKey } from '../i18n/index.js';
+import type { Lang, MessageKey } from '../i18n/index.js';
+import { formatNumber } from '../number-format.js';
 import { formatFigure, formatPercent } from './format-figure.js';
 
 /** The columns of a day's figures per parameter: a station's day summary and the zone's table. */
@@ -48,31 +49,31 @@ export function rowClass(valid: boolean | null, exceeds: boolean): string {
 }
 
 /** An average with its marks: * invalid, ▲ outside the limit, … not over yet. */
-function mark(mean: number | null, valid: boolean | null, exceeds: boolean): string {
+function mark(mean: number | null, valid: boolean | null, exceeds: boolean, language: Lang): string {
   if (mean === null) return '—';
-  return `${formatFigure(mean)}${valid === false ? '*' : ''}${exceeds ? ' ▲' : ''}${valid === null ? ' …' : ''}`;
+  return `${formatFigure(mean, language)}${valid === false ? '*' : ''}${exceeds ? ' ▲' : ''}${valid === null ? ' …' : ''}`;
 }
 
-export function hourCell(h: HourFigures): TemplateResult {
-  return html`<td class=${rowClass(h.valid, h.exceeds)} data-valid=${String(h.valid)}>${mark(h.mean, h.valid, h.exceeds)}</td>`;
+export function hourCell(h: HourFigures, language: Lang): TemplateResult {
+  return html`<td class=${rowClass(h.valid, h.exceeds)} data-valid=${String(h.valid)}>${mark(h.mean, h.valid, h.exceeds, language)}</td>`;
 }
 
-export function dayCell(d: DayFigures): TemplateResult {
+export function dayCell(d: DayFigures, language: Lang): TemplateResult {
   const count = d.exceedances > 0 ? html` <small>(${d.exceedances}▲)</small>` : '';
   return html`<td class=${rowClass(d.valid, d.meanExceeds)} data-valid=${String(d.valid)}>
-    ${mark(d.mean, d.valid, d.meanExceeds)}${count}
+    ${mark(d.mean, d.valid, d.meanExceeds, language)}${count}
   </td>`;
 }
 
 /** A day's figures after the limit column: count, min, max, mean (in `meanClass`), validity, availability, exceedances. */
-export function dayFigureCells(d: DayFigures, meanClass: string, validity: string): TemplateResult {
-  return html`<td>${d.count}</td>
-    <td>${formatFigure(d.min)}</td>
-    <td>${formatFigure(d.max)}</td>
-    <td class=${meanClass}>${formatFigure(d.mean)}</td>
+export function dayFigureCells(d: DayFigures, meanClass: string, validity: string, language: Lang): TemplateResult {
+  return html`<td>${formatNumber(d.count, language)}</td>
+    <td>${formatFigure(d.min, language)}</td>
+    <td>${formatFigure(d.max, language)}</td>
+    <td class=${meanClass}>${formatFigure(d.mean, language)}</td>
     <td>${d.validHours}/24</td>
     <td>${d.invalidHalfHours}</td>
     <td class="text">${validity}</td>
-    <td>${formatPercent(d.availability)}</td>
-    <td class=${d.exceedances > 0 ? 'exceeds' : ''}>${d.exceedances}</td>`;
+    <td>${formatPercent(d.availability, language)}</td>
+    <td class=${d.exceedances > 0 ? 'exceeds' : ''}>${formatNumber(d.exceedances, language)}</td>`;
 }

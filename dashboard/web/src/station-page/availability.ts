@@ -2,6 +2,7 @@ import { html, type ReactiveController, type ReactiveControllerHost, type Templa
 import type { StationSummary } from '../../../../core/index.js';
 import { api } from '../api.js';
 import { t } from '../i18n/index.js';
+import { formatFixed } from '../number-format.js';
 
 /** `GET /api/stations/<id>/availability`: today's reporting intervals holding a valid value against those expected. */
 export interface Availability {
@@ -74,7 +75,7 @@ export function renderAvailability(station: StationSummary, a: Availability | un
         return html`<div class="bar" title=${row ? t('received', { n: row.intervalsWithData, expected: row.expected }) : ''}>
           <span class="label">${p.parameter}</span>
           <span class="track"><span class="fill ${pct !== null && pct < 80 ? 'low' : ''}" style=${`width:${pct ?? 0}%`}></span></span>
-          <span class="pct" data-parameter=${p.parameter}>${pct === null ? '—' : `${pct.toFixed(1)} %`}</span>
+          <span class="pct" data-parameter=${p.parameter}>${pct === null ? '—' : `${formatFixed(pct, 1)} %`}</span>
         </div>`;
       })}
     </div>

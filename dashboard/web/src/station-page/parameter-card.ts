@@ -4,6 +4,7 @@ import { formatClock, isoTitle } from '../format-clock.js';
 import { formatValue } from '../format-value.js';
 import { lang, t, type MessageKey } from '../i18n/index.js';
 import { limitLevel } from '../limit-level.js';
+import { formatFixed } from '../number-format.js';
 import { href } from '../router.js';
 
 export type StationParameter = StationSummary['parameters'][number];
@@ -43,7 +44,7 @@ export function renderParameterCard(station: string, p: StationParameter, r: Rea
     <div class="value" title=${r ? isoTitle(r.ts) : ''}>${r ? formatValue(r.value) : '—'} <span class="unit">${p.unit}</span></div>
     <dl>
       ${fact('limit', html`${limitText(p)} ${p.max !== undefined ? html`<span class="unit">${p.unit}</span>` : nothing}`, p.regulation ?? '')}
-      ${fact('ofLimit', percent !== undefined ? `${percent.toFixed(0)} %` : '—', undefined, 'percent')}
+      ${fact('ofLimit', percent !== undefined ? `${formatFixed(percent, 0)} %` : '—', undefined, 'percent')}
       ${fact('status', status ? html`${status} · ${t(`status_${status}` as MessageKey)}` : '—')}
       ${fact('measuredAt', r ? formatClock(r.ts) : '—', r ? isoTitle(r.ts) : '')}
     </dl>

@@ -7,6 +7,7 @@ import { formatDateTime, isoTitle, localDate } from '../format-clock.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { StationLatest } from '../live/latest-store.js';
 import { sortAlerts } from '../model/alerts.js';
+import { formatFixed, formatNumber } from '../number-format.js';
 import type { SessionUser } from '../model/session.js';
 import { href } from '../router.js';
 import type { StationState } from '../station-state.js';
@@ -76,8 +77,8 @@ export class QtStationPage extends QtElement {
         <p class="id">${s.id} · ${t(`kind_${s.kind}` as MessageKey)} · ${t(`presence_${presence}` as MessageKey)} ${last}</p>
         <p class="meta">
           ${t('facility')}: ${s.facilityName} · ${t('zone')}: <a href=${href.zone(s.zoneId)}>${s.zoneName}</a> (${s.province}) ·
-          ${t('coordinates')}: ${s.lat.toFixed(4)} N, ${s.lon.toFixed(4)}
-          E${s.intervalS ? html` · ${t('interval')}: ${s.intervalS} s` : nothing}
+          ${t('coordinates')}: ${formatFixed(s.lat, 4)} N, ${formatFixed(s.lon, 4)}
+          E${s.intervalS ? html` · ${t('interval')}: ${formatNumber(s.intervalS)} s` : nothing}
         </p>
       </div>
       <nav class="reports">

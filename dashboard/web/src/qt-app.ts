@@ -110,8 +110,8 @@ export class QtApp extends QtElement {
       margin: 2rem auto;
       max-width: 40rem;
       padding: 0.75rem 1rem;
-      background: var(--qt-link-lost-bg);
-      color: var(--qt-link-lost-text);
+      background: var(--qt-lost-bg);
+      color: var(--qt-lost-text);
       border-radius: 0.4rem;
     }
   `;

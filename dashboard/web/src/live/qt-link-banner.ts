@@ -52,9 +52,9 @@ export class QtLinkBanner extends QtElement {
     }
     .banner {
       padding: 0.5rem 1.25rem;
-      background: var(--qt-link-lost-bg);
-      color: var(--qt-link-lost-text);
-      border-bottom: 2px solid var(--qt-link-lost-border);
+      background: var(--qt-lost-bg);
+      color: var(--qt-lost-text);
+      border-bottom: 2px solid var(--qt-lost-dot);
     }
     p {
       margin: 0;

@@ -91,6 +91,26 @@ describe('connection truth: a centre stopped and started again', () => {
     expect((await stat(join(dataDir, 'sessions.json'))).mode & 0o777).toBe(0o600);
   });
 
+  it('shows the data as stale within 5 s of the centre freezing (socket open, nothing sent), and live again when it resumes', async () => {
+    // SIGSTOP: the process is there and its sockets open, but it says nothing (a hung centre).
+    process.kill(centre.pid, 'SIGSTOP');
+    const frozenAt = Date.now();
+    try {
+      await page.locator('[data-testid=link-banner][data-kind=stale]').waitFor({ timeout: 5_000 });
+      expect(Date.now() - frozenAt).toBeLessThan(5_000);
+      expect(await page.locator('[data-testid=link-banner]').textContent()).toMatch(
+        /Không nhận được dữ liệu từ trung tâm từ \d\d:\d\d:\d\d/,
+      );
+      await page.locator('main[data-not-live]').waitFor({ timeout: 1_000 });
+      expect(await page.locator('[data-testid=connection]').textContent()).toContain('không nhận được dữ liệu');
+      await page.screenshot({ path: 'test-results/connection-truth-stale.png' });
+    } finally {
+      process.kill(centre.pid, 'SIGCONT');
+    }
+    await page.locator('[data-testid=link-banner]').waitFor({ state: 'detached', timeout: 10_000 });
+    await valuesMove();
+  });
+
   it('shows the data as not live within 5 s of the centre stopping', async () => {
     const stoppedAt = Date.now();
     await centre.stop();

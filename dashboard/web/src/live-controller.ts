@@ -11,8 +11,8 @@ import { readFrame, type PageFrame } from './read-frame.js';
 export type { StationLatest } from './live/latest-store.js';
 export type { ConnectionState } from './live/live-socket.js';
 
-/** How often the page checks that frames still come (the banner shows within a second of the limit). */
-const WATCH_MS = 1_000;
+/** How often the page checks that frames still come (live/connection.ts, STALE_AFTER_MS). */
+const WATCH_MS = 500;
 
 export interface LiveControllerOptions {
   /** Defaults to `/ws?format=binary` on the page's own host. */

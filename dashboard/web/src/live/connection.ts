@@ -15,10 +15,11 @@ export interface Link {
 
 /**
  * No frame for this long on an open socket: the centre is silent (hung, or the network holds
- * the packets). Twice the server's beat: one late beat is not an outage, and the page still
- * shows it within 5 s of the centre's last word.
+ * the packets). The server beats after 2 s of quiet, checked on its 250 ms tick, so frames are
+ * at most 2.25 s apart; over a second more is an outage, and the page, checking twice a
+ * second, shows it within 4 s of the centre's last word.
  */
-export const STALE_AFTER_MS = 4_000;
+export const STALE_AFTER_MS = 3_500;
 
 /** Fired on window when the page is live again after a loss: panels that poll reload. */
 export const LIVE_RESYNCED = 'qt-live-resynced';

@@ -17,7 +17,8 @@ import type { Presence, Reading } from './reading.js';
  * - `/ws?format=readings` (tools, tests, integrations): `snapshot` and `readings` frames
  *   carrying plain Reading objects.
  * All: deltas at most 4 frames a second, coalesced (they also carry station presence
- * changes); alert events at once (`alert`); the storage condition (`storage`) when it changes.
+ * changes); alert events at once (`alert`); the storage condition (`storage`) when it changes;
+ * a `beat` when nothing else was sent for 2 s.
  * A client that falls behind is sent a fresh snapshot instead of the frames it missed, so a
  * client must treat every snapshot as a full replacement.
  *
@@ -36,7 +37,18 @@ export type LiveFrame =
   | LiveSnap
   | LiveDelta
   | { type: 'alert'; serverTime: number; event: AlertEvent }
-  | { type: 'storage'; serverTime: number; storage: StorageCondition };
+  | { type: 'storage'; serverTime: number; storage: StorageCondition }
+  | LiveBeat;
+
+/**
+ * Sent to a client that was sent nothing else for a while (2 s by default), so that a page can
+ * tell a quiet centre from a lost one: no frame at all for a few seconds means the data shown
+ * is no longer live. Clients that do not need it ignore it, like any frame type they do not know.
+ */
+export interface LiveBeat {
+  type: 'beat';
+  serverTime: number;
+}
 
 /** The `format=readings` snapshot: latest value per series, open alerts, presence, storage. */
 export interface LiveSnapshot {

@@ -25,6 +25,7 @@ import { createLiveUpgrade } from './live-upgrade.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createOriginCheck } from './origin-check.js';
 import { createRequestRouter } from './request-router.js';
+import { readSessionFile, SESSIONS_FILE, startSessionPersistence, type SessionPersistence } from './session-file.js';
 import { startSharedSessionSweep } from './session-shared-sweep.js';
 import { createSessionStore, type SessionStore } from './session-store.js';
 import { startSessionSweep } from './session-sweep.js';
@@ -114,11 +115,43 @@ export interface Dashboard {
 }
 
 const SWEEP_MS = 30_000;
+/** The sessions file is written at most this often: a restart loses at most this much activity. */
+const SESSIONS_WRITE_MS = 5_000;
 
 /** The accounts, the sessions and the login checks over them. */
 type Sessions = { kind: 'memory'; store: SessionStore } | { kind: 'shared'; store: SessionPort };
 
-function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { users: UserStore; sessions: Sessions; auth: Auth } {
+/**
+ * Single-process sessions, kept in DATA_DIR/sessions.json when a data directory is given so that
+ * they survive a restart (session-file.ts; docs/SECURITY.md, "Sessions").
+ */
+function memorySessions(
+  options: DashboardOptions,
+  limits: { idleMs: number; maxAgeMs: number; clock: Clock },
+  scheduler: SchedulerLike,
+): { store: SessionStore; persistence: SessionPersistence | undefined } {
+  if (options.dataDir === undefined) return { store: createSessionStore(limits), persistence: undefined };
+  const file = join(resolve(options.dataDir), SESSIONS_FILE);
+  // The store is made after its persistence (which reads it only when a write starts).
+  const persistence = startSessionPersistence({
+    file,
+    sessions: () => store.all(),
+    periodMs: SESSIONS_WRITE_MS,
+    scheduler,
+    log: options.log,
+  });
+  const store = createSessionStore({ ...limits, initial: readSessionFile(file, options.log), onChange: () => persistence.changed() });
+  // Expired sessions dropped at load leave the file: rewrite it.
+  persistence.changed();
+  return { store, persistence };
+}
+
+function createAccess(
+  options: DashboardOptions,
+  clock: Clock,
+  scheduler: SchedulerLike,
+  hub: LiveHub,
+): { users: UserStore; sessions: Sessions; auth: Auth; persistence: SessionPersistence | undefined } {
   const { log } = options;
   const usersFile = options.usersFile ?? join(resolve(options.dataDir ?? './data'), 'users.json');
   const users = createUserStore(usersFile, {
@@ -132,9 +165,8 @@ function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { 
   users.check();
   const sessionMaxAgeMs = options.sessionMaxAgeMs ?? 7 * 86_400_000;
   const limits = { idleMs: options.sessionIdleMs ?? 12 * 3_600_000, maxAgeMs: sessionMaxAgeMs, clock };
-  const sessions: Sessions = options.sessionStore
-    ? { kind: 'shared', store: options.sessionStore(limits) }
-    : { kind: 'memory', store: createSessionStore(limits) };
+  const memory = options.sessionStore ? undefined : memorySessions(options, limits, scheduler);
+  const sessions: Sessions = memory ? { kind: 'memory', store: memory.store } : { kind: 'shared', store: options.sessionStore!(limits) };
   const { maxFailures = 10, windowMs = 15 * 60_000, lockMs = 5 * 60_000, nameBackoffAfter, nameBackoffMaxMs } = options.login ?? {};
   const auth = createAuth({
     users,
@@ -150,7 +182,7 @@ function createAccess(options: DashboardOptions, clock: Clock, hub: LiveHub): { 
     ...(options.audit ? { audit: options.audit } : {}),
     log,
   });
-  return { users, sessions, auth };
+  return { users, sessions, auth, persistence: memory?.persistence };
 }
 
 function startHub(options: DashboardOptions): LiveHub {
@@ -206,7 +238,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const scheduler = options.scheduler ?? systemScheduler;
   const clock = options.clock ?? scheduler;
   const hub = startHub(options);
-  const { users, sessions, auth } = createAccess(options, clock, hub);
+  const { users, sessions, auth, persistence } = createAccess(options, clock, scheduler, hub);
   const api = apiRoutes(options, clock, hub, users, sessions);
   let bound = options.port;
   const origin = createOriginCheck({
@@ -244,6 +276,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
       live.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await persistence?.close();
     },
   };
 }

@@ -29,6 +29,8 @@ export interface LiveClient {
   focusPresence: Map<string, Presence>;
   /** When it was last sent every station's `received` (focused clients: once a second). */
   receivedSentAt: number;
+  /** When anything was last written to it (the heartbeat goes to quiet clients only). */
+  lastSentAt: number;
 }
 
 /**
@@ -103,6 +105,7 @@ export class ClientSet implements Iterable<LiveClient> {
       focusPresence: new Map(),
       lastFrameAt: -Infinity,
       receivedSentAt: -Infinity,
+      lastSentAt: this.o.clock.now(),
     };
     this.clients.add(c);
     // The browser may send its view (a focus); anything else is ignored (bounded by maxPayload).
@@ -130,6 +133,7 @@ export class ClientSet implements Iterable<LiveClient> {
   write(c: LiveClient, data: string | Uint8Array): void {
     try {
       c.socket.send(data);
+      c.lastSentAt = this.o.clock.now();
       this.o.stats.bytesSent += data.length;
     } catch (err) {
       this.drop(c);
@@ -191,6 +195,20 @@ export class ClientSet implements Iterable<LiveClient> {
     for (const c of this.clients) {
       if (station !== undefined && c.view !== undefined && !c.view.has(station)) continue;
       if (c.needsSnapshot || this.congested(c)) continue;
+      this.write(c, text);
+    }
+  }
+
+  /**
+   * A `beat` (core/live.ts) to each client sent nothing for `quietMs`: one small text, made once
+   * per tick at most; a client awaiting its snapshot or backed up gets none (its page then shows
+   * its data as not live, which it is not).
+   */
+  heartbeat(t: number, quietMs: number): void {
+    let text: string | undefined;
+    for (const c of this.clients) {
+      if (t - c.lastSentAt < quietMs || c.needsSnapshot || this.congested(c)) continue;
+      text ??= JSON.stringify({ type: 'beat', serverTime: t });
       this.write(c, text);
     }
   }

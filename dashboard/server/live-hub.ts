@@ -29,6 +29,7 @@ export { parseClientMessage } from './live-client-message.js';
  */
 export function createLiveHub(options: LiveHubOptions): LiveHub {
   const frameMs = options.frameMs ?? 250;
+  const heartbeatMs = options.heartbeatMs ?? 2_000;
   const scheduler = unrefScheduler(options.scheduler ?? systemScheduler);
   const encoder = createLiveEncoder(options.catalogue);
   const stats = emptyLiveStats();
@@ -64,6 +65,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       try {
         shared.tick(t, clients.size > focus.count);
         focus.tick(t);
+        clients.heartbeat(t, heartbeatMs);
       } catch (err) {
         // Whatever made the frame fail is not kept for the next one: drop it and resync everyone.
         shared.pending.reset();

@@ -17,6 +17,11 @@ export interface LiveHubOptions {
   /** Deltas go out at most once per this interval (250 ms: at most 4 frames a second). */
   frameMs?: number;
   /**
+   * A client that was sent nothing for this long gets a `beat` frame (core/live.ts), so that a
+   * page can tell a quiet centre from a lost one (default 2,000 ms). Per client, never per reading.
+   */
+  heartbeatMs?: number;
+  /**
    * Byte budget of the delta stream per client (token bucket, one second of burst). When a
    * frame would exceed it, the frame waits and the readings are coalesced to the latest per
    * series, so a client never receives more than this on average (300 KB/s bar, with margin).

@@ -24,6 +24,8 @@ export interface SessionStore {
   has(id: string): boolean;
   /** The session by id, without touching it. */
   peek(id: string): Session | undefined;
+  /** Every session (the sessions file writes them). */
+  all(): IterableIterator<Session>;
   readonly size: number;
 }
 
@@ -35,22 +37,30 @@ export interface SessionStoreOptions {
   /** Bound on all sessions: the least recently seen is ended past it. */
   max?: number;
   clock?: Clock;
+  /** Sessions of a previous run (session-file.ts); expired ones are dropped. */
+  initial?: readonly Session[];
+  /** Called after every change, touches included (the sessions file is written from it). */
+  onChange?: () => void;
 }
 
 export const tokenId = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 /**
- * Sessions in memory: a restart logs everyone out, which is acceptable for a control room
- * (the page shows the login form and reconnects) and keeps no token on disk. Sessions end
- * after `idleMs` without activity or `maxAgeMs` in all (OWASP session management).
+ * Sessions in memory, keyed by the sha256 of their token. Given `initial` and `onChange`
+ * (session-file.ts), they outlive a restart: a wall display keeps its session through a centre
+ * restart, and still no token is on disk. Sessions end after `idleMs` without activity or
+ * `maxAgeMs` in all (OWASP session management).
  */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const clock = options.clock ?? systemClock;
   const perUser = options.perUser ?? 20;
   const max = options.max ?? 10_000;
   const sessions = new Map<string, Session>();
+  const changed = options.onChange ?? ((): void => undefined);
 
   const expired = (s: Session, t: number): boolean => t - s.lastSeenAt > options.idleMs || t - s.createdAt > options.maxAgeMs;
+  const start = clock.now();
+  for (const s of options.initial ?? []) if (!expired(s, start)) sessions.set(s.id, { ...s });
 
   return {
     create(user) {
@@ -64,6 +74,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         sessions.delete(oldest.id);
       }
       sessions.set(session.id, session);
+      changed();
       return { token, session };
     },
     get(token) {
@@ -74,16 +85,23 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       const t = clock.now();
       if (expired(s, t)) {
         sessions.delete(id);
+        changed();
         return undefined;
       }
       s.lastSeenAt = t;
+      changed();
       return s;
     },
     touch(id) {
       const s = sessions.get(id);
-      if (s && !expired(s, clock.now())) s.lastSeenAt = clock.now();
+      if (s && !expired(s, clock.now())) {
+        s.lastSeenAt = clock.now();
+        changed();
+      }
     },
-    destroy: (id) => void sessions.delete(id),
+    destroy: (id) => {
+      if (sessions.delete(id)) changed();
+    },
     destroyUser(user) {
       const gone: string[] = [];
       for (const [id, s] of sessions) {
@@ -92,6 +110,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
           gone.push(id);
         }
       }
+      if (gone.length > 0) changed();
       return gone;
     },
     sweep() {
@@ -103,10 +122,12 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
           gone.push(id);
         }
       }
+      if (gone.length > 0) changed();
       return gone;
     },
     has: (id) => sessions.has(id),
     peek: (id) => sessions.get(id),
+    all: () => sessions.values(),
     get size() {
       return sessions.size;
     },

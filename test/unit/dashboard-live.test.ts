@@ -312,7 +312,8 @@ describe('live hub', () => {
     vi.useFakeTimers({ now: 1_790_000_000_000 });
     const readings$ = new Subject<Reading>();
     const presence$ = new Subject<Presence>();
-    hub = createLiveHub({ catalogue, readings$, presence$ });
+    // No heartbeat: this test counts frames in quiet periods (the beat is tested in dashboard-heartbeat.test.ts).
+    hub = createLiveHub({ catalogue, readings$, presence$, heartbeatMs: Infinity });
     const [a, b] = catalogue.stations;
     const focused = fakeSocket();
     const shared = fakeSocket();
@@ -459,7 +460,8 @@ describe('live hub', () => {
     (perSecond, format) => {
       vi.useFakeTimers({ now: 1_790_000_000_000 });
       const readings$ = new Subject<Reading>();
-      hub = createLiveHub({ catalogue: national, readings$ });
+      // No heartbeat: this test counts frames in quiet periods (the beat is tested in dashboard-heartbeat.test.ts).
+      hub = createLiveHub({ catalogue: national, readings$, heartbeatMs: Infinity });
       const ws = fakeSocket();
       hub.attach(ws.socket, { format });
       const snapshotBytes = ws.sent[0]!.length;
@@ -612,7 +614,8 @@ describe('live hub parts, in virtual time', () => {
   it('holds a shared frame the byte budget cannot take, coalesced, and sends it once the bucket refills', () => {
     const vt = createVirtualTime(T0);
     const readings$ = new Subject<Reading>();
-    hub = createLiveHub({ catalogue: national, readings$, scheduler: vt.scheduler, budgetBytesPerS: 20_000 });
+    // No heartbeat: this test counts frames in quiet periods (the beat is tested in dashboard-heartbeat.test.ts).
+    hub = createLiveHub({ catalogue: national, readings$, scheduler: vt.scheduler, budgetBytesPerS: 20_000, heartbeatMs: Infinity });
     const ws = fakeSocket();
     hub.attach(ws.socket);
     const burst = (ts: number): void => {

@@ -3,12 +3,16 @@ import type { Alert, AlertEvent, LiveIndex, StorageCondition } from '../../../co
 // The codec file itself, not core/index.ts: the bundle takes pure functions, never zod.
 import { decodeLiveRows } from '../../../core/live-codec.js';
 import { SESSION_LOST } from './api.js';
+import { LIVE_RESYNCED, linkStatus, isLost, type Link, type LinkKind } from './live/connection.js';
 import { LatestStore, type StationLatest } from './live/latest-store.js';
 import { LiveSocket } from './live/live-socket.js';
 import { readFrame, type PageFrame } from './read-frame.js';
 
 export type { StationLatest } from './live/latest-store.js';
 export type { ConnectionState } from './live/live-socket.js';
+
+/** How often the page checks that frames still come (live/connection.ts, STALE_AFTER_MS). */
+const WATCH_MS = 500;
 
 export interface LiveControllerOptions {
   /** Defaults to `/ws?format=binary` on the page's own host. */
@@ -55,6 +59,12 @@ export class LiveController implements ReactiveController {
   readonly #alertListeners = new Set<(event: AlertEvent) => void>();
   #index: LiveIndex | undefined;
   #frame: number | undefined;
+  /** Browser time of the last frame of any kind (the server beats after 2 s of quiet). */
+  #lastFrameAt: number | undefined;
+  /** The link was lost (down or stale) since it was last live: the next frame resyncs the panels. */
+  #lost = false;
+  #lastKind: LinkKind = 'connecting';
+  #watch: ReturnType<typeof setInterval> | undefined;
 
   constructor(host: ReactiveControllerHost, options: LiveControllerOptions = {}) {
     this.#host = host;
@@ -62,7 +72,10 @@ export class LiveController implements ReactiveController {
     this.#socket = new LiveSocket({
       ...options,
       onData: (data) => this.#receive(data),
-      onStateChange: () => this.#scheduleRender(),
+      onStateChange: () => {
+        this.#checkLink();
+        this.#scheduleRender();
+      },
       onSessionEnded: () => window.dispatchEvent(new Event(SESSION_LOST)),
     });
     host.addController(this);
@@ -70,6 +83,11 @@ export class LiveController implements ReactiveController {
 
   get state(): LiveSocket['state'] {
     return this.#socket.state;
+  }
+
+  /** Whether what the page shows is live, and since when it is not (live/connection.ts). */
+  link(now = Date.now()): Link {
+    return linkStatus({ open: this.#socket.state === 'open', lastFrameAt: this.#lastFrameAt, now });
   }
 
   /** Alert events as they arrive (sound, desktop notification); returns the unsubscribe. */
@@ -89,9 +107,12 @@ export class LiveController implements ReactiveController {
 
   hostConnected(): void {
     this.#socket.open();
+    this.#watch = setInterval(() => this.#checkLink(), WATCH_MS);
   }
 
   hostDisconnected(): void {
+    clearInterval(this.#watch);
+    this.#watch = undefined;
     if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
     this.#frame = undefined;
     this.#socket.close();
@@ -112,7 +133,10 @@ export class LiveController implements ReactiveController {
   #receive(data: unknown): void {
     const frame = readFrame(data);
     if (frame === undefined) return;
-    this.clockOffsetMs = frame.serverTime - Date.now();
+    this.#lastFrameAt = Date.now();
+    this.clockOffsetMs = frame.serverTime - this.#lastFrameAt;
+    // A beat says only that the centre is there: no render unless it ends a loss.
+    if (frame.type === 'beat') return this.#checkLink();
     switch (frame.type) {
       case 'snap':
         this.#snap(frame);
@@ -143,6 +167,23 @@ export class LiveController implements ReactiveController {
     }
     this.version += 1;
     this.#scheduleRender();
+    this.#checkLink();
+  }
+
+  /**
+   * Follows the link: a change of kind re-renders (the banner, the greyed values); the first
+   * frame after a loss (a reconnect's snapshot, which replaces everything the page held, or a
+   * silent centre speaking again) tells the polling panels to reload.
+   */
+  #checkLink(): void {
+    const kind = this.link().kind;
+    if (isLost({ kind, since: undefined })) this.#lost = true;
+    else if (kind === 'live' && this.#lost) {
+      this.#lost = false;
+      window.dispatchEvent(new Event(LIVE_RESYNCED));
+    }
+    if (kind !== this.#lastKind) this.#scheduleRender();
+    this.#lastKind = kind;
   }
 
   #snap(frame: Snap): void {

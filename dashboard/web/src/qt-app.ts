@@ -6,16 +6,29 @@ import type { SessionUser } from './model/session.js';
 import './qt-centre.js';
 import './qt-login.js';
 
+/** Back-off of `/api/me` while the centre cannot be reached (a restart, a network cut). */
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 15_000;
+
+/** The centre did not answer (network error) or a proxy said it is not there (5xx): not a session question. */
+const unreachable = (err: unknown): boolean => !(err instanceof ApiError) || err.status >= 500;
+
 /**
  * The page's root: asks the centre who is logged in (`GET /api/me`), then shows the login
  * form or the monitoring centre. A 401 from any call (session expired, logged out
- * elsewhere, account disabled) brings the login form back.
+ * elsewhere, account disabled) brings the login form back. A centre that cannot be reached
+ * (restarting, a network cut) is never taken for a session that ended: the page says so and
+ * asks again with back-off, so a wall display comes back by itself.
  */
 export class QtApp extends QtElement {
-  static override properties = states('user', 'checked', 'notice');
+  static override properties = states('user', 'checked', 'notice', 'waiting');
   declare user: SessionUser | undefined;
   declare checked: boolean;
   declare notice: string | undefined;
+  /** Why the centre could not be reached, while asking again. */
+  declare waiting: string | undefined;
+  #retryMs = RETRY_MIN_MS;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #onLost = (): void => {
     if (this.user !== undefined) this.notice = t('sessionEnded');
@@ -27,6 +40,7 @@ export class QtApp extends QtElement {
     this.user = undefined;
     this.checked = false;
     this.notice = undefined;
+    this.waiting = undefined;
   }
 
   override connectedCallback(): void {
@@ -38,21 +52,36 @@ export class QtApp extends QtElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener(SESSION_LOST, this.#onLost);
+    clearTimeout(this.#retryTimer);
   }
 
   async #check(): Promise<void> {
+    this.#retryTimer = undefined;
     try {
       const { user } = await api<{ user: SessionUser }>('/api/me');
       this.user = user;
+      this.waiting = undefined;
+      this.#retryMs = RETRY_MIN_MS;
     } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) this.notice = t('loginError', { error: (err as Error).message });
-      this.user = undefined;
+      if (unreachable(err)) {
+        // Keep whatever is shown (the centre, or this notice) and ask again later.
+        this.waiting = (err as Error).message;
+        const delay = this.#retryMs / 2 + (Math.random() * this.#retryMs) / 2;
+        this.#retryMs = Math.min(RETRY_MAX_MS, this.#retryMs * 2);
+        this.#retryTimer = setTimeout(() => void this.#check(), delay);
+      } else {
+        if (!(err instanceof ApiError && err.status === 401)) this.notice = t('loginError', { error: (err as Error).message });
+        this.user = undefined;
+        this.waiting = undefined;
+      }
     }
     this.checked = true;
   }
 
   protected override render(): TemplateResult {
     if (!this.checked) return html``;
+    if (this.user === undefined && this.waiting !== undefined)
+      return html`<p class="waiting" role="status" data-testid="centre-unreachable">${t('link_unreachable', { error: this.waiting })}</p>`;
     if (this.user === undefined) {
       return html`<qt-login
         .notice=${this.notice}
@@ -76,6 +105,14 @@ export class QtApp extends QtElement {
     :host {
       display: block;
       min-height: 100vh;
+    }
+    .waiting {
+      margin: 2rem auto;
+      max-width: 40rem;
+      padding: 0.75rem 1rem;
+      background: var(--qt-lost-bg);
+      color: var(--qt-lost-text);
+      border-radius: 0.4rem;
     }
   `;
 }

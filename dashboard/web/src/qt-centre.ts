@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Alert } from '../../../core/index.js';
 import { notifyAlert, readNotifySettings, writeNotifySettings, type NotifySettings } from './alert-notifier.js';
 import './alerts/qt-alerts-panel.js';
@@ -12,6 +12,8 @@ import { ClockController } from './clock-controller.js';
 import { inputs, QtElement, states } from './elements.js';
 import { t } from './i18n/index.js';
 import { LiveController } from './live-controller.js';
+import { isLost } from './live/connection.js';
+import './live/qt-link-banner.js';
 import { countBySeverity } from './model/alerts.js';
 import type { SessionUser } from './model/session.js';
 import './overview/qt-overview.js';
@@ -172,6 +174,11 @@ export class QtCentre extends QtElement {
       alerts: live.alerts,
       online: live.online,
     });
+    // While the stream is down or silent everything below shows as not live (centre-styles.ts, main[data-not-live]).
+    const link = live.link();
+    const lost = isLost(link);
+    // On the host too, for whatever is styled from outside (a kiosk rotation, tests).
+    this.toggleAttribute('data-not-live', lost);
     const header = renderCentreHeader({
       stations,
       latest: live.latest,
@@ -179,12 +186,15 @@ export class QtCentre extends QtElement {
       staleBefore: this.centreNow - REPORTING_WINDOW_MS,
       alertCounts: countBySeverity(live.alerts.values()),
       connection: live.state,
+      link,
+      clockOffsetMs: live.clockOffsetMs,
       route,
       user: this.user,
       onLogout: () => void this.#logout(),
     });
-    return html`${header} ${renderStorageBanner(live.storage)}
-      <main>${this.#renderBody(route)}</main>`;
+    return html`${header} ${lost ? html`<qt-link-banner .link=${link} .clockOffsetMs=${live.clockOffsetMs}></qt-link-banner>` : nothing}
+      ${renderStorageBanner(live.storage)}
+      <main ?data-not-live=${lost} data-link=${link.kind}>${this.#renderBody(route)}</main>`;
   }
 
   static override styles = centreStyles;

@@ -9,7 +9,8 @@ export type PageFrame =
   | { type: 'alert'; serverTime: number; event: AlertEvent }
   | { type: 'storage'; serverTime: number; storage: StorageCondition }
   | { type: 'snapshot'; serverTime: number; latest: Reading[] }
-  | { type: 'readings'; serverTime: number; readings: Reading[] };
+  | { type: 'readings'; serverTime: number; readings: Reading[] }
+  | { type: 'beat'; serverTime: number };
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
@@ -114,6 +115,8 @@ export function readFrame(data: unknown): PageFrame | undefined {
       return Array.isArray(f['latest']) ? { type: 'snapshot', serverTime, latest: f['latest'].filter(isReading) } : undefined;
     case 'readings':
       return Array.isArray(f['readings']) ? { type: 'readings', serverTime, readings: f['readings'].filter(isReading) } : undefined;
+    case 'beat':
+      return { type: 'beat', serverTime };
     default:
       return undefined;
   }

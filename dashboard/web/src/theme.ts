@@ -37,6 +37,8 @@ export const COLOURS = {
   'open-bg': '#14532d',
   'open-text': '#dcfce7',
   'open-dot': '#4ade80',
+  // Text of data no longer live (live/connection.ts; its banner takes the lost-* colours)
+  'not-live-text': '#4a5361',
   // Severities and states (the state is always also written out)
   critical: '#b3261e',
   warning: '#f59e0b',

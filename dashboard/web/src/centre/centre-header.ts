@@ -1,6 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { StationSummary, StorageCondition } from '../../../../core/index.js';
 import { lang, setLang, t, type MessageKey } from '../i18n/index.js';
+import { formatClock } from '../format-clock.js';
+import { isLost, type Link } from '../live/connection.js';
 import type { ConnectionState } from '../live/live-socket.js';
 import type { StationLatest } from '../live/latest-store.js';
 import { isNarrowScope, scopeText } from '../model/scope-label.js';
@@ -17,6 +19,10 @@ export interface CentreHeader {
   staleBefore: number;
   alertCounts: { critical: number; warning: number };
   connection: ConnectionState;
+  /** Whether the data is live (live/connection.ts); absent: as if live. */
+  link?: Link;
+  /** Centre clock minus the browser's, for the "as of" time. */
+  clockOffsetMs?: number;
   route: Route;
   user: SessionUser;
   onLogout(): void;
@@ -48,9 +54,12 @@ function renderNav(route: Route, user: SessionUser): TemplateResult {
 /** The header bar of the monitoring centre. */
 export function renderCentreHeader(h: CentreHeader): TemplateResult {
   const { critical, warning } = h.alertCounts;
+  // Counts of a lost stream are those of its last frame: greyed and said to be "as of" then.
+  const lost = h.link !== undefined && isLost(h.link) && h.link.since !== undefined;
+  const asOf = lost ? formatClock(h.link!.since! + (h.clockOffsetMs ?? 0)) : '';
   return html`<header>
     <h1><a href="#/">${t('title')}</a></h1>
-    <dl class="counts">
+    <dl class="counts ${lost ? 'not-live' : ''}" ?data-not-live=${lost} title=${lost ? t('link_asOfTitle', { at: asOf }) : nothing}>
       <div>
         <dt>${t('stations')}</dt>
         <dd data-testid="station-count">${h.stations.length}</dd>
@@ -66,10 +75,23 @@ export function renderCentreHeader(h: CentreHeader): TemplateResult {
           <a href=${href.alerts()} class="sev warning" data-testid="warning-count" title=${t('warning')}>${warning}</a>
         </dd>
       </div>
+      ${
+        lost
+          ? html`<div class="as-of" data-testid="as-of">
+              <dt class="visually-hidden">${t('link_asOfTitle', { at: asOf })}</dt>
+              <dd>${t('link_asOf', { at: asOf })}</dd>
+            </div>`
+          : nothing
+      }
     </dl>
     ${renderNav(h.route, h.user)}
-    <p class="connection ${h.connection}" data-testid="connection" data-state=${h.connection === 'open' ? 'open' : 'closed'} role="status">
-      <span class="dot" aria-hidden="true"></span>${t(h.connection)}
+    <p
+      class="connection ${h.link?.kind === 'stale' ? 'stale' : h.connection}"
+      data-testid="connection"
+      data-state=${h.connection === 'open' ? 'open' : 'closed'}
+      role="status"
+    >
+      <span class="dot" aria-hidden="true"></span>${h.link?.kind === 'stale' ? t('link_stalePill') : t(h.connection)}
     </p>
     <div class="user">
       <span data-testid="user" data-role=${h.user.role}>${h.user.name} · ${t(`role_${h.user.role}` as MessageKey)}</span>

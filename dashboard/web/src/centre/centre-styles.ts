@@ -128,6 +128,39 @@ const ownStyles = css`
   main {
     padding: 0.75rem 1.25rem 2rem;
   }
+  /*
+   * Data that is no longer live (live/connection.ts): colours drained (a green "normal" badge
+   * must not keep saying all is well) and text in one grey, through the custom properties every
+   * view's shadow root inherits. Greyscale keeps each colour's lightness, so contrast holds.
+   */
+  main[data-not-live] {
+    filter: grayscale(1);
+    --qt-text: var(--qt-not-live-text);
+    --qt-ink: var(--qt-not-live-text);
+    --qt-text-strong: var(--qt-not-live-text);
+  }
+  .counts.not-live dd {
+    color: var(--qt-header-dim);
+  }
+  .counts.not-live .sev {
+    filter: grayscale(1);
+  }
+  .connection.stale {
+    background: var(--qt-lost-bg);
+    color: var(--qt-lost-text);
+  }
+  .as-of dd {
+    font-size: 0.85rem;
+    font-weight: 600;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
   .notice {
     color: var(--qt-text-muted);
   }

@@ -3,6 +3,7 @@ import { alertsEn, alertsVi } from './alerts.js';
 import { auditEn, auditVi } from './audit.js';
 import { chartsEn, chartsVi } from './charts.js';
 import { commonEn, commonVi } from './common.js';
+import { connectionEn, connectionVi } from './connection.js';
 import { forwardingEn, forwardingVi } from './forwarding.js';
 import { reportsEn, reportsVi } from './reports.js';
 import { stationsEn, stationsVi } from './stations.js';
@@ -12,39 +13,25 @@ export type Lang = 'vi' | 'en';
 
 /**
  * The texts of the pages and the reports: Vietnamese by default (the inspectors' language),
- * English by a toggle kept in localStorage. The tables are split by area; a key is unique
- * across them (checked below at compile time).
+ * English by a toggle kept in localStorage. The tables are split by area, each with its
+ * Vietnamese and English halves; a key is unique across them (checked below at compile time).
  */
-const VI = { ...commonVi, ...stationsVi, ...alertsVi, ...reportsVi, ...forwardingVi, ...auditVi, ...usersVi, ...chartsVi };
-export type MessageKey = keyof typeof VI;
-const EN: Record<MessageKey, string> = {
-  ...commonEn,
-  ...stationsEn,
-  ...alertsEn,
-  ...reportsEn,
-  ...forwardingEn,
-  ...auditEn,
-  ...usersEn,
-  ...chartsEn,
-};
+const TABLES_VI = [commonVi, stationsVi, alertsVi, reportsVi, forwardingVi, auditVi, usersVi, chartsVi, connectionVi] as const;
+const TABLES_EN = [commonEn, stationsEn, alertsEn, reportsEn, forwardingEn, auditEn, usersEn, chartsEn, connectionEn] as const;
 
-type Shared<A, B> = keyof A & keyof B;
-type Overlaps =
-  | Shared<typeof commonVi, typeof stationsVi>
-  | Shared<typeof commonVi, typeof alertsVi>
-  | Shared<typeof commonVi, typeof reportsVi>
-  | Shared<typeof stationsVi, typeof alertsVi>
-  | Shared<typeof stationsVi, typeof reportsVi>
-  | Shared<typeof alertsVi, typeof reportsVi>
-  | Shared<typeof forwardingVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi>
-  | Shared<typeof auditVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi>
-  | Shared<typeof usersVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi & typeof auditVi>
-  | Shared<
-      typeof chartsVi,
-      typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi & typeof auditVi & typeof usersVi
-    >;
+type Merged<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]] ? H & Merged<R> : unknown;
+type AnyKey<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]] ? keyof H | AnyKey<R> : never;
+/** The keys found in two tables or more. */
+type Overlaps<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]]
+  ? (keyof H & AnyKey<R>) | Overlaps<R>
+  : never;
+
+const VI = Object.assign({}, ...TABLES_VI) as Merged<typeof TABLES_VI>;
+export type MessageKey = keyof Merged<typeof TABLES_VI>;
+// Every key in English too (a missing English text fails to compile).
+const EN: Record<MessageKey, string> = Object.assign({}, ...TABLES_EN) as Merged<typeof TABLES_EN>;
 // A key in two tables would let one text silently replace the other: this fails to compile then.
-const noOverlap: [Overlaps] extends [never] ? true : Overlaps = true;
+const noOverlap: [Overlaps<typeof TABLES_VI>] extends [never] ? true : Overlaps<typeof TABLES_VI> = true;
 void noOverlap;
 
 const STORAGE_KEY = 'quantrac.lang';

@@ -73,6 +73,31 @@ export interface Auth {
 
 const LoginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 
+/** The display a session belongs to, as the principal's `display` field. */
+function displayOf(session: Session): { display?: string } {
+  const display = displayNameOf(session.user);
+  return display === undefined ? {} : { display };
+}
+
+/** `POST /api/display/session` over this auth's sessions, throttle and cookie (display-session.ts). */
+function displayExchange(
+  options: AuthOptions,
+  clientAddress: (req: IncomingMessage) => string,
+  cookie: (req: IncomingMessage, value: string, maxAgeS: number) => string,
+): Auth['displayLogin'] {
+  return createDisplayExchange({
+    displays: options.displays ?? { byToken: () => undefined },
+    sessions: options.sessions,
+    throttle: options.throttle,
+    clientAddress,
+    cookie,
+    cookieName: SESSION_COOKIE,
+    cookieMaxAgeMs: options.cookieMaxAgeMs,
+    ...(options.audit ? { audit: options.audit } : {}),
+    log: options.log,
+  });
+}
+
 export function createAuth(options: AuthOptions): Auth {
   const { users, sessions, log } = options;
 
@@ -137,8 +162,7 @@ export function createAuth(options: AuthOptions): Auth {
     const scope = scopeOf(user.scope);
     // A facility user is a company's own account and never acts, even when a hand-edited file says otherwise.
     const acting = isFacilityScope(user.scope) && user.role !== 'viewer' ? { ...user, role: 'viewer' as const } : user;
-    const display = displayNameOf(session.user);
-    return { user: acting, session, scope, ...(display === undefined ? {} : { display }) };
+    return { user: acting, session, scope, ...displayOf(session) };
   };
 
   // The in-memory store answers at once and so does this, as it always did; a shared store's
@@ -148,22 +172,10 @@ export function createAuth(options: AuthOptions): Auth {
     return isPending(found) ? found.then(principalOf) : principalOf(found);
   };
 
-  const displayLogin = createDisplayExchange({
-    displays: options.displays ?? { byToken: () => undefined },
-    sessions,
-    throttle: options.throttle,
-    clientAddress,
-    cookie,
-    cookieName: SESSION_COOKIE,
-    cookieMaxAgeMs: options.cookieMaxAgeMs,
-    ...(audit ? { audit } : {}),
-    log,
-  });
-
   return {
     principal,
     clientAddress,
-    displayLogin,
+    displayLogin: displayExchange(options, clientAddress, cookie),
     async login(req, res) {
       const parsed = LoginSchema.safeParse(await readJson(req));
       if (!parsed.success) return sendError(res, 400, 'ERR_BAD_LOGIN', 'username and password are required');

@@ -62,6 +62,17 @@ export const tokenHash = (token: string): string => createHash('sha256').update(
 
 const publicDisplay = (d: StoredDisplay): Display => ({ name: d.name, scope: [...d.scope], createdAt: d.createdAt });
 
+/** The file's version (mtime and size, or a stat error), or undefined when it does not exist. */
+function versionOf(file: string): string | undefined {
+  try {
+    const stat = statSync(file);
+    return `${stat.mtimeMs}:${stat.size}`;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+    return code === 'ENOENT' ? undefined : `stat:${code}`;
+  }
+}
+
 function load(file: string): StoredDisplay[] | string {
   let raw: unknown;
   try {
@@ -109,17 +120,10 @@ export function createDisplayStore(file: string, options: DisplayStoreOptions = 
     const t = clock.now();
     if (!force && t - checkedAt < recheckMs) return;
     checkedAt = t;
-    let seen: string;
-    try {
-      const stat = statSync(file);
-      seen = `${stat.mtimeMs}:${stat.size}`;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
-      if (code === 'ENOENT') {
-        [version, problem] = ['', undefined];
-        return keep([]);
-      }
-      seen = `stat:${code}`;
+    const seen = versionOf(file);
+    if (seen === undefined) {
+      [version, problem] = ['', undefined];
+      return keep([]);
     }
     if (!force && seen === version) return;
     const loaded = seen.startsWith('stat:') ? `cannot read (${seen.slice(5)})` : load(file);

@@ -3,6 +3,8 @@ import { api, ApiError, SESSION_LOST } from './api.js';
 import { QtElement, states } from './elements.js';
 import { t } from './i18n/index.js';
 import type { SessionUser } from './model/session.js';
+import { isKioskLocation } from './kiosk/kiosk-session.js';
+import './kiosk/qt-kiosk.js';
 import './qt-centre.js';
 import './qt-login.js';
 
@@ -12,10 +14,12 @@ import './qt-login.js';
  * elsewhere, account disabled) brings the login form back.
  */
 export class QtApp extends QtElement {
-  static override properties = states('user', 'checked', 'notice');
+  static override properties = states('user', 'checked', 'notice', 'kiosk');
   declare user: SessionUser | undefined;
   declare checked: boolean;
   declare notice: string | undefined;
+  /** A wall display (kiosk/): it signs itself in and never shows the login form. */
+  declare kiosk: boolean;
 
   readonly #onLost = (): void => {
     if (this.user !== undefined) this.notice = t('sessionEnded');
@@ -27,12 +31,13 @@ export class QtApp extends QtElement {
     this.user = undefined;
     this.checked = false;
     this.notice = undefined;
+    this.kiosk = isKioskLocation();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener(SESSION_LOST, this.#onLost);
-    void this.#check();
+    if (!this.kiosk) void this.#check();
   }
 
   override disconnectedCallback(): void {
@@ -42,8 +47,9 @@ export class QtApp extends QtElement {
 
   async #check(): Promise<void> {
     try {
-      const { user } = await api<{ user: SessionUser }>('/api/me');
+      const { user, display } = await api<{ user: SessionUser; display?: string }>('/api/me');
       this.user = user;
+      this.kiosk = display !== undefined;
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 401)) this.notice = t('loginError', { error: (err as Error).message });
       this.user = undefined;
@@ -52,6 +58,7 @@ export class QtApp extends QtElement {
   }
 
   protected override render(): TemplateResult {
+    if (this.kiosk) return html`<qt-kiosk></qt-kiosk>`;
     if (!this.checked) return html``;
     if (this.user === undefined) {
       return html`<qt-login

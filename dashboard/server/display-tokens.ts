@@ -73,6 +73,8 @@ function versionOf(file: string): string | undefined {
   }
 }
 
+const shown = (d: StoredDisplay | undefined): Display | undefined => (d ? publicDisplay(d) : undefined);
+
 function load(file: string): StoredDisplay[] | string {
   let raw: unknown;
   try {
@@ -125,7 +127,8 @@ export function createDisplayStore(file: string, options: DisplayStoreOptions = 
       [version, problem] = ['', undefined];
       return keep([]);
     }
-    if (!force && seen === version) return;
+    // Parsed only when the file changed, forced or not.
+    if (seen === version) return;
     const loaded = seen.startsWith('stat:') ? `cannot read (${seen.slice(5)})` : load(file);
     if (typeof loaded === 'string') {
       if (seen !== version || problem === undefined)
@@ -143,7 +146,6 @@ export function createDisplayStore(file: string, options: DisplayStoreOptions = 
   };
   const write = (next: Map<string, StoredDisplay>): void => {
     save(file, [...next.values()]);
-    checkedAt = -Infinity;
     read(true);
   };
 
@@ -173,16 +175,14 @@ export function createDisplayStore(file: string, options: DisplayStoreOptions = 
       return publicDisplay(found);
     },
     list: () => [...strict().values()].map(publicDisplay).sort((a, b) => a.name.localeCompare(b.name)),
-    get(name) {
-      read();
-      const d = byName.get(name);
-      return d ? publicDisplay(d) : undefined;
-    },
+    get: (name) => (read(), shown(byName.get(name))),
     byToken(token) {
       if (token.length < 32 || token.length > 128) return undefined;
       read();
-      const d = byHash.get(tokenHash(token));
-      return d ? publicDisplay(d) : undefined;
+      const hash = tokenHash(token);
+      // A display added a moment ago by the CLI: look at the file now (a stat; parsed only when it changed).
+      if (!byHash.has(hash)) read(true);
+      return shown(byHash.get(hash));
     },
   };
 }

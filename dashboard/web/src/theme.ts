@@ -38,7 +38,8 @@ export const COLOURS = {
   'open-text': '#dcfce7',
   'open-dot': '#4ade80',
   // Severities and states (the state is always also written out); `on-state`: text on a state's colour
-  'on-state': '#fff',
+  // White on the light palette (by reference: a colour is defined once); dark text on the dark one.
+  'on-state': 'var(--qt-white)',
   critical: '#b3261e',
   warning: '#f59e0b',
   'on-warning': '#1f1300',

@@ -23,7 +23,16 @@ ${CATALOGUE_USAGE}
 
 Configuration comes from the environment (see docs/CONFIGURATION.md); flags override it.`;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { start, simulate, gateway, user, display, deadletters, audit, catalogue };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  start,
+  simulate,
+  gateway,
+  user,
+  display,
+  deadletters,
+  audit,
+  catalogue,
+};
 
 /** The `quantrac` command (bin/quantrac): one function per command, in cli/. */
 async function main(argv: string[]): Promise<number> {

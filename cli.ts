@@ -2,10 +2,11 @@ import { GATEWAY_USAGE } from './broker/index.js';
 import { audit, AUDIT_USAGE } from './cli/audit-command.js';
 import { deadletters, gateway, user } from './cli/account-commands.js';
 import { catalogue, CATALOGUE_USAGE } from './cli/catalogue-command.js';
+import { display } from './cli/display-command.js';
 import { simulate } from './cli/simulate-command.js';
 import { start } from './cli/start-command.js';
 import { QuantracError } from './core/index.js';
-import { USER_USAGE } from './dashboard/index.js';
+import { DISPLAY_USAGE, USER_USAGE } from './dashboard/index.js';
 import { DEADLETTERS_USAGE } from './ingest/index.js';
 
 const USAGE = `Usage:
@@ -15,13 +16,23 @@ const USAGE = `Usage:
                     [--username GATEWAY (secret in QUANTRAC_GATEWAY_SECRET) | --credentials FILE]
 ${GATEWAY_USAGE}   (credentials in DATA_DIR; also --data-dir DIR, --catalogue FILE)
 ${USER_USAGE}   (dashboard accounts in DATA_DIR/users.json; also --data-dir DIR)
+${DISPLAY_USAGE}   (wall displays in DATA_DIR/displays.json; also --data-dir DIR, --catalogue FILE)
 ${DEADLETTERS_USAGE}
 ${AUDIT_USAGE}   (the audit log in DATA_DIR/audit)
 ${CATALOGUE_USAGE}
 
 Configuration comes from the environment (see docs/CONFIGURATION.md); flags override it.`;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { start, simulate, gateway, user, deadletters, audit, catalogue };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  start,
+  simulate,
+  gateway,
+  user,
+  display,
+  deadletters,
+  audit,
+  catalogue,
+};
 
 /** The `quantrac` command (bin/quantrac): one function per command, in cli/. */
 async function main(argv: string[]): Promise<number> {

@@ -5,4 +5,6 @@ export { registerLiveMetrics } from './server/live-metrics.js';
 export { createUserStore, roleAtLeast, RoleSchema, type Role, type User, type UserStore } from './server/user-store.js';
 export { SESSION_COOKIE } from './server/auth.js';
 export { runUserCommand, USER_COMMAND_OPTIONS, USER_USAGE } from './server/user-command.js';
+export { createDisplayStore, displaysFileIn, type Display, type DisplayStore } from './server/display-tokens.js';
+export { DISPLAY_USAGE, kioskUrl, runDisplayCommand } from './server/display-command.js';
 export { scopeChoices, type ScopeChoice } from './server/user-scope.js';

@@ -12,6 +12,8 @@ import {
 } from '../../core/index.js';
 import { clientAddress as addressOf, parseCookies, readJson, sendError, sendJson, type Clock } from '../../platform/index.js';
 import { loggableUser } from './auth-log-user.js';
+import { accountsWithDisplays, createDisplayExchange, displayNameOf } from './display-session.js';
+import type { DisplayStore } from './display-tokens.js';
 import { createLoginCheck } from './login-check.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Session } from './session-store.js';
@@ -46,6 +48,8 @@ export interface AuthOptions {
   catalogue?: Catalogue;
   /** Where logins, failed logins and logouts are recorded (docs/SECURITY.md, "Audit log"). */
   audit?: AuditLog;
+  /** Display tokens (display-tokens.ts): none, and no display can open a session. */
+  displays?: DisplayStore;
 }
 
 export interface Principal {
@@ -53,6 +57,8 @@ export interface Principal {
   session: Session;
   /** The stations this user may see (core/scope.ts). */
   scope: StationScope;
+  /** The display's name when the session is a display's (read-only: the request router refuses its writes). */
+  display?: string;
 }
 
 export interface Auth {
@@ -61,9 +67,36 @@ export interface Auth {
   clientAddress(req: IncomingMessage): string;
   login(req: IncomingMessage, res: ServerResponse): Promise<void>;
   logout(req: IncomingMessage, res: ServerResponse): MaybePromise<void>;
+  /** `POST /api/display/session {token}`: a display token for a read-only session (display-session.ts). */
+  displayLogin(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
 const LoginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+
+/** The display a session belongs to, as the principal's `display` field. */
+function displayOf(session: Session): { display?: string } {
+  const display = displayNameOf(session.user);
+  return display === undefined ? {} : { display };
+}
+
+/** `POST /api/display/session` over this auth's sessions, throttle and cookie (display-session.ts). */
+function displayExchange(
+  options: AuthOptions,
+  clientAddress: (req: IncomingMessage) => string,
+  cookie: (req: IncomingMessage, value: string, maxAgeS: number) => string,
+): Auth['displayLogin'] {
+  return createDisplayExchange({
+    displays: options.displays ?? { byToken: () => undefined },
+    sessions: options.sessions,
+    throttle: options.throttle,
+    clientAddress,
+    cookie,
+    cookieName: SESSION_COOKIE,
+    cookieMaxAgeMs: options.cookieMaxAgeMs,
+    ...(options.audit ? { audit: options.audit } : {}),
+    log: options.log,
+  });
+}
 
 export function createAuth(options: AuthOptions): Auth {
   const { users, sessions, log } = options;
@@ -117,9 +150,10 @@ export function createAuth(options: AuthOptions): Auth {
     options.onSessionEnd?.(id);
   };
 
+  const accounts = accountsWithDisplays(users, options.displays);
   const principalOf = (session: Session | undefined): Principal | undefined => {
     if (!session) return undefined;
-    const user = users.get(session.user);
+    const user = accounts.get(session.user);
     if (!user || user.disabled) {
       endSession(session.id);
       return undefined;
@@ -128,7 +162,7 @@ export function createAuth(options: AuthOptions): Auth {
     const scope = scopeOf(user.scope);
     // A facility user is a company's own account and never acts, even when a hand-edited file says otherwise.
     const acting = isFacilityScope(user.scope) && user.role !== 'viewer' ? { ...user, role: 'viewer' as const } : user;
-    return { user: acting, session, scope };
+    return { user: acting, session, scope, ...displayOf(session) };
   };
 
   // The in-memory store answers at once and so does this, as it always did; a shared store's
@@ -141,6 +175,7 @@ export function createAuth(options: AuthOptions): Auth {
   return {
     principal,
     clientAddress,
+    displayLogin: displayExchange(options, clientAddress, cookie),
     async login(req, res) {
       const parsed = LoginSchema.safeParse(await readJson(req));
       if (!parsed.success) return sendError(res, 400, 'ERR_BAD_LOGIN', 'username and password are required');

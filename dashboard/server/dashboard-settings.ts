@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { accountsDir, type Config } from '../../core/index.js';
+import { displaysFileIn } from './display-tokens.js';
 import type { DashboardOptions } from './http-server.js';
 
 /** The dashboard server's settings from the configuration (docs/CONFIGURATION.md, "Dashboard (HTTP)"). */
@@ -11,6 +12,7 @@ export function dashboardSettings(
   | 'port'
   | 'dataDir'
   | 'usersFile'
+  | 'displaysFile'
   | 'allowedOrigins'
   | 'trustProxy'
   | 'sessionIdleMs'
@@ -24,6 +26,7 @@ export function dashboardSettings(
     port: config.HTTP_PORT,
     dataDir: resolve(config.DATA_DIR),
     usersFile: join(accountsDir(config), 'users.json'),
+    displaysFile: displaysFileIn(accountsDir(config)),
     allowedOrigins: config.DASHBOARD_ORIGINS,
     trustProxy: config.DASHBOARD_TRUST_PROXY,
     sessionIdleMs: config.DASHBOARD_SESSION_IDLE_MIN * 60_000,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type {
@@ -20,6 +20,8 @@ import { systemScheduler, type Clock, type SchedulerLike } from '../../platform/
 import { createAlertRoutes } from './alert-routes.js';
 import type { ApiRoutes } from './api-context.js';
 import { createAuth, type Auth } from './auth.js';
+import { accountsWithDisplays } from './display-session.js';
+import { createDisplayStore, displaysFileIn } from './display-tokens.js';
 import { createLiveHub, type LiveHub, type LiveHubOptions } from './live-hub.js';
 import { createLiveUpgrade } from './live-upgrade.js';
 import { createLoginThrottle } from './login-throttle.js';
@@ -51,6 +53,8 @@ export interface DashboardOptions {
   /** Where `users.json` lives (DATA_DIR); or give `usersFile`. */
   dataDir?: string;
   usersFile?: string;
+  /** Where the display tokens live (default `displays.json` beside the users file). */
+  displaysFile?: string;
   /** InfluxQL for history and availability (ingest's `influx.query`). */
   query?: InfluxQuery;
   /** The alerts engine: REST and the snapshot's open alerts. */
@@ -151,7 +155,13 @@ function createAccess(
   clock: Clock,
   scheduler: SchedulerLike,
   hub: LiveHub,
-): { users: UserStore; sessions: Sessions; auth: Auth; persistence: SessionPersistence | undefined } {
+): {
+  users: UserStore;
+  sessions: Sessions;
+  auth: Auth;
+  persistence: SessionPersistence | undefined;
+  accounts: Pick<UserStore, 'get'>;
+} {
   const { log } = options;
   const usersFile = options.usersFile ?? join(resolve(options.dataDir ?? './data'), 'users.json');
   const users = createUserStore(usersFile, {
@@ -163,6 +173,7 @@ function createAccess(
   // A broken users file is logged now, by name, not at the first login; the centre still starts
   // (broker and ingest matter more than the dashboard) and refuses logins until it is fixed.
   users.check();
+  const displays = createDisplayStore(options.displaysFile ?? displaysFileIn(dirname(usersFile)), { clock, log });
   const sessionMaxAgeMs = options.sessionMaxAgeMs ?? 7 * 86_400_000;
   const limits = { idleMs: options.sessionIdleMs ?? 12 * 3_600_000, maxAgeMs: sessionMaxAgeMs, clock };
   const memory = options.sessionStore ? undefined : memorySessions(options, limits, scheduler);
@@ -180,9 +191,10 @@ function createAccess(
     onSessionEnd: (id) => hub.closeSession(id),
     catalogue: options.catalogue,
     ...(options.audit ? { audit: options.audit } : {}),
+    displays,
     log,
   });
-  return { users, sessions, auth, persistence: memory?.persistence };
+  return { users, sessions, auth, persistence: memory?.persistence, accounts: accountsWithDisplays(users, displays) };
 }
 
 function startHub(options: DashboardOptions): LiveHub {
@@ -238,7 +250,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const scheduler = options.scheduler ?? systemScheduler;
   const clock = options.clock ?? scheduler;
   const hub = startHub(options);
-  const { users, sessions, auth, persistence } = createAccess(options, clock, scheduler, hub);
+  const { users, sessions, auth, persistence, accounts } = createAccess(options, clock, scheduler, hub);
   const api = apiRoutes(options, clock, hub, users, sessions);
   let bound = options.port;
   const origin = createOriginCheck({
@@ -261,8 +273,8 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const sweepMs = options.sweepMs ?? SWEEP_MS;
   const sweep =
     sessions.kind === 'memory'
-      ? startSessionSweep({ hub, sessions: sessions.store, users, log }, sweepMs, scheduler)
-      : startSharedSessionSweep({ hub, sessions: sessions.store, users, log }, sweepMs, scheduler);
+      ? startSessionSweep({ hub, sessions: sessions.store, users: accounts, log }, sweepMs, scheduler)
+      : startSharedSessionSweep({ hub, sessions: sessions.store, users: accounts, log }, sweepMs, scheduler);
   log.info({ url }, 'dashboard listening');
 
   return {

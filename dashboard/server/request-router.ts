@@ -17,7 +17,7 @@ import type { OriginCheck } from './origin-check.js';
 import { createStaticFiles } from './static-files.js';
 
 export interface RequestRouterOptions {
-  auth: Pick<Auth, 'principal' | 'clientAddress' | 'login' | 'logout'>;
+  auth: Pick<Auth, 'principal' | 'clientAddress' | 'login' | 'logout'> & Partial<Pick<Auth, 'displayLogin'>>;
   /** The dashboard's own origins (origin-check.ts): state-changing requests must come from one. */
   origin: Pick<OriginCheck, 'allowed'>;
   /** Mounted routes (metrics, health, reports, open data), tried in order before the dashboard's own. */
@@ -34,13 +34,17 @@ export interface RequestRouterOptions {
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Where a display token is exchanged for a session (display-session.ts). */
+export const DISPLAY_SESSION_PATH = '/api/display/session';
 /** A logged path is cut here: a refused request's URL is the client's text, of any length. */
 const LOGGED_PATH_CHARS = 200;
 
 /**
- * The checks before a route that is not public: a session (else 401) and, for a state-changing
- * request, the dashboard's own Origin (else 403, logged at most once a minute). `known` is the
- * principal already found for this request, so the session is looked up once.
+ * The checks before a route that is not public: a session (else 401); for a state-changing
+ * request, the dashboard's own Origin (else 403, logged at most once a minute) and a session
+ * that may write: a display's is read-only (403 ERR_READ_ONLY), decided here once for every
+ * route, present and future. `known` is the principal already found for this request, so the
+ * session is looked up once.
  */
 function createAccessCheck(options: RequestRouterOptions, note: ReturnType<typeof createRateLimitedLog>) {
   const { auth, origin } = options;
@@ -56,8 +60,13 @@ function createAccessCheck(options: RequestRouterOptions, note: ReturnType<typeo
       sendError(res, 401, 'ERR_LOGIN_REQUIRED', 'log in first');
       return undefined;
     }
-    if (!READ_METHODS.has(req.method ?? 'GET') && !origin.allowed(req)) {
+    if (READ_METHODS.has(req.method ?? 'GET')) return principal;
+    if (!origin.allowed(req)) {
       refuseOrigin(req, res);
+      return undefined;
+    }
+    if (principal.display !== undefined) {
+      sendError(res, 403, 'ERR_READ_ONLY', 'a display is read-only');
       return undefined;
     }
     return principal;
@@ -85,6 +94,11 @@ export function createRequestRouter(options: RequestRouterOptions): (req: Incomi
       if (method !== 'POST') return sendError(res, 405, 'ERR_METHOD', 'use POST');
       if (!options.origin.allowed(req)) return access.refuseOrigin(req, res);
       return path === '/api/login' ? auth.login(req, res) : auth.logout(req, res);
+    }
+    if (path === DISPLAY_SESSION_PATH && auth.displayLogin) {
+      if (method !== 'POST') return sendError(res, 405, 'ERR_METHOD', 'use POST');
+      if (!options.origin.allowed(req)) return access.refuseOrigin(req, res);
+      return auth.displayLogin(req, res);
     }
     let principal: Principal | undefined;
     for (const route of options.routes) {

@@ -130,7 +130,8 @@ export function createUserRoutes(options: UserRoutesOptions): ApiRoutes {
     if (ctx.path === '/api/me') {
       methodIs(req, 'GET', 'HEAD');
       const { name, role, scope } = ctx.principal.user;
-      sendJson(res, 200, { user: { name, role, scope } });
+      const display = ctx.principal.display;
+      sendJson(res, 200, { user: { name, role, scope }, ...(display === undefined ? {} : { display }) });
       return true;
     }
     if (ctx.path === '/api/scopes') {

@@ -3,6 +3,8 @@ import { api, ApiError, SESSION_LOST } from './api.js';
 import { QtElement, states } from './elements.js';
 import { t } from './i18n/index.js';
 import type { SessionUser } from './model/session.js';
+import { isKioskLocation } from './kiosk/kiosk-session.js';
+import './kiosk/qt-kiosk.js';
 import './qt-centre.js';
 import './qt-login.js';
 
@@ -21,12 +23,14 @@ const unreachable = (err: unknown): boolean => !(err instanceof ApiError) || err
  * asks again with back-off, so a wall display comes back by itself.
  */
 export class QtApp extends QtElement {
-  static override properties = states('user', 'checked', 'notice', 'waiting');
+  static override properties = states('user', 'checked', 'notice', 'waiting', 'kiosk');
   declare user: SessionUser | undefined;
   declare checked: boolean;
   declare notice: string | undefined;
   /** Why the centre could not be reached, while asking again. */
   declare waiting: string | undefined;
+  /** A wall display (kiosk/): it signs itself in and never shows the login form. */
+  declare kiosk: boolean;
   #retryMs = RETRY_MIN_MS;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -41,12 +45,13 @@ export class QtApp extends QtElement {
     this.checked = false;
     this.notice = undefined;
     this.waiting = undefined;
+    this.kiosk = isKioskLocation();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener(SESSION_LOST, this.#onLost);
-    void this.#check();
+    if (!this.kiosk) void this.#check();
   }
 
   override disconnectedCallback(): void {
@@ -58,10 +63,11 @@ export class QtApp extends QtElement {
   async #check(): Promise<void> {
     this.#retryTimer = undefined;
     try {
-      const { user } = await api<{ user: SessionUser }>('/api/me');
+      const { user, display } = await api<{ user: SessionUser; display?: string }>('/api/me');
       this.user = user;
       this.waiting = undefined;
       this.#retryMs = RETRY_MIN_MS;
+      this.kiosk = display !== undefined;
     } catch (err) {
       if (unreachable(err)) {
         // Keep whatever is shown (the centre, or this notice) and ask again later.
@@ -79,6 +85,7 @@ export class QtApp extends QtElement {
   }
 
   protected override render(): TemplateResult {
+    if (this.kiosk) return html`<qt-kiosk></qt-kiosk>`;
     if (!this.checked) return html``;
     if (this.user === undefined && this.waiting !== undefined)
       return html`<p class="waiting" role="status" data-testid="centre-unreachable">${t('link_unreachable', { error: this.waiting })}</p>`;

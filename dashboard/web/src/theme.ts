@@ -39,7 +39,9 @@ export const COLOURS = {
   'open-dot': '#4ade80',
   // Text of data no longer live (live/connection.ts; its banner takes the lost-* colours)
   'not-live-text': '#4a5361',
-  // Severities and states (the state is always also written out)
+  // Severities and states (the state is always also written out); `on-state`: text on a state's colour
+  // White on the light palette (by reference: a colour is defined once); dark text on the dark one.
+  'on-state': 'var(--qt-white)',
   critical: '#b3261e',
   warning: '#f59e0b',
   'on-warning': '#1f1300',
@@ -75,25 +77,76 @@ export const COLOURS = {
 
 export type ThemeColour = keyof typeof COLOURS;
 
+/**
+ * The dark palette of the wall display (kiosk), applied by `data-theme="dark"` on <html>: only
+ * what differs. `white` is the surface of tables and cards, so it turns dark here; states are
+ * bright with dark text on them (`on-state`), which keeps every pair at 4.5:1 or more.
+ */
+export const DARK_COLOURS: Partial<Record<ThemeColour, string>> = {
+  white: '#111a2b',
+  page: '#0b1220',
+  text: '#e2e8f0',
+  ink: '#f1f5f9',
+  'text-strong': '#cbd5e1',
+  'text-muted': '#b4c0cf',
+  'text-faint': '#a3b1c2',
+  'text-ghost': '#8b9bb0',
+  border: '#3b4a5f',
+  'border-light': '#243044',
+  'table-head': '#1a2538',
+  'row-hover': '#18233a',
+  'zone-row': '#162033',
+  brand: '#9cc9f5',
+  link: '#7dd3fc',
+  'on-state': '#0b1220',
+  critical: '#ff8a80',
+  warning: '#fbbf24',
+  ok: '#4ade80',
+  interrupted: '#b6bfcc',
+  fault: '#c4b5fd',
+  calibrating: '#93c5fd',
+  'near-bg': '#3b2f0b',
+  'near-text': '#fcd34d',
+  'breach-bg': '#3f1414',
+  stale: '#fbbf24',
+  'status-bg': '#27306b',
+  'status-text': '#c7d2fe',
+  'fault-bg': '#450a0a',
+  'fault-text': '#fecaca',
+  'kind-stack': '#dcc08a',
+  'banner-bg': '#3b2f0b',
+  'banner-text': '#fde68a',
+  sea: '#0c2a3f',
+};
+
 /** Each station state's badge and marker: background and text colour. */
 export const STATE_COLOURS: Readonly<Record<StationState, { bg: ThemeColour; fg: ThemeColour }>> = {
-  critical: { bg: 'critical', fg: 'white' },
-  interrupted: { bg: 'interrupted', fg: 'white' },
-  fault: { bg: 'fault', fg: 'white' },
+  critical: { bg: 'critical', fg: 'on-state' },
+  interrupted: { bg: 'interrupted', fg: 'on-state' },
+  fault: { bg: 'fault', fg: 'on-state' },
   warning: { bg: 'warning', fg: 'on-warning' },
-  calibrating: { bg: 'calibrating', fg: 'white' },
-  normal: { bg: 'ok', fg: 'white' },
+  calibrating: { bg: 'calibrating', fg: 'on-state' },
+  normal: { bg: 'ok', fg: 'on-state' },
 };
 
 /** The colour as a CSS value. */
 export const cssVar = (name: ThemeColour): string => `var(--qt-${name})`;
 
+/** The page's palette: `dark` for the wall display, else the light one (an attribute on <html>, so every shadow root follows). */
+export function setThemeMode(mode: 'light' | 'dark', doc: Document = document): void {
+  if (mode === 'dark') doc.documentElement.dataset['theme'] = 'dark';
+  else delete doc.documentElement.dataset['theme'];
+}
+
 /** The colour's value, for what cannot read CSS (a canvas). */
 export const colourValue = (name: ThemeColour): string => COLOURS[name];
 
-const THEME_CSS = `:root {\n${Object.entries(COLOURS)
-  .map(([name, value]) => `  --qt-${name}: ${value};`)
-  .join('\n')}\n}`;
+const declarations = (colours: Partial<Record<ThemeColour, string>>): string =>
+  Object.entries(colours)
+    .map(([name, value]) => `  --qt-${name}: ${value};`)
+    .join('\n');
+
+const THEME_CSS = `:root {\n${declarations(COLOURS)}\n}\n:root[data-theme='dark'] {\n  color-scheme: dark;\n${declarations(DARK_COLOURS)}\n}`;
 
 let applied = false;
 

@@ -5,6 +5,7 @@ import { chartsEn, chartsVi } from './charts.js';
 import { commonEn, commonVi } from './common.js';
 import { connectionEn, connectionVi } from './connection.js';
 import { forwardingEn, forwardingVi } from './forwarding.js';
+import { kioskEn, kioskVi } from './kiosk.js';
 import { reportsEn, reportsVi } from './reports.js';
 import { stationsEn, stationsVi } from './stations.js';
 import { usersEn, usersVi } from './users.js';
@@ -16,8 +17,8 @@ export type Lang = 'vi' | 'en';
  * English by a toggle kept in localStorage. The tables are split by area, each with its
  * Vietnamese and English halves; a key is unique across them (checked below at compile time).
  */
-const TABLES_VI = [commonVi, stationsVi, alertsVi, reportsVi, forwardingVi, auditVi, usersVi, chartsVi, connectionVi] as const;
-const TABLES_EN = [commonEn, stationsEn, alertsEn, reportsEn, forwardingEn, auditEn, usersEn, chartsEn, connectionEn] as const;
+const TABLES_VI = [commonVi, stationsVi, alertsVi, reportsVi, forwardingVi, auditVi, usersVi, chartsVi, connectionVi, kioskVi] as const;
+const TABLES_EN = [commonEn, stationsEn, alertsEn, reportsEn, forwardingEn, auditEn, usersEn, chartsEn, connectionEn, kioskEn] as const;
 
 type Merged<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]] ? H & Merged<R> : unknown;
 type AnyKey<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]] ? keyof H | AnyKey<R> : never;

@@ -4,6 +4,7 @@ import { lang, setLang, t, type MessageKey } from '../i18n/index.js';
 import type { ConnectionState } from '../live/live-socket.js';
 import type { StationLatest } from '../live/latest-store.js';
 import { isNarrowScope, scopeText } from '../model/scope-label.js';
+import type { AlertCounts } from '../model/alerts.js';
 import type { SessionUser } from '../model/session.js';
 import { href, type Route } from '../router.js';
 
@@ -14,7 +15,7 @@ export interface CentreHeader {
   online: ReadonlyMap<string, boolean>;
   /** Stations that reported after this (centre clock) count as online when presence is unknown. */
   staleBefore: number;
-  alertCounts: { critical: number; warning: number };
+  alertCounts: AlertCounts;
   connection: ConnectionState;
   route: Route;
   user: SessionUser;
@@ -44,9 +45,34 @@ function renderNav(route: Route, user: SessionUser): TemplateResult {
   </nav>`;
 }
 
+/**
+ * The alert counts, each a link to the alerts panel filtered to what it counts: firing
+ * (unacknowledged) by severity, then acknowledged, then pending apart and smaller.
+ */
+function renderAlertCounts(c: AlertCounts): TemplateResult {
+  const link = (testid: string, cls: string, label: MessageKey, n: number, view: Parameters<typeof href.alerts>[1]): TemplateResult =>
+    html`<a href=${href.alerts('open', view)} class=${cls} data-testid=${testid} title=${t(label)} aria-label=${`${t(label)}: ${n}`}
+      >${n}</a
+    >`;
+  return html`<div class="alerts">
+      <dt>${t('count_unacked')}</dt>
+      <dd>
+        ${link('critical-count', 'sev critical', 'count_unackedCritical', c.critical, { severity: 'critical', state: 'firing' })}
+        ${link('warning-count', 'sev warning', 'count_unackedWarning', c.warning, { severity: 'warning', state: 'firing' })}
+      </dd>
+    </div>
+    <div class="alerts">
+      <dt>${t('count_acked')}</dt>
+      <dd>${link('acked-count', 'acked', 'count_acked', c.acknowledged, { state: 'acknowledged' })}</dd>
+    </div>
+    <div class="alerts pending">
+      <dt>${t('count_pending')}</dt>
+      <dd>${link('pending-count', 'pending', 'count_pending', c.pending, { state: 'pending' })}</dd>
+    </div>`;
+}
+
 /** The header bar of the monitoring centre. */
 export function renderCentreHeader(h: CentreHeader): TemplateResult {
-  const { critical, warning } = h.alertCounts;
   return html`<header>
     <h1><a href="#/">${t('title')}</a></h1>
     <dl class="counts">
@@ -58,13 +84,7 @@ export function renderCentreHeader(h: CentreHeader): TemplateResult {
         <dt>${t('online')}</dt>
         <dd data-testid="online-count">${onlineCount(h)}</dd>
       </div>
-      <div class="alerts">
-        <dt>${t('openAlerts')}</dt>
-        <dd>
-          <a href=${href.alerts()} class="sev critical" data-testid="critical-count" title=${t('critical')}>${critical}</a>
-          <a href=${href.alerts()} class="sev warning" data-testid="warning-count" title=${t('warning')}>${warning}</a>
-        </dd>
-      </div>
+      ${renderAlertCounts(h.alertCounts)}
     </dl>
     ${renderNav(h.route, h.user)}
     <p class="connection ${h.connection}" data-testid="connection" data-state=${h.connection === 'open' ? 'open' : 'closed'} role="status">

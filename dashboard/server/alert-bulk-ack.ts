@@ -15,6 +15,9 @@ const AlertIdSchema = z
   .max(200)
   .refine((s) => !/\p{Cc}/u.test(s), 'an alert id: printable, at most 200 characters');
 
+/** 500 ids of 200 characters and a note of 1,000 (UTF-8, quoted) fit. */
+const BODY_LIMIT = 128 * 1024;
+
 export const BulkAckSchema = AckSchema.extend({ ids: z.array(AlertIdSchema).min(1).max(BULK_ACK_MAX) });
 
 /** Whether a scope covers an alert's station, the first part of its id (core/alert.ts). */
@@ -36,7 +39,7 @@ export async function acknowledgeMany(
 ): Promise<void> {
   methodIs(req, 'POST');
   requireRole(ctx, 'operator');
-  const { ids, note } = await parseBody(req, BulkAckSchema);
+  const { ids, note } = await parseBody(req, BulkAckSchema, BODY_LIMIT);
   const engine = engineOf();
   const user = ctx.principal.user.name;
   const scope = ctx.principal.scope;

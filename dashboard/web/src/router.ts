@@ -6,7 +6,7 @@ export type Route =
   | { name: 'overview'; view: 'table' | 'map' }
   | { name: 'zone'; zone: string; view: 'table' | 'map' }
   | { name: 'station'; station: string; parameter?: string }
-  | { name: 'alerts'; tab: 'open' | 'history' | 'silences'; view: AlertView }
+  | { name: 'alerts'; tab: 'open' | 'history' | 'silences'; /** The open tab's filters and sort. */ view?: AlertView }
   | { name: 'report-station'; station: string; period: 'day' | 'month'; date?: string }
   | { name: 'report-zone'; zone: string; date?: string }
   | { name: 'users' }
@@ -36,8 +36,10 @@ export function parseRoute(hash: string): Route {
   if (a === 'map') return { name: 'overview', view: 'map' };
   if (a === 'zone' && b) return { name: 'zone', zone: b, view };
   if (a === 'station' && b) return { name: 'station', station: b, ...(q.get('parameter') ? { parameter: q.get('parameter')! } : {}) };
-  if (a === 'alerts')
-    return { name: 'alerts', tab: b === 'history' ? 'history' : b === 'silences' ? 'silences' : 'open', view: parseAlertView(q) };
+  if (a === 'alerts') {
+    if (b === 'history' || b === 'silences') return { name: 'alerts', tab: b };
+    return { name: 'alerts', tab: 'open', view: parseAlertView(q) };
+  }
   if (a === 'reports' && b === 'station' && c)
     return { name: 'report-station', station: c, period: q.get('period') === 'month' ? 'month' : 'day', ...(date ? { date } : {}) };
   if (a === 'reports' && b === 'zone' && c) return { name: 'report-zone', zone: c, ...(date ? { date } : {}) };

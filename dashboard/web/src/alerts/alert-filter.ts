@@ -83,7 +83,11 @@ const worstThenOldest = (a: Alert, b: Alert): number => SEVERITY_RANK[a.severity
  * between renders. Durations run from `since`, so "longest open" is the oldest first and "time"
  * the newest first.
  */
-export function sortAlertsBy(alerts: readonly Alert[], sort: AlertSort = 'severity', stations?: ReadonlyMap<string, StationSummary>): Alert[] {
+export function sortAlertsBy(
+  alerts: readonly Alert[],
+  sort: AlertSort = 'severity',
+  stations?: ReadonlyMap<string, StationSummary>,
+): Alert[] {
   const zoneName = (a: Alert): string => stations?.get(a.station)?.zoneName ?? a.zone;
   const compare: Record<AlertSort, (a: Alert, b: Alert) => number> = {
     severity: worstThenOldest,

@@ -52,7 +52,12 @@ export function renderAlertFiltersBar(b: AlertFiltersBar): TemplateResult {
     ${select(b, 'rule', 'af_rule', keyed(RULES, 'rule_'))} ${select(b, 'sort', 'af_sort', keyed(SORTS, 'sort_'), false)}
     ${
       isFiltered(b.view)
-        ? html`<button type="button" class="clear" data-testid="alert-filter-clear" @click=${() => b.onChange(b.view.sort ? { sort: b.view.sort } : {})}>
+        ? html`<button
+            type="button"
+            class="clear"
+            data-testid="alert-filter-clear"
+            @click=${() => b.onChange(b.view.sort ? { sort: b.view.sort } : {})}
+          >
             ${t('af_clear')}
           </button>`
         : nothing

@@ -137,30 +137,33 @@ export class QtAlertList extends QtElement {
   protected override render(): TemplateResult {
     const pick = canAct(this.user);
     const bar = pick ? this.#renderBulkBar() : nothing;
-    if (this.alerts.length === 0) return html`${bar}<p class="empty" data-testid="no-alerts">${this.emptyText ?? t('noAlerts')}</p>`;
-    return html`${bar}<table data-testid="alert-list">
-      <thead>
-        <tr>
-          ${pick ? html`<th class="pick"><span class="visually-hidden">${t('bulk_selectAll')}</span></th>` : nothing}
-          <th>${t('severity')}</th>
-          <th>${t('col_station')}</th>
-          <th>${t('parameter')}</th>
-          <th>${t('message')}</th>
-          <th>${t('valueVsLimit')}</th>
-          <th>${t('since')} <small>(UTC+7)</small></th>
-          <th>${t('col_duration')}</th>
-          <th>${t('state')}</th>
-          <th>${t('actions')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${repeat(
-          this.alerts,
-          (a) => a.id,
-          (a) => renderAlertRow(a, this.#context(a), pick),
-        )}
-      </tbody>
-    </table>`;
+    if (this.alerts.length === 0)
+      return html`${bar}
+        <p class="empty" data-testid="no-alerts">${this.emptyText ?? t('noAlerts')}</p>`;
+    return html`${bar}
+      <table data-testid="alert-list">
+        <thead>
+          <tr>
+            ${pick ? html`<th class="pick"><span class="visually-hidden">${t('bulk_selectAll')}</span></th>` : nothing}
+            <th>${t('severity')}</th>
+            <th>${t('col_station')}</th>
+            <th>${t('parameter')}</th>
+            <th>${t('message')}</th>
+            <th>${t('valueVsLimit')}</th>
+            <th>${t('since')} <small>(UTC+7)</small></th>
+            <th>${t('col_duration')}</th>
+            <th>${t('state')}</th>
+            <th>${t('actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${repeat(
+            this.alerts,
+            (a) => a.id,
+            (a) => renderAlertRow(a, this.#context(a), pick),
+          )}
+        </tbody>
+      </table>`;
   }
 
   static override styles = alertListStyles;

@@ -32,7 +32,7 @@ export class QtAlertsPanel extends QtElement {
   declare stations: ReadonlyMap<string, StationSummary>;
   declare user: SessionUser;
   declare tab: Tab;
-  declare view: AlertView;
+  declare view: AlertView | undefined;
   /** The centre's clock, epoch ms (durations). */
   declare now: number;
   declare notify: NotifySettings;
@@ -60,7 +60,7 @@ export class QtAlertsPanel extends QtElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('alerts') || changed.has('view') || changed.has('stations'))
-      this.#sorted = sortAlertsBy(filterAlerts(this.alerts.values(), this.view, this.stations), this.view.sort, this.stations);
+      this.#sorted = sortAlertsBy(filterAlerts(this.alerts.values(), this.view ?? {}, this.stations), this.view?.sort, this.stations);
     if (changed.has('tab')) {
       this.error = undefined;
       if (this.tab === 'history') void this.#loadHistory();
@@ -130,7 +130,7 @@ export class QtAlertsPanel extends QtElement {
       return renderSilencesView(this.silences, this.stations.values(), this.user.role !== 'viewer', (form) => void this.#addSilence(form));
     const filters = renderAlertFiltersBar({
       stations: this.stations.values(),
-      view: this.view,
+      view: this.view ?? {},
       shown: this.#sorted.length,
       total: this.alerts.size,
       onChange: (view) => (location.hash = href.alerts('open', view)),

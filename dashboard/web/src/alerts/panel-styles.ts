@@ -64,6 +64,10 @@ export const panelStyles = [
     @media (max-width: 767px) {
       .filters label {
         flex: 1 1 45%;
+        grid-template-columns: minmax(0, 1fr);
+      }
+      .filters select {
+        width: 100%;
       }
       nav {
         flex-wrap: wrap;

@@ -72,6 +72,7 @@ export class QtAlertList extends QtElement {
       const { acknowledged, notAcknowledged } = await bulkAcknowledge(ids, note);
       for (const a of acknowledged) this.onAlertChanged?.(a);
       this.selected = new Set();
+      this.renderRoot.querySelector<HTMLFormElement>('form.bulk')?.reset();
       const n = acknowledged.length;
       this.bulkMessage = {
         text: notAcknowledged.length ? t('bulk_partial', { n, missing: notAcknowledged.length }) : t('bulk_done', { n }),

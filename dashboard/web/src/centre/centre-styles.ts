@@ -30,7 +30,8 @@ const ownStyles = css`
   }
   .counts {
     display: flex;
-    gap: 1.25rem;
+    flex-wrap: wrap;
+    gap: 0.3rem 1.25rem;
     margin: 0;
   }
   .counts div {

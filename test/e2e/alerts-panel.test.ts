@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Alert } from '../../core/index.js';
@@ -191,6 +192,32 @@ describe('the alerts panel in the browser', () => {
     );
     await expectHeader(page);
     await page.screenshot({ path: 'test-results/alerts-bulk-acknowledged.png' });
+  });
+
+  it('has no serious or critical accessibility issue in the panel and the header counts (axe-core)', async () => {
+    const page = await login('operator');
+    await rows(page).first().waitFor({ timeout: 10_000 });
+    // Evaluated rather than added as a script tag: the page's CSP allows its own scripts only.
+    await page.evaluate(await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+    type Rule = { id: string; impact: string | null; nodes: unknown[] };
+    const { violations, passed } = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: Rule[]; passes: Rule[] }> } }).axe;
+      const result = await axe.run({
+        include: [
+          { fromShadowDom: ['qt-app', 'qt-centre', 'qt-alerts-panel'] },
+          { fromShadowDom: ['qt-app', 'qt-centre', 'header .counts'] },
+        ],
+      });
+      return {
+        violations: result.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.nodes.length})`),
+        passed: result.passes.map((p) => p.id),
+      };
+    });
+    expect(violations).toEqual([]);
+    // It did look at the panel: the checkboxes' and selects' names were checked.
+    expect(passed).toEqual(expect.arrayContaining(['label', 'select-name']));
   });
 
   it('shows one card per alert on a phone, with no sideways scroll', async () => {

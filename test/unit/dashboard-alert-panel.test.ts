@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, StationSummary } from '../../core/index.js';
 import { alertViewQuery, filterAlerts, filterChoices, parseAlertView, sortAlertsBy } from '../../dashboard/web/src/alerts/alert-filter.js';
-import { formatDuration } from '../../dashboard/web/src/alerts/alert-duration.js';
+import { formatCount, formatDuration } from '../../dashboard/web/src/alerts/alert-duration.js';
 import { t } from '../../dashboard/web/src/i18n/index.js';
 import { countAlerts } from '../../dashboard/web/src/model/alerts.js';
 import { href, parseRoute } from '../../dashboard/web/src/router.js';
@@ -98,6 +98,7 @@ describe('the alerts panel: filters, sort, duration, header counts', () => {
     expect(formatDuration(-5_000, 'vi')).toBe('dưới 1 phút');
     expect(formatDuration(1500 * 24 * 60 * MIN, 'vi')).toBe('1.500 ngày');
     expect(formatDuration(1500 * 24 * 60 * MIN, 'en')).toBe('1,500 d');
+    expect([formatCount(1500, 'vi'), formatCount(1500, 'en')]).toEqual(['1.500', '1,500']);
   });
 
   it('counts firing alerts by severity, acknowledged and pending apart (resolved not at all)', () => {

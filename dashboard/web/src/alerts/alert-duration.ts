@@ -11,6 +11,9 @@ const numberFormat = (language: Lang): Intl.NumberFormat => {
   return f;
 };
 
+/** A count in the page's language (1.500 / 1,500). */
+export const formatCount = (n: number, language: Lang = lang()): string => numberFormat(language).format(n);
+
 /**
  * How long an alert has been open, in the page's language, to the minute: "12 phút",
  * "2 giờ 5 phút", "3 ngày 4 giờ" ("12 min", "2 h 5 min", "3 d 4 h"); two units at most, the

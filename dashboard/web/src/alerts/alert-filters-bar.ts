@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { StationSummary } from '../../../../core/index.js';
 import { t, type MessageKey } from '../i18n/index.js';
+import { formatCount } from './alert-duration.js';
 import { filterChoices, isFiltered, OPEN_STATES, RULES, SEVERITIES, SORTS, type AlertView } from './alert-filter.js';
 
 /** What the bar needs: the stations in scope (zones, provinces), the view, the counts, and where a change goes. */
@@ -62,6 +63,8 @@ export function renderAlertFiltersBar(b: AlertFiltersBar): TemplateResult {
           </button>`
         : nothing
     }
-    <span class="shown" role="status" data-testid="alert-shown">${t('af_shown', { shown: b.shown, total: b.total })}</span>
+    <span class="shown" role="status" data-testid="alert-shown"
+      >${t('af_shown', { shown: formatCount(b.shown), total: formatCount(b.total) })}</span
+    >
   </div>`;
 }

@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Alert } from '../../../../core/index.js';
 import { api } from '../api.js';
 import { t } from '../i18n/index.js';
+import { formatCount } from './alert-duration.js';
 
 /** The answer of `POST /api/alerts/acknowledge`: the alerts acknowledged, and the ids that were not (closed, unknown or out of scope). */
 export interface BulkAckResult {
@@ -57,7 +58,7 @@ export function renderBulkBar(b: BulkBar): TemplateResult {
       />
       ${t('bulk_selectAll')}</label
     >
-    <span data-testid="selected-count">${t('bulk_selected', { n: chosen })}</span>
+    <span data-testid="selected-count">${t('bulk_selected', { n: formatCount(chosen) })}</span>
     <input name="note" maxlength="1000" placeholder=${t('bulk_note')} aria-label=${t('bulk_note')} data-testid="bulk-note" />
     <button type="submit" data-testid="bulk-ack-confirm" ?disabled=${chosen === 0 || b.busy}>${t('bulk_ack')}</button>
     ${

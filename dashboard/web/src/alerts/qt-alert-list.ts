@@ -9,6 +9,7 @@ import { actionError, silenceRequest } from '../model/alerts.js';
 import { canAct, type SessionUser } from '../model/session.js';
 import { alertListStyles } from './alert-list-styles.js';
 import { renderAlertRow, type AlertRowContext } from './alert-row.js';
+import { formatCount } from './alert-duration.js';
 import { bulkAcknowledge, renderBulkBar, selectable } from './bulk-ack.js';
 
 /**
@@ -73,9 +74,9 @@ export class QtAlertList extends QtElement {
       for (const a of acknowledged) this.onAlertChanged?.(a);
       this.selected = new Set();
       this.renderRoot.querySelector<HTMLFormElement>('form.bulk')?.reset();
-      const n = acknowledged.length;
+      const n = formatCount(acknowledged.length);
       this.bulkMessage = {
-        text: notAcknowledged.length ? t('bulk_partial', { n, missing: notAcknowledged.length }) : t('bulk_done', { n }),
+        text: notAcknowledged.length ? t('bulk_partial', { n, missing: formatCount(notAcknowledged.length) }) : t('bulk_done', { n }),
         error: notAcknowledged.length > 0,
       };
     } catch (err) {

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { StationSummary, StorageCondition } from '../../../../core/index.js';
+import { formatCount } from '../alerts/alert-duration.js';
 import { lang, setLang, t, type MessageKey } from '../i18n/index.js';
 import type { ConnectionState } from '../live/live-socket.js';
 import type { StationLatest } from '../live/latest-store.js';
@@ -51,8 +52,14 @@ function renderNav(route: Route, user: SessionUser): TemplateResult {
  */
 function renderAlertCounts(c: AlertCounts): TemplateResult {
   const link = (testid: string, cls: string, label: MessageKey, n: number, view: Parameters<typeof href.alerts>[1]): TemplateResult =>
-    html`<a href=${href.alerts('open', view)} class=${cls} data-testid=${testid} title=${t(label)} aria-label=${`${t(label)}: ${n}`}
-      >${n}</a
+    html`<a
+      href=${href.alerts('open', view)}
+      class=${cls}
+      data-testid=${testid}
+      data-count=${n}
+      title=${t(label)}
+      aria-label=${`${t(label)}: ${formatCount(n)}`}
+      >${formatCount(n)}</a
     >`;
   return html`<div class="alerts">
       <dt>${t('count_unacked')}</dt>

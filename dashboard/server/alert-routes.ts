@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlertFilter, AlertsApi, Catalogue, Logger, StationScope } from '../../core/index.js';
 import { HttpError, sendJson, systemClock, type Clock } from '../../platform/index.js';
+import { acknowledgeMany } from './alert-bulk-ack.js';
 import { AckSchema, alertFilterOf, alertIdOf, parseBody, SilenceInputSchema, silenceUntil } from './alert-input.js';
 import { methodIs, refusedByScope, requireParameter, requireRole, requireStation, type ApiContext, type ApiRoutes } from './api-context.js';
 
@@ -112,6 +113,10 @@ export function createAlertRoutes(options: AlertRoutesOptions): ApiRoutes {
         (e) => e.alert.station,
       );
       sendJson(res, 200, { events });
+      return true;
+    }
+    if (path === '/api/alerts/acknowledge') {
+      await acknowledgeMany(() => engineOf(options), options.log, req, res, ctx);
       return true;
     }
     const ack = ACKNOWLEDGE.exec(path);

@@ -14,7 +14,7 @@ import { t } from './i18n/index.js';
 import { LiveController } from './live-controller.js';
 import { isLost } from './live/connection.js';
 import './live/qt-link-banner.js';
-import { countBySeverity } from './model/alerts.js';
+import { countAlerts } from './model/alerts.js';
 import type { SessionUser } from './model/session.js';
 import './overview/qt-overview.js';
 import './qt-users.js';
@@ -92,6 +92,8 @@ export class QtCentre extends QtElement {
           .stations=${stations.byId}
           .user=${this.user}
           .tab=${route.tab}
+          .view=${route.view}
+          .now=${this.centreNow}
           .notify=${this.notify}
           .onNotifyChange=${(n: Partial<NotifySettings>) => this.#setNotify(n)}
           .onAlertChanged=${(a: Alert) => this.#live.updateAlert(a)}
@@ -184,7 +186,7 @@ export class QtCentre extends QtElement {
       latest: live.latest,
       online: live.online,
       staleBefore: this.centreNow - REPORTING_WINDOW_MS,
-      alertCounts: countBySeverity(live.alerts.values()),
+      alertCounts: countAlerts(live.alerts.values()),
       connection: live.state,
       link,
       clockOffsetMs: live.clockOffsetMs,

@@ -1,11 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { alertViewQuery, parseAlertView, type AlertView } from './alerts/alert-filter.js';
 
 /** The page's places, in the URL's hash so that a reload or a shared link opens the same view. */
 export type Route =
   | { name: 'overview'; view: 'table' | 'map' }
   | { name: 'zone'; zone: string; view: 'table' | 'map' }
   | { name: 'station'; station: string; parameter?: string }
-  | { name: 'alerts'; tab: 'open' | 'history' | 'silences' }
+  | { name: 'alerts'; tab: 'open' | 'history' | 'silences'; /** The open tab's filters and sort. */ view?: AlertView }
   | { name: 'report-station'; station: string; period: 'day' | 'month'; date?: string }
   | { name: 'report-zone'; zone: string; date?: string }
   | { name: 'users' }
@@ -35,7 +36,10 @@ export function parseRoute(hash: string): Route {
   if (a === 'map') return { name: 'overview', view: 'map' };
   if (a === 'zone' && b) return { name: 'zone', zone: b, view };
   if (a === 'station' && b) return { name: 'station', station: b, ...(q.get('parameter') ? { parameter: q.get('parameter')! } : {}) };
-  if (a === 'alerts') return { name: 'alerts', tab: b === 'history' ? 'history' : b === 'silences' ? 'silences' : 'open' };
+  if (a === 'alerts') {
+    if (b === 'history' || b === 'silences') return { name: 'alerts', tab: b };
+    return { name: 'alerts', tab: 'open', view: parseAlertView(q) };
+  }
   if (a === 'reports' && b === 'station' && c)
     return { name: 'report-station', station: c, period: q.get('period') === 'month' ? 'month' : 'day', ...(date ? { date } : {}) };
   if (a === 'reports' && b === 'zone' && c) return { name: 'report-zone', zone: c, ...(date ? { date } : {}) };
@@ -50,7 +54,9 @@ export const href = {
   zone: (zone: string, view: 'table' | 'map' = 'table'): string => `#/zone/${encodeURIComponent(zone)}${view === 'map' ? '?view=map' : ''}`,
   station: (station: string, parameter?: string): string =>
     `#/station/${encodeURIComponent(station)}${parameter ? `?parameter=${encodeURIComponent(parameter)}` : ''}`,
-  alerts: (tab: 'open' | 'history' | 'silences' = 'open'): string => (tab === 'open' ? '#/alerts' : `#/alerts/${tab}`),
+  /** The open alerts take a view (filters and sort) in the query; the other tabs none. */
+  alerts: (tab: 'open' | 'history' | 'silences' = 'open', view: AlertView = {}): string =>
+    tab === 'open' ? `#/alerts${alertViewQuery(view)}` : `#/alerts/${tab}`,
   reportStation: (station: string, period: 'day' | 'month', date?: string): string =>
     `#/reports/station/${encodeURIComponent(station)}?period=${period}${date ? `&date=${date}` : ''}`,
   reportZone: (zone: string, date?: string): string => `#/reports/zone/${encodeURIComponent(zone)}${date ? `?date=${date}` : ''}`,

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { severityStyles } from '../styles/severity.js';
+import { alertCardsStyles } from './alert-cards-styles.js';
 import { dataTableStyles, disabledButtonStyles, linkStyles } from '../styles/shared.js';
 
 /** Styles of qt-alert-list: the table of open alerts, their badges, actions and inline forms. */
@@ -100,4 +101,5 @@ export const alertListStyles = [
       color: var(--qt-text-muted);
     }
   `,
+  alertCardsStyles,
 ];

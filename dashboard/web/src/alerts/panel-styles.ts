@@ -36,6 +36,43 @@ export const panelStyles = [
     .toggle {
       color: var(--qt-text-strong);
     }
+    .filters {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: end;
+      gap: 0.5rem 0.75rem;
+      margin-bottom: 0.6rem;
+    }
+    .filters label {
+      display: grid;
+      gap: 0.15rem;
+      color: var(--qt-text-muted);
+      min-width: 0;
+    }
+    .filters select {
+      font: inherit;
+      padding: 0.25rem 0.35rem;
+      border: 1px solid var(--qt-border);
+      border-radius: 0.35rem;
+      background: var(--qt-white);
+      color: var(--qt-text);
+      max-width: 100%;
+    }
+    .filters .shown {
+      color: var(--qt-text-muted);
+    }
+    @media (max-width: 767px) {
+      .filters label {
+        flex: 1 1 45%;
+        grid-template-columns: minmax(0, 1fr);
+      }
+      .filters select {
+        width: 100%;
+      }
+      nav {
+        flex-wrap: wrap;
+      }
+    }
   `,
   dataTableStyles,
   css`

@@ -4,9 +4,11 @@ import type { NotifySettings } from '../alert-notifier.js';
 import { api, ApiError } from '../api.js';
 import { inputs, QtElement, states } from '../elements.js';
 import { t, type MessageKey } from '../i18n/index.js';
-import { actionError, silenceRequest, sortAlerts } from '../model/alerts.js';
+import { actionError, silenceRequest } from '../model/alerts.js';
 import type { SessionUser } from '../model/session.js';
 import { href } from '../router.js';
+import { filterAlerts, sortAlertsBy, type AlertView } from './alert-filter.js';
+import { renderAlertFiltersBar } from './alert-filters-bar.js';
 import { renderAlertHistory } from './alert-history.js';
 import { panelStyles } from './panel-styles.js';
 import './qt-alert-list.js';
@@ -16,19 +18,23 @@ import { renderSilencesView } from './silences-view.js';
 type Tab = 'open' | 'history' | 'silences';
 
 /**
- * The alerts panel: open alerts (live, from the socket) with acknowledge and silence;
+ * The alerts panel: open alerts (live, from the socket), filtered and sorted by the view in the
+ * URL, with their duration, acknowledge (one or many) and silence;
  * the history of alert events and the silences (REST); the optional sound and desktop
  * notification for new critical alerts.
  */
 export class QtAlertsPanel extends QtElement {
   static override properties = {
-    ...inputs('alerts', 'stations', 'user', 'tab', 'notify', 'onNotifyChange', 'onAlertChanged'),
+    ...inputs('alerts', 'stations', 'user', 'tab', 'view', 'now', 'notify', 'onNotifyChange', 'onAlertChanged'),
     ...states('events', 'silences', 'error'),
   };
   declare alerts: ReadonlyMap<string, Alert>;
   declare stations: ReadonlyMap<string, StationSummary>;
   declare user: SessionUser;
   declare tab: Tab;
+  declare view: AlertView | undefined;
+  /** The centre's clock, epoch ms (durations). */
+  declare now: number;
   declare notify: NotifySettings;
   declare onNotifyChange: (n: Partial<NotifySettings>) => void;
   declare onAlertChanged: (a: Alert) => void;
@@ -42,6 +48,8 @@ export class QtAlertsPanel extends QtElement {
     this.alerts = new Map();
     this.stations = new Map();
     this.tab = 'open';
+    this.view = {};
+    this.now = Date.now();
     this.notify = { sound: false, desktop: false };
     this.onNotifyChange = () => undefined;
     this.onAlertChanged = () => undefined;
@@ -51,7 +59,8 @@ export class QtAlertsPanel extends QtElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('alerts')) this.#sorted = sortAlerts(this.alerts.values());
+    if (changed.has('alerts') || changed.has('view') || changed.has('stations'))
+      this.#sorted = sortAlertsBy(filterAlerts(this.alerts.values(), this.view ?? {}, this.stations), this.view?.sort, this.stations);
     if (changed.has('tab')) {
       this.error = undefined;
       if (this.tab === 'history') void this.#loadHistory();
@@ -119,8 +128,17 @@ export class QtAlertsPanel extends QtElement {
     if (this.tab === 'history') return renderAlertHistory(this.events);
     if (this.tab === 'silences')
       return renderSilencesView(this.silences, this.stations.values(), this.user.role !== 'viewer', (form) => void this.#addSilence(form));
-    return html`<qt-alert-list
+    const filters = renderAlertFiltersBar({
+      stations: this.stations.values(),
+      view: this.view ?? {},
+      shown: this.#sorted.length,
+      total: this.alerts.size,
+      onChange: (view) => (location.hash = href.alerts('open', view)),
+    });
+    return html`${filters}<qt-alert-list
         .alerts=${this.#sorted}
+        .now=${this.now}
+        .emptyText=${this.alerts.size > 0 ? t('af_noneMatch') : undefined}
         .stations=${this.stations}
         .user=${this.user}
         .onAlertChanged=${this.onAlertChanged}

@@ -1,11 +1,13 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { StationSummary, StorageCondition } from '../../../../core/index.js';
+import { formatCount } from '../alerts/alert-duration.js';
 import { lang, setLang, t, type MessageKey } from '../i18n/index.js';
 import { formatClock } from '../format-clock.js';
 import { isLost, type Link } from '../live/connection.js';
 import type { ConnectionState } from '../live/live-socket.js';
 import type { StationLatest } from '../live/latest-store.js';
 import { isNarrowScope, scopeText } from '../model/scope-label.js';
+import type { AlertCounts } from '../model/alerts.js';
 import type { SessionUser } from '../model/session.js';
 import { formatFixed } from '../number-format.js';
 import { href, type Route } from '../router.js';
@@ -17,7 +19,7 @@ export interface CentreHeader {
   online: ReadonlyMap<string, boolean>;
   /** Stations that reported after this (centre clock) count as online when presence is unknown. */
   staleBefore: number;
-  alertCounts: { critical: number; warning: number };
+  alertCounts: AlertCounts;
   connection: ConnectionState;
   /** Whether the data is live (live/connection.ts); absent: as if live. */
   link?: Link;
@@ -51,9 +53,40 @@ function renderNav(route: Route, user: SessionUser): TemplateResult {
   </nav>`;
 }
 
+/**
+ * The alert counts, each a link to the alerts panel filtered to what it counts: firing
+ * (unacknowledged) by severity, then acknowledged, then pending apart and smaller.
+ */
+function renderAlertCounts(c: AlertCounts): TemplateResult {
+  const link = (testid: string, cls: string, label: MessageKey, n: number, view: Parameters<typeof href.alerts>[1]): TemplateResult =>
+    html`<a
+      href=${href.alerts('open', view)}
+      class=${cls}
+      data-testid=${testid}
+      data-count=${n}
+      title=${t(label)}
+      aria-label=${`${t(label)}: ${formatCount(n)}`}
+      >${formatCount(n)}</a
+    >`;
+  return html`<div class="alerts">
+      <dt>${t('count_unacked')}</dt>
+      <dd>
+        ${link('critical-count', 'sev critical', 'count_unackedCritical', c.critical, { severity: 'critical', state: 'firing' })}
+        ${link('warning-count', 'sev warning', 'count_unackedWarning', c.warning, { severity: 'warning', state: 'firing' })}
+      </dd>
+    </div>
+    <div class="alerts">
+      <dt>${t('count_acked')}</dt>
+      <dd>${link('acked-count', 'acked', 'count_acked', c.acknowledged, { state: 'acknowledged' })}</dd>
+    </div>
+    <div class="alerts pending">
+      <dt>${t('count_pending')}</dt>
+      <dd>${link('pending-count', 'pending', 'count_pending', c.pending, { state: 'pending' })}</dd>
+    </div>`;
+}
+
 /** The header bar of the monitoring centre. */
 export function renderCentreHeader(h: CentreHeader): TemplateResult {
-  const { critical, warning } = h.alertCounts;
   // Counts of a lost stream are those of its last frame: greyed and said to be "as of" then.
   const lost = h.link !== undefined && isLost(h.link) && h.link.since !== undefined;
   const asOf = lost ? formatClock(h.link!.since! + (h.clockOffsetMs ?? 0)) : '';
@@ -68,13 +101,7 @@ export function renderCentreHeader(h: CentreHeader): TemplateResult {
         <dt>${t('online')}</dt>
         <dd data-testid="online-count">${onlineCount(h)}</dd>
       </div>
-      <div class="alerts">
-        <dt>${t('openAlerts')}</dt>
-        <dd>
-          <a href=${href.alerts()} class="sev critical" data-testid="critical-count" title=${t('critical')}>${critical}</a>
-          <a href=${href.alerts()} class="sev warning" data-testid="warning-count" title=${t('warning')}>${warning}</a>
-        </dd>
-      </div>
+      ${renderAlertCounts(h.alertCounts)}
       ${
         lost
           ? html`<div class="as-of" data-testid="as-of">

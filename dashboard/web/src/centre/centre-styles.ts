@@ -30,7 +30,8 @@ const ownStyles = css`
   }
   .counts {
     display: flex;
-    gap: 1.25rem;
+    flex-wrap: wrap;
+    gap: 0.3rem 1.25rem;
     margin: 0;
   }
   .counts div {
@@ -57,6 +58,18 @@ const ownStyles = css`
     border-radius: 0.75rem;
     text-decoration: none;
     font-size: 0.95rem;
+  }
+  .counts a.acked,
+  .counts a.pending {
+    color: var(--qt-white);
+    text-decoration: none;
+    padding: 0 0.3rem;
+    border-radius: 0.75rem;
+    border: 1px solid var(--qt-header-outline);
+  }
+  .counts .pending dt,
+  .counts .pending dd {
+    font-size: 0.8rem;
   }
   nav {
     display: flex;

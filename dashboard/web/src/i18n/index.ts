@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { alertPanelEn, alertPanelVi } from './alert-panel.js';
 import { alertsEn, alertsVi } from './alerts.js';
 import { auditEn, auditVi } from './audit.js';
 import { chartsEn, chartsVi } from './charts.js';
@@ -17,8 +18,32 @@ export type Lang = 'vi' | 'en';
  * English by a toggle kept in localStorage. The tables are split by area, each with its
  * Vietnamese and English halves; a key is unique across them (checked below at compile time).
  */
-const TABLES_VI = [commonVi, stationsVi, alertsVi, reportsVi, forwardingVi, auditVi, usersVi, chartsVi, connectionVi, kioskVi] as const;
-const TABLES_EN = [commonEn, stationsEn, alertsEn, reportsEn, forwardingEn, auditEn, usersEn, chartsEn, connectionEn, kioskEn] as const;
+const TABLES_VI = [
+  commonVi,
+  stationsVi,
+  alertsVi,
+  reportsVi,
+  forwardingVi,
+  auditVi,
+  usersVi,
+  chartsVi,
+  connectionVi,
+  kioskVi,
+  alertPanelVi,
+] as const;
+const TABLES_EN = [
+  commonEn,
+  stationsEn,
+  alertsEn,
+  reportsEn,
+  forwardingEn,
+  auditEn,
+  usersEn,
+  chartsEn,
+  connectionEn,
+  kioskEn,
+  alertPanelEn,
+] as const;
 
 type Merged<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]] ? H & Merged<R> : unknown;
 type AnyKey<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]] ? keyof H | AnyKey<R> : never;

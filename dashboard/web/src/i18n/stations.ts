@@ -17,7 +17,7 @@ export const stationsVi = {
   kind_wastewater: 'Nước thải',
   kind_stack: 'Khí thải',
   state_normal: 'Bình thường',
-  state_warning: 'Cảnh báo',
+  state_warning: 'Cần chú ý',
   state_critical: 'Vượt ngưỡng',
   state_interrupted: 'Mất kết nối',
   state_fault: 'Lỗi thiết bị',

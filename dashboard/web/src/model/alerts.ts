@@ -31,6 +31,27 @@ export function countBySeverity(alerts: Iterable<Alert>): { critical: number; wa
   return { critical, warning };
 }
 
+/**
+ * The header's counts: what still needs someone (firing, not acknowledged) by severity, what
+ * someone has taken (acknowledged), and apart, what is pending (not yet held long enough to fire).
+ */
+export interface AlertCounts {
+  critical: number;
+  warning: number;
+  acknowledged: number;
+  pending: number;
+}
+
+export function countAlerts(alerts: Iterable<Alert>): AlertCounts {
+  const counts: AlertCounts = { critical: 0, warning: 0, acknowledged: 0, pending: 0 };
+  for (const a of alerts) {
+    if (a.state === 'firing') counts[a.severity] += 1;
+    else if (a.state === 'acknowledged') counts.acknowledged += 1;
+    else if (a.state === 'pending') counts.pending += 1;
+  }
+  return counts;
+}
+
 /** The body of `POST /api/silences`: a station, or one parameter of it, for some minutes. */
 export function silenceRequest(station: string, parameter: string, minutes: number, reason: string): Record<string, unknown> {
   return { station, ...(parameter ? { parameter } : {}), durationMin: minutes || 60, ...(reason ? { reason } : {}) };

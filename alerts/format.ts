@@ -11,19 +11,6 @@ export function localDateTime(ms: number): string {
   return `${localDate(ms)} ${localHhmm(ms)} (UTC+7)`;
 }
 
-/** A value as people read it: at most 3 significant decimals, no trailing zeros. */
-export function num(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const abs = Math.abs(v);
-  const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 3;
-  return String(Number(v.toFixed(digits)));
-}
-
-/** `162 mg/L`, or `7.2` for pH (its unit is its name). */
-export function withUnit(v: number, unit: string | undefined): string {
-  return unit === undefined || unit === '' || unit === 'pH' ? num(v) : `${num(v)} ${unit}`;
-}
-
 /** `12 min`, `2 h 5 min`. */
 export function duration(ms: number): string {
   const min = Math.round(ms / 60_000);

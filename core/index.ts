@@ -12,6 +12,7 @@ export * from './live-binary.js';
 export * from './free-port.js';
 export * from './timestamp.js';
 export * from './alert.js';
+export * from './alert-text.js';
 export * from './report.js';
 export * from './availability.js';
 export * from './series-index.js';

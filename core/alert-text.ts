@@ -35,6 +35,15 @@ export function formatAlertNumber(value: number, lang: AlertTextLang): string {
   return /^-0([.,]0*)?$/.test(text) ? '0' : text;
 }
 
+/** `12 min`, `2 h 5 min`; `12 phút`, `2 giờ 5 phút`. */
+export function formatAlertMinutes(minutes: number, lang: AlertTextLang, number = (v: number) => formatAlertNumber(v, lang)): string {
+  const min = Math.round(minutes);
+  const [h, mm] = lang === 'vi' ? ['giờ', 'phút'] : ['h', 'min'];
+  if (min < 60) return `${number(min)} ${mm}`;
+  const hours = number(Math.floor(min / 60));
+  return min % 60 === 0 ? `${hours} ${h}` : `${hours} ${h} ${number(min % 60)} ${mm}`;
+}
+
 const UTC7_MS = 7 * 3_600_000;
 /** Station local time is UTC+7 all year (docs/DOMAIN.md, "Time"). */
 export const hhmmUtc7 = (ms: number): string => new Date(ms + UTC7_MS).toISOString().slice(11, 16);
@@ -56,14 +65,7 @@ function parts(params: AlertParams, lang: AlertTextLang, fmt: AlertTextFormat): 
     return typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? fmt.number(v) : MISSING;
   };
   const unit = typeof params.unit === 'string' ? params.unit : '';
-  const minutes = (m: number | undefined): string => {
-    if (m === undefined) return MISSING;
-    const min = Math.round(m);
-    const [h, mm] = lang === 'vi' ? ['giờ', 'phút'] : ['h', 'min'];
-    if (min < 60) return `${fmt.number(min)} ${mm}`;
-    const hours = fmt.number(Math.floor(min / 60));
-    return min % 60 === 0 ? `${hours} ${h}` : `${hours} ${h} ${fmt.number(min % 60)} ${mm}`;
-  };
+  const minutes = (m: number | undefined): string => (m === undefined ? MISSING : formatAlertMinutes(m, lang, fmt.number));
   return {
     n,
     s,

@@ -46,7 +46,11 @@ export function formatAlertMinutes(minutes: number, lang: AlertTextLang, number 
 
 const UTC7_MS = 7 * 3_600_000;
 /** Station local time is UTC+7 all year (docs/DOMAIN.md, "Time"). */
-export const hhmmUtc7 = (ms: number): string => new Date(ms + UTC7_MS).toISOString().slice(11, 16);
+export function hhmmUtc7(ms: number): string {
+  const d = new Date(ms + UTC7_MS);
+  // Beyond the Date range (±8.64e15 ms) there is no clock time to show.
+  return Number.isNaN(d.getTime()) ? MISSING : d.toISOString().slice(11, 16);
+}
 
 /** Shown for a parameter that is missing or not a finite number (never "undefined" or "NaN"). */
 const MISSING = '–';

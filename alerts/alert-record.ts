@@ -15,6 +15,8 @@ export function makeAlert(track: Track, level: Level, t: number, state: Alert['s
     severity: severityOf(level),
     state,
     message: d.message,
+    code: d.code,
+    params: d.params,
     since: track.since,
     updatedAt: t,
   };
@@ -30,6 +32,8 @@ export function makeAlert(track: Track, level: Level, t: number, state: Alert['s
 export function refreshAlert(alert: Alert, track: Track, t: number): void {
   const d = track.describe(track);
   alert.message = d.message;
+  alert.code = d.code;
+  alert.params = d.params;
   if (d.value !== undefined && Number.isFinite(d.value)) alert.value = d.value;
   if (d.limit !== undefined && Number.isFinite(d.limit)) alert.limit = d.limit;
   if (d.forecastAt !== undefined && Number.isFinite(d.forecastAt)) alert.forecastAt = d.forecastAt;

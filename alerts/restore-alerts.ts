@@ -1,5 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { AlertEvent, Logger } from '../core/index.js';
+import type { Alert, AlertEvent, Logger } from '../core/index.js';
 import type { Clock } from '../platform/index.js';
 import type { AlertEngine } from './engine.js';
 import { loadOpenAlerts, loadSilences, type QueryFn } from './event-store.js';
@@ -28,6 +28,14 @@ export interface Restorer {
   stop(): void;
 }
 
+/** An orphan as resolved; its text says why, in every language when it has a code (`closed`, core/alert-text.ts). */
+function closedAlert(alert: Alert, now: number): Alert {
+  const closed: Alert = { ...alert, state: 'resolved', updatedAt: now, message: `${alert.message}${ORPHAN_SUFFIX}` };
+  if (alert.code !== undefined) closed.params = { ...alert.params, closed: 'unconfigured' };
+  return closed;
+}
+const ORPHAN_SUFFIX = ' (resolved: the rule is no longer configured)';
+
 /**
  * Puts the open alerts and silences stored in InfluxDB back in place, without notifying again
  * (a restart, a restarted worker, a station that moved here: docs/ARCHITECTURE.md, "Scaling out").
@@ -44,8 +52,7 @@ export function createRestorer(options: RestorerOptions): Restorer {
     restored += result.restored;
     for (const alert of result.orphans) {
       // Its station or rule is gone from the configuration: close it in the record, quietly.
-      const message = `${alert.message} (resolved: the rule is no longer configured)`;
-      options.onEvent({ type: 'resolved', at: now, alert: { ...alert, state: 'resolved', updatedAt: now, message } }, true);
+      options.onEvent({ type: 'resolved', at: now, alert: closedAlert(alert, now) }, true);
     }
     log.info({ restored: result.restored, orphans: result.orphans.length }, 'open alerts restored from InfluxDB');
   };

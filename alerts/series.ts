@@ -1,6 +1,5 @@
 import type { Catalogue, Status } from '../core/index.js';
 import { describeAverage, describeFault, describeRate, describeThreshold, describeTrend } from './describe.js';
-import { duration, withUnit } from './format.js';
 import type { Lifecycle } from './lifecycle.js';
 import { MinuteTrend } from './minute-trend.js';
 import { RollingMean } from './rolling-mean.js';
@@ -111,7 +110,7 @@ export class Series {
       case 'rate':
         return (this.rate = mk(r.rate, describeRate(u)));
       case 'sensor_fault':
-        return (this.fault = mk(r.sensorFault, describeFault(u)));
+        return (this.fault = mk(r.sensorFault, describeFault(u, this.rangeMin, this.rangeMax)));
     }
   }
 
@@ -268,10 +267,11 @@ export class Series {
 
   private evaluateFault(v: number, status: Status, ts: number, inRange: boolean, lc: Lifecycle): void {
     const cfg = this.rules.sensorFault;
+    // The kind of fault and its extent, for the text (describe.ts): no string is built per reading.
     let cause = '';
     if (status === '02') {
       if (Number.isNaN(this.status02Since)) this.status02Since = ts;
-      if (ts - this.status02Since >= cfg.status02Min * 60_000) cause = `device fault (status 02) for ${duration(ts - this.status02Since)}`;
+      if (ts - this.status02Since >= cfg.status02Min * 60_000) cause = 'device';
     } else this.status02Since = NaN;
     if (cfg.flatlineCount > 0 && status === '00') {
       if (v === this.flatValue) this.flatCount += 1;
@@ -279,18 +279,17 @@ export class Series {
         this.flatValue = v;
         this.flatCount = 1;
       }
-      if (this.flatCount >= cfg.flatlineCount && cause === '')
-        cause = `flatline: ${this.flatCount} identical values (${withUnit(v, this.unit)})`;
+      if (this.flatCount >= cfg.flatlineCount && cause === '') cause = 'flatline';
     } else if (status !== '00') {
       this.flatValue = NaN;
       this.flatCount = 0;
     }
-    if (cfg.checkRange && !inRange && cause === '')
-      cause = `${withUnit(v, this.unit)} outside the instrument's range ${this.rangeMin} to ${this.rangeMax}`;
+    if (cfg.checkRange && !inRange && cause === '') cause = 'range';
     if (cause !== '') {
       const tr = this.track('sensor_fault')!;
       tr.value = v;
       tr.note = cause;
+      tr.extent = cause === 'device' ? ts - this.status02Since : cause === 'flatline' ? this.flatCount : NaN;
       lc.step(tr, WARNING, ts);
     } else step(lc, this.fault, CLEAR, ts);
   }

@@ -1,4 +1,4 @@
-import type { Alert, AlertRule } from '../core/index.js';
+import type { Alert, AlertParams, AlertRule } from '../core/index.js';
 
 /** A rule's verdict on one evaluation. HOLD is the hysteresis band: neither raising nor clearing. */
 export const CLEAR = 0;
@@ -13,7 +13,10 @@ export const OPEN = 2;
 
 /** What a rule says about its alert when it is raised or escalated (built only then, never per reading). */
 export interface Detail {
+  /** English, from the code (core/alert-text.ts). */
   message: string;
+  code: string;
+  params: AlertParams;
   value?: number;
   limit?: number;
   unit?: string;
@@ -46,6 +49,8 @@ export class Track {
   value = NaN;
   limit = NaN;
   forecastAt = NaN;
+  /** A duration (ms) or a count the text needs: how long status 02 lasted, how many identical values. */
+  extent = NaN;
   note = '';
 
   constructor(

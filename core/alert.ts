@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALERT_CODES } from './alert-codes.js';
 
 /**
  * The alert model shared by the alerts engine, the dashboard and the MQTT `alerts/...` topic.
@@ -12,6 +13,12 @@ export type AlertRule = z.infer<typeof AlertRuleSchema>;
 
 export const AlertStateSchema = z.enum(['pending', 'firing', 'acknowledged', 'resolved']);
 export type AlertState = z.infer<typeof AlertStateSchema>;
+
+/**
+ * The message codes this centre writes (core/alert-codes.ts). `Alert.code` stays a plain string:
+ * a relayed alert from a newer centre may carry a code this one does not know yet.
+ */
+export const AlertCodeSchema = z.enum(ALERT_CODES);
 
 export const AlertSchema = z.object({
   /** `${station}|${parameter}|${rule}`; parameter is `*` for station-wide rules (stale, backlog). */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { SchedulerLike } from 'rxjs';
-import type { AlertEvent, Logger } from '../../core/index.js';
+import { alertMessageIn, formatAlertMinutes, type AlertEvent, type AlertTextLang, type Logger } from '../../core/index.js';
 import type { Clock } from '../../platform/index.js';
-import { duration } from '../format.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { createEmailSender, type EmailSender, type SmtpSettings } from './email.js';
-import { emailMessage, EVENT_LABEL } from './messages.js';
+import { NOTIFY_LABELS } from './labels.js';
+import { emailMessage } from './messages.js';
 import type { NotifyConfig } from './notify-config.js';
 import { routesFor, targetsOf } from './routing.js';
 import { postWebhook, type WebhookRequest } from './webhook.js';
@@ -66,7 +66,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     escalate(event, unacknowledgedMs) {
       const routes = routesFor(config, event, true);
       if (routes.length === 0) return false;
-      send(event, routes, `unacknowledged for ${duration(unacknowledgedMs)}`);
+      send(event, routes, unacknowledgedMs);
       return true;
     },
     async close() {
@@ -76,27 +76,38 @@ export function createNotifier(options: NotifierOptions): Notifier {
   };
 }
 
-type Send = (event: AlertEvent, routes: string[], escalation: string | undefined) => void;
+/** `escalation`: how long the alert has gone unacknowledged (ms), for an escalation. */
+const LANGS: readonly AlertTextLang[] = ['vi', 'en'];
 
-/** Hands one event to the delivery once per target of its routes: one e-mail to all addresses, one post per webhook. */
+type Send = (event: AlertEvent, routes: string[], escalation: number | undefined) => void;
+
+/** The event's label, or the escalation's reason, in `lang`. */
+function whatOf(event: AlertEvent, escalation: number | undefined, lang: AlertTextLang): string {
+  const L = NOTIFY_LABELS[lang];
+  return escalation === undefined ? L.event[event.type] : L.unacknowledgedFor(formatAlertMinutes(escalation / 60_000, lang));
+}
+
+/**
+ * Hands one event to the delivery once per target of its routes: one e-mail to all addresses of
+ * a language, one post per webhook, each in its route's language.
+ */
 function createSender(options: NotifierOptions, delivery: Delivery, email: EmailSender | undefined): Send {
   const { config, log } = options;
   const post = options.post ?? postWebhook;
   let warnedNoSmtp = false;
   const unsigned = new Set<string>();
 
-  const sendEmail = (event: AlertEvent, emails: Set<string>, what: string): void => {
+  const sendEmail = (event: AlertEvent, to: string[], what: string, lang: AlertTextLang): void => {
     if (!email) {
-      if (!warnedNoSmtp) log.warn({ recipients: emails.size }, 'e-mail routes are configured but SMTP_HOST is not set: e-mail is off');
+      if (!warnedNoSmtp) log.warn({ recipients: to.length }, 'e-mail routes are configured but SMTP_HOST is not set: e-mail is off');
       warnedNoSmtp = true;
       return;
     }
-    const to = [...emails];
-    const { subject, text } = emailMessage(config.email.subjectPrefix, event, what);
+    const { subject, text } = emailMessage(config.email.subjectPrefix, event, what, lang);
     delivery.deliver({ channel: 'email', target: to.join(','), payload: { to, subject, text }, send: () => email.send(to, subject, text) });
   };
 
-  const sendWebhook = (event: AlertEvent, name: string, escalation: boolean): void => {
+  const sendWebhook = (event: AlertEvent, name: string, escalation: number | undefined, lang: AlertTextLang): void => {
     const hook = config.webhooks[name]!;
     const secret = hook.secret ?? options.webhookSecret;
     if (secret === undefined && !unsigned.has(name)) {
@@ -104,7 +115,17 @@ function createSender(options: NotifierOptions, delivery: Delivery, email: Email
       log.warn({ webhook: name }, 'webhook has no secret (ALERTS_WEBHOOK_SECRET): sending unsigned');
     }
     const deliveryId = randomUUID();
-    const body = JSON.stringify({ delivery: deliveryId, type: event.type, at: event.at, escalation, alert: event.alert });
+    // `label` and `text` for people, in the route's language; the alert's code and params for machines.
+    const body = JSON.stringify({
+      delivery: deliveryId,
+      type: event.type,
+      at: event.at,
+      escalation: escalation !== undefined,
+      lang,
+      label: whatOf(event, escalation, lang),
+      text: alertMessageIn(event.alert, lang),
+      alert: event.alert,
+    });
     delivery.deliver({
       channel: 'webhook',
       target: name,
@@ -115,7 +136,10 @@ function createSender(options: NotifierOptions, delivery: Delivery, email: Email
 
   return (event, routes, escalation) => {
     const { emails, hooks } = targetsOf(config, routes);
-    if (emails.size > 0) sendEmail(event, emails, escalation ?? EVENT_LABEL[event.type]);
-    for (const name of hooks) sendWebhook(event, name, escalation !== undefined);
+    for (const lang of LANGS) {
+      const to = [...emails].filter(([, l]) => l === lang).map(([address]) => address);
+      if (to.length > 0) sendEmail(event, to, whatOf(event, escalation, lang), lang);
+    }
+    for (const [name, lang] of hooks) sendWebhook(event, name, escalation, lang);
   };
 }

@@ -18,6 +18,11 @@ const RouteSchema = z
     email: z.array(z.email()).default([]),
     /** Names of entries of `webhooks`. */
     webhooks: z.array(z.string()).default([]),
+    /**
+     * The language of this route's e-mails and webhook texts. English unless told, so that a
+     * routing file written before languages existed keeps the texts its readers filter on.
+     */
+    lang: z.enum(['vi', 'en']).default('en'),
   })
   .strict();
 

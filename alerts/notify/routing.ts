@@ -1,4 +1,4 @@
-import type { AlertEvent, Severity } from '../../core/index.js';
+import type { AlertEvent, AlertTextLang, Severity } from '../../core/index.js';
 import type { NotifyConfig } from './notify-config.js';
 
 const RANK: Record<Severity, number> = { warning: 1, critical: 2 };
@@ -18,15 +18,20 @@ export function routesFor(config: NotifyConfig, event: AlertEvent, escalation: b
 
 /**
  * The e-mail addresses (lower-cased) and webhook names the routes name, each once however many
- * routes name it (Grafana's duplicate notifications are what this avoids).
+ * routes name it (Grafana's duplicate notifications are what this avoids), with the language of
+ * the first route that names it.
  */
-export function targetsOf(config: NotifyConfig, routes: string[]): { emails: Set<string>; hooks: Set<string> } {
-  const emails = new Set<string>();
-  const hooks = new Set<string>();
+export function targetsOf(
+  config: NotifyConfig,
+  routes: string[],
+): { emails: Map<string, AlertTextLang>; hooks: Map<string, AlertTextLang> } {
+  const emails = new Map<string, AlertTextLang>();
+  const hooks = new Map<string, AlertTextLang>();
   for (const name of routes) {
     const route = config.routes[name];
-    route?.email.forEach((e) => emails.add(e.toLowerCase()));
-    route?.webhooks.forEach((w) => hooks.add(w));
+    if (!route) continue;
+    for (const e of route.email) if (!emails.has(e.toLowerCase())) emails.set(e.toLowerCase(), route.lang);
+    for (const w of route.webhooks) if (!hooks.has(w)) hooks.set(w, route.lang);
   }
   return { emails, hooks };
 }

@@ -1,18 +1,12 @@
 import { lang, t, type Lang } from '../i18n/index.js';
+import { formatNumber } from '../number-format.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const formats = new Map<Lang, Intl.NumberFormat>();
-const numberFormat = (language: Lang): Intl.NumberFormat => {
-  let f = formats.get(language);
-  if (!f) formats.set(language, (f = new Intl.NumberFormat(language === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 0 })));
-  return f;
-};
-
 /** A count in the page's language (1.500 / 1,500). */
-export const formatCount = (n: number, language: Lang = lang()): string => numberFormat(language).format(n);
+export const formatCount = (n: number, language: Lang = lang()): string => formatNumber(Math.round(n), language, 0);
 
 /**
  * How long an alert has been open, in the page's language, to the minute: "12 phút",

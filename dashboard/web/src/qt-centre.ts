@@ -18,6 +18,7 @@ import './overview/qt-overview.js';
 import './qt-users.js';
 import { loadReports } from './reports-loader.js';
 import { href, RouterController, type Route } from './router.js';
+import { pageKey, ScrollResetController } from './scroll-reset.js';
 import './station-page/qt-station-page.js';
 import { StationsController } from './stations-controller.js';
 
@@ -30,22 +31,25 @@ const REPORTING_WINDOW_MS = 5 * 60_000;
  * then the view the URL names (overview, map, station, alerts, reports, users).
  */
 export class QtCentre extends QtElement {
-  static override properties = { ...inputs('user'), ...states('reportsReady', 'notify') };
+  static override properties = { ...inputs('user'), ...states('reportsReady', 'notify', 'menuOpen') };
   declare user: SessionUser;
   declare reportsReady: boolean | undefined;
   declare notify: NotifySettings;
+  declare menuOpen: boolean;
 
   readonly #live = new LiveController(this);
   readonly #stations = new StationsController(this);
   readonly #clock = new ClockController(this);
   readonly #router = new RouterController(this);
   readonly #states = new StationStates();
+  readonly #scroll = new ScrollResetController(this, () => pageKey(this.#router.route), () => (this.menuOpen = false));
   #unsubscribe: (() => void) | undefined;
 
   constructor() {
     super();
     this.reportsReady = undefined;
     this.notify = readNotifySettings();
+    this.menuOpen = false;
   }
 
   override connectedCallback(): void {
@@ -181,6 +185,8 @@ export class QtCentre extends QtElement {
       connection: live.state,
       route,
       user: this.user,
+      menuOpen: this.menuOpen,
+      onMenu: (open) => (this.menuOpen = open),
       onLogout: () => void this.#logout(),
     });
     return html`${header} ${renderStorageBanner(live.storage)}

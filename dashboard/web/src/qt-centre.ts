@@ -42,7 +42,6 @@ export class QtCentre extends QtElement {
   readonly #clock = new ClockController(this);
   readonly #router = new RouterController(this);
   readonly #states = new StationStates();
-  readonly #scroll = new ScrollResetController(this, () => pageKey(this.#router.route), () => (this.menuOpen = false));
   #unsubscribe: (() => void) | undefined;
 
   constructor() {
@@ -50,6 +49,12 @@ export class QtCentre extends QtElement {
     this.reportsReady = undefined;
     this.notify = readNotifySettings();
     this.menuOpen = false;
+    // Another page opens at its top, with the phone menu closed.
+    new ScrollResetController(
+      this,
+      () => pageKey(this.#router.route),
+      () => (this.menuOpen = false),
+    );
   }
 
   override connectedCallback(): void {

@@ -17,7 +17,16 @@ export type Lang = 'vi' | 'en';
  */
 const VI = { ...commonVi, ...stationsVi, ...alertsVi, ...reportsVi, ...forwardingVi, ...auditVi, ...usersVi, ...layoutVi };
 export type MessageKey = keyof typeof VI;
-const EN: Record<MessageKey, string> = { ...commonEn, ...stationsEn, ...alertsEn, ...reportsEn, ...forwardingEn, ...auditEn, ...usersEn, ...layoutEn };
+const EN: Record<MessageKey, string> = {
+  ...commonEn,
+  ...stationsEn,
+  ...alertsEn,
+  ...reportsEn,
+  ...forwardingEn,
+  ...auditEn,
+  ...usersEn,
+  ...layoutEn,
+};
 
 type Shared<A, B> = keyof A & keyof B;
 type Overlaps =
@@ -30,7 +39,10 @@ type Overlaps =
   | Shared<typeof forwardingVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi>
   | Shared<typeof auditVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi>
   | Shared<typeof usersVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi & typeof auditVi>
-  | Shared<typeof layoutVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi & typeof auditVi & typeof usersVi>;
+  | Shared<
+      typeof layoutVi,
+      typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi & typeof auditVi & typeof usersVi
+    >;
 // A key in two tables would let one text silently replace the other: this fails to compile then.
 const noOverlap: [Overlaps] extends [never] ? true : Overlaps = true;
 void noOverlap;

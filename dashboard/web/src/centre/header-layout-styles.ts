@@ -60,8 +60,12 @@ export const headerLayoutStyles = css`
       justify-content: space-between;
       gap: 0.5rem;
     }
+    .counts div {
+      gap: 0.25rem;
+    }
     .counts dt {
       font-size: 0.75rem;
+      white-space: nowrap;
     }
     .counts dd {
       font-size: 1rem;

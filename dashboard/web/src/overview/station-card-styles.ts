@@ -36,6 +36,9 @@ export const stationCardStyles = css`
       background: var(--qt-white);
       contain-intrinsic-size: auto 8rem;
     }
+    tr.station > * {
+      border-bottom: 0;
+    }
     tr.station > th.name {
       grid-area: name;
       position: static;

@@ -21,12 +21,12 @@ export const stationTableStyles = css`
     overflow: auto;
     max-height: max(20rem, calc(100dvh - 11rem));
     border: 1px solid var(--qt-border-light);
-    --columns: minmax(9rem, 15rem) 7.5rem 5.5rem minmax(12rem, 1fr) 6.5rem;
+    --columns: minmax(9rem, 18rem) 7.5rem 5.5rem minmax(12rem, 1fr) 7rem;
   }
   table {
     display: block;
     /* The tracks' minimum widths: narrower than that, the element scrolls, the page does not. */
-    min-width: 40.5rem;
+    min-width: 41rem;
     background: var(--qt-white);
   }
   thead,
@@ -53,7 +53,6 @@ export const stationTableStyles = css`
     font-weight: 600;
     padding: 0.5rem 0.45rem;
     border-bottom: 2px solid var(--qt-border);
-    white-space: nowrap;
   }
   thead small {
     display: block;
@@ -99,7 +98,8 @@ export const stationTableStyles = css`
     color: var(--qt-text-muted);
     font-size: 0.85rem;
   }
-  tr.station {
+  /* On the cells, not the row: the pinned cells' background would hide a row's border. */
+  tr.station > * {
     border-bottom: 1px solid var(--qt-border-light);
   }
   tr.station:hover {

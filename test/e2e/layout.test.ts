@@ -49,20 +49,6 @@ describe('the layout of the page', () => {
     const page = await loginAt(browser, centre, contexts, DESKTOP);
     await waitForValues(page);
     const o = await overflow(page);
-    await page.screenshot({ path: 'test-results/layout-overview-1440.png' });
-    console.log(
-      JSON.stringify(o),
-      await page.locator('qt-station-table').evaluate((host) => {
-        const hw = host.getBoundingClientRect();
-        const out: string[] = [];
-        for (const el of host.shadowRoot!.querySelectorAll('*')) {
-          const r = el.getBoundingClientRect();
-          if (r.right > hw.right - 2 && out.length < 15)
-            out.push(`${el.tagName}.${el.className} ${r.left}-${r.right} sw=${el.scrollWidth} cw=${el.clientWidth}`);
-        }
-        return `host ${hw.left}-${hw.right} ` + out.join('\n');
-      }),
-    );
     expect(o.inner).toBe(1440);
     expect(o.doc).toBeLessThanOrEqual(o.inner);
     expect(o.tableClient).toBeGreaterThan(0);

@@ -131,10 +131,11 @@ describe('the layout of the page', () => {
     expect(await page.locator('[data-testid=login-error]').count()).toBe(0);
   });
 
-  it("shows a new account's one-time password with copy and hide buttons, and hides it on request", async () => {
+  it("shows a new account's one-time password with copy and hide buttons, hidden on request or after a minute", async () => {
     const page = await loginAt(browser, centre, contexts, DESKTOP, 'admin');
     await page.evaluate(() => (location.hash = '#/users'));
-    await page.fill('qt-users input[name=name]', `otp-${Date.now().toString(36)}`);
+    const name = `otp-${Date.now().toString(36)}`;
+    await page.fill('qt-users input[name=name]', name);
     await page.click('qt-users form button[type=submit]');
     const otp = page.locator('[data-testid=otp]');
     await otp.waitFor({ timeout: 10_000 });
@@ -143,5 +144,14 @@ describe('the layout of the page', () => {
     await page.screenshot({ path: 'test-results/layout-otp.png' });
     await page.click('[data-testid=otp-dismiss]');
     await vi.waitFor(async () => expect(await page.locator('[data-testid=new-password]').count()).toBe(0), { timeout: 5_000 });
+
+    // Left alone, it goes after a minute (the page's clock is moved on, not waited for).
+    await page.clock.install();
+    await page.click(`qt-users tr[data-user="${name}"] button:has-text("Đặt lại mật khẩu")`);
+    await otp.waitFor({ timeout: 10_000 });
+    await page.clock.fastForward(59_000);
+    expect(await otp.count()).toBe(1);
+    await page.clock.fastForward(2_000);
+    await vi.waitFor(async () => expect(await otp.count()).toBe(0), { timeout: 5_000 });
   });
 });

@@ -220,6 +220,8 @@ export class QtUsers extends QtElement {
       :host {
         display: block;
         font-size: 0.9rem;
+        /* The accounts table scrolls within the page on a phone, never the page itself. */
+        overflow-x: auto;
       }
       h2 {
         font-size: 1.2rem;
@@ -227,6 +229,7 @@ export class QtUsers extends QtElement {
       }
       form {
         display: flex;
+        flex-wrap: wrap;
         gap: 0.75rem;
         align-items: end;
         margin-bottom: 0.75rem;

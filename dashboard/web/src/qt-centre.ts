@@ -20,6 +20,7 @@ import './overview/qt-overview.js';
 import './qt-users.js';
 import { loadReports } from './reports-loader.js';
 import { href, RouterController, type Route } from './router.js';
+import { pageKey, ScrollResetController } from './scroll-reset.js';
 import './station-page/qt-station-page.js';
 import { StationsController } from './stations-controller.js';
 
@@ -32,10 +33,11 @@ const REPORTING_WINDOW_MS = 5 * 60_000;
  * then the view the URL names (overview, map, station, alerts, reports, users).
  */
 export class QtCentre extends QtElement {
-  static override properties = { ...inputs('user'), ...states('reportsReady', 'notify') };
+  static override properties = { ...inputs('user'), ...states('reportsReady', 'notify', 'menuOpen') };
   declare user: SessionUser;
   declare reportsReady: boolean | undefined;
   declare notify: NotifySettings;
+  declare menuOpen: boolean;
 
   readonly #live = new LiveController(this);
   readonly #stations = new StationsController(this);
@@ -48,6 +50,13 @@ export class QtCentre extends QtElement {
     super();
     this.reportsReady = undefined;
     this.notify = readNotifySettings();
+    this.menuOpen = false;
+    // Another page opens at its top, with the phone menu closed.
+    new ScrollResetController(
+      this,
+      () => pageKey(this.#router.route),
+      () => (this.menuOpen = false),
+    );
   }
 
   override connectedCallback(): void {
@@ -192,6 +201,8 @@ export class QtCentre extends QtElement {
       clockOffsetMs: live.clockOffsetMs,
       route,
       user: this.user,
+      menuOpen: this.menuOpen,
+      onMenu: (open) => (this.menuOpen = open),
       onLogout: () => void this.#logout(),
     });
     return html`${header} ${lost ? html`<qt-link-banner .link=${link} .clockOffsetMs=${live.clockOffsetMs}></qt-link-banner>` : nothing}

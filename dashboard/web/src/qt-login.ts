@@ -2,6 +2,7 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import { QtElement } from './elements.js';
 import { api, ApiError } from './api.js';
 import { lang, setLang, t } from './i18n/index.js';
+import { clearValidity, localValidity } from './form-validity.js';
 import type { SessionUser } from './model/session.js';
 
 /** The login form: POST /api/login sets the HttpOnly session cookie; the page never sees the token. */
@@ -41,7 +42,7 @@ export class QtLogin extends QtElement {
 
   protected override render(): TemplateResult {
     return html`<main>
-      <form @submit=${(e: SubmitEvent) => void this.#submit(e)} data-testid="login-form">
+      <form @submit=${(e: SubmitEvent) => void this.#submit(e)} @invalid=${localValidity} @input=${clearValidity} data-testid="login-form">
         <h1>${t('loginTitle')}</h1>
         ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
         <label>${t('username')}<input name="username" autocomplete="username" required autofocus /></label>

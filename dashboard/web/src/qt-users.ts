@@ -5,6 +5,8 @@ import { formatDateTime } from './format-clock.js';
 import { t, type MessageKey } from './i18n/index.js';
 import { chosenScopes, COUNTRY_SCOPE, renderScopeSelect, scopeText, type ScopeChoice } from './users/scope-select.js';
 import { adminFormStyles } from './styles/shared.js';
+import { clearValidity, localValidity } from './form-validity.js';
+import './users/qt-otp-note.js';
 
 interface UserRow {
   name: string;
@@ -26,14 +28,15 @@ export class QtUsers extends QtElement {
   static override properties = {
     self: { attribute: false },
     users: { state: true },
-    message: { state: true },
+    secret: { state: true },
     error: { state: true },
     scopes: { state: true },
     editing: { state: true },
   };
   declare self: string;
   declare users: UserRow[] | undefined;
-  declare message: string | undefined;
+  /** A new or reset account's password, shown once (users/qt-otp-note.ts hides it). */
+  declare secret: { name: string; password: string } | undefined;
   declare error: string | undefined;
   /** The choices of `GET /api/scopes` (empty until loaded, or when the server lists none). */
   declare scopes: ScopeChoice[];
@@ -44,7 +47,7 @@ export class QtUsers extends QtElement {
     super();
     this.self = '';
     this.users = undefined;
-    this.message = undefined;
+    this.secret = undefined;
     this.error = undefined;
     this.scopes = [];
     this.editing = undefined;
@@ -76,7 +79,7 @@ export class QtUsers extends QtElement {
     try {
       const res = await action();
       this.error = undefined;
-      this.message = res.password && res.user ? t('newPassword', { name: res.user.name, password: res.password }) : undefined;
+      this.secret = res.password && res.user ? { name: res.user.name, password: res.password } : undefined;
       await this.#load();
     } catch (err) {
       this.error = t('actionFailed', { error: (err as Error).message });
@@ -97,6 +100,9 @@ export class QtUsers extends QtElement {
     }
     return html`<form
       class="scope"
+      @invalid=${localValidity}
+      @input=${clearValidity}
+      @change=${clearValidity}
       @submit=${(e: SubmitEvent) => {
         e.preventDefault();
         const scope = chosenScopes((e.target as HTMLFormElement).querySelector('select')!);
@@ -113,33 +119,51 @@ export class QtUsers extends QtElement {
     </form>`;
   }
 
+  /** Add an account: name, role, scope (the generated password is shown once). */
+  #renderAddForm(): TemplateResult {
+    return html`<form
+      @invalid=${localValidity}
+      @input=${clearValidity}
+      @change=${clearValidity}
+      @submit=${(e: SubmitEvent) => {
+        e.preventDefault();
+        const form = e.target as HTMLFormElement;
+        const data = new FormData(form);
+        const scope = data.getAll('scope').map(String);
+        if (scope.length === 0) {
+          this.error = t('scope_none');
+          return;
+        }
+        void this.#do(() =>
+          api('/api/users', { body: { name: String(data.get('name') ?? ''), role: String(data.get('role') ?? 'viewer'), scope } }),
+        ).then(() => form.reset());
+      }}
+    >
+      <label
+        >${t('username')}<input name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,31}" data-pattern-message="valid_userName"
+      /></label>
+      <label
+        >${t('role')}<select name="role">
+          ${ROLES.map((r) => html`<option value=${r}>${t(`role_${r}` as MessageKey)}</option>`)}
+        </select></label
+      >
+      <label>${t('scope')}${renderScopeSelect('scope', this.scopes, [COUNTRY_SCOPE])}</label>
+      <button type="submit">${t('addUser')}</button>
+    </form>`;
+  }
+
   protected override render(): TemplateResult {
     return html`<h2>${t('users')}</h2>
-      <form
-        @submit=${(e: SubmitEvent) => {
-          e.preventDefault();
-          const form = e.target as HTMLFormElement;
-          const data = new FormData(form);
-          const scope = data.getAll('scope').map(String);
-          if (scope.length === 0) {
-            this.error = t('scope_none');
-            return;
-          }
-          void this.#do(() =>
-            api('/api/users', { body: { name: String(data.get('name') ?? ''), role: String(data.get('role') ?? 'viewer'), scope } }),
-          ).then(() => form.reset());
-        }}
-      >
-        <label>${t('username')}<input name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,31}" /></label>
-        <label
-          >${t('role')}<select name="role">
-            ${ROLES.map((r) => html`<option value=${r}>${t(`role_${r}` as MessageKey)}</option>`)}
-          </select></label
-        >
-        <label>${t('scope')}${renderScopeSelect('scope', this.scopes, [COUNTRY_SCOPE])}</label>
-        <button type="submit">${t('addUser')}</button>
-      </form>
-      ${this.message ? html`<p class="secret" role="status" data-testid="new-password">${this.message}</p>` : nothing}
+      ${this.#renderAddForm()}
+      ${
+        this.secret
+          ? html`<qt-otp-note
+              .name=${this.secret.name}
+              .password=${this.secret.password}
+              @otp-cleared=${() => (this.secret = undefined)}
+            ></qt-otp-note>`
+          : nothing
+      }
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${
         this.users === undefined
@@ -196,6 +220,8 @@ export class QtUsers extends QtElement {
       :host {
         display: block;
         font-size: 0.9rem;
+        /* The accounts table scrolls within the page on a phone, never the page itself. */
+        overflow-x: auto;
       }
       h2 {
         font-size: 1.2rem;
@@ -203,6 +229,7 @@ export class QtUsers extends QtElement {
       }
       form {
         display: flex;
+        flex-wrap: wrap;
         gap: 0.75rem;
         align-items: end;
         margin-bottom: 0.75rem;
@@ -220,12 +247,6 @@ export class QtUsers extends QtElement {
         text-align: left;
         padding: 0.4rem 0.6rem;
         border-bottom: 1px solid var(--qt-border-light);
-      }
-      .secret {
-        padding: 0.5rem 0.75rem;
-        background: var(--qt-secret-bg);
-        border: 1px solid var(--qt-ok);
-        font-family: ui-monospace, monospace;
       }
       .error {
         color: var(--qt-critical);

@@ -14,8 +14,9 @@ export const COLOURS = {
   ink: '#0f172a',
   'text-strong': '#334155',
   'text-muted': '#475569',
-  'text-faint': '#64748b',
-  'text-ghost': '#94a3b8',
+  // At least 4.5:1 on every surface of the page (white, page, zone and head rows, report groups).
+  'text-faint': '#58687c',
+  'text-ghost': '#5f6f84',
   border: '#cbd5e1',
   'border-light': '#e2e8f0',
   'table-head': '#e8edf2',

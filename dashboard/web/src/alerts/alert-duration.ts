@@ -15,7 +15,7 @@ export const formatCount = (n: number, language: Lang = lang()): string => forma
  */
 export function formatDuration(ms: number, language: Lang = lang()): string {
   if (!Number.isFinite(ms) || ms < MINUTE) return t('dur_underMinute', {}, language);
-  const n = (value: number): string => numberFormat(language).format(value);
+  const n = (value: number): string => formatCount(value, language);
   const part = (key: 'dur_days' | 'dur_hours' | 'dur_minutes', value: number): string => t(key, { n: n(value) }, language);
   const days = Math.floor(ms / DAY);
   const hours = Math.floor((ms % DAY) / HOUR);

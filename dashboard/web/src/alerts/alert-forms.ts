@@ -1,4 +1,5 @@
 import { html, type TemplateResult } from 'lit';
+import { clearValidity, localValidity } from '../form-validity.js';
 import { t } from '../i18n/index.js';
 
 /** What an open form does: submit with the values, or cancel. */
@@ -18,6 +19,8 @@ export function renderAckForm(actions: FormActions): TemplateResult {
   return html`<form
     class="inline"
     data-testid="ack-form"
+    @invalid=${localValidity}
+    @input=${clearValidity}
     @submit=${(ev: SubmitEvent) => actions.onAcknowledge(String(data(ev).get('note') ?? '').trim())}
   >
     <input name="note" placeholder=${t('acknowledgeNote')} aria-label=${t('acknowledgeNote')} maxlength="1000" data-testid="ack-note" />
@@ -31,6 +34,8 @@ export function renderSilenceForm(actions: FormActions): TemplateResult {
   return html`<form
     class="inline"
     data-testid="silence-form"
+    @invalid=${localValidity}
+    @input=${clearValidity}
     @submit=${(ev: SubmitEvent) => {
       const values = data(ev);
       actions.onSilence(Number(values.get('minutes') ?? 60) || 60, String(values.get('reason') ?? '').trim());

@@ -27,6 +27,9 @@ export interface CentreHeader {
   clockOffsetMs?: number;
   route: Route;
   user: SessionUser;
+  /** On a phone, navigation and the user's controls fold into a menu; this says whether it is open. */
+  menuOpen: boolean;
+  onMenu(open: boolean): void;
   onLogout(): void;
 }
 
@@ -111,7 +114,16 @@ export function renderCentreHeader(h: CentreHeader): TemplateResult {
           : nothing
       }
     </dl>
-    ${renderNav(h.route, h.user)}
+    <button
+      type="button"
+      class="menu-button"
+      aria-expanded=${h.menuOpen ? 'true' : 'false'}
+      aria-controls="centre-menu"
+      data-testid="menu-button"
+      @click=${() => h.onMenu(!h.menuOpen)}
+    >
+      <span aria-hidden="true">☰</span> ${t('menu')}
+    </button>
     <p
       class="connection ${h.link?.kind === 'stale' ? 'stale' : h.connection}"
       data-testid="connection"
@@ -120,11 +132,14 @@ export function renderCentreHeader(h: CentreHeader): TemplateResult {
     >
       <span class="dot" aria-hidden="true"></span>${h.link?.kind === 'stale' ? t('link_stalePill') : t(h.connection)}
     </p>
-    <div class="user">
-      <span data-testid="user" data-role=${h.user.role}>${h.user.name} · ${t(`role_${h.user.role}` as MessageKey)}</span>
-      ${isNarrowScope(h.user.scope) ? html`<span data-testid="user-scope" class="scope">${scopeText(h.user.scope)}</span>` : nothing}
-      <button type="button" @click=${() => setLang(lang() === 'vi' ? 'en' : 'vi')} data-testid="lang">${t('language')}</button>
-      <button type="button" @click=${() => h.onLogout()} data-testid="logout">${t('logout')}</button>
+    <div id="centre-menu" class="menu ${h.menuOpen ? 'open' : ''}">
+      ${renderNav(h.route, h.user)}
+      <div class="user">
+        <span data-testid="user" data-role=${h.user.role}>${h.user.name} · ${t(`role_${h.user.role}` as MessageKey)}</span>
+        ${isNarrowScope(h.user.scope) ? html`<span data-testid="user-scope" class="scope">${scopeText(h.user.scope)}</span>` : nothing}
+        <button type="button" @click=${() => setLang(lang() === 'vi' ? 'en' : 'vi')} data-testid="lang">${t('language')}</button>
+        <button type="button" @click=${() => h.onLogout()} data-testid="logout">${t('logout')}</button>
+      </div>
     </div>
   </header>`;
 }

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { severityStyles } from '../styles/severity.js';
+import { headerLayoutStyles } from './header-layout-styles.js';
 
 /** Styles of qt-centre: the header bar, navigation, banners. */
 const ownStyles = css`
@@ -189,4 +190,4 @@ const ownStyles = css`
 `;
 
 /** Styles of qt-centre with the shared severity badge colours. */
-export const centreStyles = [ownStyles, severityStyles];
+export const centreStyles = [ownStyles, severityStyles, headerLayoutStyles];

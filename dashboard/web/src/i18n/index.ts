@@ -7,6 +7,7 @@ import { commonEn, commonVi } from './common.js';
 import { connectionEn, connectionVi } from './connection.js';
 import { forwardingEn, forwardingVi } from './forwarding.js';
 import { kioskEn, kioskVi } from './kiosk.js';
+import { layoutEn, layoutVi } from './layout.js';
 import { reportsEn, reportsVi } from './reports.js';
 import { stationsEn, stationsVi } from './stations.js';
 import { usersEn, usersVi } from './users.js';
@@ -30,6 +31,7 @@ const TABLES_VI = [
   connectionVi,
   kioskVi,
   alertPanelVi,
+  layoutVi,
 ] as const;
 const TABLES_EN = [
   commonEn,
@@ -43,6 +45,7 @@ const TABLES_EN = [
   connectionEn,
   kioskEn,
   alertPanelEn,
+  layoutEn,
 ] as const;
 
 type Merged<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]] ? H & Merged<R> : unknown;

@@ -1,7 +1,6 @@
 import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { StationSummary } from '../../../../core/index.js';
 import { lang, t } from '../i18n/index.js';
 import type { StationLatest } from '../live/latest-store.js';
@@ -41,7 +40,6 @@ export class QtStationTable extends LitElement {
   declare states: ReadonlyMap<string, StationState>;
 
   #items: Item[] = [];
-  #columns = 1;
   /** Stations whose row is on or near the screen (IntersectionObserver). */
   readonly #visible = new Set<string>();
   /** The entry each row last rendered: rows off screen keep it, so they are not re-rendered. */
@@ -113,7 +111,6 @@ export class QtStationTable extends LitElement {
         { key: `zone:${group.zoneId}`, kind: 'zone', group },
         ...group.stations.map((station): Item => ({ key: `station:${station.id}`, kind: 'station', station })),
       ]);
-      this.#columns = Math.max(1, ...this.groups.flatMap((g) => g.stations.map((s) => s.parameters.length)));
     }
   }
 
@@ -142,8 +139,7 @@ export class QtStationTable extends LitElement {
 
   protected override render(): TemplateResult {
     // Every row is a grid on the same tracks, so columns line up without table layout.
-    const tracks = { '--parameter-columns': String(this.#columns) };
-    return html`<table role="table" style=${styleMap(tracks)}>
+    return html`<table role="table">
       <thead role="rowgroup">
         <tr role="row">
           <th scope="col" role="columnheader">${t('col_station')}</th>

@@ -9,11 +9,11 @@ import type { StationState } from '../station-state.js';
 
 type StationParameter = StationSummary['parameters'][number];
 
-function valueCell(stationId: string, p: StationParameter, r: Reading | undefined): TemplateResult {
+function valueChip(stationId: string, p: StationParameter, r: Reading | undefined): TemplateResult {
   if (r === undefined) {
-    return html`<td role="cell" class="value empty" data-station=${stationId} data-parameter=${p.parameter}>
-      <span class="reading">— <span class="unit">${p.unit}</span></span>
-    </td>`;
+    return html`<li class="value empty" data-station=${stationId} data-parameter=${p.parameter}>
+      <span class="symbol">${p.parameter}</span> <span class="reading">— <span class="unit">${p.unit}</span></span>
+    </li>`;
   }
   // Data status codes (docs/DOMAIN.md, "Stations and parameters"): 00 measuring, 01 calibrating, 02 device fault.
   const status = r.status === '00' ? undefined : t(`status_${r.status}` as MessageKey);
@@ -21,8 +21,7 @@ function valueCell(stationId: string, p: StationParameter, r: Reading | undefine
   // Calibration and fault values (01, 02) are no measurements of the discharge, so they are
   // never coloured as breaches.
   const level = status === undefined && r.unit === p.unit ? limitLevel(r.value, p) : 'normal';
-  return html`<td
-    role="cell"
+  return html`<li
     class="value ${level} s${r.status}"
     data-station=${stationId}
     data-parameter=${p.parameter}
@@ -30,14 +29,17 @@ function valueCell(stationId: string, p: StationParameter, r: Reading | undefine
     data-level=${level}
     title=${isoTitle(r.ts)}
   >
+    <span class="symbol">${p.parameter}</span>
     <span class="reading"><span class="number">${formatValue(r.value)}</span> <span class="unit">${r.unit}</span></span
     >${status === undefined ? nothing : html` <span class="status" title=${t('statusCode', { code: r.status })}>${status}</span>`}
-  </td>`;
+  </li>`;
 }
 
 /**
- * One station's row: id and name (a link to its page), state by colour and text, kind, a
- * cell per parameter, the time of its newest reading (UTC+7, ISO in the tooltip).
+ * One station's row: id and name (a link to its page), state by colour and text, kind, one
+ * cell listing the parameters' latest values (a chip each, wrapping within the cell so that a
+ * station with many parameters makes its row taller, never the table wider), the time of its
+ * newest reading (UTC+7, ISO in the tooltip).
  */
 export function renderStationRow(
   station: StationSummary,
@@ -55,7 +57,11 @@ export function renderStationRow(
       <span class="badge">${t(`state_${state}` as MessageKey)}</span>
     </td>
     <td role="cell" class="kind ${station.kind}">${t(`kind_${station.kind}` as MessageKey)}</td>
-    ${station.parameters.map((p) => valueCell(station.id, p, latest?.readings.get(p.parameter)))}
+    <td role="cell" class="parameters">
+      <ul class="chips">
+        ${station.parameters.map((p) => valueChip(station.id, p, latest?.readings.get(p.parameter)))}
+      </ul>
+    </td>
     <td role="cell" class="time" title=${latest ? isoTitle(latest.lastTs) : nothing}>${latest ? formatClock(latest.lastTs) : '—'}</td>
   </tr>`;
 }

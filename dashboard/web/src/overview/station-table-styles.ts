@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { stateBadgeStyles } from '../styles/states.js';
+import { stationCardStyles } from './station-card-styles.js';
 
 /**
  * Styles of qt-station-table. With 2,000 stations a real table layout costs hundreds of ms
@@ -7,16 +8,25 @@ import { stateBadgeStyles } from '../styles/states.js';
  * one set of tracks, and each row is `content-visibility: auto`, which lets the browser skip
  * rows that are off screen. The elements keep their table tags and get explicit ARIA roles,
  * since a changed `display` may drop the implicit ones.
+ *
+ * The parameters share one cell (chips that wrap), so the table fits a 1,440 px window. Above
+ * 768 px the element is its own scroll container, bounded by the window's height, so that the
+ * head row stays on top and the station and time columns stay pinned (sticky) if it is ever
+ * narrower than its content; below, every station is a card and the page scrolls.
  */
 export const stationTableStyles = css`
   :host {
     display: block;
     font-size: 0.875rem;
-    --columns: minmax(10rem, 16rem) 7.5rem 5.5rem repeat(var(--parameter-columns, 8), minmax(7.5rem, 1fr)) 7rem;
+    overflow: auto;
+    max-height: max(20rem, calc(100dvh - 11rem));
+    border: 1px solid var(--qt-border-light);
+    --columns: minmax(9rem, 18rem) 7.5rem 5.5rem minmax(12rem, 1fr) 7rem;
   }
   table {
     display: block;
-    min-width: max-content;
+    /* The tracks' minimum widths: narrower than that, the element scrolls, the page does not. */
+    min-width: 41rem;
     background: var(--qt-white);
   }
   thead,
@@ -26,7 +36,7 @@ export const stationTableStyles = css`
   thead {
     position: sticky;
     top: 0;
-    z-index: 1;
+    z-index: 2;
   }
   tr {
     display: grid;
@@ -43,18 +53,30 @@ export const stationTableStyles = css`
     font-weight: 600;
     padding: 0.5rem 0.45rem;
     border-bottom: 2px solid var(--qt-border);
-    white-space: nowrap;
-  }
-  thead th.parameters {
-    grid-column: 4 / -2;
   }
   thead small {
     display: block;
     font-weight: 400;
-    color: var(--qt-text-faint);
+    color: var(--qt-text-muted);
+  }
+  /* Pinned: the station names on the left, the times on the right. */
+  th.name,
+  thead th:first-child {
+    position: sticky;
+    left: 0;
+    z-index: 1;
   }
   .time {
-    grid-column: -2 / -1;
+    position: sticky;
+    right: 0;
+  }
+  tr.station > th.name,
+  tr.station > td.time {
+    background: var(--qt-white);
+  }
+  tr.station:hover > th.name,
+  tr.station:hover > td.time {
+    background: var(--qt-row-hover);
   }
   tr.zone {
     display: block;
@@ -73,10 +95,11 @@ export const stationTableStyles = css`
   tr.zone .count {
     margin-left: 0.75rem;
     font-weight: 400;
-    color: var(--qt-text-faint);
+    color: var(--qt-text-muted);
     font-size: 0.85rem;
   }
-  tr.station {
+  /* On the cells, not the row: the pinned cells' background would hide a row's border. */
+  tr.station > * {
     border-bottom: 1px solid var(--qt-border-light);
   }
   tr.station:hover {
@@ -104,53 +127,61 @@ export const stationTableStyles = css`
   td.kind.stack {
     color: var(--qt-kind-stack);
   }
-  td.value {
+  ul.chips {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  li.value {
+    display: inline-flex;
+    align-items: baseline;
+    gap: 0.3rem;
+    padding: 0.1rem 0.4rem;
+    border: 1px solid var(--qt-border-light);
+    border-radius: 0.3rem;
     white-space: nowrap;
     font-variant-numeric: tabular-nums;
   }
-  /* The parameter symbol heads each cell; drawn by CSS so the cell's text is "value unit". */
-  td.value::before {
-    content: attr(data-parameter);
-    display: block;
-    font-size: 0.7rem;
-    color: var(--qt-text-faint);
+  li.value .symbol {
+    font-size: 0.75rem;
+    color: var(--qt-text-muted);
   }
-  td.value .unit {
-    color: var(--qt-text-faint);
+  li.value .unit {
+    color: var(--qt-text-muted);
     font-size: 0.8rem;
   }
-  td.value.empty {
-    color: var(--qt-text-ghost);
+  li.value.empty {
+    color: var(--qt-text-muted);
   }
-  td.value.near {
+  li.value.near {
     background: var(--qt-near-bg);
   }
-  td.value.near .number {
+  li.value.near .number {
     color: var(--qt-near-text);
     font-weight: 600;
   }
-  td.value.breach {
+  li.value.breach {
     background: var(--qt-breach-bg);
   }
-  td.value.breach .number {
+  li.value.breach .number {
     color: var(--qt-critical);
     font-weight: 700;
   }
-  td.value.s01 .number,
-  td.value.s02 .number {
-    color: var(--qt-text-faint);
+  li.value.s01 .number,
+  li.value.s02 .number {
+    color: var(--qt-text-muted);
   }
-  td.value .status {
-    display: block;
-    width: fit-content;
-    margin-top: 0.1rem;
+  li.value .status {
     padding: 0 0.3rem;
     border-radius: 0.25rem;
     font-size: 0.7rem;
     background: var(--qt-status-bg);
     color: var(--qt-status-text);
   }
-  td.value.s02 .status {
+  li.value.s02 .status {
     background: var(--qt-fault-bg);
     color: var(--qt-fault-text);
   }
@@ -166,6 +197,7 @@ export const stationTableStyles = css`
     display: block;
     color: var(--qt-stale);
     font-size: 0.75rem;
+    white-space: normal;
   }
   th.name a,
   tr.zone a {
@@ -185,4 +217,5 @@ export const stationTableStyles = css`
     white-space: nowrap;
   }
   ${stateBadgeStyles}
+  ${stationCardStyles}
 `;

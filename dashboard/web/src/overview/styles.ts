@@ -94,6 +94,34 @@ export const overviewStyles = [
     .notice {
       color: var(--qt-text-muted);
     }
+    /* On a phone: two filters a row, the search across, so the first station shows sooner. */
+    @media (max-width: 767.98px) {
+      .filters {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: 0.4rem;
+      }
+      select,
+      input[type='search'] {
+        min-width: 0;
+        width: 100%;
+        box-sizing: border-box;
+      }
+      input[type='search'],
+      .legend {
+        grid-column: 1 / -1;
+      }
+      .legend {
+        order: 1;
+      }
+      .shown {
+        align-self: center;
+        padding: 0;
+      }
+      .views {
+        justify-self: end;
+      }
+    }
   `,
   linkStyles,
 ];

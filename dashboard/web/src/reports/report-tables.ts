@@ -27,7 +27,8 @@ export function reportTable(
   head: Array<string | TemplateResult>,
   body: unknown,
 ): TemplateResult {
-  return html`<div class="table-wrap">
+  // Focusable: a table wider than the screen scrolls sideways, which a keyboard must reach too.
+  return html`<div class="table-wrap" tabindex="0">
     <table data-testid=${testid ?? nothing}>
       ${caption}
       <thead>

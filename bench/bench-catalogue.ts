@@ -14,5 +14,6 @@ export function benchCatalogue(base: CatalogueFile, count: number): CatalogueFil
     const { legacyPrefix: _drop, ...rest } = proto;
     stations.push({ ...rest, id: `BENCH-KT${String(i).padStart(5, '0')}`, name: `${proto.name} (bench ${i})`, intervalS: 1 });
   }
-  return { ...base, stations };
+  // Zones keep no treatment plant: its stations are not among the clones.
+  return { ...base, zones: base.zones.map(({ treatmentPlant: _plant, ...zone }) => zone), stations };
 }

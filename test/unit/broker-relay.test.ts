@@ -107,7 +107,8 @@ describe('quantrac gateway add --role relay', () => {
     expect(account).toMatchObject({ id: 'BN-CENTRE', role: 'relay' });
     expect(account!.stations).toEqual(expect.arrayContaining(['HN-QUANGMINH-F005-NT1', 'BN-YENPHONG-F001-NT1', 'BN-YENPHONG-F004-KT1']));
     expect(account!.stations.every((s) => s.startsWith('BN-') || s === 'HN-QUANGMINH-F005-NT1')).toBe(true);
-    expect(out).toMatch(/added relay BN-CENTRE .* for 7 stations/);
+    // The 8 stations of Bắc Ninh (its zone, with its treatment plant) and the named one.
+    expect(out).toMatch(/added relay BN-CENTRE .* for 9 stations/);
     out = '';
     await run(['add', 'DV-CENTRE'], { role: 'relay', scope: ['zone:DINHVU'] });
     expect((await store.read())[1]!.stations.every((s) => s.includes('DINHVU'))).toBe(true);

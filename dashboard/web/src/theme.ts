@@ -92,6 +92,7 @@ export const DARK_COLOURS: Partial<Record<ThemeColour, string>> = {
   'text-muted': '#b4c0cf',
   'text-faint': '#a3b1c2',
   'text-ghost': '#8b9bb0',
+  'not-live-text': '#a8b3c2',
   border: '#3b4a5f',
   'border-light': '#243044',
   'table-head': '#1a2538',

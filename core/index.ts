@@ -23,3 +23,4 @@ export * from './config-cluster.js';
 export * from './cluster-broker.js';
 export * from './session-port.js';
 export * from './alerts-cluster.js';
+export * from './config-map.js';

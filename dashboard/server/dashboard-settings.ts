@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { accountsDir, type Config } from '../../core/index.js';
+import { accountsDir, mapSettings, type Config } from '../../core/index.js';
 import type { DashboardOptions } from './http-server.js';
 
 /** The dashboard server's settings from the configuration (docs/CONFIGURATION.md, "Dashboard (HTTP)"). */
@@ -18,6 +18,7 @@ export function dashboardSettings(
   | 'login'
   | 'passwordCost'
   | 'live'
+  | 'map'
 > {
   return {
     host: config.HTTP_HOST,
@@ -38,5 +39,6 @@ export function dashboardSettings(
     },
     passwordCost: config.DASHBOARD_SCRYPT_COST,
     live: { frameMs: config.DASHBOARD_FRAME_MS },
+    map: mapSettings(config),
   };
 }

@@ -10,6 +10,7 @@ import type {
   Catalogue,
   InfluxQuery,
   Logger,
+  MapSettings,
   Presence,
   Reading,
   Route,
@@ -31,6 +32,7 @@ import { startSessionSweep } from './session-sweep.js';
 import { dailyStationSummaries } from './station-summaries.js';
 import { createStationRoutes } from './station-routes.js';
 import { createUserRoutes } from './user-routes.js';
+import { createMapRoutes } from './map-routes.js';
 import { createUserStore, type UserStore } from './user-store.js';
 
 export interface DashboardOptions {
@@ -103,6 +105,8 @@ export interface DashboardOptions {
    * alert actions, exports and refusals by scope. None: nothing is audited.
    */
   audit?: AuditLog;
+  /** The map's basemap (MAP_STYLE_URL; `GET /api/map`); none: the page's bundled offline basemap. */
+  map?: MapSettings;
 }
 
 export interface Dashboard {
@@ -184,6 +188,7 @@ function apiRoutes(options: DashboardOptions, clock: Clock, hub: LiveHub, users:
       ...(options.query ? { query: options.query } : {}),
     }),
     createAlertRoutes({ catalogue, log, clock, ...(options.alerts ? { alerts: options.alerts } : {}) }),
+    createMapRoutes(options.map ?? { attribution: '' }),
   ];
 }
 

@@ -60,6 +60,10 @@ export const COLOURS = {
   'secret-bg': '#ecfdf5',
   // Map and chart
   sea: '#e0f2fe',
+  'map-land': '#fbfaf5',
+  'map-neighbour': '#e7e5e4',
+  'map-border': '#a8a29e',
+  'map-river': '#3b82c4',
   'chart-minmax': 'rgba(29,109,143,0.35)',
   'chart-band': 'rgba(29,109,143,0.12)',
   // Report pages, on screen and on paper

@@ -3,6 +3,7 @@ import { alertsEn, alertsVi } from './alerts.js';
 import { auditEn, auditVi } from './audit.js';
 import { commonEn, commonVi } from './common.js';
 import { forwardingEn, forwardingVi } from './forwarding.js';
+import { mapEn, mapVi } from './map.js';
 import { reportsEn, reportsVi } from './reports.js';
 import { stationsEn, stationsVi } from './stations.js';
 import { usersEn, usersVi } from './users.js';
@@ -14,9 +15,18 @@ export type Lang = 'vi' | 'en';
  * English by a toggle kept in localStorage. The tables are split by area; a key is unique
  * across them (checked below at compile time).
  */
-const VI = { ...commonVi, ...stationsVi, ...alertsVi, ...reportsVi, ...forwardingVi, ...auditVi, ...usersVi };
+const VI = { ...commonVi, ...stationsVi, ...alertsVi, ...reportsVi, ...forwardingVi, ...auditVi, ...usersVi, ...mapVi };
 export type MessageKey = keyof typeof VI;
-const EN: Record<MessageKey, string> = { ...commonEn, ...stationsEn, ...alertsEn, ...reportsEn, ...forwardingEn, ...auditEn, ...usersEn };
+const EN: Record<MessageKey, string> = {
+  ...commonEn,
+  ...stationsEn,
+  ...alertsEn,
+  ...reportsEn,
+  ...forwardingEn,
+  ...auditEn,
+  ...usersEn,
+  ...mapEn,
+};
 
 type Shared<A, B> = keyof A & keyof B;
 type Overlaps =
@@ -28,7 +38,11 @@ type Overlaps =
   | Shared<typeof alertsVi, typeof reportsVi>
   | Shared<typeof forwardingVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi>
   | Shared<typeof auditVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi>
-  | Shared<typeof usersVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi & typeof auditVi>;
+  | Shared<typeof usersVi, typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi & typeof auditVi>
+  | Shared<
+      typeof mapVi,
+      typeof commonVi & typeof stationsVi & typeof alertsVi & typeof reportsVi & typeof forwardingVi & typeof auditVi & typeof usersVi
+    >;
 // A key in two tables would let one text silently replace the other: this fails to compile then.
 const noOverlap: [Overlaps] extends [never] ? true : Overlaps = true;
 void noOverlap;

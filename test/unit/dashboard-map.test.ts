@@ -75,7 +75,7 @@ describe('the offline basemap', () => {
     expect(basemap.type).toBe('FeatureCollection');
     for (const f of basemap.features) {
       expect(f.type).toBe('Feature');
-      expect(['province', 'river', 'land']).toContain(f.properties.kind);
+      expect(['province', 'islands', 'river', 'land']).toContain(f.properties.kind);
     }
     const provinces = basemap.features.filter((f) => f.properties.kind === 'province');
     expect(provinces.length).toBe(63);
@@ -91,10 +91,10 @@ describe('the offline basemap', () => {
     const walk = (c: unknown): void => {
       if (Array.isArray(c) && typeof c[0] === 'number') {
         const [lon, lat] = c as number[];
-        expect(lon).toBeGreaterThanOrEqual(100);
-        expect(lon).toBeLessThanOrEqual(118);
-        expect(lat).toBeGreaterThanOrEqual(6);
-        expect(lat).toBeLessThanOrEqual(25);
+        expect(lon).toBeGreaterThanOrEqual(90);
+        expect(lon).toBeLessThanOrEqual(126);
+        expect(lat).toBeGreaterThanOrEqual(2);
+        expect(lat).toBeLessThanOrEqual(28);
         expect(Math.round(lon! * 1000) / 1000).toBe(lon);
       } else if (Array.isArray(c)) c.forEach(walk);
     };

@@ -47,7 +47,8 @@ export const mapStyles = [
       stroke: var(--qt-map-border);
       stroke-width: 0.6;
     }
-    .bm-province {
+    .bm-province,
+    .bm-islands {
       fill: var(--qt-map-land);
       fill-opacity: 1;
       stroke: var(--qt-map-border);

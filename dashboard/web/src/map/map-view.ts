@@ -25,6 +25,8 @@ export class MapView {
   #lang = lang();
   #drawn = '';
   readonly #offline: boolean;
+  /** Settles when the basemap is drawn (or its tile layer added); rejects when the bundled one cannot load. */
+  readonly loaded: Promise<void>;
 
   constructor(container: HTMLElement, settings: MapSettings) {
     this.#map = L.map(container, { zoomSnap: 0.25, zoomControl: false, maxZoom: MAX_ZOOM, minZoom: 4 });
@@ -33,7 +35,7 @@ export class MapView {
     this.#map.fitBounds(VIETNAM_BOUNDS);
     this.#markers.addTo(this.#map);
     this.#map.on('zoomend', () => this.#draw());
-    void addBasemap(this.#map, settings);
+    this.loaded = addBasemap(this.#map, settings);
     if (this.#offline) this.#credit = setBasemapCredit(this.#map, undefined);
   }
 

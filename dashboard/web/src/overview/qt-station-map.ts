@@ -72,6 +72,7 @@ export class QtStationMap extends QtElement {
       this.#view.update(this.stations, this.states);
       if (this.zone !== undefined) this.#view.showZone(this.zone);
       this.#resize.observe(container);
+      await this.#view.loaded;
       this.ready = true;
     } catch {
       this.failed = true;

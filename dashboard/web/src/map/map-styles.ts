@@ -149,6 +149,10 @@ export const mapStyles = [
       gap: 0.25rem;
     }
     @media (max-width: 767px) {
+      /* A phone's screen is for the map: the hint says what the markers' names say already. */
+      .hint {
+        display: none;
+      }
       .body {
         grid-template-columns: 1fr;
       }

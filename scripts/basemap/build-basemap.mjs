@@ -113,7 +113,10 @@ function segments(text) {
   return out.filter((s) => s.length >= 2);
 }
 
-const gmt = (args, input) => execFileSync('gmt', args, { input, maxBuffer: 256 << 20, stdio: ['pipe', 'pipe', 'ignore'] }).toString();
+// GMT writes a gmt.history file where it runs: in a folder of its own, not the repository.
+const gmtDir = mkdtempSync(join(tmpdir(), 'basemap-gmt-'));
+const gmt = (args, input) =>
+  execFileSync('gmt', args, { cwd: gmtDir, input, maxBuffer: 256 << 20, stdio: ['pipe', 'pipe', 'ignore'] }).toString();
 const R = `-R${REGION[0]}/${REGION[2]}/${REGION[1]}/${REGION[3]}`; // GMT's order: west/east/south/north
 
 function rivers() {

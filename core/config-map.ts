@@ -34,3 +34,13 @@ export function mapSettings(config: { MAP_STYLE_URL: string; MAP_ATTRIBUTION: st
     ? { attribution: config.MAP_ATTRIBUTION }
     : { tileUrl: config.MAP_STYLE_URL, attribution: config.MAP_ATTRIBUTION };
 }
+
+/**
+ * The CSP `img-src` source the page needs for MAP_STYLE_URL's tiles: the tile server's origin
+ * (`{s}` subdomains as a wildcard), or undefined for the bundled basemap or same-origin tiles.
+ */
+export function tileImageSource(settings: MapSettings): string | undefined {
+  if (!settings.tileUrl || settings.tileUrl.startsWith('/')) return undefined;
+  const url = new URL(settings.tileUrl.replace(/\{s\}/g, 'tile-subdomain').replace(/\{[a-z]+\}/g, '0'));
+  return `${url.protocol}//${url.host.replace(/^tile-subdomain\./, '*.')}`;
+}

@@ -17,7 +17,8 @@ import type {
   SessionPort,
   StorageCondition,
 } from '../../core/index.js';
-import { systemScheduler, type Clock, type SchedulerLike } from '../../platform/index.js';
+import { contentSecurityPolicy, SECURITY_HEADERS, systemScheduler, type Clock, type SchedulerLike } from '../../platform/index.js';
+import { tileImageSource } from '../../core/config-map.js';
 import { createAlertRoutes } from './alert-routes.js';
 import type { ApiRoutes } from './api-context.js';
 import { createAuth, type Auth } from './auth.js';
@@ -192,6 +193,12 @@ function apiRoutes(options: DashboardOptions, clock: Clock, hub: LiveHub, users:
   ];
 }
 
+/** The page's security headers: a configured map tile server's origin may serve its images. */
+function pageHeaders(map: MapSettings | undefined): Readonly<Record<string, string>> {
+  const tiles = map ? tileImageSource(map) : undefined;
+  return tiles ? { ...SECURITY_HEADERS, 'content-security-policy': contentSecurityPolicy([tiles]) } : SECURITY_HEADERS;
+}
+
 /** Listens, and names the URL the dashboard is reached at (a loopback or wildcard host as localhost). */
 async function listen(server: Server, host: string, port: number): Promise<{ port: number; url: string }> {
   server.listen(port, host);
@@ -222,7 +229,17 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   });
   const routes = options.routes ?? [];
   const server = createServer(
-    createRequestRouter({ auth, origin, routes, api, staticDir: resolve(options.staticDir), log, clock, audit: options.audit }),
+    createRequestRouter({
+      auth,
+      origin,
+      routes,
+      api,
+      staticDir: resolve(options.staticDir),
+      staticHeaders: pageHeaders(options.map),
+      log,
+      clock,
+      audit: options.audit,
+    }),
   );
   const live = createLiveUpgrade({ auth, origin, hub, log, clock });
   server.on('upgrade', live.onUpgrade);

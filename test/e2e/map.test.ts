@@ -173,4 +173,37 @@ describe('the map', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ attribution: '' });
   });
+
+  it('draws MAP_STYLE_URL tiles when configured: the page may load them (CSP) and asks for them', async () => {
+    const tiles = await startTestCentre(inject('influxUrl'), {
+      MAP_STYLE_URL: 'https://{s}.tiles.example.vn/{z}/{x}/{y}.png',
+      MAP_ATTRIBUTION: '© Bản đồ <Ví dụ>',
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+      const asked: string[] = [];
+      await page.route('**/*', async (route) => {
+        const url = new URL(route.request().url());
+        if (LOOPBACK.test(url.hostname)) return route.continue();
+        asked.push(url.href);
+        return route.abort('blockedbyclient');
+      });
+      const session = await loginAs(tiles, 'viewer');
+      const [name, value] = session.cookie.split('=') as [string, string];
+      await page.context().addCookies([{ name, value, url: tiles.dashboardUrl }]);
+      const index = await page.goto(`${tiles.dashboardUrl}/#/map`);
+      expect(index!.headers()['content-security-policy']).toContain("img-src 'self' data: https://*.tiles.example.vn;");
+      await page.locator('[data-testid=map][data-ready=yes]').waitFor({ timeout: 15_000 });
+      await vi.waitFor(() => expect(asked.some((u) => /^https:\/\/[abc]\.tiles\.example\.vn\/\d+\/\d+\/\d+\.png$/.test(u))).toBe(true), {
+        timeout: 10_000,
+        interval: 100,
+      });
+      // The attribution is shown as text, never as markup.
+      expect(await page.locator('[data-testid=map] .leaflet-control-attribution').textContent()).toContain('© Bản đồ <Ví dụ>');
+      expect(await page.locator('[data-testid=map] path.bm-province').count()).toBe(0);
+      await page.context().close();
+    } finally {
+      await tiles.close();
+    }
+  });
 });

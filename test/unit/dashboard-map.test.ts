@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, mapSettings, type StationSummary } from '../../core/index.js';
+import { loadConfig, mapSettings, tileImageSource, type StationSummary } from '../../core/index.js';
+import { contentSecurityPolicy, SECURITY_HEADERS } from '../../platform/index.js';
 import { STATE_ORDER, type StationState } from '../../dashboard/web/src/station-state.js';
 import { byRank, clusterByZone, stateRank, worstState, zIndexOffset, Z_STEP } from '../../dashboard/web/src/map/zones.js';
 
@@ -120,5 +121,19 @@ describe('MAP_STYLE_URL', () => {
     for (const bad of ['https://tiles.example.vn/tile.png', 'ftp://x/{z}/{x}/{y}', 'javascript:alert(1)//{z}{x}{y}', '//cdn/{z}/{x}/{y}']) {
       expect(() => loadConfig({ MAP_STYLE_URL: bad }), bad).toThrow(/MAP_STYLE_URL/);
     }
+  });
+
+  it("names the tile server for the page's img-src, subdomains as a wildcard; none for the offline basemap or own origin", () => {
+    expect(tileImageSource({ attribution: '' })).toBeUndefined();
+    expect(tileImageSource({ tileUrl: '/tiles/{z}/{x}/{y}.png', attribution: '' })).toBeUndefined();
+    expect(tileImageSource({ tileUrl: 'https://tiles.example.vn:8443/{z}/{x}/{y}.png', attribution: '' })).toBe(
+      'https://tiles.example.vn:8443',
+    );
+    expect(tileImageSource({ tileUrl: 'https://{s}.tile.example.vn/{z}/{x}/{y}{r}.png', attribution: '' })).toBe(
+      'https://*.tile.example.vn',
+    );
+    expect(contentSecurityPolicy()).toBe(SECURITY_HEADERS['content-security-policy']);
+    expect(contentSecurityPolicy(['https://*.tile.example.vn'])).toContain("img-src 'self' data: https://*.tile.example.vn;");
+    expect(contentSecurityPolicy(['https://*.tile.example.vn'])).toContain("connect-src 'self';");
   });
 });

@@ -3,6 +3,7 @@ import { ConfigError } from './errors.js';
 import { packagePath } from './package-paths.js';
 import { LevelsConfigShape, levelsConfigProblems } from './config-levels.js';
 import { ClusterConfigShape } from './config-cluster.js';
+import { MapConfigShape } from './config-map.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional();
@@ -205,6 +206,7 @@ export const ConfigSchema = z.object({
   REPORT_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
   ...LevelsConfigShape,
   ...ClusterConfigShape,
+  ...MapConfigShape,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

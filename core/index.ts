@@ -25,3 +25,4 @@ export * from './config-cluster.js';
 export * from './cluster-broker.js';
 export * from './session-port.js';
 export * from './alerts-cluster.js';
+export * from './config-map.js';

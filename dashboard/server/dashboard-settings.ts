@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { accountsDir, type Config } from '../../core/index.js';
+import { accountsDir, mapSettings, type Config } from '../../core/index.js';
 import { displaysFileIn } from './display-tokens.js';
 import type { DashboardOptions } from './http-server.js';
 
@@ -20,6 +20,7 @@ export function dashboardSettings(
   | 'login'
   | 'passwordCost'
   | 'live'
+  | 'map'
 > {
   return {
     host: config.HTTP_HOST,
@@ -41,5 +42,6 @@ export function dashboardSettings(
     },
     passwordCost: config.DASHBOARD_SCRYPT_COST,
     live: { frameMs: config.DASHBOARD_FRAME_MS },
+    map: mapSettings(config),
   };
 }

@@ -10,13 +10,15 @@ import type {
   Catalogue,
   InfluxQuery,
   Logger,
+  MapSettings,
   Presence,
   Reading,
   Route,
   SessionPort,
   StorageCondition,
 } from '../../core/index.js';
-import { systemScheduler, type Clock, type SchedulerLike } from '../../platform/index.js';
+import { contentSecurityPolicy, SECURITY_HEADERS, systemScheduler, type Clock, type SchedulerLike } from '../../platform/index.js';
+import { tileImageSource } from '../../core/config-map.js';
 import { createAlertRoutes } from './alert-routes.js';
 import type { ApiRoutes } from './api-context.js';
 import { createAuth, type Auth } from './auth.js';
@@ -34,6 +36,7 @@ import { startSessionSweep } from './session-sweep.js';
 import { dailyStationSummaries } from './station-summaries.js';
 import { createStationRoutes } from './station-routes.js';
 import { createUserRoutes } from './user-routes.js';
+import { createMapRoutes } from './map-routes.js';
 import { createUserStore, type UserStore } from './user-store.js';
 
 export interface DashboardOptions {
@@ -108,6 +111,8 @@ export interface DashboardOptions {
    * alert actions, exports and refusals by scope. None: nothing is audited.
    */
   audit?: AuditLog;
+  /** The map's basemap (MAP_STYLE_URL; `GET /api/map`); none: the page's bundled offline basemap. */
+  map?: MapSettings;
 }
 
 export interface Dashboard {
@@ -228,7 +233,14 @@ function apiRoutes(options: DashboardOptions, clock: Clock, hub: LiveHub, users:
       ...(options.query ? { query: options.query } : {}),
     }),
     createAlertRoutes({ catalogue, log, clock, ...(options.alerts ? { alerts: options.alerts } : {}) }),
+    createMapRoutes(options.map ?? { attribution: '' }),
   ];
+}
+
+/** The page's security headers: a configured map tile server's origin may serve its images. */
+function pageHeaders(map: MapSettings | undefined): Readonly<Record<string, string>> {
+  const tiles = map ? tileImageSource(map) : undefined;
+  return tiles ? { ...SECURITY_HEADERS, 'content-security-policy': contentSecurityPolicy([tiles]) } : SECURITY_HEADERS;
 }
 
 /** Listens, and names the URL the dashboard is reached at (a loopback or wildcard host as localhost). */
@@ -261,7 +273,17 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   });
   const routes = options.routes ?? [];
   const server = createServer(
-    createRequestRouter({ auth, origin, routes, api, staticDir: resolve(options.staticDir), log, clock, audit: options.audit }),
+    createRequestRouter({
+      auth,
+      origin,
+      routes,
+      api,
+      staticDir: resolve(options.staticDir),
+      staticHeaders: pageHeaders(options.map),
+      log,
+      clock,
+      audit: options.audit,
+    }),
   );
   const live = createLiveUpgrade({ auth, origin, hub, log, clock });
   server.on('upgrade', live.onUpgrade);

@@ -26,6 +26,8 @@ export interface RequestRouterOptions {
   api: readonly ApiRoutes[];
   /** The Vite build of dashboard/web (absolute). */
   staticDir: string;
+  /** The page's security headers (default SECURITY_HEADERS): static-files.ts. */
+  staticHeaders?: Readonly<Record<string, string>>;
   log: Logger;
   /** Times the rate limit of refusal log lines (default the system's). */
   clock?: Clock;
@@ -85,7 +87,7 @@ export function createRequestRouter(options: RequestRouterOptions): (req: Incomi
   const { auth, log } = options;
   const note = createRateLimitedLog(log, 60_000, options.clock ?? systemClock);
   const access = createAccessCheck(options, note);
-  const staticFiles = createStaticFiles(options.staticDir);
+  const staticFiles = createStaticFiles(options.staticDir, options.staticHeaders ? { securityHeaders: options.staticHeaders } : {});
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req);

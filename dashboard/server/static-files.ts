@@ -7,6 +7,8 @@ import { cacheControlFor, chooseEncoding, etagMatches } from './static-negotiati
 export interface StaticFilesOptions {
   /** Bytes of built files (raw and compressed) kept in memory (default static-cache.ts's). */
   maxCacheBytes?: number;
+  /** The security headers of the page's files (default SECURITY_HEADERS; a map tile server widens img-src). */
+  securityHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface StaticFiles {
@@ -32,8 +34,14 @@ function resolvePath(root: string, urlPath: string): Resolved {
 }
 
 /** Writes one file: encoded as the client accepts, 304 when its copy is current, no body for HEAD. */
-function send(req: IncomingMessage, res: ServerResponse, entry: StaticEntry, cacheControl: string): void {
-  const common = { ...SECURITY_HEADERS, 'cache-control': cacheControl, etag: entry.etag, vary: 'Accept-Encoding' };
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: StaticEntry,
+  cacheControl: string,
+  security: Readonly<Record<string, string>>,
+): void {
+  const common = { ...security, 'cache-control': cacheControl, etag: entry.etag, vary: 'Accept-Encoding' };
   if (etagMatches(req.headers['if-none-match'], entry.etag)) {
     res.writeHead(304, common).end();
     return;
@@ -61,6 +69,7 @@ function send(req: IncomingMessage, res: ServerResponse, entry: StaticEntry, cac
 export function createStaticFiles(root: string, options: StaticFilesOptions = {}): StaticFiles {
   const cache: StaticCache = createStaticCache(options.maxCacheBytes);
   const index = join(root, 'index.html');
+  const security = options.securityHeaders ?? SECURITY_HEADERS;
 
   const serve = async (req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<void> => {
     const resolved = resolvePath(root, urlPath);
@@ -69,13 +78,13 @@ export function createStaticFiles(root: string, options: StaticFilesOptions = {}
       return;
     }
     const entry = await cache.get(resolved.file);
-    if (entry) return send(req, res, entry, cacheControlFor(relative(root, resolved.file)));
+    if (entry) return send(req, res, entry, cacheControlFor(relative(root, resolved.file)), security);
     if (resolved.file !== index && extname(resolved.file) !== '') {
       res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
       return;
     }
     const page = await cache.get(index);
-    if (page) return send(req, res, page, 'no-cache');
+    if (page) return send(req, res, page, 'no-cache', security);
     res
       .writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' })
       .end('The dashboard is not built: run `npm run build`.\n');

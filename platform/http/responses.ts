@@ -1,13 +1,20 @@
 import type { ServerResponse } from 'node:http';
 
+/**
+ * The page loads only its own bundle and talks only to its own origin (no CDN); images may also
+ * come from `imgSources` (a configured map tile server, MAP_STYLE_URL).
+ */
+export function contentSecurityPolicy(imgSources: readonly string[] = []): string {
+  const img = ["'self'", 'data:', ...imgSources].join(' ');
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src ${img}; connect-src 'self'; media-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+}
+
 /** Headers on every answer: no framing (clickjacking), no MIME sniffing, no referrer leaks. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'same-origin',
-  // The page loads only its own bundle and talks only to its own origin (no map tiles, no CDN).
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; media-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy': contentSecurityPolicy(),
 };
 
 export type ResponseHeaders = Record<string, string | string[]>;

@@ -65,6 +65,10 @@ export const COLOURS = {
   'secret-bg': '#ecfdf5',
   // Map and chart
   sea: '#e0f2fe',
+  'map-land': '#fbfaf5',
+  'map-neighbour': '#e7e5e4',
+  'map-border': '#a8a29e',
+  'map-river': '#3b82c4',
   'chart-minmax': 'rgba(29,109,143,0.35)',
   'chart-band': 'rgba(29,109,143,0.12)',
   // Report pages, on screen and on paper
@@ -119,6 +123,10 @@ export const DARK_COLOURS: Partial<Record<ThemeColour, string>> = {
   'banner-bg': '#3b2f0b',
   'banner-text': '#fde68a',
   sea: '#0c2a3f',
+  'map-land': '#1b2638',
+  'map-neighbour': '#141c2b',
+  'map-border': '#4b5b73',
+  'map-river': '#4f9bd9',
 };
 
 /** Each station state's badge and marker: background and text colour. */

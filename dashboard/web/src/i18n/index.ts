@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { alertPanelEn, alertPanelVi } from './alert-panel.js';
 import { alertsEn, alertsVi } from './alerts.js';
+import { mapEn, mapVi } from './map.js';
 import { auditEn, auditVi } from './audit.js';
 import { chartsEn, chartsVi } from './charts.js';
 import { commonEn, commonVi } from './common.js';
@@ -32,6 +33,7 @@ const TABLES_VI = [
   kioskVi,
   alertPanelVi,
   layoutVi,
+  mapVi,
 ] as const;
 const TABLES_EN = [
   commonEn,
@@ -46,6 +48,7 @@ const TABLES_EN = [
   kioskEn,
   alertPanelEn,
   layoutEn,
+  mapEn,
 ] as const;
 
 type Merged<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]] ? H & Merged<R> : unknown;

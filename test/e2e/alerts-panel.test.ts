@@ -93,7 +93,8 @@ describe('the alerts panel in the browser', () => {
     await page.fill('input[name=username]', username);
     await page.fill('input[name=password]', password);
     await page.click('button[type=submit]');
-    await page.locator('[data-testid=user]').waitFor({ timeout: 10_000 });
+    // On a phone the user's name is in the folded menu: present, not visible.
+    await page.locator('[data-testid=user]').waitFor({ state: 'attached', timeout: 10_000 });
     return page;
   };
   const count = async (page: Page, testid: string): Promise<number> => Number(await page.locator(`[data-testid=${testid}]`).textContent());

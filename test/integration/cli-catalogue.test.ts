@@ -34,7 +34,8 @@ describe('quantrac catalogue merge|check', () => {
     expect(merged.stderr).toBe('');
     expect(merged.code).toBe(0);
     expect(merged.stdout).toContain(`wrote national.json from ${files.length} files`);
-    expect(merged.stdout).toMatch(/Bắc Ninh\s+1\s+\d+\s+6\n/);
+    // Bắc Ninh: one zone, its four outfalls, two stacks and the treatment plant's inlet and outlet.
+    expect(merged.stdout).toMatch(/Bắc Ninh\s+1\s+\d+\s+8\n/);
 
     const whole = await loadCatalogue(SEED);
     const national = await loadCatalogue(join(dir, 'national.json'));

@@ -8,6 +8,15 @@ export const chartStyles = [
     :host {
       display: block;
     }
+    /* uPlot fades a hidden series' legend entry to 30 % opacity (1.9:1): keep the text readable
+       (WCAG 1.4.3) and say "hidden" by a line-through instead. */
+    .u-legend .u-off > * {
+      opacity: 1;
+    }
+    .u-legend .u-off .u-label {
+      color: var(--qt-text-muted);
+      text-decoration: line-through;
+    }
     .meta {
       display: flex;
       flex-wrap: wrap;

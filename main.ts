@@ -33,6 +33,8 @@ import { createAlerts, loadAlertSettings, startAlertsWorker, type AlertsService 
 import type { Downstream, Relay } from './relay/index.js';
 import { startAudit, startDownstream, startRelay } from './main-levels.js';
 import { auditRoutes } from './audit/index.js';
+import type { IncidentsService } from './incidents/index.js';
+import { startIncidents } from './main-incidents.js';
 import type { Wiring } from './main-wiring.js';
 import {
   clusterBrokerParts,
@@ -57,6 +59,8 @@ export interface Centre {
   readonly dashboard: Dashboard;
   /** The alerts part (alerts/), in its worker or on this thread (ALERTS_THREAD): AlertsApi, `events$` for the dashboard. */
   readonly alerts: AlertsService;
+  /** Incidents (docs/INCIDENTS.md); not in cluster mode yet. */
+  readonly incidents?: IncidentsService;
   /** The one prom-client registry: every part registers its metrics here; served at /metrics. */
   readonly metrics: Registry;
   readonly simulator?: Simulator;
@@ -105,6 +109,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
     const relay = await startRelay(w, { ingest, metrics, presence$ });
     const downstream = startDownstream(w, { ingest, metrics, accountStations: (a) => late.broker?.accountStations(a) });
     const alerts = await startAlertsPart(w, { influx, ingest, metrics, presence$, publish });
+    const incidents = await startIncidents(w, { alerts, ingest, influx, audit });
     const dashboard = await startDashboardPart(w, {
       influx,
       ingest,
@@ -112,7 +117,7 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
       alerts,
       presence$,
       staticDir,
-      routes: [...(relay?.routes ?? []), ...downstream.routes, ...auditRoutes(audit)],
+      routes: [...(relay?.routes ?? []), ...downstream.routes, ...auditRoutes(audit), ...incidents.routes],
       audit,
     });
     // Demo mode: an operator account with a fresh random password, printed once by the CLI
@@ -126,7 +131,8 @@ export async function startCentre({ config, log, demo = false, staticDir = WEB_D
     const legacy = await startLegacy(w, ingest, metrics);
     const simulator = demo ? await startDemoGateways(w, broker) : undefined;
     const urls = { mqttUrl: broker.address, dashboardUrl: dashboard.url, influxUrl };
-    return { catalogue, ...urls, influx, broker, ingest, dashboard, alerts, metrics, simulator, legacy, relay, demoLogin, close: closeAll };
+    const parts = { influx, broker, ingest, dashboard, alerts, incidents: incidents.service, metrics, simulator, legacy, relay };
+    return { catalogue, ...urls, ...parts, demoLogin, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -17,6 +17,7 @@ export { parseNotifyConfig, loadNotifyConfig, NotifyFileSchema, type NotifyConfi
 export { signBody, SIGNATURE_HEADER, type WebhookRequest } from './notify/webhook.js';
 export { DeliveryError, type DeadLetter } from './notify/delivery.js';
 export type { EmailSender, SmtpSettings } from './notify/email.js';
+export { createIncidentNotifier, incidentRoutes, type IncidentNotifier } from './notify/incident-notifier.js';
 export { encodeAlertEvent } from './event-lines.js';
 export type { QueryFn } from './event-store.js';
 export { RollingMean } from './rolling-mean.js';

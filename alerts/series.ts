@@ -230,10 +230,13 @@ export class Series {
       } else {
         const at = mt.crossingAt(bound);
         const ahead = at - ts;
-        if (ahead <= horizonMs && mt.r2 >= cfg.minR2) {
+        // A line that crossed the limit already while the values are back below it is a step
+        // that came and went (a spill's end), not a forecast: nothing to warn of.
+        if (ahead <= 0) level = CLEAR;
+        else if (ahead <= horizonMs && mt.r2 >= cfg.minR2) {
           level = WARNING;
           const tr = this.track('trend')!;
-          tr.forecastAt = Math.max(at, ts);
+          tr.forecastAt = at;
           tr.value = mt.lastMean;
           tr.limit = bound;
           tr.note = rising ? 'upper' : 'lower';

@@ -152,6 +152,8 @@ export const ConfigSchema = z.object({
   /** Alerts (alerts/): the rules file, the routing file (unset: DATA_DIR/notify.json if present, else seeds/notify.json). */
   ALERTS_RULES_FILE: z.string().default(packagePath('seeds', 'rules.json')),
   ALERTS_NOTIFY_FILE: optionalString,
+  /** Incidents (incidents/, docs/INCIDENTS.md): the correlation rules file (unset: DATA_DIR/incidents.json if present, else seeds/incidents.json). */
+  INCIDENTS_RULES_FILE: optionalString,
   /** How often wall-clock rules (transmission interrupted), reminders and silences are checked. */
   ALERTS_TICK_MS: z.coerce.number().int().positive().default(5000),
   /**

@@ -13,6 +13,7 @@ export * from './free-port.js';
 export * from './timestamp.js';
 export * from './alert.js';
 export * from './incident.js';
+export * from './incident-text.js';
 export * from './alert-text.js';
 export * from './report.js';
 export * from './availability.js';

@@ -3,7 +3,7 @@ import { localDate, localIso } from '../../platform/index.js';
 import { NOTIFY_LABELS } from './labels.js';
 
 /** `YYYY-MM-DD HH:MM (UTC+7)`, or `HH:MM DD/MM/YYYY (UTC+7)` as Vietnamese readers write a date. */
-function localDateTime(ms: number, lang: AlertTextLang): string {
+export function localDateTime(ms: number, lang: AlertTextLang): string {
   // localIso ends "HH:MM:SS+07:00"; localDate is "YYYY-MM-DD".
   const hhmm = localIso(ms).slice(-14, -9);
   const date = localDate(ms);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { SchedulerLike } from 'rxjs';
 import { alertMessageIn, formatAlertMinutes, type AlertEvent, type AlertTextLang, type Logger } from '../../core/index.js';
 import type { Clock } from '../../platform/index.js';
@@ -7,8 +6,9 @@ import { createEmailSender, type EmailSender, type SmtpSettings } from './email.
 import { NOTIFY_LABELS } from './labels.js';
 import { emailMessage } from './messages.js';
 import type { NotifyConfig } from './notify-config.js';
-import { routesFor, targetsOf } from './routing.js';
-import { postWebhook, type WebhookRequest } from './webhook.js';
+import { routesFor } from './routing.js';
+import { createTargetSender, type Rendered } from './target-sender.js';
+import type { WebhookRequest } from './webhook.js';
 
 export interface NotifierOptions {
   config: NotifyConfig;
@@ -52,18 +52,23 @@ export function createNotifier(options: NotifierOptions): Notifier {
     log: options.log,
   });
   const notifiable = new Set(config.events);
-  const send = createSender(options, delivery, email);
+  // Alerts of these rules are told as the incidents they belong to (incidents/, docs/INCIDENTS.md).
+  const held = new Set(config.incidentRules);
+  const sendTo = createTargetSender(options, delivery, email);
+  const send = (event: AlertEvent, routes: string[], escalation: number | undefined): void =>
+    sendTo(routes, (lang) => renderAlert(config.email.subjectPrefix, event, escalation, lang));
 
   return {
     reminderEveryMs: config.reminderEveryMin * 60_000,
     escalateAfterMs: config.escalateAfterMin * 60_000,
     delivery,
     notify(event) {
-      if (!notifiable.has(event.type)) return;
+      if (!notifiable.has(event.type) || held.has(event.alert.rule)) return;
       const routes = routesFor(config, event, false);
       if (routes.length > 0) send(event, routes, undefined);
     },
     escalate(event, unacknowledgedMs) {
+      if (held.has(event.alert.rule)) return false;
       const routes = routesFor(config, event, true);
       if (routes.length === 0) return false;
       send(event, routes, unacknowledgedMs);
@@ -76,11 +81,6 @@ export function createNotifier(options: NotifierOptions): Notifier {
   };
 }
 
-/** `escalation`: how long the alert has gone unacknowledged (ms), for an escalation. */
-const LANGS: readonly AlertTextLang[] = ['vi', 'en'];
-
-type Send = (event: AlertEvent, routes: string[], escalation: number | undefined) => void;
-
 /** The event's label, or the escalation's reason, in `lang`. */
 function whatOf(event: AlertEvent, escalation: number | undefined, lang: AlertTextLang): string {
   const L = NOTIFY_LABELS[lang];
@@ -88,58 +88,24 @@ function whatOf(event: AlertEvent, escalation: number | undefined, lang: AlertTe
 }
 
 /**
- * Hands one event to the delivery once per target of its routes: one e-mail to all addresses of
- * a language, one post per webhook, each in its route's language.
+ * One alert event (or its escalation: how long it has gone unacknowledged, ms) in `lang`: the
+ * e-mail, and for webhooks `label` and `text` for people, the alert's code and params for machines.
  */
-function createSender(options: NotifierOptions, delivery: Delivery, email: EmailSender | undefined): Send {
-  const { config, log } = options;
-  const post = options.post ?? postWebhook;
-  let warnedNoSmtp = false;
-  const unsigned = new Set<string>();
-
-  const sendEmail = (event: AlertEvent, to: string[], what: string, lang: AlertTextLang): void => {
-    if (!email) {
-      if (!warnedNoSmtp) log.warn({ recipients: to.length }, 'e-mail routes are configured but SMTP_HOST is not set: e-mail is off');
-      warnedNoSmtp = true;
-      return;
-    }
-    const { subject, text } = emailMessage(config.email.subjectPrefix, event, what, lang);
-    delivery.deliver({ channel: 'email', target: to.join(','), payload: { to, subject, text }, send: () => email.send(to, subject, text) });
-  };
-
-  const sendWebhook = (event: AlertEvent, name: string, escalation: number | undefined, lang: AlertTextLang): void => {
-    const hook = config.webhooks[name]!;
-    const secret = hook.secret ?? options.webhookSecret;
-    if (secret === undefined && !unsigned.has(name)) {
-      unsigned.add(name);
-      log.warn({ webhook: name }, 'webhook has no secret (ALERTS_WEBHOOK_SECRET): sending unsigned');
-    }
-    const deliveryId = randomUUID();
-    // `label` and `text` for people, in the route's language; the alert's code and params for machines.
-    const body = JSON.stringify({
-      delivery: deliveryId,
+function renderAlert(subjectPrefix: string, event: AlertEvent, escalation: number | undefined, lang: AlertTextLang): Rendered {
+  const what = whatOf(event, escalation, lang);
+  const { subject, text } = emailMessage(subjectPrefix, event, what, lang);
+  return {
+    subject,
+    text,
+    eventType: event.type,
+    webhook: {
       type: event.type,
       at: event.at,
       escalation: escalation !== undefined,
       lang,
-      label: whatOf(event, escalation, lang),
+      label: what,
       text: alertMessageIn(event.alert, lang),
       alert: event.alert,
-    });
-    delivery.deliver({
-      channel: 'webhook',
-      target: name,
-      payload: JSON.parse(body) as unknown,
-      send: () => post({ url: hook.url, body, secret, timeoutMs: hook.timeoutMs, deliveryId, eventType: event.type }),
-    });
-  };
-
-  return (event, routes, escalation) => {
-    const { emails, hooks } = targetsOf(config, routes);
-    for (const lang of LANGS) {
-      const to = [...emails].filter(([, l]) => l === lang).map(([address]) => address);
-      if (to.length > 0) sendEmail(event, to, whatOf(event, escalation, lang), lang);
-    }
-    for (const [name, lang] of hooks) sendWebhook(event, name, escalation, lang);
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve, isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { AlertEventTypeSchema, ConfigError, SeveritySchema, type Catalogue } from '../../core/index.js';
+import { AlertEventTypeSchema, AlertRuleSchema, ConfigError, SeveritySchema, type Catalogue } from '../../core/index.js';
 
 const WebhookSchema = z
   .object({
@@ -64,6 +64,11 @@ export const NotifyFileSchema = z
       .strict()
       .default({ subjectPrefix: '[quantrac]' }),
     webhooks: z.record(z.string(), WebhookSchema).default({}),
+    /**
+     * Alert rules told as incidents (docs/INCIDENTS.md): their alerts send nothing on their own;
+     * the incident they belong to sends one message when it opens, escalates and closes.
+     */
+    incidentRules: z.array(AlertRuleSchema).default([]),
     routes: z.record(z.string(), RouteSchema).default({}),
     routing: z.array(RoutingRuleSchema).default([]),
   })

@@ -98,4 +98,17 @@ describe('trend forecast', () => {
     for (let m = 1; m <= 40; m++) f.reading('COD', 55 - 0.3 * m + (m % 2) * 0.2, { atMs: f.vt.now() + MIN });
     expect(f.ofType('resolved', 'trend')).toHaveLength(1);
   });
+
+  it('takes back a forecast whose line crossed the limit in the past while the values are back below (the end of a spill)', async () => {
+    f = await createAlertsFixture({ rules: { version: 1, defaults: { threshold: { enabled: false } } } });
+    // A steady rise over 25 minutes to above the limit, then back to normal at once: the 30-minute
+    // line still slopes up, and crosses the limit in the past.
+    for (let m = 0; m < 25; m++) f.reading('COD', 30 + 2.4 * m + (m % 3) * 0.4, { atMs: f.vt.now() + MIN });
+    const raisedWhileHigh = f.ofType('raised', 'trend').length;
+    expect(raisedWhileHigh).toBe(1);
+    // Back below for the rule's clearing time: the forecast resolves, and none is raised again.
+    for (let m = 0; m < 12; m++) f.reading('COD', 30 + (m % 3) * 0.4, { atMs: f.vt.now() + MIN });
+    expect(f.ofType('raised', 'trend')).toHaveLength(1);
+    expect(f.ofType('resolved', 'trend')).toHaveLength(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalogue, type AlertEvent, type AlertRule, type Catalogue, type Incident } from '../../core/index.js';
+import { loadCatalogue, type AlertEvent, type Catalogue, type Incident } from '../../core/index.js';
 import { createAlertEngine, loadRules } from '../../alerts/index.js';
 import { createCorrelator } from '../../incidents/correlator.js';
 import { DEFAULT_INCIDENT_RULES } from '../../incidents/incident-rules.js';
@@ -86,7 +86,7 @@ function series(run: Run, station: string, parameter: string): Array<{ s: number
 }
 const firstOver = (run: Run, station: string, parameter: string): number =>
   series(run, station, parameter).find((x) => x.v > x.limit)?.s ?? NaN;
-const window = (file: ScenarioFile, station: string, parameter: string): { from: number; to: number } => {
+const windowOf = (file: ScenarioFile, station: string, parameter: string): { from: number; to: number } => {
   const specs = file.scenarios.filter((s) => s.station === station && s.parameter === parameter);
   return { from: Math.min(...specs.map((s) => s.atS)), to: Math.max(...specs.map((s) => s.atS + (s.forS ?? Infinity))) };
 };
@@ -99,7 +99,8 @@ describe('the spill (spill.json, the first part of incidents.json)', () => {
     expect(spill.seed).toBe(incidents.seed);
     const a = await play(spill, MIN, SPILL);
     const b = await play(incidents, MIN, SPILL);
-    for (const id of SPILL) expect(a.ticks.get(id)!.slice(0, 45)).toEqual(b.ticks.get(id)!.slice(0, 45));
+    for (const id of SPILL) expect(a.ticks.get(id)!).toEqual(b.ticks.get(id)!.slice(0, a.ticks.get(id)!.length));
+    expect(a.ticks.get(SPILL[0]!)!).toHaveLength(60 + 45);
   });
 
   it('COD, TSS and NH4 cross their limits downstream in order, about 8 min apart, and fall back under 0.8 x the limit after', async () => {
@@ -111,15 +112,34 @@ describe('the spill (spill.json, the first part of incidents.json)', () => {
       // Downstream stations cross 8, 16 and 24 min after the first, within two samples.
       crossed.forEach((s, k) => expect(Math.abs(s - crossed[0]! - 480 * k), `${SPILL[k]} ${parameter}`).toBeLessThanOrEqual(120));
       for (const id of SPILL) {
-        const { from, to } = window(spill, id, parameter);
+        const { from, to } = windowOf(spill, id, parameter);
         const outside = series(run, id, parameter).filter((x) => x.s < from || x.s >= to);
         expect(outside.length).toBeGreaterThan(15);
-        expect(outside.filter((x) => x.v >= 0.8 * x.limit), `${id} ${parameter} outside its window`).toEqual([]);
+        expect(
+          outside.filter((x) => x.v >= 0.8 * x.limit),
+          `${id} ${parameter} outside its window`,
+        ).toEqual([]);
         const over = series(run, id, parameter).filter((x) => x.s >= to - 480 && x.s < to);
-        expect(over.every((x) => x.v > x.limit), `${id} ${parameter} over for its 8 min`).toBe(true);
+        expect(
+          over.every((x) => x.v > x.limit),
+          `${id} ${parameter} over for its 8 min`,
+        ).toBe(true);
       }
     }
     console.log(`[figure] spill: COD first over the limit at ${SPILL.map((id) => firstOver(run, id, 'COD')).join(', ')} s`);
+  });
+
+  it('played alone on a short clock (45 one-minute samples), makes one river_spread incident whose members all resolve', async () => {
+    const run = await play(spill, MIN, SPILL);
+    expect(run.ticks.get(SPILL[3]!)!.filter((t) => t.trueTs >= START)).toHaveLength(45);
+    const thresholds = run.events.filter((e) => e.alert.rule === 'threshold');
+    const raised = thresholds.filter((e) => e.type === 'raised');
+    expect(raised).toHaveLength(SPILL.length * 3);
+    expect(new Set(thresholds.filter((e) => e.type === 'resolved').map((e) => e.alert.id))).toEqual(new Set(raised.map((e) => e.alert.id)));
+    const [river, ...others] = correlate(thresholds, START + (spill.durationS ?? 0) * 1000);
+    expect(others).toEqual([]);
+    expect(river).toMatchObject({ kind: 'river_spread', water: 'CAU', reach: [0, 3], severity: 'critical' });
+    expect(river!.members.every((m) => m.resolvedAt !== undefined)).toBe(true);
   });
 });
 
@@ -131,7 +151,7 @@ describe('incidents.json: the values', () => {
 
   it('treatment failure: the outlet crosses its COD and TSS limits while the inlet stays under 0.8 x every limit', () => {
     for (const p of ['COD', 'TSS']) {
-      const { to } = window(incidents, PLANT.outlet, p);
+      const { to } = windowOf(incidents, PLANT.outlet, p);
       expect(firstOver(run, PLANT.outlet, p)).toBeLessThan(1320);
       expect(series(run, PLANT.outlet, p).filter((x) => x.s >= to && x.v >= 0.8 * x.limit)).toEqual([]);
     }
@@ -148,7 +168,7 @@ describe('incidents.json: the values', () => {
   });
 
   it('stack upset: O2 falls to about half its level while CO and dust go over their limits, all back after', () => {
-    const { from, to } = window(incidents, STACK, 'O2');
+    const { from, to } = windowOf(incidents, STACK, 'O2');
     const o2 = series(run, STACK, 'O2');
     const before = mean(o2.filter((x) => x.s >= from - 600 && x.s < from).map((x) => x.v));
     const during = o2.filter((x) => x.s >= from && x.s < to).map((x) => x.v);
@@ -159,8 +179,14 @@ describe('incidents.json: the values', () => {
     expect(after / before).toBeGreaterThan(0.85);
     for (const p of ['CO', 'PM']) {
       const xs = series(run, STACK, p);
-      expect(xs.filter((x) => x.s >= from && x.s < to).every((x) => x.v > x.limit), p).toBe(true);
-      expect(xs.filter((x) => (x.s < from || x.s >= to) && x.v >= 0.8 * x.limit), p).toEqual([]);
+      expect(
+        xs.filter((x) => x.s >= from && x.s < to).every((x) => x.v > x.limit),
+        p,
+      ).toBe(true);
+      expect(
+        xs.filter((x) => (x.s < from || x.s >= to) && x.v >= 0.8 * x.limit),
+        p,
+      ).toEqual([]);
     }
     expect(catalogue.limitAt(STACK, 'O2', new Date(START))).toBeUndefined();
   });
@@ -181,7 +207,11 @@ describe('incidents.json through the alerts engine and the correlator (every sta
   it.each([MIN, 10_000])(
     'raises the threshold alerts each scenario expects and no other, resolves them all, and they make the documented incidents (a sample every %i ms)',
     async (stepMs) => {
-      const run = await play(incidents, stepMs, catalogue.stations.map((s) => s.id));
+      const run = await play(
+        incidents,
+        stepMs,
+        catalogue.stations.map((s) => s.id),
+      );
       const raised = run.events.filter((e) => e.type === 'raised');
       const meant = incidents.scenarios.filter((s) => s.expect?.includes('threshold')).map((s) => `${s.station}|${s.parameter}`);
       const thresholds = raised.filter((e) => e.alert.rule === 'threshold');
@@ -212,7 +242,8 @@ describe('incidents.json through the alerts engine and the correlator (every sta
       expect(made.find((i) => i.kind === 'treatment_failure')!.members.every((m) => m.station === PLANT.outlet)).toBe(true);
       // All normal by 38 min: every incident closes by itself (15 min after its last member resolved) within the hour.
       expect(made.every((i) => i.state === 'closed' && i.closedBy === 'system' && i.closedAt! < end)).toBe(true);
-      const span = (i: Incident): string => `${i.kind} ${Math.round((i.startedAt - START) / MIN)}-${Math.round((i.closedAt! - START) / MIN)} min`;
+      const span = (i: Incident): string =>
+        `${i.kind} ${Math.round((i.startedAt - START) / MIN)}-${Math.round((i.closedAt! - START) / MIN)} min`;
       const withTrends = correlate(run.events, end);
       console.log(
         `[figure] incidents.json at ${stepMs} ms: ${made.map(span).join(', ')}; ${trends.length} trend forecasts besides ` +

@@ -6,6 +6,7 @@ const KEYS: Readonly<Record<string, string>> = {
   for: 'forS',
   every: 'everyS',
   level: 'level',
+  factor: 'factor',
   samples: 'samples',
   probability: 'probability',
   offset: 'offsetS',

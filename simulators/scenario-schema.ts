@@ -9,6 +9,8 @@ import { AlertRuleSchema, QuantracError, StationIdSchema, StatusSchema, type Cat
  * - spike: a few samples jump far above the limit (threshold, rate of change);
  * - drift: a slow ramp toward and past the limit (trend forecast before the first exceedance);
  * - exceedance: sustained values above the limit (threshold, rolling average);
+ * - shift: values at a multiple of their normal level, for parameters without a limit to scale
+ *   from (O2 falling at a stack in upset: raises nothing itself, shows with CO and dust);
  * - calibration: status 01, zero gas then span gas (never counts toward compliance);
  * - fault: status 02 and a flatline, or values outside the instrument's range (sensor fault);
  * - dropout: the logger sends nothing (data lost for good) (transmission interrupted);
@@ -22,6 +24,7 @@ export const SCENARIO_NAMES = [
   'spike',
   'drift',
   'exceedance',
+  'shift',
   'calibration',
   'fault',
   'dropout',
@@ -67,6 +70,8 @@ export const ScenarioSpecSchema = z
     everyS: z.number().positive().optional(),
     /** spike, drift (end level), exceedance: the value as a fraction of the limit (pH: of its distance from 7). */
     level: z.number().positive().optional(),
+    /** shift: the values as a multiple of their normal level (default 0.5). */
+    factor: z.number().positive().optional(),
     /** spike: how many samples each occurrence lasts (default 1; with forS and no samples: the whole window). */
     samples: z.number().int().positive().optional(),
     /** dropout: chance that a message is lost (default 1: total silence). */

@@ -23,6 +23,8 @@ export interface EffectContext {
 
 /** Default levels as a fraction of the limit (pH: of the distance from neutral 7 to its upper limit). */
 const DEFAULT_LEVEL = { spike: 1.6, drift: 1.15, exceedance: 1.3 } as const;
+/** shift: half the normal level, e.g. O2 at a stack whose combustion air has failed. */
+const DEFAULT_FACTOR = 0.5;
 
 /**
  * Applies one value scenario to a sample (mutating it); returns false when the scenario
@@ -53,6 +55,13 @@ export function applyValueEffect(spec: ScenarioSpec, sample: ValueSample, ctx: E
     case 'exceedance':
       sample.value = target(spec.level ?? DEFAULT_LEVEL.exceedance) * (1 + 0.04 * ctx.gauss());
       return true;
+    case 'shift': {
+      // Scales the natural signal, noise and daily cycle kept, so it reads as the same process
+      // in another state; an analyser cannot read outside its range.
+      const v = sample.value * (spec.factor ?? DEFAULT_FACTOR);
+      sample.value = Math.min(sample.parameter.rangeMax ?? Infinity, Math.max(sample.parameter.rangeMin ?? 0, v));
+      return true;
+    }
     case 'calibration': {
       // Zero gas for the first half of the window, span gas (80 % of range) for the second,
       // flagged 01: stored but never counted toward compliance (docs/DOMAIN.md).

@@ -53,6 +53,7 @@ describe('--scenario arguments', () => {
     expect(parseScenarioArg(`offline:${WW}:*:at=30,for=60`)).toMatchObject({ name: 'offline', atS: 30, forS: 60 });
     expect(parseScenarioArg(`offline:${WW}:at=30`)).toMatchObject({ name: 'offline', atS: 30 });
     expect(parseScenarioArg(`drift:${WW}:COD:at=60,for=600,level=1.2`)).toMatchObject({ parameter: 'COD', atS: 60, forS: 600, level: 1.2 });
+    expect(parseScenarioArg(`shift:${WW}:COD:factor=0.5`)).toMatchObject({ name: 'shift', parameter: 'COD', factor: 0.5 });
     expect(parseScenarioArg(`malformed:${WW}:*:kinds=not_json+unit_mismatch,everyN=2`)).toMatchObject({
       kinds: ['not_json', 'unit_mismatch'],
       everyN: 2,

@@ -61,6 +61,21 @@ describe('scenarios, per station and parameter, in measurement time', () => {
     expect(ticks.slice(40).every((t) => value(t, 'COD') < 60)).toBe(true);
   });
 
+  it('shift: a parameter without a limit (O2 at a stack) at a multiple of its normal level for the window, noise and cycle kept', () => {
+    const STACK = 'HN-QUANGMINH-F006-KT1'; // O2 0-25 %, no limit
+    const base = run([], 40, MIN, 1, STACK);
+    const ticks = run([{ name: 'shift', station: STACK, parameter: 'O2', atS: 600, forS: 1200 }], 40, MIN, 1, STACK);
+    ticks.forEach((t, i) => {
+      const normal = value(base[i]!, 'O2');
+      if (i >= 10 && i < 30) expect(value(t, 'O2'), `sample ${i}`).toBeCloseTo(normal * 0.5, 1);
+      else expect(value(t, 'O2'), `sample ${i}`).toBe(normal);
+    });
+    expect(ticks.map((t) => value(t, 'CO'))).toEqual(base.map((t) => value(t, 'CO')));
+    // Upward, held within the analyser's range.
+    const up = run([{ name: 'shift', station: STACK, parameter: 'O2', factor: 10 }], 3, MIN, 1, STACK);
+    expect(up.map((t) => value(t, 'O2'))).toEqual([25, 25, 25]);
+  });
+
   it('calibration: status 01, zero gas then span gas, for the window only', () => {
     const ticks = run([{ name: 'calibration', station: WW, parameter: 'COD', atS: 120, forS: 600 }], 15);
     expect(ticks.map((t) => status(t, 'COD'))).toEqual(['00', '00', ...Array(10).fill('01'), '00', '00', '00']);

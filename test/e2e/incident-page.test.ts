@@ -78,11 +78,17 @@ describe('an incident on the dashboard', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('lists the open incident, worst first, from the navigation', async () => {
+  it('shows the zone at risk on the map, and opens its incidents from there', async () => {
     const incident = centre.incidents!.open()[0]!;
     expect(await page.locator('[data-nav=incidents]').textContent()).toBe('Sự cố');
     expect(await page.locator('[data-nav=alerts]').textContent()).toBe('Cảnh báo');
-    await page.click('[data-nav=incidents]');
+    await page.goto(`${centre.dashboardUrl}#/map`);
+    const marker = page.locator('qt-station-map [data-zone=YENPHONG][data-risk=critical]');
+    await marker.waitFor({ timeout: 15_000 });
+    expect(await marker.getAttribute('aria-label')).toContain('có sự cố nghiêm trọng');
+    await page.screenshot({ path: 'test-results/incident-map.png' });
+    await page.click('qt-station-map [data-zone-incidents=YENPHONG]');
+    await page.waitForURL(/#\/incidents\?zone=YENPHONG$/);
     const row = page.locator(`qt-incidents-list tr[data-incident="${incident.id}"]`);
     await row.waitFor({ timeout: 10_000 });
     expect(await row.getAttribute('data-severity')).toBe('critical');

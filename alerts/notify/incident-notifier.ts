@@ -53,7 +53,8 @@ export function createIncidentNotifier(options: IncidentNotifierOptions): Incide
   return {
     delivery,
     notify(event) {
-      if (!told.has(event.type)) return;
+      // No rule told as incidents: the alerts notify on their own, and incidents tell nobody twice.
+      if (config.incidentRules.length === 0 || !told.has(event.type)) return;
       const routes = incidentRoutes(config, options.zonesOf(event), event.incident.severity);
       if (routes.length > 0) send(routes, (lang) => renderIncident(config.email.subjectPrefix, event, lang, options.names));
     },

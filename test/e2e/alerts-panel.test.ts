@@ -115,7 +115,7 @@ describe('the alerts panel in the browser', () => {
     await expectHeader(page);
     expect(await count(page, 'critical-count')).toBeGreaterThanOrEqual(2);
     expect(await count(page, 'warning-count')).toBeGreaterThanOrEqual(2);
-    expect(await page.locator('[data-nav=alerts]').textContent()).toBe('Sự cố & cảnh báo');
+    expect(await page.locator('[data-nav=alerts]').textContent()).toBe('Cảnh báo');
     await page.screenshot({ path: 'test-results/alerts-header-counts.png' });
 
     await page.click('[data-testid=critical-count]');

@@ -184,6 +184,8 @@ describe('cluster presence', () => {
     a.local$.next(at('S1', 'online', 'connect'));
     await vi.waitFor(() => expect(b.shared.current('S1')?.state).toBe('online'), { timeout: 5000, interval: 20 });
     subscriber.disconnect();
+    // Cut for sure before A publishes (ioredis closes the socket asynchronously).
+    await vi.waitFor(() => expect(subscriber.status).toBe('end'), { timeout: 5000, interval: 10 });
     a.local$.next(at('S1', 'offline', 'will'));
     a.local$.next(at('S2', 'online', 'connect'));
     await vi.waitFor(() => expect(a.shared.current('S2')?.state).toBe('online'), { timeout: 5000, interval: 20 });

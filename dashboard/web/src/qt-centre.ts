@@ -11,6 +11,9 @@ import { StationStates } from './centre/station-states.js';
 import { ClockController } from './clock-controller.js';
 import { inputs, QtElement, states } from './elements.js';
 import { t } from './i18n/index.js';
+import './incidents/qt-incident-page.js';
+import './incidents/qt-incident-report.js';
+import './incidents/qt-incidents-list.js';
 import { LiveController } from './live-controller.js';
 import { isLost } from './live/connection.js';
 import './live/qt-link-banner.js';
@@ -110,6 +113,21 @@ export class QtCentre extends QtElement {
       case 'report-station':
       case 'report-zone':
         return this.#renderReport(route);
+      case 'incidents':
+        return html`<qt-incidents-list .stations=${stations.byId} .zone=${route.zone}></qt-incidents-list>`;
+      case 'incident':
+        return html`<qt-incident-page
+          .incidentId=${route.id}
+          .stations=${stations.byId}
+          .user=${this.user}
+          .centreNow=${this.centreNow}
+        ></qt-incident-page>`;
+      case 'incident-report':
+        return html`<qt-incident-report
+          .incidentId=${route.id}
+          .stations=${stations.byId}
+          .centreNow=${this.centreNow}
+        ></qt-incident-report>`;
       case 'forwarding':
         return html`<qt-forwarding></qt-forwarding>`;
       case 'users':

@@ -9,6 +9,9 @@ export type Route =
   | { name: 'alerts'; tab: 'open' | 'history' | 'silences'; /** The open tab's filters and sort. */ view?: AlertView }
   | { name: 'report-station'; station: string; period: 'day' | 'month'; date?: string }
   | { name: 'report-zone'; zone: string; date?: string }
+  | { name: 'incidents'; /** One zone's open incidents (the map's link). */ zone?: string }
+  | { name: 'incident'; id: string }
+  | { name: 'incident-report'; id: string }
   | { name: 'users' }
   | { name: 'forwarding' }
   | { name: 'audit' }
@@ -43,6 +46,8 @@ export function parseRoute(hash: string): Route {
   if (a === 'reports' && b === 'station' && c)
     return { name: 'report-station', station: c, period: q.get('period') === 'month' ? 'month' : 'day', ...(date ? { date } : {}) };
   if (a === 'reports' && b === 'zone' && c) return { name: 'report-zone', zone: c, ...(date ? { date } : {}) };
+  if (a === 'incidents') return { name: 'incidents', ...(q.get('zone') ? { zone: q.get('zone')! } : {}) };
+  if (a === 'incident' && b) return c === 'report' ? { name: 'incident-report', id: b } : { name: 'incident', id: b };
   if (a === 'users') return { name: 'users' };
   if (a === 'forwarding') return { name: 'forwarding' };
   if (a === 'audit') return { name: 'audit' };
@@ -60,6 +65,9 @@ export const href = {
   reportStation: (station: string, period: 'day' | 'month', date?: string): string =>
     `#/reports/station/${encodeURIComponent(station)}?period=${period}${date ? `&date=${date}` : ''}`,
   reportZone: (zone: string, date?: string): string => `#/reports/zone/${encodeURIComponent(zone)}${date ? `?date=${date}` : ''}`,
+  incidents: (zone?: string): string => `#/incidents${zone ? `?zone=${encodeURIComponent(zone)}` : ''}`,
+  incident: (id: string): string => `#/incident/${encodeURIComponent(id)}`,
+  incidentReport: (id: string): string => `#/incident/${encodeURIComponent(id)}/report`,
   users: (): string => '#/users',
   forwarding: (): string => '#/forwarding',
   audit: (): string => '#/audit',

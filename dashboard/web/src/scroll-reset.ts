@@ -6,10 +6,10 @@ import type { Route } from './router.js';
  * parameter, an alerts tab or a report's date are the same page, so they keep the scroll.
  */
 export function pageKey(route: Route): string {
-  const r = route as Partial<Record<'station' | 'zone' | 'view', unknown>>;
+  const r = route as Partial<Record<'station' | 'zone' | 'view' | 'id', unknown>>;
   // The overview's view (table or map) is another page; the alerts panel's filter view is not.
   const view = typeof r.view === 'string' ? r.view : '';
-  return [route.name, r.station ?? '', r.zone ?? '', view].join('|');
+  return [route.name, r.station ?? '', r.zone ?? '', view, r.id ?? ''].join('|');
 }
 
 /**

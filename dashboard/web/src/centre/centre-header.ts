@@ -49,6 +49,7 @@ function renderNav(route: Route, user: SessionUser): TemplateResult {
   return html`<nav>
     ${nav('overview', href.overview(), 'nav_overview', (route.name === 'overview' && route.view === 'table') || route.name === 'zone')}
     ${nav('map', href.overview('map'), 'nav_map', route.name === 'overview' && route.view === 'map')}
+    ${nav('incidents', href.incidents(), 'nav_incidents', route.name === 'incidents' || route.name === 'incident' || route.name === 'incident-report')}
     ${nav('alerts', href.alerts(), 'nav_alerts', route.name === 'alerts')}
     ${nav('forwarding', href.forwarding(), 'nav_forwarding', route.name === 'forwarding')}
     ${user.role === 'admin' ? nav('users', href.users(), 'nav_users', route.name === 'users') : nothing}

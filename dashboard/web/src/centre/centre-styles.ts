@@ -8,6 +8,13 @@ const ownStyles = css`
     display: block;
     min-height: 100vh;
   }
+  /* A printed report (incident, station, zone) is the page's content, not the navigation. */
+  @media print {
+    header,
+    qt-link-banner {
+      display: none;
+    }
+  }
   header {
     display: flex;
     flex-wrap: wrap;

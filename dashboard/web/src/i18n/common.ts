@@ -15,7 +15,7 @@ export const commonVi = {
   role_admin: 'quản trị',
   nav_overview: 'Tổng quan',
   nav_map: 'Bản đồ',
-  nav_alerts: 'Sự cố & cảnh báo',
+  nav_alerts: 'Cảnh báo',
   nav_users: 'Người dùng',
   connecting: 'đang kết nối…',
   open: 'đã kết nối',

@@ -7,6 +7,7 @@ import { chartsEn, chartsVi } from './charts.js';
 import { commonEn, commonVi } from './common.js';
 import { connectionEn, connectionVi } from './connection.js';
 import { forwardingEn, forwardingVi } from './forwarding.js';
+import { incidentsEn, incidentsVi } from './incidents.js';
 import { kioskEn, kioskVi } from './kiosk.js';
 import { layoutEn, layoutVi } from './layout.js';
 import { reportsEn, reportsVi } from './reports.js';
@@ -34,6 +35,7 @@ const TABLES_VI = [
   alertPanelVi,
   layoutVi,
   mapVi,
+  incidentsVi,
 ] as const;
 const TABLES_EN = [
   commonEn,
@@ -49,6 +51,7 @@ const TABLES_EN = [
   alertPanelEn,
   layoutEn,
   mapEn,
+  incidentsEn,
 ] as const;
 
 type Merged<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]] ? H & Merged<R> : unknown;

@@ -5,6 +5,9 @@ import { href } from '../router.js';
 import type { StationState } from '../station-state.js';
 import { zIndexOffset, type ZoneCluster } from './zones.js';
 
+/** A zone's risk from its open incidents (incidents/incident-view.ts `zoneRisk`): their worst severity. */
+export type ZoneRisk = 'none' | 'warning' | 'critical';
+
 const stateText = (state: StationState): string => t(`state_${state}` as MessageKey);
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -20,13 +23,19 @@ function decorate(marker: L.Marker, attrs: Record<string, string>): void {
  * A zone seen from far: a disc with its number of stations in its worst state's colour, above
  * every marker of a better state; a click, Enter or Space zooms to its stations.
  */
-export function zoneMarker(layer: L.LayerGroup, zone: ZoneCluster, nf: Intl.NumberFormat, onOpen: (z: ZoneCluster) => void): L.Marker {
+export function zoneMarker(
+  layer: L.LayerGroup,
+  zone: ZoneCluster,
+  nf: Intl.NumberFormat,
+  onOpen: (z: ZoneCluster) => void,
+  risk: ZoneRisk = 'none',
+): L.Marker {
   const n = zone.stations.length;
   const size = Math.round(30 + Math.min(18, Math.sqrt(n) * 4));
-  const label = t('mapZoneMarker', { zone: zone.name, province: zone.province, n: nf.format(n), state: stateText(zone.state) });
+  const label = `${t('mapZoneMarker', { zone: zone.name, province: zone.province, n: nf.format(n), state: stateText(zone.state) })}; ${t(`inc_mapRisk_${risk}`)}`;
   const marker = L.marker([zone.lat, zone.lon], {
     icon: L.divIcon({
-      className: `qt-marker zone st-${zone.state}`,
+      className: `qt-marker zone st-${zone.state} risk-${risk}`,
       html: `<span aria-hidden="true">${escapeHtml(nf.format(n))}</span>`,
       iconSize: [size, size],
     }),
@@ -36,7 +45,7 @@ export function zoneMarker(layer: L.LayerGroup, zone: ZoneCluster, nf: Intl.Numb
   });
   marker.on('click', () => onOpen(zone));
   layer.addLayer(marker);
-  decorate(marker, { 'data-zone': zone.id, 'data-state': zone.state, 'aria-label': label, title: label });
+  decorate(marker, { 'data-zone': zone.id, 'data-state': zone.state, 'data-risk': risk, 'aria-label': label, title: label });
   marker.getElement()?.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter' && e.key !== ' ') return;
     e.preventDefault();

@@ -72,6 +72,23 @@ export const mapStyles = [
     .qt-marker.zone {
       cursor: pointer;
     }
+    /* A zone with an open incident: a ring in the incident's severity, around its state's disc. */
+    .qt-marker.zone.risk-warning {
+      box-shadow:
+        0 0 0 2px var(--qt-ink),
+        0 0 0 6px var(--qt-warning);
+    }
+    .qt-marker.zone.risk-critical {
+      box-shadow:
+        0 0 0 2px var(--qt-ink),
+        0 0 0 6px var(--qt-critical);
+    }
+    .zones .incidents {
+      display: inline-block;
+      margin: 0.15rem 0 0 0.6rem;
+      color: var(--qt-link);
+      font-size: 0.8rem;
+    }
     .qt-marker a {
       display: block;
       width: 100%;

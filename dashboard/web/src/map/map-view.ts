@@ -4,7 +4,7 @@ import type { MapSettings } from '../../../../core/config-map.js';
 import { lang, t } from '../i18n/index.js';
 import type { StationState } from '../station-state.js';
 import { addBasemap, setBasemapCredit, VIETNAM_BOUNDS } from './basemap-layer.js';
-import { stationMarker, zoneMarker } from './map-markers.js';
+import { stationMarker, zoneMarker, type ZoneRisk } from './map-markers.js';
 import { byRank, clusterByZone, stateOf, type ZoneCluster } from './zones.js';
 
 /** From this zoom on, each station has its own marker; farther out, one marker per zone. */
@@ -21,6 +21,7 @@ export class MapView {
   readonly #zoom: L.Control.Zoom;
   #stations: readonly StationSummary[] = [];
   #states: ReadonlyMap<string, StationState> = new Map();
+  #risks: ReadonlyMap<string, ZoneRisk> = new Map();
   #credit: string | undefined;
   #lang = lang();
   #drawn = '';
@@ -44,9 +45,14 @@ export class MapView {
   }
 
   /** New stations or states (or language): the markers again. */
-  update(stations: readonly StationSummary[], states: ReadonlyMap<string, StationState>): void {
+  update(
+    stations: readonly StationSummary[],
+    states: ReadonlyMap<string, StationState>,
+    risks: ReadonlyMap<string, ZoneRisk> = new Map(),
+  ): void {
     this.#stations = stations;
     this.#states = states;
+    this.#risks = risks;
     if (this.#lang !== lang()) {
       this.#lang = lang();
       this.#zoom.remove();
@@ -87,7 +93,8 @@ export class MapView {
    */
   #draw(): void {
     const close = this.#map.getZoom() >= STATION_ZOOM;
-    const drawn = `${close}|${this.#stations.map((s) => `${s.id}:${stateOf(this.#states, s.id)}`).join(',')}`;
+    const risks = [...this.#risks].map(([z, r]) => `${z}:${r}`).join(',');
+    const drawn = `${close}|${risks}|${this.#stations.map((s) => `${s.id}:${stateOf(this.#states, s.id)}`).join(',')}`;
     if (drawn === this.#drawn) return;
     this.#drawn = drawn;
     this.#markers.clearLayers();
@@ -98,7 +105,7 @@ export class MapView {
       }
     } else {
       for (const z of clusterByZone(this.#stations, this.#states))
-        zoneMarker(this.#markers, z, nf, (zone: ZoneCluster) => this.showZone(zone.id));
+        zoneMarker(this.#markers, z, nf, (zone: ZoneCluster) => this.showZone(zone.id), this.#risks.get(z.id) ?? 'none');
     }
   }
 }

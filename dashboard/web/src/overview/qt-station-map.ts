@@ -1,16 +1,21 @@
-import { html, type PropertyValues, type TemplateResult } from 'lit';
-import type { StationSummary } from '../../../../core/index.js';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { Incident, StationSummary } from '../../../../core/index.js';
 import type { MapSettings } from '../../../../core/config-map.js';
 import { api } from '../api.js';
 import { QtElement } from '../elements.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { mapStyles } from '../map/map-styles.js';
+import type { ZoneRisk } from '../map/map-markers.js';
 import type { MapView } from '../map/map-view.js';
+import { zoneRisk } from '../incidents/incident-view.js';
+import { PollController } from '../poll-controller.js';
+import { href } from '../router.js';
 import { clusterByZone } from '../map/zones.js';
 import { STATE_ORDER, type StationState } from '../station-state.js';
 
 /** No answer from `GET /api/map`: the bundled basemap, which needs nothing from elsewhere. */
 const OFFLINE: MapSettings = { attribution: '' };
+const RISK_POLL_MS = 10_000;
 
 /**
  * The overview's map: Leaflet over a basemap (bundled offline, or MAP_STYLE_URL's tiles),
@@ -25,12 +30,15 @@ export class QtStationMap extends QtElement {
     zone: { attribute: false },
     failed: { state: true },
     ready: { state: true },
+    risks: { state: true },
   };
   declare stations: readonly StationSummary[];
   declare states: ReadonlyMap<string, StationState>;
   declare zone: string | undefined;
   declare failed: boolean;
   declare ready: boolean;
+  /** Each zone's worst open incident (incidents/incident-view.ts): a ring on its marker, a link in the list. */
+  declare risks: ReadonlyMap<string, ZoneRisk>;
   #view: MapView | undefined;
   #loading = false;
   #resize = new ResizeObserver(() => this.#view?.resized());
@@ -42,6 +50,17 @@ export class QtStationMap extends QtElement {
     this.zone = undefined;
     this.failed = false;
     this.ready = false;
+    this.risks = new Map();
+    new PollController(this, () => this.#loadRisks(), RISK_POLL_MS);
+  }
+
+  async #loadRisks(): Promise<void> {
+    try {
+      const { incidents } = await api<{ incidents: Incident[] }>('/api/incidents');
+      this.risks = zoneRisk(incidents);
+    } catch {
+      // Keeps the last risks: the connection banner says the data is old.
+    }
   }
 
   override disconnectedCallback(): void {
@@ -57,7 +76,7 @@ export class QtStationMap extends QtElement {
       void this.#open();
       return;
     }
-    this.#view.update(this.stations, this.states);
+    this.#view.update(this.stations, this.states, this.risks);
     if (changed.has('zone') && this.zone !== undefined) this.#view.showZone(this.zone);
   }
 
@@ -69,7 +88,7 @@ export class QtStationMap extends QtElement {
       const container = this.renderRoot.querySelector<HTMLElement>('.map');
       if (!this.isConnected || !container || this.#view) return;
       this.#view = new MapView(container, settings);
-      this.#view.update(this.stations, this.states);
+      this.#view.update(this.stations, this.states, this.risks);
       if (this.zone !== undefined) this.#view.showZone(this.zone);
       this.#resize.observe(container);
       await this.#view.loaded;
@@ -102,6 +121,17 @@ export class QtStationMap extends QtElement {
                     <span class="badge st-${z.state}">${t(`state_${z.state}` as MessageKey)}</span> ${z.name}
                     <small>${z.province} · ${t('zoneStations', { n: z.stations.length })}</small>
                   </button>
+                  ${
+                    this.risks.has(z.id)
+                      ? html`<a
+                          class="incidents"
+                          href=${href.incidents(z.id)}
+                          data-zone-incidents=${z.id}
+                          data-risk=${this.risks.get(z.id)!}
+                          >${t('inc_zoneOpen')}</a
+                        >`
+                      : nothing
+                  }
                 </li>`,
             )}
           </ol>

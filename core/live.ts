@@ -125,5 +125,7 @@ export interface StationSummary {
   lon: number;
   /** How often the gateway reports, seconds (staleness: "interrupted"). */
   intervalS?: number;
+  /** Its receiving water (docs/DOMAIN.md, "Places"): body id and name, position along it. */
+  water?: { body: string; name: string; order: number };
   parameters: Array<{ parameter: string; unit: string; max?: number; min?: number; name?: string; nameVi?: string; regulation?: string }>;
 }

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../../platform/index.js';
 /** `GET /api/stations`: the catalogue as the page lays it out, with the limits in force today. */
 export function stationSummaries(catalogue: Catalogue, at: Date = new Date()): StationSummary[] {
   const names = new Map(catalogue.parameters.map((p) => [p.symbol, p]));
+  const waters = new Map((catalogue.waters ?? []).map((w) => [w.id, w.name]));
   return catalogue.stations.map((s) => {
     const zone = catalogue.zoneOf(s.id)!;
     return {
@@ -17,6 +18,7 @@ export function stationSummaries(catalogue: Catalogue, at: Date = new Date()): S
       lat: s.lat,
       lon: s.lon,
       intervalS: s.intervalS,
+      ...(s.water ? { water: { ...s.water, name: waters.get(s.water.body) ?? s.water.body } } : {}),
       parameters: s.parameters.map((p) => {
         const limit = catalogue.limitAt(s.id, p.parameter, at);
         const def = names.get(p.parameter);

@@ -114,6 +114,14 @@ describe('an incident on the dashboard', () => {
     expect(timeline[0]).toBe('opened');
     expect(timeline.filter((x) => x === 'joined').length).toBeGreaterThanOrEqual(2);
     expect(await page.locator('qt-incident-page qt-history-chart').count()).toBe(3);
+    // The place by its names: the river and the zone.
+    expect(await page.locator('qt-incident-page [data-testid=inc-title]').textContent()).toContain('Sông Cầu, Yên Phong (Bắc Ninh)');
+    expect(await page.locator('qt-incident-page [data-testid=inc-water]').textContent()).toBe(
+      `Sông Cầu (${STATIONS[0]} → ${STATIONS.at(-1)})`,
+    );
+    // The members on a map, zoomed to them, each in its severity (critical: all three went over the limit).
+    for (const id of STATIONS)
+      await page.locator(`qt-incident-page qt-station-map [data-map-station="${id}"][data-state=critical]`).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: 'test-results/incident-page.png', fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
 

@@ -11,6 +11,14 @@ const when = (ts: number): TemplateResult => html`<time datetime=${isoTitle(ts)}
 export function renderFacts(i: Incident, stations: Stations): TemplateResult {
   const W = words();
   const zone = [...stations.values()].find((s) => s.zoneId === i.zone);
+  const water = [...stations.values()].find((s) => s.water !== undefined && s.water.body === i.water)?.water;
+  // The reach it covers along the water: its most upstream and most downstream member stations.
+  const along = i.members.flatMap((m) => {
+    const w = stations.get(m.station)?.water;
+    return w && w.body === i.water ? [{ id: m.station, order: w.order }] : [];
+  });
+  along.sort((a, b) => a.order - b.order);
+  const reach = along.length > 1 && along[0]!.id !== along.at(-1)!.id ? ` (${along[0]!.id} → ${along.at(-1)!.id})` : '';
   const fact = (label: string, value: unknown, testid: string): TemplateResult | typeof nothing =>
     value === undefined || value === ''
       ? nothing
@@ -20,9 +28,9 @@ export function renderFacts(i: Incident, stations: Stations): TemplateResult {
     ${fact(t('inc_colSeverity'), html`<span class="sev ${i.severity}">${W.severity[i.severity]}</span>`, 'inc-severity')}
     ${fact(t('inc_colState'), W.state[i.state], 'inc-state')}
     ${fact(t('inc_place'), `${zone?.zoneName ?? i.zone}${i.province ? ` (${i.province})` : ''}`, 'inc-place')}
-    ${fact(t('inc_water'), i.water, 'inc-water')} ${fact(t('inc_started'), when(i.startedAt), 'inc-started')}
-    ${fact(t('inc_owner'), i.owner, 'inc-owner')} ${fact(t('inc_cause'), i.cause ? W.cause[i.cause] : undefined, 'inc-cause')}
-    ${fact(t('inc_note'), i.note, 'inc-note')}
+    ${fact(t('inc_water'), i.water !== undefined ? `${water?.name ?? i.water}${reach}` : undefined, 'inc-water')}
+    ${fact(t('inc_started'), when(i.startedAt), 'inc-started')} ${fact(t('inc_owner'), i.owner, 'inc-owner')}
+    ${fact(t('inc_cause'), i.cause ? W.cause[i.cause] : undefined, 'inc-cause')} ${fact(t('inc_note'), i.note, 'inc-note')}
     ${fact(t('inc_closedAt'), i.closedAt !== undefined ? when(i.closedAt) : undefined, 'inc-closed-at')}
     ${fact(t('inc_closedBy'), i.closedBy, 'inc-closed-by')}
   </dl>`;

@@ -13,7 +13,8 @@ export const words = (): IncidentWords => INCIDENT_WORDS[lang()];
 /** An incident's one-line title with the catalogue's zone name (the zone id otherwise). */
 export function titleOf(i: Incident, stations: Stations): string {
   const zone = [...stations.values()].find((s) => s.zoneId === i.zone)?.zoneName;
-  return incidentTitle(i, lang(), zone !== undefined ? { zone } : {});
+  const water = [...stations.values()].find((s) => s.water !== undefined && s.water.body === i.water)?.water?.name;
+  return incidentTitle(i, lang(), { ...(zone !== undefined ? { zone } : {}), ...(water !== undefined ? { water } : {}) });
 }
 
 const SEVERITY_RANK: Record<Incident['severity'], number> = { critical: 0, warning: 1 };

@@ -2,6 +2,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Incident } from '../../../../core/index.js';
 import { api } from '../api.js';
 import '../chart/qt-history-chart.js';
+import '../overview/qt-station-map.js';
+import type { StationState } from '../station-state.js';
 import { inputs, QtElement, states } from '../elements.js';
 import { formatDateTime } from '../format-clock.js';
 import { t } from '../i18n/index.js';
@@ -92,6 +94,19 @@ export class QtIncidentPage extends QtElement {
     }
   }
 
+  /** The member stations on the map, each in its worst member's severity (normal once all its members resolved). */
+  #map(i: Incident): TemplateResult {
+    const states = new Map<string, StationState>();
+    for (const m of i.members) {
+      const now: StationState = m.resolvedAt !== undefined ? 'normal' : m.severity;
+      if (states.get(m.station) !== 'critical') states.set(m.station, now === 'normal' ? (states.get(m.station) ?? 'normal') : now);
+    }
+    const members = [...states.keys()].flatMap((id) => this.stations.get(id) ?? []);
+    return html`<section class="member-map" aria-label=${t('inc_members')}>
+      <qt-station-map .stations=${members} .states=${states} .zone=${i.zone}></qt-station-map>
+    </section>`;
+  }
+
   #charts(i: Incident): TemplateResult {
     const from = i.startedAt - CHART_LEAD_MS;
     const to = chartEnd(i, this.loadedAt);
@@ -142,7 +157,7 @@ export class QtIncidentPage extends QtElement {
       ${ACTING.has(this.user.role) ? renderIncidentActions(i, this.busy, (a) => void this.#act(a)) : nothing}
       ${this.actionError !== undefined ? html`<p class="error" role="alert">${t('inc_actionError', { error: this.actionError })}</p>` : nothing}
       <h3>${t('inc_members')}</h3>
-      ${renderMembers(i, this.stations, true)}
+      ${renderMembers(i, this.stations, true)} ${this.#map(i)}
       <h3>${t('inc_timeline')}</h3>
       ${renderTimeline(i, this.stations)} ${this.#charts(i)}
     </article>`;

@@ -86,6 +86,8 @@ describe('an incident on the dashboard', () => {
     const marker = page.locator('qt-station-map [data-zone=YENPHONG][data-risk=critical]');
     await marker.waitFor({ timeout: 15_000 });
     expect(await marker.getAttribute('aria-label')).toContain('có sự cố nghiêm trọng');
+    // The basemap loads in its own chunk: the screenshot waits for it.
+    await page.locator('qt-station-map [data-testid=map][data-ready=yes]').waitFor({ timeout: 15_000 });
     await page.screenshot({ path: 'test-results/incident-map.png' });
     await page.click('qt-station-map [data-zone-incidents=YENPHONG]');
     await page.waitForURL(/#\/incidents\?zone=YENPHONG$/);

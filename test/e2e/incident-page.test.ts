@@ -1,13 +1,13 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { startSimulator, type ScenarioInput } from '../../simulators/index.js';
 import { axeViolations } from '../helpers/axe.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { startTestCentre, testDatabase, type TestCentre } from '../helpers/centre.js';
+import { startTestCentre, type TestCentre } from '../helpers/centre.js';
 import { createTestUser } from '../helpers/dashboard-session.js';
+import { playSpill, SPILL_STATIONS, writeSpillData } from '../helpers/incidents-spill.js';
 
 /**
  * A spill down Sông Cầu played through MQTT (as test/integration/incidents-spill.test.ts does,
@@ -15,15 +15,7 @@ import { createTestUser } from '../helpers/dashboard-session.js';
  * finds the incident in the list, opens its page (members along the river, timeline, charts),
  * acknowledges it, and prints its report to A4. axe finds nothing serious on any of the three.
  */
-const STATIONS = ['BN-YENPHONG-F001-NT1', 'BN-YENPHONG-F002-NT1', 'BN-YENPHONG-F003-NT1'] as const;
-const STEP_MS = 10_000;
 const PLAY_S = 1_200;
-const SPILL: ScenarioInput[] = [
-  { name: 'exceedance', station: STATIONS[0], parameter: 'COD', atS: 0, forS: 300, level: 0.92 },
-  { name: 'exceedance', station: STATIONS[0], parameter: 'COD', atS: 300, forS: 1_200, level: 1.4 },
-  { name: 'exceedance', station: STATIONS[1], parameter: 'COD', atS: 480, forS: 1_020, level: 1.4 },
-  { name: 'exceedance', station: STATIONS[2], parameter: 'COD', atS: 960, forS: 540, level: 1.4 },
-];
 
 describe('an incident on the dashboard', () => {
   let centre: TestCentre;
@@ -34,31 +26,8 @@ describe('an incident on the dashboard', () => {
   beforeAll(async () => {
     await mkdir('test-results', { recursive: true });
     dataDir = await mkdtemp(join(tmpdir(), 'quantrac-incweb-'));
-    // Fast-forwarded from the past: the wall-clock silence rule and the noisy trend rule are off (as in the integration test).
-    const rulesFile = join(dataDir, 'rules.json');
-    await writeFile(rulesFile, JSON.stringify({ version: 1, defaults: { stale: { enabled: false }, trend: { enabled: false } } }));
-    await writeFile(join(dataDir, 'incidents.json'), JSON.stringify({ version: 1 }));
-    centre = await startTestCentre(inject('influxUrl'), {
-      DATA_DIR: dataDir,
-      INFLUX_DB: testDatabase(),
-      ALERTS_RULES_FILE: rulesFile,
-      ALERTS_TICK_MS: '500',
-    });
-    const sim = startSimulator({
-      url: centre.mqttUrl,
-      catalogue: centre.catalogue,
-      stations: [...STATIONS],
-      rate: 20,
-      stepMs: STEP_MS,
-      startAt: Date.now() - PLAY_S * 1000,
-      messages: PLAY_S / (STEP_MS / 1000),
-      scenarios: SPILL,
-      credentials: (s) => centre.credentials(s),
-      record: false,
-      seed: 7,
-    });
-    await sim.done;
-    await sim.close();
+    centre = await startTestCentre(inject('influxUrl'), await writeSpillData(dataDir, { incidents: { version: 1 } }));
+    await playSpill(centre, Date.now() - PLAY_S * 1000, 0, PLAY_S);
     await vi.waitFor(() => expect(new Set(centre.incidents!.open().flatMap((i) => i.members.map((m) => m.station))).size).toBe(3), {
       timeout: 30_000,
     });
@@ -109,7 +78,7 @@ describe('an incident on the dashboard', () => {
     const members = await page
       .locator('qt-incident-page [data-testid=inc-members] tbody tr')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-member')));
-    expect([...new Set(members)]).toEqual([...STATIONS]);
+    expect([...new Set(members)]).toEqual([...SPILL_STATIONS]);
     const timeline = await page
       .locator('qt-incident-page [data-testid=inc-timeline] li')
       .evaluateAll((l) => l.map((e) => e.getAttribute('data-type')));
@@ -119,10 +88,10 @@ describe('an incident on the dashboard', () => {
     // The place by its names: the river and the zone.
     expect(await page.locator('qt-incident-page [data-testid=inc-title]').textContent()).toContain('Sông Cầu, Yên Phong (Bắc Ninh)');
     expect(await page.locator('qt-incident-page [data-testid=inc-water]').textContent()).toBe(
-      `Sông Cầu (${STATIONS[0]} → ${STATIONS.at(-1)})`,
+      `Sông Cầu (${SPILL_STATIONS[0]} → ${SPILL_STATIONS.at(-1)})`,
     );
     // The members on a map, zoomed to them, each in its severity (critical: all three went over the limit).
-    for (const id of STATIONS)
+    for (const id of SPILL_STATIONS)
       await page.locator(`qt-incident-page qt-station-map [data-map-station="${id}"][data-state=critical]`).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: 'test-results/incident-page.png', fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
@@ -146,7 +115,7 @@ describe('an incident on the dashboard', () => {
     expect(await report.getAttribute('data-incident')).toBe(incident.id);
     const text = (await report.textContent()) ?? '';
     expect(text).toContain('Báo cáo sự cố');
-    for (const s of STATIONS) expect(text).toContain(s);
+    for (const s of SPILL_STATIONS) expect(text).toContain(s);
     expect(text).toContain('Đã tiếp nhận');
     await page.screenshot({ path: 'test-results/incident-report.png', fullPage: true });
     expect(await axeViolations(page)).toEqual([]);

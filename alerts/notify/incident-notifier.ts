@@ -1,10 +1,9 @@
 import { NOTIFIED_INCIDENT_EVENTS, type IncidentEvent, type Severity } from '../../core/index.js';
-import { createDelivery, type Delivery } from './delivery.js';
-import { createEmailSender } from './email.js';
+import type { Delivery } from './delivery.js';
 import { renderIncident, type IncidentNames } from './incident-messages.js';
 import type { NotifierOptions } from './notifier.js';
 import type { NotifyConfig } from './notify-config.js';
-import { createTargetSender } from './target-sender.js';
+import { createNotifyOutlet } from './target-sender.js';
 
 export interface IncidentNotifierOptions extends NotifierOptions {
   /** The zones of an incident's member stations (the catalogue's), for routing. */
@@ -40,15 +39,7 @@ export function incidentRoutes(config: NotifyConfig, zones: readonly string[], s
  */
 export function createIncidentNotifier(options: IncidentNotifierOptions): IncidentNotifier {
   const { config } = options;
-  const email = options.emailSender ?? (options.smtp ? createEmailSender(options.smtp) : undefined);
-  const delivery = createDelivery({
-    ...config.delivery,
-    scheduler: options.scheduler,
-    clock: options.clock,
-    deadLetterFile: options.deadLetterFile,
-    log: options.log,
-  });
-  const send = createTargetSender(options, delivery, email);
+  const { delivery, send, close } = createNotifyOutlet(options);
   const told = new Set<string>(NOTIFIED_INCIDENT_EVENTS);
   return {
     delivery,
@@ -58,9 +49,6 @@ export function createIncidentNotifier(options: IncidentNotifierOptions): Incide
       const routes = incidentRoutes(config, options.zonesOf(event), event.incident.severity);
       if (routes.length > 0) send(routes, (lang) => renderIncident(config.email.subjectPrefix, event, lang, options.names));
     },
-    async close() {
-      await delivery.close();
-      email?.close();
-    },
+    close,
   };
 }

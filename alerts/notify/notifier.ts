@@ -1,29 +1,12 @@
-import type { SchedulerLike } from 'rxjs';
-import { alertMessageIn, formatAlertMinutes, type AlertEvent, type AlertTextLang, type Logger } from '../../core/index.js';
-import type { Clock } from '../../platform/index.js';
-import { createDelivery, type Delivery } from './delivery.js';
-import { createEmailSender, type EmailSender, type SmtpSettings } from './email.js';
+import { alertMessageIn, formatAlertMinutes, type AlertEvent, type AlertTextLang } from '../../core/index.js';
+import type { Delivery } from './delivery.js';
 import { NOTIFY_LABELS } from './labels.js';
 import { emailMessage } from './messages.js';
-import type { NotifyConfig } from './notify-config.js';
 import { routesFor } from './routing.js';
-import { createTargetSender, type Rendered } from './target-sender.js';
-import type { WebhookRequest } from './webhook.js';
+import { createNotifyOutlet, type NotifyOutletOptions, type Rendered } from './target-sender.js';
 
-export interface NotifierOptions {
-  config: NotifyConfig;
-  /** Undefined: e-mail is off (said once in the log). */
-  smtp?: SmtpSettings;
-  /** ALERTS_WEBHOOK_SECRET: signs every webhook that has no secret of its own. */
-  webhookSecret?: string;
-  scheduler: SchedulerLike;
-  clock: Clock;
-  log: Logger;
-  deadLetterFile?: string;
-  /** Seams for tests. */
-  emailSender?: EmailSender;
-  post?: (req: WebhookRequest) => Promise<void>;
-}
+/** The notify configuration and how to send (SMTP, webhook secret, delivery): target-sender.ts. */
+export type NotifierOptions = NotifyOutletOptions;
 
 export interface Notifier {
   /** Sends the event to the routes its zone and severity match (e-mail, webhooks). */
@@ -43,25 +26,17 @@ export interface Notifier {
  */
 export function createNotifier(options: NotifierOptions): Notifier {
   const { config } = options;
-  const email = options.emailSender ?? (options.smtp ? createEmailSender(options.smtp) : undefined);
-  const delivery = createDelivery({
-    ...config.delivery,
-    scheduler: options.scheduler,
-    clock: options.clock,
-    deadLetterFile: options.deadLetterFile,
-    log: options.log,
-  });
+  const outlet = createNotifyOutlet(options);
   const notifiable = new Set(config.events);
   // Alerts of these rules are told as the incidents they belong to (incidents/, docs/INCIDENTS.md).
   const held = new Set(config.incidentRules);
-  const sendTo = createTargetSender(options, delivery, email);
   const send = (event: AlertEvent, routes: string[], escalation: number | undefined): void =>
-    sendTo(routes, (lang) => renderAlert(config.email.subjectPrefix, event, escalation, lang));
+    outlet.send(routes, (lang) => renderAlert(config.email.subjectPrefix, event, escalation, lang));
 
   return {
     reminderEveryMs: config.reminderEveryMin * 60_000,
     escalateAfterMs: config.escalateAfterMin * 60_000,
-    delivery,
+    delivery: outlet.delivery,
     notify(event) {
       if (!notifiable.has(event.type) || held.has(event.alert.rule)) return;
       const routes = routesFor(config, event, false);
@@ -74,10 +49,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       send(event, routes, unacknowledgedMs);
       return true;
     },
-    async close() {
-      await delivery.close();
-      email?.close();
-    },
+    close: () => outlet.close(),
   };
 }
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { SchedulerLike } from 'rxjs';
 import type { AlertTextLang, Logger } from '../../core/index.js';
-import type { Delivery } from './delivery.js';
-import type { EmailSender } from './email.js';
+import type { Clock } from '../../platform/index.js';
+import { createDelivery, type Delivery } from './delivery.js';
+import { createEmailSender, type EmailSender, type SmtpSettings } from './email.js';
 import type { NotifyConfig } from './notify-config.js';
 import { targetsOf } from './routing.js';
 import { postWebhook, type WebhookRequest } from './webhook.js';
@@ -21,8 +23,51 @@ export type TargetSend = (routes: readonly string[], render: (lang: AlertTextLan
 export interface TargetSenderOptions {
   config: NotifyConfig;
   log: Logger;
+  /** ALERTS_WEBHOOK_SECRET: signs every webhook that has no secret of its own. */
   webhookSecret?: string;
+  /** A seam for tests. */
   post?: (req: WebhookRequest) => Promise<void>;
+}
+
+export interface NotifyOutletOptions extends TargetSenderOptions {
+  /** Undefined: e-mail is off (said once in the log). */
+  smtp?: SmtpSettings;
+  scheduler: SchedulerLike;
+  clock: Clock;
+  deadLetterFile?: string;
+  /** A seam for tests. */
+  emailSender?: EmailSender;
+}
+
+/** What a notifier sends through: the delivery (retries, dead letters) and the sender to route targets. */
+export interface NotifyOutlet {
+  readonly delivery: Delivery;
+  readonly send: TargetSend;
+  /** Waits for the delivery to finish, then closes the e-mail sender. */
+  close(): Promise<void>;
+}
+
+/**
+ * The e-mail sender, the delivery and the target sender over them, built alike for alerts'
+ * notifier and incidents' so both retry, dead-letter and route in the same way.
+ */
+export function createNotifyOutlet(options: NotifyOutletOptions): NotifyOutlet {
+  const email = options.emailSender ?? (options.smtp ? createEmailSender(options.smtp) : undefined);
+  const delivery = createDelivery({
+    ...options.config.delivery,
+    scheduler: options.scheduler,
+    clock: options.clock,
+    deadLetterFile: options.deadLetterFile,
+    log: options.log,
+  });
+  return {
+    delivery,
+    send: createTargetSender(options, delivery, email),
+    async close() {
+      await delivery.close();
+      email?.close();
+    },
+  };
 }
 
 const LANGS: readonly AlertTextLang[] = ['vi', 'en'];
@@ -32,7 +77,7 @@ const LANGS: readonly AlertTextLang[] = ['vi', 'en'];
  * webhook once however many routes name it): one e-mail to all addresses of a language, one
  * post per webhook, each in its route's language. Alerts and incidents go out through it alike.
  */
-export function createTargetSender(options: TargetSenderOptions, delivery: Delivery, email: EmailSender | undefined): TargetSend {
+function createTargetSender(options: TargetSenderOptions, delivery: Delivery, email: EmailSender | undefined): TargetSend {
   const { config, log } = options;
   const post = options.post ?? postWebhook;
   let warnedNoSmtp = false;

@@ -33,14 +33,6 @@ export const alertCardsStyles = css`
     width: 1.1rem;
     height: 1.1rem;
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-  }
   @media (max-width: 767px) {
     table,
     tbody,

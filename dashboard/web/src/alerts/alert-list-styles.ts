@@ -1,7 +1,7 @@
 import { css } from 'lit';
 import { severityStyles } from '../styles/severity.js';
 import { alertCardsStyles } from './alert-cards-styles.js';
-import { dataTableStyles, disabledButtonStyles, linkStyles } from '../styles/shared.js';
+import { dataTableStyles, disabledButtonStyles, linkStyles, visuallyHiddenStyles } from '../styles/shared.js';
 
 /** Styles of qt-alert-list: the table of open alerts, their badges, actions and inline forms. */
 export const alertListStyles = [
@@ -101,5 +101,6 @@ export const alertListStyles = [
       color: var(--qt-text-muted);
     }
   `,
+  visuallyHiddenStyles,
   alertCardsStyles,
 ];

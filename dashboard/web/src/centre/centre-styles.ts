@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { severityStyles } from '../styles/severity.js';
+import { visuallyHiddenStyles } from '../styles/shared.js';
 import { headerLayoutStyles } from './header-layout-styles.js';
 
 /** Styles of qt-centre: the header bar, navigation, banners. */
@@ -174,14 +175,6 @@ const ownStyles = css`
     font-size: 0.85rem;
     font-weight: 600;
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-  }
   .notice {
     color: var(--qt-text-muted);
   }
@@ -197,4 +190,4 @@ const ownStyles = css`
 `;
 
 /** Styles of qt-centre with the shared severity badge colours. */
-export const centreStyles = [ownStyles, severityStyles, headerLayoutStyles];
+export const centreStyles = [visuallyHiddenStyles, ownStyles, severityStyles, headerLayoutStyles];

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 import { severityStyles } from '../styles/severity.js';
-import { adminFormStyles, dataTableStyles, disabledButtonStyles, linkStyles } from '../styles/shared.js';
+import { adminFormStyles, dataTableStyles, disabledButtonStyles, linkStyles, visuallyHiddenStyles } from '../styles/shared.js';
 
 /** The incidents list and the incident page: tables, the severity badge, the actions. */
 export const incidentStyles = [
@@ -8,6 +8,7 @@ export const incidentStyles = [
   severityStyles,
   linkStyles,
   disabledButtonStyles,
+  visuallyHiddenStyles,
   css`
     :host {
       display: block;
@@ -35,14 +36,6 @@ export const incidentStyles = [
     }
     .notice {
       color: var(--qt-text-muted);
-    }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
     }
     .error {
       color: var(--qt-fault-text);

@@ -6,6 +6,7 @@ import { formatDateTime } from '../format-clock.js';
 import { t } from '../i18n/index.js';
 import { attachPrintPage, detachPrintPage } from '../reports/print-page.js';
 import { reportStyles } from '../reports/report-styles.js';
+import { visuallyHiddenStyles } from '../styles/shared.js';
 import { href } from '../router.js';
 import { renderFacts, renderMembers, renderProjection, renderTimeline } from './incident-sections.js';
 import { titleOf, type Stations } from './incident-view.js';
@@ -90,6 +91,7 @@ export class QtIncidentReport extends QtElement {
 
   static override styles = [
     reportStyles,
+    visuallyHiddenStyles,
     css`
       dl.facts {
         display: grid;
@@ -114,14 +116,6 @@ export class QtIncidentReport extends QtElement {
         padding: 0.3rem 0.5rem;
         border-left: 3px solid var(--qt-stale);
         background: var(--qt-note-bg);
-      }
-      .visually-hidden {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip: rect(0 0 0 0);
-        white-space: nowrap;
       }
       ol.timeline {
         padding-left: 1.25rem;

@@ -119,16 +119,11 @@ export const mapStyles = [
       margin: 0;
       font-size: 0.9rem;
     }
+    /* The zone list's buttons look like the bar's, one per line. */
+    .zones button,
     .zones button {
       width: 100%;
       text-align: left;
-      font: inherit;
-      padding: 0.25rem 0.6rem;
-      border: 1px solid var(--qt-border);
-      border-radius: 0.35rem;
-      background: var(--qt-white);
-      color: var(--qt-text);
-      cursor: pointer;
     }
     .zones small {
       color: var(--qt-text-muted);
@@ -146,15 +141,6 @@ export const mapStyles = [
       gap: 0.5rem 0.8rem;
       margin-bottom: 0.5rem;
       font-size: 0.85rem;
-    }
-    .bar button {
-      font: inherit;
-      padding: 0.25rem 0.6rem;
-      border: 1px solid var(--qt-border);
-      border-radius: 0.35rem;
-      background: var(--qt-white);
-      color: var(--qt-text);
-      cursor: pointer;
     }
     .hint {
       color: var(--qt-text-muted);

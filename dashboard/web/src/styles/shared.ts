@@ -51,3 +51,15 @@ export const adminFormStyles = css`
     cursor: pointer;
   }
 `;
+
+/** Text for screen readers only (a caption, a column's or a list's title): in the page, not seen. */
+export const visuallyHiddenStyles = css`
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;

@@ -1,6 +1,7 @@
 import type { Incident, IncidentTimelineEntry, StationSummary } from '../../../../core/index.js';
 // The files themselves, not core/index.ts: the bundle takes pure functions, never zod.
 import { INCIDENT_WORDS, incidentStations, incidentTitle, type IncidentWords } from '../../../../core/incident-text.js';
+import { api } from '../api.js';
 import { formatDateTime } from '../format-clock.js';
 import { lang, t, type MessageKey } from '../i18n/index.js';
 
@@ -9,6 +10,12 @@ export type Stations = ReadonlyMap<string, StationSummary>;
 
 /** The shared incident words in the page's language. */
 export const words = (): IncidentWords => INCIDENT_WORDS[lang()];
+
+/** One incident by its id (`GET /api/incidents/{id}`), as its page and its printed report load it. */
+export async function fetchIncident(id: string): Promise<Incident> {
+  const body = await api<{ incident: Incident }>(`/api/incidents/${encodeURIComponent(id)}`);
+  return body.incident;
+}
 
 /** An incident's one-line title with the catalogue's zone name (the zone id otherwise). */
 export function titleOf(i: Incident, stations: Stations): string {

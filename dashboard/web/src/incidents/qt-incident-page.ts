@@ -13,7 +13,7 @@ import { href } from '../router.js';
 import { renderIncidentActions, type IncidentAction } from './incident-actions.js';
 import { renderFacts, renderMembers, renderProjection, renderTimeline } from './incident-sections.js';
 import { incidentActionStyles, incidentStyles } from './incident-styles.js';
-import { CHART_LEAD_MS, chartEnd, memberSeries, titleOf, type Stations } from './incident-view.js';
+import { CHART_LEAD_MS, chartEnd, fetchIncident, memberSeries, titleOf, type Stations } from './incident-view.js';
 
 const POLL_MS = 10_000;
 const ACTING = new Set(['operator', 'admin']);
@@ -64,8 +64,7 @@ export class QtIncidentPage extends QtElement {
   async #load(): Promise<void> {
     if (this.incidentId === '') return;
     try {
-      const body = await api<{ incident: Incident }>(`/api/incidents/${encodeURIComponent(this.incidentId)}`);
-      this.incident = body.incident;
+      this.incident = await fetchIncident(this.incidentId);
       this.loadedAt = this.centreNow;
       this.missing = false;
       this.error = undefined;

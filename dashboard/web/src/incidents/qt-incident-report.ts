@@ -1,6 +1,5 @@
 import { css, html, type TemplateResult } from 'lit';
 import type { Incident } from '../../../../core/index.js';
-import { api } from '../api.js';
 import { inputs, QtElement, states } from '../elements.js';
 import { formatDateTime } from '../format-clock.js';
 import { t } from '../i18n/index.js';
@@ -9,7 +8,7 @@ import { reportStyles } from '../reports/report-styles.js';
 import { visuallyHiddenStyles } from '../styles/shared.js';
 import { href } from '../router.js';
 import { renderFacts, renderMembers, renderProjection, renderTimeline } from './incident-sections.js';
-import { titleOf, type Stations } from './incident-view.js';
+import { fetchIncident, titleOf, type Stations } from './incident-view.js';
 
 /**
  * The printable incident report (A4, in the page's language): title, place and times, the
@@ -48,8 +47,7 @@ export class QtIncidentReport extends QtElement {
 
   async #load(): Promise<void> {
     try {
-      const body = await api<{ incident: Incident }>(`/api/incidents/${encodeURIComponent(this.incidentId)}`);
-      this.incident = body.incident;
+      this.incident = await fetchIncident(this.incidentId);
       this.madeAt = this.centreNow;
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);

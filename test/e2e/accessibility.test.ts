@@ -1,10 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../simulators/index.js';
 import { axeViolations } from '../helpers/axe.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestCentre, type TestCentre } from '../helpers/centre.js';
+import type { TestCentre } from '../helpers/centre.js';
+import { startDemoDashboard, type DemoDashboard } from '../helpers/demo-dashboard.js';
 import { loginAt, type Contexts } from '../helpers/layout-session.js';
 
 /**
@@ -13,36 +11,22 @@ import { loginAt, type Contexts } from '../helpers/layout-session.js';
  * serious or critical finding. A failure lists the rule, its help and the first elements.
  */
 describe('accessibility of the pages (axe-core)', () => {
+  let dashboard: DemoDashboard | undefined;
   let centre: TestCentre;
   let browser: Browser;
-  let sim: Simulator;
+  let contexts: Contexts;
   let station: string;
   let zone: string;
-  const contexts: Contexts = [];
   let desktop: Page;
 
   beforeAll(async () => {
-    await mkdir('test-results', { recursive: true });
-    centre = await startTestCentre(inject('influxUrl'));
-    browser = await launchBrowser();
-    sim = startSimulator({
-      url: centre.mqttUrl,
-      catalogue: centre.catalogue,
-      rate: 0.5,
-      credentials: centre.credentials,
-      record: false,
-      seed: 5,
-    });
+    dashboard = await startDemoDashboard(inject('influxUrl'), 5);
+    ({ centre, browser, contexts } = dashboard);
     station = centre.catalogue.stations[0]!.id;
     zone = centre.catalogue.zoneOf(station)!.id;
     desktop = await loginAt(browser, centre, contexts, { width: 1440, height: 900 });
   });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sim?.close();
-    await centre?.close();
-  });
+  afterAll(() => dashboard?.close());
 
   const check = async (page: Page, name: string): Promise<void> => {
     await page.screenshot({ path: `test-results/a11y-${name}.png` });

@@ -1,9 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { startSimulator, type Simulator } from '../../simulators/index.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestCentre, type TestCentre } from '../helpers/centre.js';
+import type { TestCentre } from '../helpers/centre.js';
+import { startDemoDashboard, type DemoDashboard } from '../helpers/demo-dashboard.js';
 import { loginAt, overflow, type Contexts } from '../helpers/layout-session.js';
 
 const DESKTOP = { width: 1440, height: 900 };
@@ -16,30 +14,16 @@ const PHONE = { width: 390, height: 844 };
  * messages are Vietnamese. Screenshots under test-results/.
  */
 describe('the layout of the page', () => {
+  let dashboard: DemoDashboard | undefined;
   let centre: TestCentre;
   let browser: Browser;
-  let sim: Simulator;
-  const contexts: Contexts = [];
+  let contexts: Contexts;
 
   beforeAll(async () => {
-    await mkdir('test-results', { recursive: true });
-    centre = await startTestCentre(inject('influxUrl'));
-    browser = await launchBrowser();
-    sim = startSimulator({
-      url: centre.mqttUrl,
-      catalogue: centre.catalogue,
-      rate: 0.5,
-      credentials: centre.credentials,
-      record: false,
-      seed: 3,
-    });
+    dashboard = await startDemoDashboard(inject('influxUrl'), 3);
+    ({ centre, browser, contexts } = dashboard);
   });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sim?.close();
-    await centre?.close();
-  });
+  afterAll(() => dashboard?.close());
 
   const waitForValues = async (page: Page): Promise<void> => {
     await page.locator('[data-station][data-parameter][data-ts]').first().waitFor({ timeout: 20_000 });

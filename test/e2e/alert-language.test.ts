@@ -2,11 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { renderAlertText } from '../../core/index.js';
-import { startSimulator, type Simulator } from '../../simulators/index.js';
+import type { Simulator } from '../../simulators/index.js';
 import { formatNumber } from '../../dashboard/web/src/number-format.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startTestCentre, type TestCentre } from '../helpers/centre.js';
 import { createTestUser } from '../helpers/dashboard-session.js';
+import { startCodExceedance } from '../helpers/exceedance.js';
 
 /**
  * Alerts as data in the browser: the centre sends a message code and its parameters, and the
@@ -52,18 +53,7 @@ describe('alert texts in the page language', () => {
     await page.goto(`${centre.dashboardUrl}/#/alerts`);
     const id = `${polluter}|COD|threshold`;
     // Five minutes of a sustained exceedance, fast-forwarded from the past to now.
-    sim = startSimulator({
-      url: centre.mqttUrl,
-      catalogue: centre.catalogue,
-      stations: [polluter],
-      rate: 10,
-      stepMs: 10_000,
-      startAt: Date.now() - 300_000,
-      scenarios: [{ name: 'exceedance', station: polluter, parameter: 'COD', atS: 0, level: 1.6 }],
-      credentials: (s) => centre.credentials(s),
-      record: false,
-      seed: 11,
-    });
+    sim = startCodExceedance(centre, polluter);
     const message = page.locator(`[data-alert="${id}"][data-severity=critical] td.message`);
     await message.waitFor({ timeout: 30_000 });
     // The page's sentence is the centre's code and parameters rendered here, not the English message.

@@ -7,6 +7,7 @@ import { startSimulator, type Simulator } from '../../simulators/index.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startTestCentre, type TestCentre } from '../helpers/centre.js';
 import { createTestUser } from '../helpers/dashboard-session.js';
+import { startCodExceedance } from '../helpers/exceedance.js';
 
 /**
  * The dashboard in headless Chromium against the whole centre (real MQTT, ingest, InfluxDB,
@@ -157,18 +158,7 @@ describe('the dashboard in the browser', () => {
     expect(await row(operator).count()).toBe(0);
 
     // Five minutes of a sustained exceedance, fast-forwarded from the past to now.
-    const sim = startSimulator({
-      url: centre.mqttUrl,
-      catalogue: centre.catalogue,
-      stations: [polluter],
-      rate: 10,
-      stepMs: 10_000,
-      startAt: Date.now() - 300_000,
-      scenarios: [{ name: 'exceedance', station: polluter, parameter: 'COD', atS: 0, level: 1.6 }],
-      credentials: (s) => centre.credentials(s),
-      record: false,
-      seed: 11,
-    });
+    const sim = startCodExceedance(centre, polluter);
     sims.push(sim);
     await row(operator).waitFor({ timeout: 30_000 });
     await row(viewer).waitFor({ timeout: 10_000 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { renderAlertText } from '../../core/index.js';
 import type { Simulator } from '../../simulators/index.js';
 import { formatNumber } from '../../dashboard/web/src/number-format.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, loginInPage } from '../helpers/browser.js';
 import { startTestCentre, type TestCentre } from '../helpers/centre.js';
 import { createTestUser } from '../helpers/dashboard-session.js';
 import { startCodExceedance } from '../helpers/exceedance.js';
@@ -36,12 +36,7 @@ describe('alert texts in the page language', () => {
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const { username, password } = await createTestUser(centre, 'operator');
-    await page.goto(centre.dashboardUrl);
-    await page.locator('[data-testid=login-form]').waitFor({ timeout: 10_000 });
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.locator('[data-testid=user]').waitFor({ timeout: 10_000 });
+    await loginInPage(page, centre.dashboardUrl, username, password);
     return page;
   };
 

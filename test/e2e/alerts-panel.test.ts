@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Alert } from '../../core/index.js';
 import { startSimulator, type Simulator } from '../../simulators/index.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, loginInPage } from '../helpers/browser.js';
 import { startTestCentre, type TestCentre } from '../helpers/centre.js';
 import { createTestUser } from '../helpers/dashboard-session.js';
 
@@ -88,13 +88,7 @@ describe('the alerts panel in the browser', () => {
     contexts.push(context);
     const page = await context.newPage();
     const { username, password } = await createTestUser(centre, role);
-    await page.goto(`${centre.dashboardUrl}/${hash}`);
-    await page.locator('[data-testid=login-form]').waitFor();
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    // On a phone the user's name is in the folded menu: present, not visible.
-    await page.locator('[data-testid=user]').waitFor({ state: 'attached', timeout: 10_000 });
+    await loginInPage(page, `${centre.dashboardUrl}/${hash}`, username, password);
     return page;
   };
   const count = async (page: Page, testid: string): Promise<number> => Number(await page.locator(`[data-testid=${testid}]`).textContent());

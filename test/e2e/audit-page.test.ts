@@ -8,7 +8,7 @@ import { auditRoutes, createAuditLog, type AuditLogHandle } from '../../audit/in
 import { createLogger, loadCatalogue, type Reading } from '../../core/index.js';
 import { createDashboard, type Dashboard } from '../../dashboard/index.js';
 import { WEB_DIST } from '../../main.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, loginInPage } from '../helpers/browser.js';
 
 /** The admins' audit page in headless Chromium, against a dashboard with GET /api/audit mounted (needs `npm run build`). */
 describe('the audit log page', () => {
@@ -49,12 +49,7 @@ describe('the audit log page', () => {
 
   const login = async (username: string, password: string): Promise<Page> => {
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    await page.goto(dashboard.url);
-    await page.locator('[data-testid=login-form]').waitFor({ timeout: 10_000 });
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.locator('[data-testid=user]').waitFor({ timeout: 10_000 });
+    await loginInPage(page, dashboard.url, username, password);
     return page;
   };
 

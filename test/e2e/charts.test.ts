@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, loginInPage } from '../helpers/browser.js';
 import { startTestCentre, type TestCentre } from '../helpers/centre.js';
 import { createTestUser } from '../helpers/dashboard-session.js';
 
@@ -39,11 +39,7 @@ describe('the station chart in the browser', () => {
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const { username, password } = await createTestUser(centre, 'viewer');
-    await page.goto(centre.dashboardUrl);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.locator('[data-testid=user]').waitFor({ timeout: 10_000 });
+    await loginInPage(page, centre.dashboardUrl, username, password);
     return page;
   };
 

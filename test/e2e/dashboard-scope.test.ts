@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startSimulator, type Simulator } from '../../simulators/index.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, loginInPage } from '../helpers/browser.js';
 import { startTestCentre, type TestCentre } from '../helpers/centre.js';
 import { createTestUser, loginWith } from '../helpers/dashboard-session.js';
 
@@ -44,12 +44,7 @@ describe('the dashboard for a user scoped to one province', () => {
   async function login(username: string, password: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
-    await page.goto(centre.dashboardUrl);
-    await page.locator('[data-testid=login-form]').waitFor({ timeout: 10_000 });
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.locator('[data-testid=user]').waitFor({ timeout: 10_000 });
+    await loginInPage(page, centre.dashboardUrl, username, password);
     return page;
   }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, loginInPage } from '../helpers/browser.js';
 import { startTestCentre, type TestCentre } from '../helpers/centre.js';
 import { createTestUser } from '../helpers/dashboard-session.js';
 import { playSpill, SPILL_STATIONS, writeSpillData } from '../helpers/incidents-spill.js';
@@ -35,11 +35,7 @@ describe('an incident on the dashboard', () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
     const { username, password } = await createTestUser(centre, 'operator');
-    await page.goto(centre.dashboardUrl);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.locator('[data-testid=user]').waitFor({ timeout: 10_000 });
+    await loginInPage(page, centre.dashboardUrl, username, password);
   });
   afterAll(async () => {
     await browser?.close();

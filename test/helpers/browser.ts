@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 /** Debian's Chromium, headless; the flags keep it off this machine's closed network. */
@@ -20,4 +20,17 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * Logs in through the dashboard's own form at `url` (a hash may follow the address), then waits
+ * for the page's user name: attached, not visible, since on a phone it is in the folded menu.
+ */
+export async function loginInPage(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('[data-testid=login-form]').waitFor({ timeout: 10_000 });
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.locator('[data-testid=user]').waitFor({ state: 'attached', timeout: 10_000 });
 }

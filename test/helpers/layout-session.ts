@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { loginInPage } from './browser.js';
 import { createTestUser, type HasDashboard } from './dashboard-session.js';
 
 /** Browser contexts opened by a test file, closed in its afterAll. */
@@ -16,12 +17,7 @@ export async function loginAt(
   contexts.push(context);
   const page = await context.newPage();
   const { username, password } = await createTestUser(centre, role);
-  await page.goto(centre.dashboardUrl);
-  await page.locator('[data-testid=login-form]').waitFor({ timeout: 10_000 });
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.locator('[data-testid=user]').waitFor({ state: 'attached', timeout: 10_000 });
+  await loginInPage(page, centre.dashboardUrl, username, password);
   return page;
 }
 

@@ -223,17 +223,6 @@ export class QtUsers extends QtElement {
         /* The accounts table scrolls within the page on a phone, never the page itself. */
         overflow-x: auto;
       }
-      h2 {
-        font-size: 1.2rem;
-        color: var(--qt-brand);
-      }
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.75rem;
-        align-items: end;
-        margin-bottom: 0.75rem;
-      }
       button[disabled] {
         opacity: 0.45;
       }

@@ -128,17 +128,6 @@ export class QtAudit extends QtElement {
         display: block;
         font-size: 0.9rem;
       }
-      h2 {
-        font-size: 1.2rem;
-        color: var(--qt-brand);
-      }
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.75rem;
-        align-items: end;
-        margin-bottom: 0.75rem;
-      }
       table {
         border-collapse: collapse;
         background: var(--qt-white);

@@ -29,8 +29,19 @@ export const linkStyles = css`
   }
 `;
 
-/** The admin pages' filter and add forms (users, audit log): labelled fields, a brand button. */
+/** The admin pages (users, audit log): their heading, filter and add forms: labelled fields, a brand button. */
 export const adminFormStyles = css`
+  h2 {
+    font-size: 1.2rem;
+    color: var(--qt-brand);
+  }
+  form {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.75rem;
+    align-items: end;
+    margin-bottom: 0.75rem;
+  }
   label {
     display: grid;
     gap: 0.15rem;
